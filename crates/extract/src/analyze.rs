@@ -1,0 +1,1005 @@
+//! Statements (one per trigger) and their merging into events.
+
+use std::ops::Range;
+
+use marsad_ingest::Document;
+use marsad_kb::{ActorKind, CueKind, Entity, KnowledgeBase, Mention};
+use marsad_text::TokenKind;
+
+use crate::dates::{self, DocDate};
+use crate::doc::Doc;
+use crate::geo;
+use crate::model::*;
+
+/// Codes documents against a knowledge base. Cheap to share across threads.
+pub struct Extractor {
+    kb: KnowledgeBase,
+    unidentified: Option<usize>,
+}
+
+/// One trigger read as a statement, before merging.
+#[derive(Debug, Clone)]
+struct Statement {
+    trigger: usize,
+    range: Range<usize>,
+    sentence: usize,
+    segment: Range<usize>,
+    evidence: Range<usize>,
+    headline: bool,
+    verbal: bool,
+    actors: Vec<usize>, // indexes into doc.actors
+    between: Option<(usize, usize)>,
+    mediator: Option<usize>,
+    place: Option<usize>, // index into doc.places
+    place_fallback: bool,
+    date: Option<(Range<usize>, usize)>, // cue range, cue index
+    killed: Option<(u64, marsad_text::Approx, Vec<Range<usize>>)>,
+    injured: Option<(u64, marsad_text::Approx, Vec<Range<usize>>)>,
+    count: Option<(u64, marsad_text::Approx, Vec<Range<usize>>)>,
+    stance: Stance,
+    source: Option<Range<usize>>,
+}
+
+impl Extractor {
+    pub fn new(kb: KnowledgeBase) -> Self {
+        let unidentified = kb.actors.iter().position(|a| a.id == "unidentified");
+        Extractor { kb, unidentified }
+    }
+
+    pub fn kb(&self) -> &KnowledgeBase {
+        &self.kb
+    }
+
+    /// Codes one document.
+    pub fn analyze(&self, document: &Document) -> Analysis {
+        let kb = &self.kb;
+        let doc = Doc::new(document, kb);
+        let doc_date = dates::document_date(document, &doc);
+        let outlet = self.outlet(document, &doc);
+
+        let mut statements: Vec<Statement> = Vec::new();
+        let mut terms: Vec<usize> = Vec::new(); // sentences stating agreement terms
+        for m in &doc.triggers {
+            let Entity::Trigger(ti) = m.entity else { continue };
+            let trig = &kb.triggers[ti];
+            if trig.sub_event_type.is_empty() || !self.requires_ok(&doc, m, ti) {
+                continue;
+            }
+            let Some(si) = doc.sentence_of(m.range.start) else { continue };
+            let s = &doc.sentences[si];
+            let segment = s
+                .segments
+                .iter()
+                .find(|g| g.start <= m.range.start && m.range.start < g.end)
+                .cloned()
+                .unwrap_or(s.range.clone());
+            let clause = s
+                .clauses
+                .iter()
+                .find(|c| c.start <= m.range.start && m.range.start < c.end)
+                .cloned()
+                .unwrap_or(segment.clone());
+            let start = m.prefix.start.min(m.range.start);
+            if !trig.verbal {
+                // A noun after "بعد/خلال/عقب" is background to the news, not the news.
+                if doc.cue_before(start, CueKind::Background, 2).is_some() {
+                    continue;
+                }
+                // "لتسليم أنفسهم", "بهدف ...": a purpose, not a happening.
+                if doc.text()[m.prefix.clone()].ends_with('ل') && m.prefix.len() <= 3 {
+                    continue;
+                }
+            }
+            if doc.cue_before(start, CueKind::Purpose, 3).is_some() {
+                continue;
+            }
+            if doc.cues_in(clause.clone()).any(|(_, k)| k == CueKind::Habitual) {
+                continue;
+            }
+            // "الاتفاق يتضمن خروج المقاتلين": a term of an agreement, not an event of its own.
+            if trig.sub_event_type != "Agreement"
+                && doc
+                    .cues_in(s.range.start..start)
+                    .any(|(_, k)| k == CueKind::Term)
+            {
+                terms.push(si);
+                continue;
+            }
+            let st = self.statement(&doc, m, ti, si, segment, clause);
+            statements.push(st);
+        }
+        // Elliptic repeats: "وسجلت عملية ... في السخنة، وأخرى في معدان" is two events.
+        let mut extra = Vec::new();
+        for st in &statements {
+            for (c, k) in doc.cues_in(st.segment.end..doc.sentences[st.sentence].range.end) {
+                if k != CueKind::Another {
+                    continue;
+                }
+                let from = c.prefix.start.min(c.range.start);
+                let clause_end = doc.sentences[st.sentence]
+                    .clauses
+                    .iter()
+                    .find(|cl| cl.start <= from && from < cl.end)
+                    .map_or(doc.sentences[st.sentence].range.end, |cl| cl.end);
+                if let Some(pi) = doc
+                    .places
+                    .iter()
+                    .position(|p| p.range.start >= c.range.end && p.range.end <= clause_end)
+                {
+                    let mut copy = st.clone();
+                    copy.place = Some(pi);
+                    copy.place_fallback = false;
+                    copy.evidence = from..clause_end;
+                    copy.range = c.range.clone();
+                    copy.segment = from..clause_end;
+                    copy.date = self.date_cue(&doc, from..clause_end);
+                    extra.push(copy);
+                }
+            }
+        }
+        statements.extend(extra);
+        statements.sort_by_key(|s| s.range.start);
+        self.apply_denials(&doc, &mut statements);
+
+        let groups = self.merge(&doc, &statements);
+        let mut events = Vec::new();
+        for (n, g) in groups.iter().enumerate() {
+            if let Some(e) = self.event(&doc, &statements, g, &terms, &doc_date, &outlet, n) {
+                events.push(e);
+            }
+        }
+        for (n, e) in events.iter_mut().enumerate() {
+            e.id = format!("{}#{}", document.id, n + 1);
+        }
+        Analysis {
+            doc: document.id.clone(),
+            outlet: outlet.clone(),
+            published: doc_date.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            events,
+            mentions: self.mentions(&doc),
+        }
+    }
+
+    fn mentions(&self, doc: &Doc) -> Vec<EntityMention> {
+        let kb = &self.kb;
+        let mut out = Vec::new();
+        for a in &doc.actors {
+            out.push(EntityMention {
+                kind: "actor".into(),
+                id: kb.actors[a.actor].id.clone(),
+                span: doc.span(a.range.clone()),
+            });
+        }
+        for p in &doc.places {
+            out.push(EntityMention {
+                kind: "place".into(),
+                id: kb.places[p.candidates[0]].id.clone(),
+                span: doc.span(p.range.clone()),
+            });
+        }
+        for (r, o) in &doc.outlets {
+            out.push(EntityMention {
+                kind: "outlet".into(),
+                id: kb.outlets[*o].id.clone(),
+                span: doc.span(r.clone()),
+            });
+        }
+        for m in &doc.triggers {
+            if let Entity::Trigger(t) = m.entity {
+                if !kb.triggers[t].sub_event_type.is_empty() {
+                    out.push(EntityMention {
+                        kind: "trigger".into(),
+                        id: kb.triggers[t].sub_event_type.clone(),
+                        span: doc.span(m.range.clone()),
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|m| m.span.start);
+        out
+    }
+
+    /// `requires`: one of these words within `window` tokens of the trigger.
+    fn requires_ok(&self, doc: &Doc, m: &Mention, ti: usize) -> bool {
+        let trig = &self.kb.triggers[ti];
+        if trig.requires.is_empty() {
+            return true;
+        }
+        let t = doc.text();
+        let i0 = doc.token_at(m.range.start);
+        let i1 = doc.token_at(m.range.end);
+        let lo = i0.saturating_sub(trig.window);
+        let hi = (i1 + trig.window).min(doc.tokens.len());
+        doc.tokens[lo..hi]
+            .iter()
+            .filter(|tk| tk.kind == TokenKind::Word)
+            .filter(|tk| tk.range.end <= m.range.start || tk.range.start >= m.range.end)
+            .any(|tk| {
+                let w = &t[tk.range.clone()];
+                trig.requires.iter().any(|r| word_matches(w, r))
+            })
+    }
+
+    fn statement(
+        &self,
+        doc: &Doc,
+        m: &Mention,
+        ti: usize,
+        si: usize,
+        segment: Range<usize>,
+        clause: Range<usize>,
+    ) -> Statement {
+        let kb = &self.kb;
+        let trig = &kb.triggers[ti];
+        let s = &doc.sentences[si];
+        let start = m.prefix.start.min(m.range.start);
+
+        // Actors: the segment's, else the sentence's, else the previous sentence's.
+        let in_range = |r: &Range<usize>| -> Vec<usize> {
+            doc.actors
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.range.start >= r.start && a.range.end <= r.end && !a.area_owner)
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let mut actors = in_range(&segment);
+        if actors.is_empty() {
+            actors = in_range(&s.range);
+        }
+        if actors.is_empty() && si > 0 && doc.sentences[si - 1].para == s.para {
+            actors = in_range(&doc.sentences[si - 1].range);
+        }
+        // A battle has two sides: the other one is often named just before.
+        if trig.event_type == "Battles" {
+            let fams: Vec<&str> = actors.iter().map(|&a| doc.actors[a].family.as_str()).collect();
+            let distinct = {
+                let mut f = fams.clone();
+                f.sort();
+                f.dedup();
+                f.len()
+            };
+            if distinct == 1 {
+                let have = fams[0].to_string();
+                let lo = si.saturating_sub(2);
+                if let Some(other) = doc
+                    .actors
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| {
+                        a.range.end <= s.range.start
+                            && a.range.start >= doc.sentences[lo].range.start
+                            && a.family != have
+                            && !a.area_owner
+                            && kb.actors[a.actor].kind != ActorKind::Civilians
+                    })
+                    .map(|(i, _)| i)
+                    .next_back()
+                {
+                    actors.push(other);
+                }
+            }
+        }
+
+        // "هدنة بين X و Y": the parties; the subject before it imposed or brokered it.
+        let mut between = None;
+        let mut mediator = None;
+        if let Some((bw, _)) = doc
+            .cues_in(m.range.end..(m.range.end + 40).min(segment.end))
+            .find(|(_, k)| *k == CueKind::Between)
+        {
+            let after: Vec<usize> = actors
+                .iter()
+                .copied()
+                .filter(|&a| doc.actors[a].range.start >= bw.range.end)
+                .collect();
+            let mut fams = Vec::new();
+            let mut picked = Vec::new();
+            for a in after {
+                if !fams.contains(&doc.actors[a].family) {
+                    fams.push(doc.actors[a].family.clone());
+                    picked.push(a);
+                }
+            }
+            if picked.len() >= 2 {
+                between = Some((picked[0], picked[1]));
+                if trig.sub_event_type == "Agreement" {
+                    mediator = actors.iter().copied().find(|&a| {
+                        doc.actors[a].range.end <= start && !fams.contains(&doc.actors[a].family)
+                    });
+                }
+            }
+        }
+        if mediator.is_none() && trig.sub_event_type == "Agreement" {
+            for (c, k) in doc.cues_in(s.range.clone()) {
+                if k == CueKind::Mediator {
+                    mediator = actors
+                        .iter()
+                        .copied()
+                        .find(|&a| doc.actors[a].range.start >= c.range.end && doc.actors[a].range.start <= c.range.end + 30);
+                }
+            }
+        }
+
+        let (place, place_fallback) = geo::statement_place(doc, si, &clause, &segment, start);
+        let date = self.date_cue(doc, segment.clone());
+        let killed = self.count_after(doc, &segment, CueKind::Kill);
+        let injured = self.count_after(doc, &segment, CueKind::Injury);
+        let count = if trig.sub_event_type == "Arrests" {
+            doc.quantities
+                .iter()
+                .find(|q| q.range.start >= segment.start && q.range.end <= segment.end)
+                .map(|q| (q.value, q.approx, vec![q.range.clone()]))
+        } else {
+            None
+        };
+
+        // Evidence: the trigger's clause, stretched to the arguments read inside the segment.
+        let mut evidence = clause.clone();
+        let mut stretch = |r: &Range<usize>| {
+            if r.start >= segment.start && r.end <= segment.end {
+                evidence.start = evidence.start.min(r.start);
+                evidence.end = evidence.end.max(r.end);
+            }
+        };
+        if let Some(p) = place.filter(|_| !place_fallback) {
+            stretch(&doc.places[p].phrase.clone());
+        }
+        if let Some((r, _)) = &date {
+            stretch(r);
+        }
+        for c in [&killed, &count].into_iter().flatten() {
+            for r in &c.2 {
+                stretch(r);
+            }
+        }
+        // A clause that is only the trigger says little: take its neighbour too.
+        let words = doc.tokens_in(evidence.clone()).filter(|t| t.kind == TokenKind::Word).count();
+        if words < 4 {
+            if let Some(next) = s.clauses.iter().find(|c| c.start >= evidence.end && c.end <= segment.end) {
+                evidence.end = next.end;
+            }
+        }
+
+        let stance = self.stance(doc, si, &segment, m);
+        let source = self.cited_source(doc, si, &segment);
+        Statement {
+            trigger: ti,
+            range: m.range.clone(),
+            sentence: si,
+            segment,
+            evidence,
+            headline: s.headline,
+            verbal: trig.verbal,
+            actors,
+            between,
+            mediator,
+            place,
+            place_fallback,
+            date,
+            killed,
+            injured,
+            count,
+            stance,
+            source,
+        }
+    }
+
+    fn date_cue(&self, doc: &Doc, r: Range<usize>) -> Option<(Range<usize>, usize)> {
+        doc.cues_in(r).find_map(|(m, k)| match (k, m.entity) {
+            (CueKind::DateRelative, Entity::Cue(c)) => Some((m.range.clone(), c)),
+            _ => None,
+        })
+    }
+
+    /// Sum of the counts following the cue words of `kind` ("مقتل 3 عناصر ... ومقتل عنصرين").
+    fn count_after(
+        &self,
+        doc: &Doc,
+        segment: &Range<usize>,
+        kind: CueKind,
+    ) -> Option<(u64, marsad_text::Approx, Vec<Range<usize>>)> {
+        let t = doc.text();
+        let mut total = 0u64;
+        let mut approx = marsad_text::Approx::Exact;
+        let mut spans = Vec::new();
+        let mut used: Vec<Range<usize>> = Vec::new();
+        for (c, k) in doc.cues_in(segment.clone()) {
+            if k != kind {
+                continue;
+            }
+            // The count follows within a few words, before the clause ends.
+            let i = doc.token_at(c.range.end);
+            let mut found = None;
+            for tk in doc.tokens.iter().skip(i).take(9) {
+                if tk.range.start >= segment.end {
+                    break;
+                }
+                if tk.kind == TokenKind::Punct && t[tk.range.clone()] != *"\"" {
+                    break;
+                }
+                if let Some(q) = doc
+                    .quantities
+                    .iter()
+                    .find(|q| q.range.start <= tk.range.start && tk.range.start < q.range.end)
+                {
+                    found = Some((q.value, q.approx, q.range.clone()));
+                    break;
+                }
+                if let Some((dm, _)) = doc
+                    .cues_in(tk.range.clone())
+                    .find(|(_, k)| *k == CueKind::DualNoun)
+                {
+                    found = Some((2, marsad_text::Approx::Exact, dm.range.clone()));
+                    break;
+                }
+            }
+            // "تسعة قتلى": the count before the noun.
+            if found.is_none() {
+                if let Some(q) = doc.quantities.iter().find(|q| {
+                    q.range.end <= c.range.start
+                        && c.range.start - q.range.end <= 2
+                        && q.range.start >= segment.start
+                }) {
+                    found = Some((q.value, q.approx, q.range.clone()));
+                }
+            }
+            if let Some((v, a, r)) = found {
+                if used.iter().any(|u| u.start == r.start) {
+                    continue;
+                }
+                used.push(r.clone());
+                total += v;
+                if a != marsad_text::Approx::Exact {
+                    approx = a;
+                }
+                spans.push(c.range.start.min(r.start)..c.range.end.max(r.end));
+            }
+        }
+        (!spans.is_empty()).then_some((total, approx, spans))
+    }
+
+    fn stance(&self, doc: &Doc, si: usize, segment: &Range<usize>, m: &Mention) -> Stance {
+        let s = &doc.sentences[si];
+        let t = doc.text();
+        let start = m.prefix.start.min(m.range.start);
+        if doc.cues_in(segment.clone()).any(|(_, k)| k == CueKind::Denial) {
+            return Stance::Denied;
+        }
+        // Hedges before the event noun, or right after it ("قصفا جويا يرجح أنه روسي").
+        let hedged = doc.cues_in(segment.start..start).any(|(_, k)| k == CueKind::Hedge)
+            || doc
+                .cues_in(m.range.end..segment.end)
+                .any(|(c, k)| k == CueKind::Hedge && doc.tokens_in(m.range.end..c.range.start).count() <= 1);
+        let rumour = doc
+            .cues_in(s.range.start..start)
+            .any(|(_, k)| k == CueKind::Rumour);
+        let question = s.headline && t[s.range.clone()].trim_end().ends_with('?') && {
+            // The question must be about this clause, not a neighbouring one ("... ماذا يحدث؟").
+            let clause_end = s
+                .clauses
+                .iter()
+                .find(|c| c.start <= start && start < c.end)
+                .map_or(s.range.end, |c| c.end);
+            t[start..s.range.end].find("..").is_none_or(|p| start + p >= clause_end)
+                && !doc.cues_in(start..s.range.end).any(|(_, k)| k == CueKind::Question)
+        };
+        if hedged || rumour || question {
+            Stance::Uncertain
+        } else {
+            Stance::Asserted
+        }
+    }
+
+    /// The cited source: a source phrase in the segment or sentence; "المصادر" alone points back
+    /// to the last source named in the paragraph or the one before.
+    fn cited_source(&self, doc: &Doc, si: usize, segment: &Range<usize>) -> Option<Range<usize>> {
+        let s = &doc.sentences[si];
+        let phrase = |r: Range<usize>| -> Option<Range<usize>> {
+            let found: Vec<Range<usize>> = doc
+                .cues_in(r)
+                .filter(|(_, k)| *k == CueKind::Source)
+                .map(|(m, _)| self.source_phrase(doc, m.range.clone()))
+                .collect();
+            // Prefer a specific phrase ("مصادر كردية معارضة") to a bare anaphoric one.
+            found
+                .iter()
+                .find(|r| doc.tokens_in((*r).clone()).filter(|t| t.kind == TokenKind::Word).count() > 1)
+                .or(found.first())
+                .cloned()
+        };
+        let here = phrase(segment.clone()).or_else(|| phrase(s.range.clone()));
+        let specific = |r: &Range<usize>| {
+            doc.tokens_in(r.clone()).filter(|t| t.kind == TokenKind::Word).count() > 1
+        };
+        match here {
+            Some(r) if specific(&r) => Some(r),
+            other => {
+                // Look back up to 6 sentences for the source this one refers to.
+                let lo = si.saturating_sub(6);
+                for j in (lo..si).rev() {
+                    if let Some(r) = phrase(doc.sentences[j].range.clone()) {
+                        if specific(&r) {
+                            return Some(r);
+                        }
+                    }
+                }
+                other
+            }
+        }
+    }
+
+    /// Extends a source head word over its modifiers: "مصادر كردية معارضة".
+    fn source_phrase(&self, doc: &Doc, head: Range<usize>) -> Range<usize> {
+        let t = doc.text();
+        let mut end = head.end;
+        let i = doc.token_at(head.end);
+        for tk in doc.tokens.iter().skip(i).take(4) {
+            if tk.kind != TokenKind::Word {
+                // Allow a quoted name ("شبكة "فرات بوست"").
+                if &t[tk.range.clone()] == "\"" {
+                    continue;
+                }
+                break;
+            }
+            let w = &t[tk.range.clone()];
+            let stop = doc.cues_in(tk.range.clone()).any(|(c, k)| {
+                matches!(k, CueKind::StopWord | CueKind::ReportVerb | CueKind::Source)
+                    && c.range == tk.range
+            });
+            if stop || w.len() <= 2 || w.starts_with('ل') && !w.starts_with("ال") {
+                break;
+            }
+            end = tk.range.end;
+        }
+        // Close a quote we opened.
+        head.start..end
+    }
+
+    /// A denial sentence without an event of its own denies what the sentences before reported
+    /// ("نفى صحة هذه الأنباء").
+    fn apply_denials(&self, doc: &Doc, statements: &mut Vec<Statement>) {
+        for (si, s) in doc.sentences.iter().enumerate() {
+            let denial = doc.cues_in(s.range.clone()).find(|(_, k)| *k == CueKind::Denial);
+            let Some((d, _)) = denial else { continue };
+            if statements.iter().any(|st| st.sentence == si) {
+                continue;
+            }
+            let lo = si.saturating_sub(3);
+            let target = statements
+                .iter()
+                .filter(|st| st.sentence >= lo && st.sentence < si)
+                .last()
+                .cloned();
+            if let Some(mut st) = target {
+                st.sentence = si;
+                st.segment = s.range.clone();
+                st.evidence = s.range.clone();
+                st.range = d.range.clone();
+                st.headline = false;
+                st.stance = Stance::Denied;
+                st.verbal = false;
+                st.source = self.source_phrase_before(doc, s.range.start, d.range.start);
+                st.killed = None;
+                st.injured = None;
+                st.count = None;
+                statements.push(st);
+            }
+        }
+        statements.sort_by_key(|s| s.range.start);
+    }
+
+    /// The denier: the words before a denial verb in its sentence ("مدير المركز الإعلامي لقسد").
+    fn source_phrase_before(&self, doc: &Doc, from: usize, to: usize) -> Option<Range<usize>> {
+        let t = doc.text();
+        let r = from..to;
+        let trimmed = t[r.clone()].trim_end_matches([' ', ',']);
+        (!trimmed.trim().is_empty()).then(|| from..from + trimmed.len())
+    }
+
+    fn compatible(&self, doc: &Doc, a: &Statement, b: &Statement) -> bool {
+        let kb = &self.kb;
+        let ta = &kb.triggers[a.trigger];
+        let tb = &kb.triggers[b.trigger];
+        if ta.sub_event_type != tb.sub_event_type {
+            return false;
+        }
+        if ta.frame != tb.frame && !ta.frame.starts_with("generic") && !tb.frame.starts_with("generic") {
+            return false;
+        }
+        let fam = |s: &Statement| -> Vec<String> {
+            let mut f: Vec<String> = s
+                .actors
+                .iter()
+                .map(|&i| doc.actors[i].family.clone())
+                .filter(|f| {
+                    kb.actor(f).is_none_or(|a| a.kind != ActorKind::Civilians)
+                })
+                .collect();
+            f.sort();
+            f.dedup();
+            f
+        };
+        let (fa, fb) = (fam(a), fam(b));
+        let actors_ok = fa.is_empty() || fb.is_empty() || fa.iter().any(|x| fb.contains(x));
+        let places_ok = match (a.place.filter(|_| !a.place_fallback), b.place.filter(|_| !b.place_fallback)) {
+            (Some(pa), Some(pb)) => geo::compatible(kb, &doc.places[pa], &doc.places[pb]),
+            _ => true,
+        };
+        actors_ok && places_ok
+    }
+
+    /// Groups statements of the same happening (indexes into `statements`).
+    fn merge(&self, doc: &Doc, statements: &[Statement]) -> Vec<Vec<usize>> {
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for (i, st) in statements.iter().enumerate() {
+            let target = groups.iter().position(|g| {
+                g.iter().all(|&j| self.compatible(doc, &statements[j], st))
+            });
+            match target {
+                Some(g) => groups[g].push(i),
+                None => groups.push(vec![i]),
+            }
+        }
+        // A headline alone is kept only when the body never states the event.
+        groups
+    }
+
+    fn score(&self, st: &Statement) -> i32 {
+        let mut s = 0;
+        if st.verbal {
+            s += 2;
+        }
+        if st.killed.is_some() || st.count.is_some() {
+            s += 2;
+        }
+        if st.place.is_some() && !st.place_fallback {
+            s += 1;
+        }
+        if st.date.is_some() {
+            s += 1;
+        }
+        if st.between.is_some() {
+            s += 1;
+        }
+        s += st.actors.len().min(2) as i32;
+        if st.headline {
+            s -= 10;
+        }
+        if st.stance == Stance::Denied {
+            s -= 20;
+        }
+        s
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn event(
+        &self,
+        doc: &Doc,
+        statements: &[Statement],
+        group: &[usize],
+        terms: &[usize],
+        doc_date: &DocDate,
+        outlet: &Option<String>,
+        _n: usize,
+    ) -> Option<Event> {
+        let kb = &self.kb;
+        let best_i = *group
+            .iter()
+            .max_by_key(|&&i| (self.score(&statements[i]), std::cmp::Reverse(statements[i].range.start)))?;
+        let best = &statements[best_i];
+        let trig = &kb.triggers[best.trigger];
+
+        // Stance across statements: a denial against an assertion is a dispute; a headline that
+        // frames the event as rumour or question makes it uncertain.
+        let body: Vec<&Statement> = group.iter().map(|&i| &statements[i]).collect();
+        let denied = body.iter().any(|s| s.stance == Stance::Denied);
+        let affirmed = body.iter().any(|s| s.stance != Stance::Denied);
+        let headline_doubt = body.iter().any(|s| s.headline && s.stance == Stance::Uncertain);
+        let stance = if denied && affirmed {
+            Stance::Disputed
+        } else if denied {
+            Stance::Denied
+        } else if headline_doubt || best.stance == Stance::Uncertain {
+            Stance::Uncertain
+        } else {
+            Stance::Asserted
+        };
+
+        // Actors: the best statement's, filled from the others when it names none.
+        let mut actor_idx: Vec<usize> = best.actors.clone();
+        if actor_idx.is_empty() {
+            for s in &body {
+                if !s.actors.is_empty() {
+                    actor_idx = s.actors.clone();
+                    break;
+                }
+            }
+        }
+        let (actor1, actor2, assoc1, assoc2, mediator) = self.roles(doc, best, &actor_idx, trig);
+
+        let place = best
+            .place
+            .filter(|_| !best.place_fallback)
+            .or_else(|| body.iter().find_map(|s| s.place.filter(|_| !s.place_fallback)))
+            .or(best.place)
+            .or_else(|| geo::document_place(doc, kb));
+        let location = place.and_then(|p| geo::locate(doc, kb, p));
+
+        let date = dates::event_date(doc, kb, best.date.as_ref(), doc_date);
+        let to_count = |c: &Option<(u64, marsad_text::Approx, Vec<Range<usize>>)>| {
+            c.as_ref().map(|(v, a, spans)| Count {
+                value: *v,
+                approx: (*a).into(),
+                evidence: spans.iter().map(|r| doc.span(r.clone())).collect(),
+            })
+        };
+        let fatalities = to_count(&best.killed).or_else(|| body.iter().find_map(|s| to_count(&s.killed)));
+        let injured = to_count(&best.injured).or_else(|| body.iter().find_map(|s| to_count(&s.injured)));
+        let arrested = to_count(&best.count).or_else(|| body.iter().find_map(|s| to_count(&s.count)));
+
+        let claims = body
+            .iter()
+            .map(|s| Claim {
+                evidence: doc.span(s.evidence.clone()),
+                stance: s.stance,
+                cited_source: s.source.clone().map(|r| doc.span(r)),
+                headline: s.headline,
+            })
+            .collect();
+
+        let truce = (trig.sub_event_type == "Agreement")
+            .then(|| self.truce(doc, &body, terms, doc_date, &actor1, &actor2, mediator));
+
+        Some(Event {
+            id: String::new(),
+            doc: doc.id.to_string(),
+            event_type: trig.event_type.clone(),
+            sub_event_type: trig.sub_event_type.clone(),
+            frame: trig.frame.clone(),
+            actor1,
+            actor2,
+            assoc_actor_1: assoc1,
+            assoc_actor_2: assoc2,
+            location,
+            date,
+            fatalities,
+            injured,
+            arrested,
+            source: outlet.clone(),
+            cited_source: best.source.clone().map(|r| doc.span(r)),
+            stance,
+            evidence: doc.span(best.evidence.clone()),
+            claims,
+            truce,
+        })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn roles(
+        &self,
+        doc: &Doc,
+        best: &Statement,
+        actor_idx: &[usize],
+        trig: &marsad_kb::Trigger,
+    ) -> (
+        Option<ActorRef>,
+        Option<ActorRef>,
+        Option<ActorRef>,
+        Option<ActorRef>,
+        Option<ActorRef>,
+    ) {
+        let kb = &self.kb;
+        let aref = |i: usize| -> ActorRef {
+            let a = &doc.actors[i];
+            ActorRef {
+                id: kb.actors[a.actor].id.clone(),
+                name: kb.actors[a.actor].name.clone(),
+                evidence: Some(doc.span(a.range.clone())),
+            }
+        };
+        // Distinct actors in order of mention, one per actor id.
+        let mut order: Vec<usize> = Vec::new();
+        let mut seen: Vec<usize> = Vec::new();
+        let mut push = |i: usize, order: &mut Vec<usize>| {
+            if !seen.contains(&doc.actors[i].actor) {
+                seen.push(doc.actors[i].actor);
+                order.push(i);
+            }
+        };
+        if let Some((x, y)) = best.between {
+            push(x, &mut order);
+            push(y, &mut order);
+        }
+        let mediator = best.mediator;
+        for &i in actor_idx {
+            if Some(i) != mediator {
+                push(i, &mut order);
+            }
+        }
+        let is_civ = |i: usize| kb.actors[doc.actors[i].actor].kind == ActorKind::Civilians;
+        // Main sides: first two distinct families; civilians go second (they are the target).
+        let mut sides: Vec<usize> = Vec::new();
+        let mut assoc: Vec<usize> = Vec::new();
+        for &i in order.iter().filter(|&&i| !is_civ(i)) {
+            let fam = &doc.actors[i].family;
+            if sides.iter().any(|&s| &doc.actors[s].family == fam) || sides.len() >= 2 {
+                assoc.push(i);
+            } else {
+                sides.push(i);
+            }
+        }
+        let civilians = order.iter().copied().find(|&i| is_civ(i));
+        let violent = matches!(
+            trig.event_type.as_str(),
+            "Explosions/Remote violence" | "Violence against civilians"
+        );
+        let mut a1 = sides.first().map(|&i| aref(i));
+        let mut a2 = sides.get(1).map(|&i| aref(i));
+        if let Some(c) = civilians {
+            if a2.is_none() && a1.is_some() {
+                a2 = Some(aref(c));
+            } else if a1.is_none() {
+                a2 = Some(aref(c));
+            } else {
+                assoc.push(c);
+            }
+        }
+        if a1.is_none() && violent {
+            if let Some(u) = self.unidentified {
+                a1 = Some(ActorRef {
+                    id: kb.actors[u].id.clone(),
+                    name: kb.actors[u].name.clone(),
+                    evidence: None,
+                });
+            }
+        }
+        let med = mediator.map(aref);
+        let mut assoc_refs: Vec<ActorRef> = assoc.into_iter().map(aref).collect();
+        if let Some(m) = &med {
+            assoc_refs.insert(0, m.clone());
+        }
+        let mut it = assoc_refs.into_iter();
+        (a1, a2, it.next(), it.next(), med)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn truce(
+        &self,
+        doc: &Doc,
+        body: &[&Statement],
+        terms: &[usize],
+        doc_date: &DocDate,
+        a1: &Option<ActorRef>,
+        a2: &Option<ActorRef>,
+        mediator: Option<usize>,
+    ) -> Truce {
+        let kb = &self.kb;
+        let mut truce = Truce {
+            parties: [a1, a2].iter().filter_map(|a| a.as_ref().map(|a| a.name.clone())).collect(),
+            ..Default::default()
+        };
+        if let Some(m) = mediator {
+            truce.mediator = Some(kb.actors[doc.actors[m].actor].name.clone());
+            truce.mediator_evidence = Some(doc.span(doc.actors[m].range.clone()));
+        }
+        let sentences: Vec<usize> = {
+            let mut v: Vec<usize> = body.iter().map(|s| s.sentence).collect();
+            v.extend_from_slice(terms);
+            v.sort();
+            v.dedup();
+            v
+        };
+        for &si in &sentences {
+            let s = &doc.sentences[si];
+            for (c, k) in doc.cues_in(s.range.clone()) {
+                match k {
+                    CueKind::Secret if !truce.secret => {
+                        truce.secret = true;
+                        truce.secret_evidence = Some(doc.span(c.range.clone()));
+                    }
+                    CueKind::Mediator if truce.mediator.is_none() => {
+                        // "عبر وساطة عشائرية": keep the phrase when no known actor follows.
+                        let end = doc
+                            .tokens
+                            .iter()
+                            .skip(doc.token_at(c.range.end))
+                            .take(2)
+                            .take_while(|t| t.kind == TokenKind::Word)
+                            .last()
+                            .map_or(c.range.end, |t| t.range.end);
+                        let span = doc.span(c.range.start..end);
+                        truce.mediator = Some(span.text.clone());
+                        truce.mediator_evidence = Some(span);
+                    }
+                    CueKind::Duration if truce.duration_evidence.is_none() => {
+                        if let Some((days, ext, r)) = dates::duration(doc, kb, c.range.clone()) {
+                            truce.duration_days = days;
+                            truce.extendable = ext;
+                            truce.duration_evidence = Some(doc.span(r));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if truce.start.is_none() {
+                if let Some((d, r)) = dates::explicit_date_in(doc, s.range.clone(), doc_date) {
+                    truce.start = Some(d);
+                    truce.start_evidence = Some(doc.span(r));
+                }
+            }
+        }
+        for &si in terms {
+            truce.terms.push(doc.span(doc.sentences[si].range.clone()));
+        }
+        truce
+    }
+
+    /// The outlet: metadata, else a known outlet in the byline lines, else in a copyright
+    /// line, else the outlet most often told things ("قال لـ"المدن"").
+    fn outlet(&self, document: &Document, doc: &Doc) -> Option<String> {
+        let kb = &self.kb;
+        if let Some(o) = &document.outlet {
+            let key = marsad_text::normalize_key(o);
+            return Some(
+                kb.outlets
+                    .iter()
+                    .find(|x| x.aliases.iter().any(|a| marsad_text::normalize_key(a) == key) || x.name == *o)
+                    .map_or(o.clone(), |x| x.name.clone()),
+            );
+        }
+        let t = doc.text();
+        let paras = &doc.paragraphs;
+        let byline = paras.iter().take(4).find_map(|p| {
+            let words = doc.tokens_in(p.clone()).filter(|t| t.kind == TokenKind::Word).count();
+            doc.outlets
+                .iter()
+                .find(|(r, o)| r.start >= p.start && r.end <= p.end && (words <= 8 || !kb.outlets[*o].ambiguous))
+                .map(|(_, o)| *o)
+        });
+        if let Some(o) = byline {
+            return Some(kb.outlets[o].name.clone());
+        }
+        let copyright = paras.iter().rev().take(3).find_map(|p| {
+            let line = &t[p.clone()];
+            if !(line.contains('©') || doc.cues_in(p.clone()).any(|(_, k)| k == CueKind::Copyright)) {
+                return None;
+            }
+            doc.outlets
+                .iter()
+                .find(|(r, _)| r.start >= p.start && r.end <= p.end)
+                .map(|(_, o)| *o)
+        });
+        if let Some(o) = copyright {
+            return Some(kb.outlets[o].name.clone());
+        }
+        // "لـ X": told to X.
+        let mut counts: Vec<(usize, usize)> = Vec::new();
+        for (r, o) in &doc.outlets {
+            let before = t[..r.start].trim_end_matches([' ', '"']);
+            if before.ends_with(" ل") || before.ends_with("\nل") || before.ends_with('ل') && before.len() == 1 {
+                match counts.iter_mut().find(|(x, _)| x == o) {
+                    Some(c) => c.1 += 1,
+                    None => counts.push((*o, 1)),
+                }
+            }
+        }
+        counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+        counts.first().map(|(o, _)| kb.outlets[*o].name.clone())
+    }
+}
+
+/// `w` matches a `requires` word: exactly, after a proclitic, or by prefix when it ends in `*`.
+fn word_matches(w: &str, pattern: &str) -> bool {
+    let (p, prefix) = match pattern.strip_suffix('*') {
+        Some(p) => (p, true),
+        None => (pattern, false),
+    };
+    marsad_text::proclitic_splits(w).into_iter().any(|(_, stem)| {
+        if prefix {
+            stem.starts_with(p)
+        } else {
+            stem == p
+        }
+    })
+}

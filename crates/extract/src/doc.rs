@@ -1,0 +1,413 @@
+//! A document prepared for extraction: normalized text, its units (paragraphs, sentences,
+//! segments, clauses, tokens) and the knowledge-base mentions found in it.
+
+use std::ops::Range;
+
+use marsad_ingest::Document;
+use marsad_kb::{CueKind, Entity, KnowledgeBase, Mention};
+use marsad_text::{Normalized, Quantity, Token, TokenKind};
+
+use crate::model::Span;
+
+/// A sentence of the normalized text.
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    pub range: Range<usize>,
+    pub para: usize,
+    /// In the title block at the top of the page (headline, section label, byline).
+    pub headline: bool,
+    /// Segments: clauses grouped until a connective ("فيما", "بينما"...) opens a new one.
+    pub segments: Vec<Range<usize>>,
+    pub clauses: Vec<Range<usize>>,
+}
+
+/// An actor named in the text.
+#[derive(Debug, Clone)]
+pub struct ActorMention {
+    pub range: Range<usize>,
+    pub actor: usize,
+    /// Top-level id (parent chain followed): Asayish and YPG share the SDF's family.
+    pub family: String,
+    /// Named as the owner of an area ("مناطق سيطرة X"), not as a participant.
+    pub area_owner: bool,
+}
+
+/// A place named in the text, with the words around it that change its meaning.
+#[derive(Debug, Clone)]
+pub struct PlaceMention {
+    pub range: Range<usize>,
+    /// The whole phrase incl. "ريف", direction and "قرب" words before it.
+    pub phrase: Range<usize>,
+    /// Candidate gazetteer rows sharing the name.
+    pub candidates: Vec<usize>,
+    pub countryside: bool,
+    /// Compass word before it ("شرق", "جنوب غرب") or after "ريف X" ("الشرقي").
+    pub direction: Option<CueKind>,
+    pub near: bool,
+    /// Where something went ("إلى X", "باتجاه X") after a verb of leaving: not where it happened.
+    pub destination: bool,
+    /// The word before it names the kind of place ("بلدة", "مدينة", "حقل"...).
+    pub typed: Option<String>,
+}
+
+pub struct Doc<'a> {
+    pub kb: &'a KnowledgeBase,
+    pub id: &'a str,
+    pub original: &'a str,
+    pub norm: Normalized,
+    pub tokens: Vec<Token>,
+    pub paragraphs: Vec<Range<usize>>,
+    pub sentences: Vec<Sentence>,
+    pub actors: Vec<ActorMention>,
+    pub places: Vec<PlaceMention>,
+    pub outlets: Vec<(Range<usize>, usize)>,
+    pub triggers: Vec<Mention>,
+    pub cues: Vec<Mention>,
+    pub quantities: Vec<Quantity>,
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(doc: &'a Document, kb: &'a KnowledgeBase) -> Self {
+        let norm = marsad_text::normalize(&doc.text);
+        let t = norm.text.as_str();
+        // Repeated paragraphs are read once: drop every mention inside them.
+        let skip: Vec<Range<usize>> = doc
+            .repeated
+            .iter()
+            .map(|r| norm.from_original(r.start)..norm.from_original(r.end))
+            .collect();
+        let skipped = |r: &Range<usize>| skip.iter().any(|s| s.start <= r.start && r.start < s.end);
+
+        let tokens = marsad_text::tokens(t);
+        let paragraphs: Vec<Range<usize>> = marsad_text::paragraphs(t)
+            .into_iter()
+            .filter(|p| !skipped(p))
+            .collect();
+        let cues: Vec<Mention> = kb
+            .find_cues(t)
+            .into_iter()
+            .filter(|m| !skipped(&m.range))
+            .collect();
+        let triggers: Vec<Mention> = kb
+            .find_triggers(t)
+            .into_iter()
+            .filter(|m| !skipped(&m.range))
+            .collect();
+        let entities: Vec<Mention> = kb
+            .find_entities(t)
+            .into_iter()
+            .filter(|m| !skipped(&m.range))
+            .collect();
+        let quantities: Vec<Quantity> = marsad_text::quantities(t)
+            .into_iter()
+            .filter(|q| !skipped(&q.range))
+            .collect();
+
+        let mut d = Doc {
+            kb,
+            id: &doc.id,
+            original: &doc.text,
+            norm: norm.clone(),
+            tokens,
+            paragraphs,
+            sentences: Vec::new(),
+            actors: Vec::new(),
+            places: Vec::new(),
+            outlets: Vec::new(),
+            triggers,
+            cues,
+            quantities,
+        };
+        d.sentences = d.split_sentences(kb);
+        d.read_entities(kb, entities);
+        d
+    }
+
+    pub fn text(&self) -> &str {
+        &self.norm.text
+    }
+
+    /// The original text behind a normalized range.
+    pub fn span(&self, r: Range<usize>) -> Span {
+        let o = self.norm.original_range(r);
+        Span {
+            text: self.original[o.clone()].to_string(),
+            start: o.start,
+            end: o.end,
+        }
+    }
+
+    fn split_sentences(&self, kb: &KnowledgeBase) -> Vec<Sentence> {
+        let t = self.text();
+        let mut out = Vec::new();
+        // The title block: short lines without a full stop at the top of the page.
+        let mut in_title = true;
+        for (pi, p) in self.paragraphs.iter().enumerate() {
+            let words = self.tokens_in(p.clone()).filter(|tk| tk.kind == TokenKind::Word).count();
+            let line = &t[p.clone()];
+            let ends_stop = line.trim_end().ends_with('.') || line.contains(". ");
+            let title_line = in_title && pi < 4 && words <= 22 && !ends_stop;
+            if !title_line {
+                in_title = false;
+            }
+            for s in marsad_text::sentences(&t[p.clone()]) {
+                let range = p.start + s.start..p.start + s.end;
+                let clauses = marsad_text::clauses(t, range.clone());
+                let segments = self.segments(kb, &clauses);
+                out.push(Sentence {
+                    range,
+                    para: pi,
+                    headline: title_line,
+                    segments,
+                    clauses,
+                });
+            }
+        }
+        out
+    }
+
+    /// Groups clauses into segments: a clause opening with a connective starts a new segment.
+    fn segments(&self, _kb: &KnowledgeBase, clauses: &[Range<usize>]) -> Vec<Range<usize>> {
+        let mut segs: Vec<Range<usize>> = Vec::new();
+        for c in clauses {
+            let opens = self
+                .cues_in(c.start..(c.start + 12).min(c.end))
+                .any(|m| m.1 == CueKind::Connective && m.0.range.start <= c.start + 2);
+            match segs.last_mut() {
+                Some(last) if !opens => last.end = c.end,
+                _ => segs.push(c.clone()),
+            }
+        }
+        segs
+    }
+
+    fn read_entities(&mut self, kb: &KnowledgeBase, entities: Vec<Mention>) {
+        let mut named: Vec<bool> = vec![false; kb.actors.len()];
+        for m in entities {
+            match m.entity {
+                Entity::Actor(i) => {
+                    // A short form ("التنظيم") refers to an actor only once it was fully named.
+                    if m.anaphor && !named[i] {
+                        continue;
+                    }
+                    named[i] = true;
+                    let area_owner = self
+                        .cue_before(m.prefix.start.min(m.range.start), CueKind::ControlArea, 1)
+                        .is_some();
+                    self.actors.push(ActorMention {
+                        family: family(kb, i),
+                        range: m.range,
+                        actor: i,
+                        area_owner,
+                    });
+                }
+                Entity::Place(i) => self.add_place(kb, m, i),
+                Entity::Outlet(i) => self.outlets.push((m.range, i)),
+                _ => {}
+            }
+        }
+    }
+
+    fn add_place(&mut self, kb: &KnowledgeBase, m: Mention, i: usize) {
+        let t = self.text();
+        let place = &kb.places[i];
+        let start = m.prefix.start.min(m.range.start);
+        let typed = self
+            .cue_before(start, CueKind::PlaceType, 1)
+            .map(|c| t[c.clone()].to_string());
+        // Ambiguous names ("الصور" is also "the pictures") need a place word before them, or
+        // must follow another place in a list ("بلدتي البصيرة والصور").
+        if place.needs_context && typed.is_none() {
+            let after_place = self
+                .places
+                .last()
+                .is_some_and(|p| start.saturating_sub(p.range.end) <= 2 && p.typed.is_some());
+            if !after_place {
+                return;
+            }
+        }
+        let name = marsad_text::normalize_key(&t[m.range.clone()]);
+        let mut candidates = kb.places_named(&name);
+        if candidates.is_empty() {
+            candidates.push(i);
+        }
+        let mut phrase = start..m.range.end;
+        let mut countryside = false;
+        let mut near = false;
+        let mut direction = None;
+        // Walk back over the modifiers: "بادية", "ريف", "شرق", "قرب" (a few words at most).
+        let mut cursor = start;
+        for _ in 0..3 {
+            let Some((r, kind)) = self.cue_ending_before(cursor) else {
+                break;
+            };
+            match kind {
+                CueKind::Countryside => countryside = true,
+                CueKind::Near => near = true,
+                k if is_direction(k) => direction = Some(k),
+                CueKind::PlaceType => {}
+                _ => break,
+            }
+            phrase.start = r.start;
+            cursor = r.start;
+        }
+        // "ريف دير الزور الشرقي": the compass word after the name.
+        if countryside {
+            if let Some((r, k)) = self.cue_starting_after(m.range.end) {
+                if is_direction(k) {
+                    direction = Some(k);
+                    phrase.end = r.end;
+                }
+            }
+        }
+        let destination = self.is_destination(phrase.start);
+        self.places.push(PlaceMention {
+            range: m.range,
+            phrase,
+            candidates,
+            countryside,
+            direction,
+            near,
+            destination,
+            typed,
+        });
+    }
+
+    /// A place right after "إلى/باتجاه" is a destination unless the verb is one of arriving
+    /// ("وصل إلى بلدة X": the delegation is in X).
+    fn is_destination(&self, start: usize) -> bool {
+        let Some(d) = self.cue_before(start, CueKind::Destination, 2) else {
+            // "إلى مدينة الشدادي بريف الحسكة": the second place belongs to the first.
+            return self.places.last().is_some_and(|p| {
+                p.destination && start.saturating_sub(p.range.end) <= 3
+            });
+        };
+        self.cue_before(d.start, CueKind::Arrival, 2).is_none()
+    }
+
+    /// Tokens inside a normalized range.
+    pub fn tokens_in(&self, r: Range<usize>) -> impl Iterator<Item = &Token> + '_ {
+        let i = self.tokens.partition_point(|t| t.range.start < r.start);
+        self.tokens[i..].iter().take_while(move |t| t.range.end <= r.end)
+    }
+
+    /// Index of the first token starting at or after `pos`.
+    pub fn token_at(&self, pos: usize) -> usize {
+        self.tokens.partition_point(|t| t.range.start < pos)
+    }
+
+    /// Cues of a kind inside a range.
+    pub fn cues_in(&self, r: Range<usize>) -> impl Iterator<Item = (&Mention, CueKind)> + '_ {
+        self.cues_kinds_in(r)
+    }
+
+    fn cues_kinds_in(&self, r: Range<usize>) -> impl Iterator<Item = (&Mention, CueKind)> + '_ {
+        let i = self.cues.partition_point(|m| m.range.start < r.start);
+        self.cues[i..]
+            .iter()
+            .take_while(move |m| m.range.start < r.end)
+            .filter(move |m| m.range.end <= r.end)
+            .filter_map(|m| match m.entity {
+                Entity::Cue(_) => Some((m, self.cue_kind(m))),
+                _ => None,
+            })
+    }
+
+    pub fn cue_kind(&self, m: &Mention) -> CueKind {
+        match m.entity {
+            Entity::Cue(c) => self.kb.cues[c].kind,
+            _ => CueKind::Source,
+        }
+    }
+
+    /// A cue of `kind` that ends within `max_tokens` tokens before `pos` (only words between).
+    pub fn cue_before(&self, pos: usize, kind: CueKind, max_tokens: usize) -> Option<Range<usize>> {
+        let ti = self.token_at(pos);
+        let lo = ti.saturating_sub(max_tokens + 3);
+        let from = self.tokens.get(lo).map_or(0, |t| t.range.start);
+        let mut best: Option<Range<usize>> = None;
+        for (m, k) in self.cues_kinds_in(from..pos) {
+            if k != kind {
+                continue;
+            }
+            let cue_start = m.prefix.start.min(m.range.start);
+            let _ = cue_start;
+            let between = self.tokens_in(m.range.end..pos).filter(|t| t.kind != TokenKind::Punct || self.text()[t.range.clone()].starts_with('"')).count();
+            let punct_between = self.tokens_in(m.range.end..pos).any(|t| {
+                t.kind == TokenKind::Punct && !self.text()[t.range.clone()].starts_with('"')
+            });
+            if between <= max_tokens && !punct_between {
+                best = Some(m.range.clone());
+            }
+        }
+        best
+    }
+
+    /// The modifier cue (countryside, near, direction, place type) ending right before `pos`.
+    fn cue_ending_before(&self, pos: usize) -> Option<(Range<usize>, CueKind)> {
+        let t = self.text();
+        let lo = pos.saturating_sub(40);
+        let mut best: Option<(Range<usize>, CueKind)> = None;
+        for (m, k) in self.cues_kinds_in(lo..pos) {
+            if !matches!(k, CueKind::Countryside | CueKind::Near | CueKind::PlaceType) && !is_direction(k) {
+                continue;
+            }
+            let gap = &t[m.range.end..pos];
+            if gap.chars().all(|c| c == ' ' || c == '"' || c == '-') {
+                let start = m.prefix.start.min(m.range.start);
+                if best.as_ref().is_none_or(|(b, _)| start < b.start || (b.end - b.start) < (m.range.end - start)) {
+                    best = Some((start..m.range.end, k));
+                }
+            }
+        }
+        best
+    }
+
+    fn cue_starting_after(&self, pos: usize) -> Option<(Range<usize>, CueKind)> {
+        let t = self.text();
+        for (m, k) in self.cues_kinds_in(pos..(pos + 30).min(t.len())) {
+            let gap = &t[pos..m.prefix.start.min(m.range.start)];
+            if gap.chars().all(|c| c == ' ') {
+                return Some((m.range.clone(), k));
+            }
+        }
+        None
+    }
+
+    /// The sentence holding byte `pos`.
+    pub fn sentence_of(&self, pos: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.range.end <= pos);
+        (i < self.sentences.len() && self.sentences[i].range.start <= pos).then_some(i)
+    }
+}
+
+pub fn is_direction(k: CueKind) -> bool {
+    matches!(
+        k,
+        CueKind::DirectionN
+            | CueKind::DirectionS
+            | CueKind::DirectionE
+            | CueKind::DirectionW
+            | CueKind::DirectionNE
+            | CueKind::DirectionNW
+            | CueKind::DirectionSE
+            | CueKind::DirectionSW
+    )
+}
+
+/// Top-level actor id: follow `parent` links (Asayish → SDF).
+pub fn family(kb: &KnowledgeBase, i: usize) -> String {
+    let mut id = kb.actors[i].id.clone();
+    let mut parent = kb.actors[i].parent.clone();
+    for _ in 0..8 {
+        let Some(p) = parent else { break };
+        match kb.actor(&p) {
+            Some(a) => {
+                id = a.id.clone();
+                parent = a.parent.clone();
+            }
+            None => break,
+        }
+    }
+    id
+}

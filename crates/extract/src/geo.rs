@@ -1,0 +1,232 @@
+//! Places: which place mention an event belongs to, which gazetteer row a name means, and the
+//! ACLED location fields with geo precision.
+
+use std::ops::Range;
+
+use marsad_kb::{CueKind, KnowledgeBase, PlaceKind};
+
+use crate::doc::{is_direction, Doc, PlaceMention};
+use crate::model::Location;
+
+/// The place of a statement: its clause's, else its segment's, else its sentence's (nearest to
+/// the trigger, after it first), else a destination in the sentence, else the last place of the
+/// sentence before in the same paragraph (returned with `fallback = true`).
+pub fn statement_place(
+    doc: &Doc,
+    si: usize,
+    clause: &Range<usize>,
+    segment: &Range<usize>,
+    trigger: usize,
+) -> (Option<usize>, bool) {
+    let s = &doc.sentences[si];
+    let pick = |r: &Range<usize>, destinations: bool| -> Option<usize> {
+        let inside = |p: &PlaceMention| p.phrase.start >= r.start && p.range.end <= r.end && p.destination == destinations;
+        let after = doc
+            .places
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| inside(p) && p.range.start >= trigger)
+            .map(|(i, _)| i)
+            .next();
+        let before = doc
+            .places
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| inside(p) && p.range.start < trigger)
+            .map(|(i, _)| i)
+            .next_back();
+        after.or(before)
+    };
+    for r in [clause, segment, &s.range] {
+        if let Some(p) = pick(r, false) {
+            return (Some(p), false);
+        }
+    }
+    if let Some(p) = pick(&s.range, true) {
+        return (Some(p), false);
+    }
+    if si > 0 && doc.sentences[si - 1].para == s.para {
+        let prev = &doc.sentences[si - 1].range;
+        if let Some(p) = doc
+            .places
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.range.start >= prev.start && p.range.end <= prev.end && !p.destination)
+            .map(|(i, _)| i)
+            .next_back()
+        {
+            return (Some(p), true);
+        }
+    }
+    (None, false)
+}
+
+/// The document's main place: the one named most often outside the title block (ties: first).
+pub fn document_place(doc: &Doc, kb: &KnowledgeBase) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for (i, p) in doc.places.iter().enumerate() {
+        if p.destination {
+            continue;
+        }
+        let id = &kb.places[resolve(doc, kb, p)].id;
+        let n = doc
+            .places
+            .iter()
+            .filter(|q| !q.destination && &kb.places[resolve(doc, kb, q)].id == id)
+            .count();
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((i, n));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// Which gazetteer row a mention means: the kind word before it ("مدينة", "ريف", "حقل"), then
+/// agreement with the other places of the document, then specificity.
+pub fn resolve(doc: &Doc, kb: &KnowledgeBase, p: &PlaceMention) -> usize {
+    if p.candidates.len() == 1 {
+        return p.candidates[0];
+    }
+    let typed = p.typed.as_deref().map(marsad_text::normalize_key);
+    let context_admin1: Vec<&str> = doc
+        .places
+        .iter()
+        .filter(|q| q.candidates.len() == 1)
+        .filter_map(|q| kb.places[q.candidates[0]].admin1.as_deref())
+        .collect();
+    let score = |&i: &usize| -> i64 {
+        let place = &kb.places[i];
+        let mut s: i64 = 0;
+        if p.countryside {
+            // "ريف X" is the countryside of an admin unit or a town: prefer the largest unit.
+            s += match place.kind {
+                PlaceKind::Governorate => 30,
+                PlaceKind::District => 20,
+                PlaceKind::City | PlaceKind::Town => 10,
+                _ => 0,
+            };
+        } else {
+            s += place.kind.specificity() as i64;
+            if let Some(t) = &typed {
+                s += type_bonus(t, place.kind);
+            }
+        }
+        if let Some(a1) = &place.admin1 {
+            s += 5 * context_admin1.iter().filter(|c| *c == a1).count() as i64;
+        }
+        if place.country == "SY" {
+            s += 3;
+        }
+        if place.lat.is_some() {
+            s += 1;
+        }
+        s
+    };
+    *p.candidates.iter().max_by_key(|i| score(i)).unwrap_or(&p.candidates[0])
+}
+
+/// How well a place kind fits the word before the name (normalized).
+fn type_bonus(word: &str, kind: PlaceKind) -> i64 {
+    use PlaceKind::*;
+    let w = word.trim_start_matches(['و', 'ب', 'ف', 'ل']);
+    let fits = match kind {
+        Governorate => w.starts_with("محافظ"),
+        District | Subdistrict => w.starts_with("منطق") || w.starts_with("ناحي"),
+        City | Town | Village => {
+            w.starts_with("مدين") || w.starts_with("بلد") || w.starts_with("قري") || w.starts_with("قرى")
+        }
+        Neighbourhood => w.starts_with("حي") || w.starts_with("احياء"),
+        OilField | GasField => w.starts_with("حقل") || w.starts_with("حقول"),
+        BorderCrossing | RiverCrossing => w.starts_with("معبر"),
+        Camp => w.starts_with("مخيم"),
+        Airport | Base => w.starts_with("مطار") || w.starts_with("قاعد"),
+        Desert => w.starts_with("بادي"),
+        _ => false,
+    };
+    if fits {
+        40
+    } else {
+        0
+    }
+}
+
+/// Two statements' places can describe the same happening: same row, or one inside the
+/// other's governorate at admin level.
+pub fn compatible(kb: &KnowledgeBase, a: &PlaceMention, b: &PlaceMention) -> bool {
+    let pa = &kb.places[a.candidates[0]];
+    let pb = &kb.places[b.candidates[0]];
+    if a.candidates.iter().any(|x| b.candidates.contains(x)) {
+        return true;
+    }
+    let broad = |p: &marsad_kb::Place, m: &PlaceMention| m.countryside || p.kind.is_admin() || m.near;
+    if (broad(pa, a) || broad(pb, b)) && pa.admin1.is_some() && pa.admin1 == pb.admin1 {
+        return true;
+    }
+    false
+}
+
+/// ACLED location fields for a place mention.
+pub fn locate(doc: &Doc, kb: &KnowledgeBase, pi: usize) -> Option<Location> {
+    let p = &doc.places[pi];
+    let row = resolve(doc, kb, p);
+    let place = &kb.places[row];
+    let base: u8 = match place.kind {
+        PlaceKind::Country | PlaceKind::Governorate | PlaceKind::Region | PlaceKind::Desert => 3,
+        PlaceKind::District | PlaceKind::Subdistrict => 2,
+        _ => 1,
+    };
+    let dir = p.direction.map(direction_word);
+    let (name, precision) = if p.countryside {
+        let name = match dir {
+            Some(d) => format!("{} {} countryside", capitalize(d.0), place.name),
+            None => format!("{} countryside", place.name),
+        };
+        let prec = if matches!(place.kind, PlaceKind::Governorate | PlaceKind::Region) { 3 } else { 2 };
+        (name, prec.max(base))
+    } else if let Some(d) = dir {
+        (format!("{} of {}", d.1, place.name), base.max(2))
+    } else if p.near {
+        (format!("near {}", place.name), base.max(2))
+    } else {
+        (place.name.clone(), base)
+    };
+    let (admin1, admin2, admin3) = match place.kind {
+        PlaceKind::Governorate => (Some(place.name.clone()), None, None),
+        _ => (place.admin1.clone(), place.admin2.clone(), place.admin3.clone()),
+    };
+    Some(Location {
+        place_id: place.id.clone(),
+        name,
+        name_ar: doc.span(p.phrase.clone()).text,
+        country: place.country.clone(),
+        admin1: admin1.or_else(|| (place.kind == PlaceKind::Governorate).then(|| place.name.clone())),
+        admin2,
+        admin3,
+        latitude: place.lat,
+        longitude: place.lon,
+        geo_precision: precision,
+        evidence: doc.span(p.phrase.clone()),
+    })
+}
+
+fn direction_word(k: CueKind) -> (&'static str, &'static str) {
+    debug_assert!(is_direction(k));
+    match k {
+        CueKind::DirectionN => ("northern", "north"),
+        CueKind::DirectionS => ("southern", "south"),
+        CueKind::DirectionE => ("eastern", "east"),
+        CueKind::DirectionW => ("western", "west"),
+        CueKind::DirectionNE => ("north-eastern", "north-east"),
+        CueKind::DirectionNW => ("north-western", "north-west"),
+        CueKind::DirectionSE => ("south-eastern", "south-east"),
+        _ => ("south-western", "south-west"),
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,200 @@
+//! The plain data types extraction produces. Every field that comes from the text carries the
+//! [`Span`] it was read from (byte offsets into the document's original text).
+
+use serde::{Deserialize, Serialize};
+
+/// A piece of the original document: `text == &document.text[start..end]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// How the document presents an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Stance {
+    /// Reported as fact (possibly on a cited source's word).
+    Asserted,
+    /// Reported, and the same document carries a denial of it.
+    Disputed,
+    /// Framed as rumour, likelihood or question ("أنباء عن", "يرجح", a headline ending in "؟").
+    Uncertain,
+    /// Only reported as denied.
+    Denied,
+}
+
+impl Stance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stance::Asserted => "asserted",
+            Stance::Disputed => "disputed",
+            Stance::Uncertain => "uncertain",
+            Stance::Denied => "denied",
+        }
+    }
+}
+
+/// An actor taking part in an event, resolved against the knowledge base.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActorRef {
+    /// Knowledge-base id (e.g. `sdf`).
+    pub id: String,
+    /// Canonical English name (ACLED style).
+    pub name: String,
+    /// Where it is named; `None` when inferred (e.g. an unidentified perpetrator).
+    pub evidence: Option<Span>,
+}
+
+/// Where an event happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    /// Gazetteer id of the place the coordinates belong to.
+    pub place_id: String,
+    /// English display name ("Dhiban", "Deir ez-Zor countryside", "near Tal Abyad").
+    pub name: String,
+    /// The Arabic words of the text that named it.
+    pub name_ar: String,
+    pub country: String,
+    pub admin1: Option<String>,
+    pub admin2: Option<String>,
+    pub admin3: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// ACLED geo precision: 1 the named town or site, 2 near it or part of a region coded to a
+    /// town, 3 only a region/governorate.
+    pub geo_precision: u8,
+    pub evidence: Span,
+}
+
+/// When an event happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct EventDate {
+    /// ISO date (YYYY-MM-DD), when it can be derived.
+    pub date: Option<String>,
+    /// ACLED time precision: 1 day, 2 week, 3 month.
+    pub time_precision: Option<u8>,
+    /// The expression it was derived from ("أول من أمس", "الثلاثاء"); `None` when the date is
+    /// the document's own.
+    pub evidence: Option<Span>,
+}
+
+/// How exact a reported count is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Approx {
+    Exact,
+    About,
+    AtLeast,
+    AtMost,
+}
+
+impl From<marsad_text::Approx> for Approx {
+    fn from(a: marsad_text::Approx) -> Self {
+        match a {
+            marsad_text::Approx::Exact => Approx::Exact,
+            marsad_text::Approx::About => Approx::About,
+            marsad_text::Approx::AtLeast => Approx::AtLeast,
+            marsad_text::Approx::AtMost => Approx::AtMost,
+        }
+    }
+}
+
+/// A reported number of people (killed, injured, arrested).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Count {
+    pub value: u64,
+    pub approx: Approx,
+    /// The phrases the count was read from (several when the text adds up parts).
+    pub evidence: Vec<Span>,
+}
+
+/// One statement of an event inside the document: who says it and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    pub evidence: Span,
+    pub stance: Stance,
+    /// The source the document cites for this statement ("مصادر كردية معارضة", "مصدر مطلع").
+    pub cited_source: Option<Span>,
+    /// True when the statement is the headline.
+    pub headline: bool,
+}
+
+/// A truce or agreement as a first-class record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Truce {
+    /// Canonical names of the parties.
+    pub parties: Vec<String>,
+    /// Canonical name of the mediator or sponsor, or the Arabic phrase when it is not a known
+    /// actor ("وساطة عشائرية").
+    pub mediator: Option<String>,
+    pub mediator_evidence: Option<Span>,
+    /// Start date (ISO) when stated or derivable.
+    pub start: Option<String>,
+    pub start_evidence: Option<Span>,
+    /// Duration in days when stated ("ستة أشهر" = 180).
+    pub duration_days: Option<u32>,
+    /// True for "قابل للتمديد" (extendable).
+    pub extendable: bool,
+    pub duration_evidence: Option<Span>,
+    /// Sentences stating its terms.
+    pub terms: Vec<Span>,
+    /// Described as secret / not announced.
+    pub secret: bool,
+    pub secret_evidence: Option<Span>,
+}
+
+/// An event coded from one document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// `<doc>#<n>`, stable for the same document text and knowledge base.
+    pub id: String,
+    pub doc: String,
+    pub event_type: String,
+    pub sub_event_type: String,
+    /// Finer label from the trigger lexicon ("truce", "car_bomb"...).
+    pub frame: String,
+    pub actor1: Option<ActorRef>,
+    pub actor2: Option<ActorRef>,
+    pub assoc_actor_1: Option<ActorRef>,
+    pub assoc_actor_2: Option<ActorRef>,
+    pub location: Option<Location>,
+    pub date: EventDate,
+    pub fatalities: Option<Count>,
+    pub injured: Option<Count>,
+    pub arrested: Option<Count>,
+    /// The outlet that published the document.
+    pub source: Option<String>,
+    /// The cited source of the best statement.
+    pub cited_source: Option<Span>,
+    pub stance: Stance,
+    /// The statement that best carries the event.
+    pub evidence: Span,
+    /// Every statement of this event in the document, in text order.
+    pub claims: Vec<Claim>,
+    pub truce: Option<Truce>,
+}
+
+/// What extraction returns for one document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    pub doc: String,
+    /// Outlet name (English canonical when known, else as written).
+    pub outlet: Option<String>,
+    /// Publication date (ISO) used to resolve relative dates.
+    pub published: Option<String>,
+    pub events: Vec<Event>,
+    /// Every actor, place, outlet and trigger the knowledge base found.
+    pub mentions: Vec<EntityMention>,
+}
+
+/// A knowledge-base entity named in the document (kept for the store and the document view).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityMention {
+    /// `actor`, `place`, `outlet` or `trigger`.
+    pub kind: String,
+    /// Knowledge-base id (or the sub-event type for triggers).
+    pub id: String,
+    pub span: Span,
+}

@@ -1,0 +1,449 @@
+//! The knowledge base of marsad: actors, places, event triggers, cue words and news outlets, and
+//! the automata that find them in normalized text.
+//!
+//! In: the TOML files `data/actors.toml`, `data/triggers.toml`, `data/cues.toml`,
+//! `data/outlets.toml` and the gazetteer CSVs `data/gazetteer/*.csv` (embedded at build time, or
+//! read from a directory), plus optional user files. Out: a [`KnowledgeBase`] whose `find_*`
+//! methods return [`Mention`]s (byte ranges in the normalized text produced by
+//! `marsad_text::normalize`).
+//!
+//! Every phrase is normalized with `marsad_text::normalize_key` at load, so data files are written
+//! as the news writes them (with hamzas, ة, ى ...).
+
+mod load;
+mod matcher;
+mod model;
+
+pub use model::{
+    Actor, ActorKind, Cue, CueKind, Entity, Mention, Outlet, Place, PlaceKind, Trigger,
+};
+
+use matcher::{Group, GroupBuilder};
+use std::collections::HashMap;
+use std::fs;
+use std::ops::Range;
+use std::path::Path;
+
+include!(concat!(env!("OUT_DIR"), "/gazetteer_files.rs"));
+
+const ACTORS_TOML: &str = include_str!("../../../data/actors.toml");
+const TRIGGERS_TOML: &str = include_str!("../../../data/triggers.toml");
+const CUES_TOML: &str = include_str!("../../../data/cues.toml");
+const OUTLETS_TOML: &str = include_str!("../../../data/outlets.toml");
+
+/// The TOML files of a data directory, in load order.
+pub const TOML_FILES: [&str; 4] = ["actors.toml", "triggers.toml", "cues.toml", "outlets.toml"];
+
+/// Errors while loading knowledge-base files. Every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum KbError {
+    /// A file could not be read.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// TOML syntax or schema error (line 0 = unknown).
+    #[error("{path}:{line}: {message}")]
+    Syntax {
+        path: String,
+        line: usize,
+        message: String,
+    },
+    /// CSV syntax or value error in a places file (line 0 = unknown).
+    #[error("{path}:{line}: {message}")]
+    Csv {
+        path: String,
+        line: usize,
+        message: String,
+    },
+    /// A well-formed entry with an invalid value (line 0 = unknown).
+    #[error("{path}:{line}: {reason}")]
+    Invalid {
+        path: String,
+        line: usize,
+        reason: String,
+    },
+    /// The same normalized alias (or anaphor) names two different actors.
+    #[error("{path}: alias {alias:?} is shared by actors {first:?} and {second:?}")]
+    DuplicateAlias {
+        path: String,
+        alias: String,
+        first: String,
+        second: String,
+    },
+    /// An actor's `parent` names no actor.
+    #[error("{path}: actor {actor:?} has unknown parent {parent:?}")]
+    UnknownParent {
+        path: String,
+        actor: String,
+        parent: String,
+    },
+    /// Neither `.toml` nor `.csv`.
+    #[error("{path}: unsupported file type (expected .toml or .csv)")]
+    UnsupportedFile { path: String },
+}
+
+/// All knowledge and the automata over it.
+#[derive(Debug, Clone, Default)]
+pub struct KnowledgeBase {
+    pub actors: Vec<Actor>,
+    pub places: Vec<Place>,
+    pub triggers: Vec<Trigger>,
+    pub cues: Vec<Cue>,
+    pub outlets: Vec<Outlet>,
+    entity_group: Group,
+    trigger_group: Group,
+    cue_group: Group,
+    actor_ids: HashMap<String, usize>,
+    place_ids: HashMap<String, usize>,
+    place_names: HashMap<String, Vec<usize>>,
+    /// Last file loaded: named in errors found while indexing.
+    last_path: String,
+}
+
+// Priorities when several entities share a span (lower wins).
+const PRI_ACTOR: u8 = 0;
+const PRI_OUTLET: u8 = 1;
+const PRI_PLACE: u8 = 2;
+const PRI_ANAPHOR: u8 = 3;
+const PRI_AMBIGUOUS_OUTLET: u8 = 4;
+
+impl KnowledgeBase {
+    /// The knowledge base embedded in the binary (`data/*.toml`, `data/gazetteer/*.csv`).
+    pub fn builtin() -> Result<Self, KbError> {
+        let mut kb = KnowledgeBase::default();
+        kb.merge_toml("data/actors.toml", ACTORS_TOML)?;
+        kb.merge_toml("data/triggers.toml", TRIGGERS_TOML)?;
+        kb.merge_toml("data/cues.toml", CUES_TOML)?;
+        kb.merge_toml("data/outlets.toml", OUTLETS_TOML)?;
+        for (name, src) in GAZETTEER {
+            kb.merge_csv(&format!("data/{name}"), src)?;
+        }
+        kb.rebuild()?;
+        Ok(kb)
+    }
+
+    /// Loads `actors.toml`, `triggers.toml`, `cues.toml`, `outlets.toml` from `dir` (all
+    /// required) and every `gazetteer/*.csv` under it (sorted by name; the folder is optional).
+    pub fn from_dir(dir: &Path) -> Result<Self, KbError> {
+        let mut kb = KnowledgeBase::default();
+        for f in TOML_FILES {
+            let p = dir.join(f);
+            let src = read(&p)?;
+            kb.merge_toml(&p.display().to_string(), &src)?;
+        }
+        let gaz = dir.join("gazetteer");
+        if gaz.is_dir() {
+            let mut files: Vec<_> = fs::read_dir(&gaz)
+                .map_err(|source| KbError::Io {
+                    path: gaz.display().to_string(),
+                    source,
+                })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+                .collect();
+            files.sort();
+            for p in files {
+                let src = read(&p)?;
+                kb.merge_csv(&p.display().to_string(), &src)?;
+            }
+        }
+        kb.rebuild()?;
+        Ok(kb)
+    }
+
+    /// Adds a user file: a TOML with any of `[[actor]]`, `[[trigger]]`, `[[cue]]`, `[[outlet]]`,
+    /// or a places CSV. Entries with an existing key replace it (actors, outlets and places by
+    /// `id`, triggers by normalized phrase, cues by phrase and kind). Rebuilds the automata; on
+    /// error the knowledge base is left unchanged.
+    pub fn extend_from_file(&mut self, path: &Path) -> Result<(), KbError> {
+        let src = read(path)?;
+        let name = path.display().to_string();
+        let mut next = self.clone();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("toml") => next.merge_toml(&name, &src)?,
+            Some("csv") => next.merge_csv(&name, &src)?,
+            _ => return Err(KbError::UnsupportedFile { path: name }),
+        }
+        next.rebuild()?;
+        *self = next;
+        Ok(())
+    }
+
+    /// Actors, places and outlets in normalized text: leftmost-longest, non-overlapping, sorted
+    /// by position. A span naming both an actor and a place gives the actor; a place with several
+    /// records gives the first loaded (see [`KnowledgeBase::places_named`] for all).
+    pub fn find_entities(&self, norm: &str) -> Vec<Mention> {
+        let cands = self.entity_group.candidates(norm);
+        matcher::select_leftmost_longest(cands)
+            .iter()
+            .map(matcher::to_mention)
+            .collect()
+    }
+
+    /// Event triggers in normalized text: leftmost-longest among the triggers whose `requires`
+    /// is met (see [`KnowledgeBase::requirement_met`]); blockers take part in the selection (so
+    /// they remove the triggers they cover) and are not returned.
+    pub fn find_triggers(&self, norm: &str) -> Vec<Mention> {
+        let mut cands = self.trigger_group.candidates(norm);
+        if cands.iter().any(|c| !self.trigger_of(c.target.entity).requires.is_empty()) {
+            let tokens = matcher::word_tokens(norm);
+            cands.retain(|c| {
+                let t = self.trigger_of(c.target.entity);
+                matcher::requirement_met(
+                    norm,
+                    &tokens,
+                    c.prefix.start..c.range.end,
+                    &t.requires,
+                    t.window,
+                )
+            });
+        }
+        matcher::select_leftmost_longest(cands)
+            .iter()
+            .filter(|c| !self.trigger_of(c.target.entity).is_blocker())
+            .map(matcher::to_mention)
+            .collect()
+    }
+
+    /// Whether trigger `trigger`'s `requires` is met around `span` (normalized byte range) of
+    /// `norm`: one of the words within `window` word tokens before or after the span (the span's
+    /// own tokens excluded; proclitics allowed before a required word; a trailing `*` lets it
+    /// continue). Always true for a trigger without `requires`.
+    pub fn requirement_met(&self, norm: &str, trigger: usize, span: Range<usize>) -> bool {
+        let t = &self.triggers[trigger];
+        let tokens = matcher::word_tokens(norm);
+        matcher::requirement_met(norm, &tokens, span, &t.requires, t.window)
+    }
+
+    /// Cue phrases in normalized text: overlapping allowed (one span may be several cues),
+    /// sorted by start, then end, then cue index.
+    pub fn find_cues(&self, norm: &str) -> Vec<Mention> {
+        let mut ms: Vec<Mention> = self
+            .cue_group
+            .candidates(norm)
+            .iter()
+            .map(matcher::to_mention)
+            .collect();
+        ms.sort_by_key(|m| (m.range.start, m.range.end, entity_index(m.entity)));
+        ms.dedup_by(|a, b| a.range == b.range && a.entity == b.entity);
+        ms
+    }
+
+    /// The actor with this id.
+    pub fn actor(&self, id: &str) -> Option<&Actor> {
+        self.actor_ids.get(id).map(|&i| &self.actors[i])
+    }
+
+    /// Index of the actor with this id.
+    pub fn actor_index(&self, id: &str) -> Option<usize> {
+        self.actor_ids.get(id).copied()
+    }
+
+    /// The place with this id.
+    pub fn place(&self, id: &str) -> Option<&Place> {
+        self.place_ids.get(id).map(|&i| &self.places[i])
+    }
+
+    /// The outlet with this id.
+    pub fn outlet(&self, id: &str) -> Option<&Outlet> {
+        self.outlets.iter().find(|o| o.id == id)
+    }
+
+    /// Indexes of every place whose normalized `name_ar` or variant equals `name_norm` (which is
+    /// normalized again, so raw names work too), in load order.
+    pub fn places_named(&self, name_norm: &str) -> Vec<usize> {
+        let key = load::norm_phrase(name_norm);
+        self.place_names.get(&key).cloned().unwrap_or_default()
+    }
+
+    /// Trigger indexes per `frame` label (handy for grouping).
+    pub fn triggers_in_frame(&self, frame: &str) -> Vec<usize> {
+        (0..self.triggers.len())
+            .filter(|&i| self.triggers[i].frame == frame)
+            .collect()
+    }
+
+    fn trigger_of(&self, e: Entity) -> &Trigger {
+        match e {
+            Entity::Trigger(i) => &self.triggers[i],
+            _ => unreachable!("trigger automaton only holds triggers"),
+        }
+    }
+
+    fn merge_toml(&mut self, path: &str, src: &str) -> Result<(), KbError> {
+        let doc = load::parse_toml(path, src)?;
+        let (actors, triggers, cues, outlets) = load::finish_toml(path, src, doc)?;
+        for a in actors {
+            match self.actors.iter().position(|x| x.id == a.id) {
+                Some(i) => self.actors[i] = a,
+                None => self.actors.push(a),
+            }
+        }
+        for t in triggers {
+            match self.triggers.iter().position(|x| x.phrase == t.phrase) {
+                Some(i) => self.triggers[i] = t,
+                None => self.triggers.push(t),
+            }
+        }
+        for c in cues {
+            if !self.cues.contains(&c) {
+                self.cues.push(c);
+            }
+        }
+        for o in outlets {
+            match self.outlets.iter().position(|x| x.id == o.id) {
+                Some(i) => self.outlets[i] = o,
+                None => self.outlets.push(o),
+            }
+        }
+        self.last_path = path.to_string();
+        Ok(())
+    }
+
+    fn merge_csv(&mut self, path: &str, src: &str) -> Result<(), KbError> {
+        let places = load::parse_places(path, src)?;
+        let mut ids: HashMap<String, usize> = self
+            .places
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        for p in places {
+            match ids.get(&p.id) {
+                Some(&i) => self.places[i] = p,
+                None => {
+                    ids.insert(p.id.clone(), self.places.len());
+                    self.places.push(p);
+                }
+            }
+        }
+        self.last_path = path.to_string();
+        Ok(())
+    }
+
+    /// Checks cross-record rules and rebuilds the indexes and automata.
+    fn rebuild(&mut self) -> Result<(), KbError> {
+        let path = self.last_path.clone();
+        self.actor_ids = self
+            .actors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
+        for a in &self.actors {
+            if let Some(p) = &a.parent {
+                if !self.actor_ids.contains_key(p) {
+                    return Err(KbError::UnknownParent {
+                        path,
+                        actor: a.id.clone(),
+                        parent: p.clone(),
+                    });
+                }
+            }
+        }
+        // One owner per alias/anaphor form.
+        let mut owner: HashMap<&str, &str> = HashMap::new();
+        for a in &self.actors {
+            for form in a.aliases.iter().chain(&a.anaphors) {
+                let key = form.trim_end_matches('*');
+                if let Some(prev) = owner.insert(key, &a.id) {
+                    if prev != a.id {
+                        return Err(KbError::DuplicateAlias {
+                            path,
+                            alias: form.clone(),
+                            first: prev.to_string(),
+                            second: a.id.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        self.place_ids = self
+            .places
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        self.place_names.clear();
+        for (i, p) in self.places.iter().enumerate() {
+            for n in std::iter::once(&p.name_ar).chain(&p.variants) {
+                let key = load::norm_phrase(n);
+                if key.is_empty() {
+                    continue;
+                }
+                let v = self.place_names.entry(key).or_default();
+                if !v.contains(&i) {
+                    v.push(i);
+                }
+            }
+        }
+
+        let mut eb = GroupBuilder::default();
+        for (i, a) in self.actors.iter().enumerate() {
+            for al in &a.aliases {
+                eb.add(al, Entity::Actor(i), false, PRI_ACTOR);
+            }
+            for an in &a.anaphors {
+                // An anaphor equal to another actor's alias was rejected above.
+                eb.add(an, Entity::Actor(i), true, PRI_ANAPHOR);
+            }
+        }
+        for (i, o) in self.outlets.iter().enumerate() {
+            let pri = if o.ambiguous {
+                PRI_AMBIGUOUS_OUTLET
+            } else {
+                PRI_OUTLET
+            };
+            for al in &o.aliases {
+                eb.add(al, Entity::Outlet(i), false, pri);
+            }
+        }
+        // Each distinct place name once, pointing to its first record.
+        let mut names: Vec<(&String, usize)> = self
+            .place_names
+            .iter()
+            .map(|(k, v)| (k, v[0]))
+            .collect();
+        names.sort_by_key(|&(_, i)| i);
+        for (k, i) in names {
+            eb.add(k, Entity::Place(i), false, PRI_PLACE);
+        }
+        self.entity_group = eb.build();
+
+        let mut tb = GroupBuilder::default();
+        for (i, t) in self.triggers.iter().enumerate() {
+            tb.add(&t.phrase, Entity::Trigger(i), false, 0);
+        }
+        self.trigger_group = tb.build();
+
+        let mut cb = GroupBuilder::default();
+        for (i, c) in self.cues.iter().enumerate() {
+            cb.add(&c.phrase, Entity::Cue(i), false, 0);
+        }
+        self.cue_group = cb.build();
+        Ok(())
+    }
+}
+
+fn entity_index(e: Entity) -> usize {
+    match e {
+        Entity::Actor(i)
+        | Entity::Place(i)
+        | Entity::Outlet(i)
+        | Entity::Trigger(i)
+        | Entity::Cue(i) => i,
+    }
+}
+
+fn read(p: &Path) -> Result<String, KbError> {
+    fs::read_to_string(p).map_err(|source| KbError::Io {
+        path: p.display().to_string(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests;

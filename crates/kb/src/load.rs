@@ -1,0 +1,352 @@
+//! Parsing the TOML and CSV data files into records, with errors that name the file and line.
+
+use crate::model::{Actor, Cue, Outlet, Place, PlaceKind, Trigger};
+use crate::KbError;
+use marsad_text::normalize_key;
+use serde::Deserialize;
+
+/// One TOML data file: any of the four tables.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TomlDoc {
+    #[serde(default)]
+    pub actor: Vec<Actor>,
+    #[serde(default)]
+    pub trigger: Vec<RawTrigger>,
+    #[serde(default)]
+    pub cue: Vec<Cue>,
+    #[serde(default)]
+    pub outlet: Vec<Outlet>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTrigger {
+    phrase: String,
+    #[serde(default)]
+    event_type: String,
+    sub_event_type: String,
+    #[serde(default)]
+    frame: String,
+    #[serde(default)]
+    verbal: bool,
+    #[serde(default)]
+    requires: Vec<String>,
+    #[serde(default)]
+    window: Option<usize>,
+    #[serde(default)]
+    prefix_match: bool,
+}
+
+/// ACLED sub-event types and their event types.
+pub(crate) const SUB_EVENT_TYPES: &[(&str, &str)] = &[
+    ("Armed clash", "Battles"),
+    ("Government regains territory", "Battles"),
+    ("Non-state actor overtakes territory", "Battles"),
+    ("Air/drone strike", "Explosions/Remote violence"),
+    ("Shelling/artillery/missile attack", "Explosions/Remote violence"),
+    ("Remote explosive/landmine/IED", "Explosions/Remote violence"),
+    ("Suicide bomb", "Explosions/Remote violence"),
+    ("Grenade", "Explosions/Remote violence"),
+    ("Chemical weapon", "Explosions/Remote violence"),
+    ("Attack", "Violence against civilians"),
+    ("Abduction/forced disappearance", "Violence against civilians"),
+    ("Sexual violence", "Violence against civilians"),
+    ("Peaceful protest", "Protests"),
+    ("Protest with intervention", "Protests"),
+    ("Excessive force against protesters", "Protests"),
+    ("Violent demonstration", "Riots"),
+    ("Mob violence", "Riots"),
+    ("Agreement", "Strategic developments"),
+    ("Arrests", "Strategic developments"),
+    ("Headquarters or base established", "Strategic developments"),
+    ("Non-violent transfer of territory", "Strategic developments"),
+    ("Change to group/activity", "Strategic developments"),
+    ("Looting/property destruction", "Strategic developments"),
+    ("Disrupted weapons use", "Strategic developments"),
+    ("Other", "Strategic developments"),
+];
+
+/// 1-based line of byte offset `at` in `src`.
+pub(crate) fn line_at(src: &str, at: usize) -> usize {
+    src.as_bytes()[..at.min(src.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Line of the first occurrence of `"needle"` (quoted) in `src`, or 0 if not found.
+pub(crate) fn line_of(src: &str, needle: &str) -> usize {
+    let quoted = format!("\"{needle}\"");
+    src.find(&quoted)
+        .or_else(|| src.find(needle))
+        .map(|i| line_at(src, i))
+        .unwrap_or(0)
+}
+
+/// Normalizes a phrase for matching, keeping a trailing `*` and collapsing inner whitespace.
+pub(crate) fn norm_phrase(s: &str) -> String {
+    let t = s.trim();
+    let (body, star) = match t.strip_suffix('*') {
+        Some(b) => (b, true),
+        None => (t, false),
+    };
+    let n = normalize_key(body);
+    let mut out = n.split_whitespace().collect::<Vec<_>>().join(" ");
+    if star && !out.is_empty() {
+        out.push('*');
+    }
+    out
+}
+
+pub(crate) fn parse_toml(path: &str, src: &str) -> Result<TomlDoc, KbError> {
+    toml::from_str::<TomlDoc>(src).map_err(|e| KbError::Syntax {
+        path: path.to_string(),
+        line: e.span().map(|s| line_at(src, s.start)).unwrap_or(0),
+        message: e.message().trim().to_string(),
+    })
+}
+
+fn invalid(path: &str, line: usize, reason: String) -> KbError {
+    KbError::Invalid {
+        path: path.to_string(),
+        line,
+        reason,
+    }
+}
+
+/// Checks and normalizes the records of one TOML file.
+pub(crate) fn finish_toml(
+    path: &str,
+    src: &str,
+    doc: TomlDoc,
+) -> Result<(Vec<Actor>, Vec<Trigger>, Vec<Cue>, Vec<Outlet>), KbError> {
+    let mut actors = Vec::with_capacity(doc.actor.len());
+    for mut a in doc.actor {
+        let line = line_of(src, &a.id);
+        if a.id.trim().is_empty() || a.name.trim().is_empty() {
+            return Err(invalid(path, line, "actor with empty id or name".into()));
+        }
+        a.aliases = dedup_norm(&a.aliases);
+        a.anaphors = dedup_norm(&a.anaphors);
+        if a.aliases.is_empty() {
+            return Err(invalid(path, line, format!("actor {:?} has no aliases", a.id)));
+        }
+        if let Some(bad) = a.aliases.iter().chain(&a.anaphors).find(|s| s.is_empty()) {
+            return Err(invalid(path, line, format!("actor {:?}: empty alias {bad:?}", a.id)));
+        }
+        actors.push(a);
+    }
+    let mut triggers = Vec::with_capacity(doc.trigger.len());
+    let mut seen = std::collections::HashMap::new();
+    for t in doc.trigger {
+        let line = line_of(src, &t.phrase);
+        let mut phrase = norm_phrase(&t.phrase);
+        if t.prefix_match && !phrase.ends_with('*') {
+            phrase.push('*');
+        }
+        if phrase.trim_end_matches('*').is_empty() {
+            return Err(invalid(path, line, "trigger with empty phrase".into()));
+        }
+        let event_type = if t.sub_event_type.is_empty() {
+            String::new()
+        } else {
+            let Some(&(_, et)) = SUB_EVENT_TYPES.iter().find(|(s, _)| *s == t.sub_event_type)
+            else {
+                return Err(invalid(
+                    path,
+                    line,
+                    format!("trigger {:?}: unknown sub_event_type {:?}", t.phrase, t.sub_event_type),
+                ));
+            };
+            if !t.event_type.is_empty() && t.event_type != et {
+                return Err(invalid(
+                    path,
+                    line,
+                    format!(
+                        "trigger {:?}: event_type {:?} does not fit sub_event_type {:?}",
+                        t.phrase, t.event_type, t.sub_event_type
+                    ),
+                ));
+            }
+            et.to_string()
+        };
+        if let Some(prev) = seen.insert(phrase.clone(), line) {
+            return Err(invalid(
+                path,
+                line,
+                format!("trigger phrase {:?} repeats line {prev}", t.phrase),
+            ));
+        }
+        let requires: Vec<String> = t
+            .requires
+            .iter()
+            .map(|r| norm_phrase(r))
+            .filter(|r| !r.trim_end_matches('*').is_empty())
+            .collect();
+        triggers.push(Trigger {
+            phrase,
+            event_type,
+            sub_event_type: t.sub_event_type,
+            frame: t.frame,
+            verbal: t.verbal,
+            requires,
+            window: t.window.unwrap_or(4),
+        });
+    }
+    let mut cues = Vec::with_capacity(doc.cue.len());
+    let mut seen_cues = std::collections::HashSet::new();
+    for mut c in doc.cue {
+        let line = line_of(src, &c.phrase);
+        c.phrase = norm_phrase(&c.phrase);
+        if c.phrase.trim_end_matches('*').is_empty() {
+            return Err(invalid(path, line, "cue with empty phrase".into()));
+        }
+        // The same phrase written twice (e.g. with and without hamza) is one cue.
+        if seen_cues.insert((c.phrase.clone(), c.kind)) {
+            cues.push(c);
+        }
+    }
+    let mut outlets = Vec::with_capacity(doc.outlet.len());
+    for mut o in doc.outlet {
+        let line = line_of(src, &o.id);
+        if o.id.trim().is_empty() {
+            return Err(invalid(path, line, "outlet with empty id".into()));
+        }
+        o.aliases = dedup_norm(&o.aliases);
+        if o.aliases.is_empty() {
+            return Err(invalid(path, line, format!("outlet {:?} has no aliases", o.id)));
+        }
+        outlets.push(o);
+    }
+    Ok((actors, triggers, cues, outlets))
+}
+
+/// Normalizes and de-duplicates surface forms, keeping their first order.
+fn dedup_norm(forms: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(forms.len());
+    for f in forms {
+        let n = norm_phrase(f);
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+#[derive(Debug, Deserialize)]
+struct RawPlace {
+    id: String,
+    kind: String,
+    #[serde(default)]
+    name_en: String,
+    name_ar: String,
+    #[serde(default)]
+    variants_ar: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    admin1: String,
+    #[serde(default)]
+    admin2: String,
+    #[serde(default)]
+    admin3: String,
+    #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    lon: String,
+    #[serde(default)]
+    parent_id: String,
+    #[serde(default)]
+    needs_context: String,
+    #[serde(default)]
+    source: String,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+fn parse_coord(path: &str, line: usize, s: &str) -> Result<Option<f64>, KbError> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse::<f64>()
+        .map(Some)
+        .map_err(|_| KbError::Csv {
+            path: path.to_string(),
+            line,
+            message: format!("bad coordinate {t:?}"),
+        })
+}
+
+/// Parses a places CSV (`id,kind,name_en,name_ar,variants_ar,country,admin1,admin2,admin3,lat,
+/// lon,parent_id,needs_context,source`).
+pub(crate) fn parse_places(path: &str, src: &str) -> Result<Vec<Place>, KbError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(src.as_bytes());
+    let csv_err = |line: usize, message: String| KbError::Csv {
+        path: path.to_string(),
+        line,
+        message,
+    };
+    let mut out = Vec::new();
+    for rec in rdr.deserialize::<RawPlace>() {
+        let raw = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                return Err(csv_err(line, e.to_string()));
+            }
+        };
+        let line = line_of(src, &raw.id).max(1);
+        if raw.id.is_empty() || raw.name_ar.is_empty() {
+            return Err(csv_err(line, "empty id or name_ar".into()));
+        }
+        let kind: PlaceKind = serde::Deserialize::deserialize(
+            serde::de::value::StrDeserializer::<serde::de::value::Error>::new(
+                raw.kind.trim().to_lowercase().as_str(),
+            ),
+        )
+        .map_err(|_| csv_err(line, format!("unknown place kind {:?}", raw.kind)))?;
+        let needs_context = match raw.needs_context.trim().to_lowercase().as_str() {
+            "" | "false" | "0" | "no" => false,
+            "true" | "1" | "yes" => true,
+            other => return Err(csv_err(line, format!("bad needs_context {other:?}"))),
+        };
+        let variants: Vec<String> = raw
+            .variants_ar
+            .split('|')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+            .collect();
+        out.push(Place {
+            lat: parse_coord(path, line, &raw.lat)?,
+            lon: parse_coord(path, line, &raw.lon)?,
+            id: raw.id,
+            kind,
+            name: raw.name_en,
+            name_ar: raw.name_ar,
+            variants,
+            country: if raw.country.is_empty() {
+                "SY".to_string()
+            } else {
+                raw.country
+            },
+            admin1: opt(&raw.admin1),
+            admin2: opt(&raw.admin2),
+            admin3: opt(&raw.admin3),
+            parent: opt(&raw.parent_id),
+            needs_context,
+            source: raw.source,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,254 @@
+//! The knowledge-base records: actors, places, triggers, cues and outlets.
+
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+/// An armed group, force, or population that can take part in an event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    /// Stable slug, e.g. `sdf`.
+    pub id: String,
+    /// English canonical name (ACLED style where one exists).
+    pub name: String,
+    /// ACLED-like actor category.
+    pub kind: ActorKind,
+    /// ISO 3166-1 alpha-2 code of the actor's country, if any.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// Id of the umbrella actor (e.g. `asayish` → `sdf`).
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// Surface forms that name this actor outright (normalized at load).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Short generic forms that refer to this actor only after it was fully named in the same
+    /// document (normalized at load).
+    #[serde(default)]
+    pub anaphors: Vec<String>,
+}
+
+/// Actor categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActorKind {
+    StateForces,
+    RebelGroup,
+    PoliticalMilitia,
+    IdentityMilitia,
+    Civilians,
+    ExternalForce,
+    Protesters,
+    Other,
+}
+
+/// A named place from the gazetteer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    pub id: String,
+    pub kind: PlaceKind,
+    /// English name.
+    pub name: String,
+    /// Arabic name as written (matched after normalization).
+    pub name_ar: String,
+    /// Other Arabic spellings (matched after normalization).
+    pub variants: Vec<String>,
+    /// ISO2 country code.
+    pub country: String,
+    pub admin1: Option<String>,
+    pub admin2: Option<String>,
+    pub admin3: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// Id of the enclosing place.
+    pub parent: Option<String>,
+    /// The name is also a common word: accept it only after a place-type cue.
+    pub needs_context: bool,
+    /// Where the record comes from (credit line).
+    pub source: String,
+}
+
+/// Place categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceKind {
+    Country,
+    Governorate,
+    District,
+    #[serde(alias = "sub_district")]
+    Subdistrict,
+    City,
+    Town,
+    Village,
+    #[serde(alias = "neighborhood")]
+    Neighbourhood,
+    #[serde(alias = "oilfield")]
+    OilField,
+    #[serde(alias = "gasfield")]
+    GasField,
+    #[serde(alias = "crossing")]
+    BorderCrossing,
+    RiverCrossing,
+    Camp,
+    Base,
+    Airport,
+    Dam,
+    Bridge,
+    Desert,
+    Mountain,
+    Region,
+}
+
+impl PlaceKind {
+    /// Country, governorate, district or sub-district.
+    pub fn is_admin(&self) -> bool {
+        matches!(
+            self,
+            PlaceKind::Country | PlaceKind::Governorate | PlaceKind::District | PlaceKind::Subdistrict
+        )
+    }
+
+    /// Higher = more specific: neighbourhood/site/village (6) > town (5) > city (4) >
+    /// sub-district (3) > district and mountain (2) > governorate/region/desert (1) > country (0).
+    pub fn specificity(&self) -> u8 {
+        match self {
+            PlaceKind::Country => 0,
+            PlaceKind::Governorate | PlaceKind::Region | PlaceKind::Desert => 1,
+            PlaceKind::District | PlaceKind::Mountain => 2,
+            PlaceKind::Subdistrict => 3,
+            PlaceKind::City => 4,
+            PlaceKind::Town => 5,
+            PlaceKind::Village
+            | PlaceKind::Neighbourhood
+            | PlaceKind::OilField
+            | PlaceKind::GasField
+            | PlaceKind::BorderCrossing
+            | PlaceKind::RiverCrossing
+            | PlaceKind::Camp
+            | PlaceKind::Base
+            | PlaceKind::Airport
+            | PlaceKind::Dam
+            | PlaceKind::Bridge => 6,
+        }
+    }
+}
+
+/// A phrase that signals an event (or, with an empty `sub_event_type`, blocks shorter triggers
+/// inside it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    /// Normalized phrase; a trailing `*` means the last word may continue.
+    pub phrase: String,
+    /// ACLED event type ("" for a blocker).
+    pub event_type: String,
+    /// ACLED sub-event type; "" = blocker.
+    pub sub_event_type: String,
+    /// Label grouping triggers that describe the same kind of happening.
+    pub frame: String,
+    /// Finite verb form (true) or noun/masdar (false).
+    pub verbal: bool,
+    /// Words (normalized; may end in `*`) at least one of which must occur within `window`
+    /// tokens of the phrase. Empty = no requirement.
+    pub requires: Vec<String>,
+    /// Token window for `requires`.
+    pub window: usize,
+}
+
+impl Trigger {
+    /// A blocker suppresses the triggers it covers and is never reported.
+    pub fn is_blocker(&self) -> bool {
+        self.sub_event_type.is_empty()
+    }
+}
+
+/// A word or phrase that qualifies an event or a mention (source, denial, direction, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cue {
+    /// Normalized phrase; a trailing `*` means the last word may continue.
+    pub phrase: String,
+    pub kind: CueKind,
+}
+
+/// Cue categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CueKind {
+    Source,
+    ReportVerb,
+    Denial,
+    Hedge,
+    Rumour,
+    Kill,
+    Injury,
+    ArrestedCount,
+    Habitual,
+    Background,
+    Destination,
+    Origin,
+    Mediator,
+    Secret,
+    Term,
+    Countryside,
+    DirectionN,
+    DirectionS,
+    DirectionE,
+    DirectionW,
+    #[serde(rename = "direction_ne")]
+    DirectionNE,
+    #[serde(rename = "direction_nw")]
+    DirectionNW,
+    #[serde(rename = "direction_se")]
+    DirectionSE,
+    #[serde(rename = "direction_sw")]
+    DirectionSW,
+    Near,
+    PlaceType,
+    Purpose,
+    DateRelative,
+    Duration,
+    Question,
+    /// Clause-opening connectives ("فيما", "من جهة أخرى", ...).
+    Connective,
+    /// Words before an actor naming its area of control ("مناطق سيطرة", "تحت سيطرة", ...).
+    ControlArea,
+    /// Verbs of arriving ("وصل", "وصول", ...): a following "إلى X" is where the subject is.
+    Arrival,
+}
+
+/// A news outlet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outlet {
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// Arabic and Latin surface forms (normalized at load).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The name is also a common word or a place: accept only in a byline or after "قناة".
+    #[serde(default)]
+    pub ambiguous: bool,
+}
+
+/// What a mention points to (indexes into the knowledge-base vectors).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Entity {
+    Actor(usize),
+    Place(usize),
+    Outlet(usize),
+    Trigger(usize),
+    Cue(usize),
+}
+
+/// A match in normalized text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mention {
+    /// Normalized byte range of the matched name, proclitics excluded.
+    pub range: Range<usize>,
+    /// The proclitic(s) glued before it (possibly empty, then `prefix.end == range.start`).
+    pub prefix: Range<usize>,
+    pub entity: Entity,
+    /// Matched through [`Actor::anaphors`].
+    pub anaphor: bool,
+}

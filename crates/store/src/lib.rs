@@ -1,0 +1,379 @@
+//! The embedded store: SQLite (WAL) holding documents, entity mentions, events and claims.
+//!
+//! In: a [`Document`] with its [`Analysis`]. Out: the same, queried back with filters.
+//! A document is keyed by the hash of its text, so ingesting the same input twice changes
+//! nothing; each document is written in one transaction, so a failure or a kill never leaves a
+//! half-written document and never touches what was stored before.
+
+use std::path::{Path, PathBuf};
+
+use marsad_extract::{Analysis, Event};
+use marsad_ingest::Document;
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// Store errors (all name the database file).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: corrupt record {what}: {source}")]
+    Json {
+        path: PathBuf,
+        what: String,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+/// What happened to a document handed to [`Store::insert`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inserted {
+    /// Stored under this id.
+    New(String),
+    /// The same text is already stored under this id; nothing changed.
+    Duplicate(String),
+}
+
+/// Filters for [`Store::events`]; all optional, combined with AND.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Event type or sub-event type, case-insensitive substring.
+    pub event_type: Option<String>,
+    /// Actor name or id, case-insensitive substring of any actor field.
+    pub actor: Option<String>,
+    /// Place: English name, Arabic name or admin1, substring.
+    pub place: Option<String>,
+    /// ISO dates, inclusive.
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub doc: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// Counts of what is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    pub documents: u64,
+    pub events: u64,
+    pub claims: u64,
+    pub mentions: u64,
+}
+
+/// A handle on the database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL UNIQUE,
+    origin TEXT NOT NULL,
+    format TEXT NOT NULL,
+    url TEXT, outlet TEXT, title TEXT, published TEXT,
+    text TEXT NOT NULL,
+    doc_json TEXT NOT NULL,
+    analysis_outlet TEXT, analysis_published TEXT,
+    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL, entity TEXT NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id);
+CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(kind, entity);
+CREATE TABLE IF NOT EXISTS events (
+    id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    event_type TEXT NOT NULL, sub_event_type TEXT NOT NULL,
+    actors TEXT NOT NULL,
+    location TEXT, location_ar TEXT, admin1 TEXT,
+    event_date TEXT, fatalities INTEGER, stance TEXT NOT NULL,
+    json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_doc ON events(doc_id);
+CREATE INDEX IF NOT EXISTS events_type ON events(sub_event_type);
+CREATE INDEX IF NOT EXISTS events_date ON events(event_date);
+CREATE TABLE IF NOT EXISTS claims (
+    event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL,
+    stance TEXT NOT NULL, cited_source TEXT, headline INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS claims_event ON claims(event_id);
+"#;
+
+impl Store {
+    /// Opens (creating if needed) the store in directory `dir` (file `marsad.sqlite`).
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let path = dir.join("marsad.sqlite");
+        let conn = Connection::open(&path).map_err(|source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        })?;
+        let store = Store { conn, path };
+        store.sql(|c| {
+            c.pragma_update(None, "journal_mode", "WAL")?;
+            c.pragma_update(None, "synchronous", "NORMAL")?;
+            c.pragma_update(None, "foreign_keys", "ON")?;
+            // Readers (a server) and a writer (an ingest) share the file: wait, don't fail.
+            c.busy_timeout(std::time::Duration::from_secs(30))?;
+            c.execute_batch(SCHEMA)
+        })?;
+        Ok(store)
+    }
+
+    /// Path of the SQLite file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn sql<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, StoreError> {
+        f(&self.conn).map_err(|source| StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        })
+    }
+
+    /// Id under which a text with this hash is stored, if any.
+    pub fn find_hash(&self, content_hash: &str) -> Result<Option<String>, StoreError> {
+        self.sql(|c| {
+            c.query_row(
+                "SELECT id FROM documents WHERE content_hash = ?1",
+                [content_hash],
+                |r| r.get(0),
+            )
+            .optional()
+        })
+    }
+
+    /// Stores a document with its analysis in one transaction. A document whose text is already
+    /// stored is left alone. A different text under an id already taken gets the id suffixed with
+    /// its hash.
+    pub fn insert(&mut self, doc: &Document, analysis: &Analysis) -> Result<Inserted, StoreError> {
+        if let Some(id) = self.find_hash(&doc.content_hash)? {
+            return Ok(Inserted::Duplicate(id));
+        }
+        let path = self.path.clone();
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        let taken: bool = tx
+            .query_row("SELECT 1 FROM documents WHERE id = ?1", [&doc.id], |_| Ok(()))
+            .optional()
+            .map_err(err)?
+            .is_some();
+        let id = if taken {
+            format!("{}-{}", doc.id, &doc.content_hash[..8.min(doc.content_hash.len())])
+        } else {
+            doc.id.clone()
+        };
+        let doc_json = serde_json::to_string(doc).expect("document serializes");
+        tx.execute(
+            "INSERT INTO documents (id, content_hash, origin, format, url, outlet, title, published, text, doc_json, analysis_outlet, analysis_published)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                id,
+                doc.content_hash,
+                doc.origin,
+                format!("{:?}", doc.format).to_lowercase(),
+                doc.url,
+                doc.outlet,
+                doc.title,
+                doc.published,
+                doc.text,
+                doc_json,
+                analysis.outlet,
+                analysis.published
+            ],
+        )
+        .map_err(err)?;
+        {
+            let mut m = tx
+                .prepare_cached("INSERT INTO mentions (doc_id, kind, entity, start, end, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                .map_err(err)?;
+            for mention in &analysis.mentions {
+                m.execute(params![
+                    id,
+                    mention.kind,
+                    mention.id,
+                    mention.span.start as i64,
+                    mention.span.end as i64,
+                    mention.span.text
+                ])
+                .map_err(err)?;
+            }
+            let mut e = tx
+                .prepare_cached(
+                    "INSERT INTO events (id, doc_id, seq, event_type, sub_event_type, actors, location, location_ar, admin1, event_date, fatalities, stance, json)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                )
+                .map_err(err)?;
+            let mut c = tx
+                .prepare_cached("INSERT INTO claims (event_id, seq, start, end, text, stance, cited_source, headline) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+                .map_err(err)?;
+            for (seq, event) in analysis.events.iter().enumerate() {
+                let mut event = event.clone();
+                event.doc = id.clone();
+                event.id = format!("{id}#{}", seq + 1);
+                let actors = [
+                    &event.actor1,
+                    &event.actor2,
+                    &event.assoc_actor_1,
+                    &event.assoc_actor_2,
+                ]
+                .iter()
+                .filter_map(|a| a.as_ref().map(|a| format!("{}|{}", a.id, a.name)))
+                .collect::<Vec<_>>()
+                .join("\n");
+                let json = serde_json::to_string(&event).expect("event serializes");
+                e.execute(params![
+                    event.id,
+                    id,
+                    seq as i64,
+                    event.event_type,
+                    event.sub_event_type,
+                    actors,
+                    event.location.as_ref().map(|l| l.name.clone()),
+                    event.location.as_ref().map(|l| l.name_ar.clone()),
+                    event.location.as_ref().and_then(|l| l.admin1.clone()),
+                    event.date.date,
+                    event.fatalities.as_ref().map(|f| f.value as i64),
+                    event.stance.as_str(),
+                    json
+                ])
+                .map_err(err)?;
+                for (n, claim) in event.claims.iter().enumerate() {
+                    c.execute(params![
+                        event.id,
+                        n as i64,
+                        claim.evidence.start as i64,
+                        claim.evidence.end as i64,
+                        claim.evidence.text,
+                        claim.stance.as_str(),
+                        claim.cited_source.as_ref().map(|s| s.text.clone()),
+                        claim.headline as i64
+                    ])
+                    .map_err(err)?;
+                }
+            }
+        }
+        tx.commit().map_err(err)?;
+        Ok(Inserted::New(id))
+    }
+
+    /// Events matching `filter`, ordered by document then position.
+    pub fn events(&self, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
+        let mut sql = String::from("SELECT json FROM events WHERE 1=1");
+        let mut args: Vec<String> = Vec::new();
+        let like = |s: &str| format!("%{}%", s.to_lowercase());
+        if let Some(t) = &filter.event_type {
+            sql.push_str(" AND (lower(event_type) LIKE ? OR lower(sub_event_type) LIKE ?)");
+            args.push(like(t));
+            args.push(like(t));
+        }
+        if let Some(a) = &filter.actor {
+            sql.push_str(" AND lower(actors) LIKE ?");
+            args.push(like(a));
+        }
+        if let Some(p) = &filter.place {
+            sql.push_str(" AND (lower(location) LIKE ? OR location_ar LIKE ? OR lower(admin1) LIKE ?)");
+            args.push(like(p));
+            args.push(format!("%{p}%"));
+            args.push(like(p));
+        }
+        if let Some(s) = &filter.since {
+            sql.push_str(" AND event_date >= ?");
+            args.push(s.clone());
+        }
+        if let Some(u) = &filter.until {
+            sql.push_str(" AND event_date <= ?");
+            args.push(u.clone());
+        }
+        if let Some(d) = &filter.doc {
+            sql.push_str(" AND doc_id = ?");
+            args.push(d.clone());
+        }
+        sql.push_str(" ORDER BY doc_id, seq");
+        if let Some(l) = filter.limit {
+            sql.push_str(&format!(" LIMIT {l}"));
+        }
+        let rows: Vec<String> = self.sql(|c| {
+            let mut st = c.prepare(&sql)?;
+            let rows = st.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+            rows.collect()
+        })?;
+        rows.iter()
+            .map(|j| {
+                serde_json::from_str(j).map_err(|source| StoreError::Json {
+                    path: self.path.clone(),
+                    what: "event".into(),
+                    source,
+                })
+            })
+            .collect()
+    }
+
+    /// A stored document with its events, by id (or by file stem prefix when unique).
+    pub fn document(&self, id: &str) -> Result<Option<(Document, Vec<Event>)>, StoreError> {
+        let json: Option<(String, String)> = self.sql(|c| {
+            c.query_row(
+                "SELECT id, doc_json FROM documents WHERE id = ?1
+                 UNION ALL SELECT id, doc_json FROM documents WHERE id LIKE ?2 AND NOT EXISTS (SELECT 1 FROM documents WHERE id = ?1)
+                 LIMIT 1",
+                params![id, format!("{id}%")],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+        })?;
+        let Some((stored_id, json)) = json else {
+            return Ok(None);
+        };
+        let mut doc: Document = serde_json::from_str(&json).map_err(|source| StoreError::Json {
+            path: self.path.clone(),
+            what: format!("document {stored_id}"),
+            source,
+        })?;
+        doc.id = stored_id.clone();
+        let events = self.events(&EventFilter {
+            doc: Some(stored_id),
+            ..Default::default()
+        })?;
+        Ok(Some((doc, events)))
+    }
+
+    /// How many rows each table holds.
+    pub fn stats(&self) -> Result<Stats, StoreError> {
+        self.sql(|c| {
+            let n = |t: &str| -> rusqlite::Result<u64> {
+                c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0))
+                    .map(|v| v as u64)
+            };
+            Ok(Stats {
+                documents: n("documents")?,
+                events: n("events")?,
+                claims: n("claims")?,
+                mentions: n("mentions")?,
+            })
+        })
+    }
+}

@@ -1,0 +1,104 @@
+//! Month names as they appear in Arabic news (Gregorian, Levantine/Iraqi and Maghrebi forms), in
+//! normalized spelling. Number finding uses them to tell "28 تشرين الثاني" (a date) from a count;
+//! date parsing in other crates uses the same table.
+
+use crate::normalize::normalize_key;
+use crate::token::is_word_char;
+
+/// Normalized month names and their month numbers (1 = January). Two-word names use one space.
+/// "اب" (August) is also the word "father": only trust it next to a day number or year.
+pub const MONTHS: &[(&str, u32)] = &[
+    ("يناير", 1),
+    ("كانون الثاني", 1),
+    ("كانون ثاني", 1),
+    ("جانفي", 1),
+    ("فبراير", 2),
+    ("فبرير", 2),
+    ("شباط", 2),
+    ("فيفري", 2),
+    ("مارس", 3),
+    ("اذار", 3),
+    ("ابريل", 4),
+    ("افريل", 4),
+    ("نيسان", 4),
+    ("مايو", 5),
+    ("ماي", 5),
+    ("ايار", 5),
+    ("يونيو", 6),
+    ("يونيه", 6),
+    ("حزيران", 6),
+    ("جوان", 6),
+    ("يوليو", 7),
+    ("يوليه", 7),
+    ("تموز", 7),
+    ("جويليه", 7),
+    ("اغسطس", 8),
+    ("اغسطوس", 8),
+    ("اب", 8),
+    ("اوت", 8),
+    ("سبتمبر", 9),
+    ("ايلول", 9),
+    ("اكتوبر", 10),
+    ("تشرين الاول", 10),
+    ("تشرين اول", 10),
+    ("نوفمبر", 11),
+    ("تشرين الثاني", 11),
+    ("تشرين ثاني", 11),
+    ("ديسمبر", 12),
+    ("كانون الاول", 12),
+    ("كانون اول", 12),
+];
+
+#[inline]
+fn lookup(key: &str) -> Option<u32> {
+    MONTHS.iter().find(|(n, _)| *n == key).map(|&(_, m)| m)
+}
+
+/// Month number (1–12) of a month name, single word ("نوفمبر", "شباط") or two-word Levantine
+/// phrase ("تشرين الثاني"). Accepts raw or normalized spelling ("آذار", "أيلول").
+pub fn month_from_name(word_or_phrase: &str) -> Option<u32> {
+    let t = word_or_phrase.trim();
+    if let Some(m) = lookup(t) {
+        return Some(m);
+    }
+    lookup(&normalize_key(t))
+}
+
+/// Month name starting at byte `pos` of normalized text `norm`, ending at a word boundary: returns
+/// the month and the end byte of the name. Two-word names win over their first word, and a
+/// two-word name may be separated by several spaces.
+pub fn month_at(norm: &str, pos: usize) -> Option<(u32, usize)> {
+    let rest = norm.get(pos..)?;
+    let mut best: Option<(u32, usize)> = None;
+    for &(name, m) in MONTHS {
+        let Some(len) = match_phrase(rest, name) else {
+            continue;
+        };
+        if best.is_none_or(|(_, l)| len > l) {
+            best = Some((m, len));
+        }
+    }
+    best.map(|(m, len)| (m, pos + len))
+}
+
+/// Length in `rest` of phrase `name` (words separated by runs of spaces), ending at a boundary.
+fn match_phrase(rest: &str, name: &str) -> Option<usize> {
+    let mut at = 0;
+    for (idx, w) in name.split(' ').enumerate() {
+        if idx > 0 {
+            let spaces = rest[at..].len() - rest[at..].trim_start_matches(' ').len();
+            if spaces == 0 {
+                return None;
+            }
+            at += spaces;
+        }
+        if !rest[at..].starts_with(w) {
+            return None;
+        }
+        at += w.len();
+    }
+    match rest[at..].chars().next() {
+        Some(c) if is_word_char(c) => None,
+        _ => Some(at),
+    }
+}

@@ -1,0 +1,36 @@
+//! Arabic text for matching: normalization with an offset map, sentences, tokens, proclitics and
+//! numbers.
+//!
+//! In: original document text (`&str`). Out: a [`Normalized`] text in which every byte maps back
+//! to a byte of the original, plus sentence/token ranges and [`Quantity`] values found in it.
+//! Every later stage matches on the normalized text and reports spans through
+//! [`Normalized::original_range`], so evidence always slices the original exactly.
+//!
+//! ```
+//! use marsad_text::{normalize, quantities, Approx};
+//!
+//! let original = "مقتل «نحو ١٥» عنصراً من قوّات سوريّة الديمقراطيّة";
+//! let n = normalize(original);
+//! let q = &quantities(&n.text)[0];
+//! assert_eq!((q.value, q.approx), (15, Approx::About));
+//! assert_eq!(&original[n.original_range(q.range.clone())], "نحو ١٥");
+//! ```
+//!
+//! Modules: `normalize` (rules and offset map), `sentence` (paragraphs, sentences, clauses),
+//! `token` (tokens, word boundaries, proclitics), `number` (counts), [`calendar`] (month names).
+//! Nothing here knows about events, places or the knowledge base.
+
+#![warn(missing_docs)]
+
+pub mod calendar;
+mod normalize;
+mod number;
+mod sentence;
+mod token;
+
+pub use normalize::{normalize, normalize_key, Normalized};
+pub use number::{quantities, Approx, Quantity};
+pub use sentence::{clauses, paragraphs, sentences};
+pub use token::{
+    is_word_char, proclitic_splits, strip_article, token_iter, tokens, Token, TokenIter, TokenKind,
+};

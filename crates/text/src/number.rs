@@ -1,0 +1,664 @@
+//! Counts in normalized text: digits, Arabic number words, approximation markers; dates and years
+//! are left out.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use crate::calendar::month_at;
+use crate::normalize::normalize_key;
+use crate::token::{tokens, Token, TokenKind};
+
+/// How approximate a number in the text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Approx {
+    /// Written as a plain count.
+    Exact,
+    /// "نحو", "حوالي", "قرابة", "ما يقارب", "يقدر".
+    About,
+    /// "على الأقل", "أكثر من", "ما لا يقل عن".
+    AtLeast,
+    /// "أقل من", "ما لا يزيد عن".
+    AtMost,
+}
+
+/// A count found in normalized text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quantity {
+    /// The value (e.g. 15 for "نحو 15", 2 for "عنصرين").
+    pub value: u64,
+    /// Approximation marker attached to it.
+    pub approx: Approx,
+    /// Normalized byte range of the whole expression, markers included.
+    pub range: Range<usize>,
+}
+
+/// Lexical class of a number word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lex {
+    /// 1–10 ("خمسه", "عشر").
+    Unit(u64),
+    /// 20–90.
+    Ten(u64),
+    /// 100–900 written as one word ("ميه", "ثلاثميه", "ميتين").
+    Hundred(u64),
+    /// Singular scale word ("الف", "مليون"): a value alone, a multiplier after a count.
+    Scale(u64),
+    /// Plural scale word ("الاف", "ملايين"): a multiplier after 3–10, "thousands" alone.
+    Plural(u64),
+    /// Dual ("الفين"): a value.
+    Dual(u64),
+    /// "عشرات", "مئات": an approximate order of magnitude.
+    Vague(u64),
+}
+
+fn lexicon() -> &'static HashMap<String, Lex> {
+    static LEX: OnceLock<HashMap<String, Lex>> = OnceLock::new();
+    LEX.get_or_init(|| {
+        use Lex::*;
+        let mut m: HashMap<String, Lex> = HashMap::new();
+        let mut add = |words: &[&str], l: Lex| {
+            for w in words {
+                m.insert(normalize_key(w), l);
+            }
+        };
+        add(&["واحد", "واحدة", "أحد", "إحدى", "احدى"], Unit(1));
+        add(
+            &[
+                "اثنان",
+                "اثنين",
+                "اثنتين",
+                "اثنتان",
+                "اثنا",
+                "اثني",
+                "اثنتا",
+                "اثنتي",
+                "إثنان",
+                "إثنين",
+            ],
+            Unit(2),
+        );
+        add(&["ثلاث", "ثلاثة"], Unit(3));
+        add(&["أربع", "أربعة"], Unit(4));
+        add(&["خمس", "خمسة"], Unit(5));
+        add(&["ست", "ستة"], Unit(6));
+        add(&["سبع", "سبعة"], Unit(7));
+        add(&["ثماني", "ثمانية", "ثمان"], Unit(8));
+        add(&["تسع", "تسعة"], Unit(9));
+        add(&["عشر", "عشرة"], Unit(10));
+        let tens = [
+            ("عشرون", "عشرين", 20),
+            ("ثلاثون", "ثلاثين", 30),
+            ("أربعون", "أربعين", 40),
+            ("خمسون", "خمسين", 50),
+            ("ستون", "ستين", 60),
+            ("سبعون", "سبعين", 70),
+            ("ثمانون", "ثمانين", 80),
+            ("تسعون", "تسعين", 90),
+        ];
+        for (a, b, v) in tens {
+            add(&[a, b], Ten(v));
+        }
+        add(&["مئة", "مائة", "مئه", "مائه", "مية"], Hundred(100));
+        add(
+            &[
+                "مئتين",
+                "مائتين",
+                "مئتان",
+                "مائتان",
+                "مئتا",
+                "مائتا",
+                "مئتي",
+                "مائتي",
+            ],
+            Hundred(200),
+        );
+        for (p, v) in [
+            ("ثلاث", 3),
+            ("أربع", 4),
+            ("خمس", 5),
+            ("ست", 6),
+            ("سبع", 7),
+            ("ثمان", 8),
+            ("ثماني", 8),
+            ("تسع", 9),
+        ] {
+            for h in ["مئة", "مائة"] {
+                add(&[&format!("{p}{h}")], Hundred(v * 100));
+            }
+        }
+        add(&["ألف"], Scale(1_000));
+        add(&["مليون"], Scale(1_000_000));
+        add(&["مليار", "بليون"], Scale(1_000_000_000));
+        add(&["آلاف", "الآلاف", "ألوف"], Plural(1_000));
+        add(&["ملايين", "الملايين"], Plural(1_000_000));
+        add(&["مليارات"], Plural(1_000_000_000));
+        add(&["ألفين", "ألفان", "ألفا", "ألفي"], Dual(2_000));
+        add(&["مليونين", "مليونان", "مليوني"], Dual(2_000_000));
+        add(&["مليارين", "ملياران"], Dual(2_000_000_000));
+        add(&["عشرات", "العشرات"], Vague(10));
+        add(&["مئات", "المئات"], Vague(100));
+        m
+    })
+}
+
+#[inline]
+fn lex(word: &str) -> Option<Lex> {
+    lexicon().get(word).copied()
+}
+
+/// Proclitics allowed glued to a number word or digits ("وخمسه", "بحوالي", "ب15").
+const NUM_PREFIXES: &[&str] = &["وب", "ول", "فب", "فل", "و", "ب", "ل", "ف"];
+
+/// Ordinals before "عشر" make it part of an ordinal ("الحادي عشر"), not a count.
+const ORDINALS: &[&str] = &[
+    "الحادي",
+    "الثاني",
+    "الثالث",
+    "الرابع",
+    "الخامس",
+    "السادس",
+    "السابع",
+    "الثامن",
+    "التاسع",
+    "الحاديه",
+    "الثانيه",
+    "الثالثه",
+    "الرابعه",
+    "الخامسه",
+    "السادسه",
+    "السابعه",
+    "الثامنه",
+    "التاسعه",
+    "حادي",
+    "ثاني",
+    "ثالث",
+    "رابع",
+    "خامس",
+    "سادس",
+    "سابع",
+    "ثامن",
+    "تاسع",
+];
+
+/// Markers right before a count, longest first. The first word may carry a proclitic.
+const BEFORE: &[(&[&str], Approx)] = &[
+    (&["ما", "لا", "يقل", "عن"], Approx::AtLeast),
+    (&["ما", "لا", "يزيد", "عن"], Approx::AtMost),
+    (&["ما", "لا", "يزيد", "علي"], Approx::AtMost),
+    (&["لا", "يقل", "عن"], Approx::AtLeast),
+    (&["لا", "تقل", "عن"], Approx::AtLeast),
+    (&["لا", "يزيد", "عن"], Approx::AtMost),
+    (&["لا", "يزيد", "علي"], Approx::AtMost),
+    (&["ما", "يزيد", "عن"], Approx::AtLeast),
+    (&["ما", "يزيد", "علي"], Approx::AtLeast),
+    (&["ما", "يقرب", "من"], Approx::About),
+    (&["ما", "يقارب"], Approx::About),
+    (&["ما", "يناهز"], Approx::About),
+    (&["اكثر", "من"], Approx::AtLeast),
+    (&["ازيد", "من"], Approx::AtLeast),
+    (&["اقل", "من"], Approx::AtMost),
+    (&["يزيد", "عن"], Approx::AtLeast),
+    (&["يزيد", "علي"], Approx::AtLeast),
+    (&["نحو"], Approx::About),
+    (&["حوالي"], Approx::About),
+    (&["قرابه"], Approx::About),
+    (&["يقارب"], Approx::About),
+    (&["تقارب"], Approx::About),
+    (&["زهاء"], Approx::About),
+    (&["يناهز"], Approx::About),
+    (&["ناهز"], Approx::About),
+];
+
+/// Markers after a count (possibly after the counted noun).
+const AFTER: &[(&[&str], Approx)] = &[
+    (&["علي", "اقل", "تقدير"], Approx::AtLeast),
+    (&["علي", "الاقل"], Approx::AtLeast),
+    (&["او", "اكثر"], Approx::AtLeast),
+    (&["تقريبا"], Approx::About),
+];
+
+/// Verbs of estimation: "يقدر عددهم ب 15".
+const ESTIMATE: &[&str] = &[
+    "يقدر",
+    "تقدر",
+    "يقدرون",
+    "قدر",
+    "قدرت",
+    "قدره",
+    "تقدير",
+    "المقدر",
+];
+
+struct Ctx<'a> {
+    norm: &'a str,
+    toks: Vec<Token>,
+}
+
+impl<'a> Ctx<'a> {
+    #[inline]
+    fn text(&self, k: usize) -> &'a str {
+        &self.norm[self.toks[k].range.clone()]
+    }
+
+    #[inline]
+    fn word(&self, k: usize) -> Option<&'a str> {
+        let t = self.toks.get(k)?;
+        (t.kind == TokenKind::Word).then(|| &self.norm[t.range.clone()])
+    }
+
+    /// Lexical class of word `k`, exact (`with_prefix == false`) or with an allowed proclitic.
+    /// Returns the class and the proclitic used.
+    fn lex_at(&self, k: usize, with_prefix: bool) -> Option<(Lex, &'a str)> {
+        let w = self.word(k)?;
+        if let Some(l) = lex(w) {
+            return Some((l, ""));
+        }
+        if !with_prefix {
+            return None;
+        }
+        for p in NUM_PREFIXES {
+            if let Some(stem) = w.strip_prefix(p) {
+                // Stems of two letters ("ست") are too ambiguous with a prefix ("لست").
+                if stem.chars().count() >= 3 {
+                    if let Some(l) = lex(stem) {
+                        return Some((l, &w[..p.len()]));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Word `k` read as "و" + number word: the class of the stem.
+    fn conj_lex_at(&self, k: usize) -> Option<Lex> {
+        let stem = self.word(k)?.strip_prefix('و')?;
+        lex(stem)
+    }
+
+    /// Digits at token `k`: a Number token, or a word made of a proclitic glued to digits
+    /// ("ب15"). Returns (digits text, proclitic).
+    fn digits_at(&self, k: usize) -> Option<(&'a str, &'a str)> {
+        let t = self.toks.get(k)?;
+        let s = self.text(k);
+        match t.kind {
+            TokenKind::Number => Some((s, "")),
+            TokenKind::Word => NUM_PREFIXES.iter().find_map(|p| {
+                let d = s.strip_prefix(p)?;
+                (d.as_bytes().first()?.is_ascii_digit()
+                    && d.bytes()
+                        .all(|b| b.is_ascii_digit() || b == b',' || b == b'.'))
+                .then(|| (d, &s[..p.len()]))
+            }),
+            TokenKind::Punct => None,
+        }
+    }
+
+    #[inline]
+    fn punct_is(&self, k: usize, c: &str) -> bool {
+        self.toks
+            .get(k)
+            .is_some_and(|t| t.kind == TokenKind::Punct && self.text(k) == c)
+    }
+
+    /// Whether tokens `a` and `a + 1` touch (no space between).
+    #[inline]
+    fn touching(&self, a: usize) -> bool {
+        match (self.toks.get(a), self.toks.get(a + 1)) {
+            (Some(x), Some(y)) => x.range.end == y.range.start,
+            _ => false,
+        }
+    }
+
+    /// Whether a month name starts at token `k`.
+    fn month_at_tok(&self, k: usize) -> bool {
+        self.toks.get(k).is_some_and(|t| t.kind == TokenKind::Word)
+            && month_at(self.norm, self.toks[k].range.start).is_some()
+    }
+}
+
+/// Parse a digit string: plain ("15"), thousands with ',' ("1,200") or '.' in groups of three
+/// ("1.200"). Decimals ("2.5") give `None`: they are measures, not counts, unless a scale word
+/// follows (see [`parse_decimal_scaled`]).
+fn parse_digits(s: &str) -> Option<u64> {
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    let sep = if s.contains(',') { ',' } else { '.' };
+    if s.contains(',') && s.contains('.') {
+        return None;
+    }
+    let groups: Vec<&str> = s.split(sep).collect();
+    let ok =
+        !groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
+    if !ok {
+        return None;
+    }
+    groups.concat().parse().ok()
+}
+
+/// Value of a decimal like "1.5" times `scale` (for "1.5 مليون").
+fn parse_decimal_scaled(s: &str, scale: u64) -> Option<u64> {
+    let (a, b) = s.split_once('.')?;
+    if b.contains('.') || b.len() > 9 {
+        return None;
+    }
+    let int: u64 = a.parse().ok()?;
+    let frac: u64 = b.parse().ok()?;
+    let den = 10u64.checked_pow(b.len() as u32)?;
+    Some(int.checked_mul(scale)? + frac.checked_mul(scale)? / den)
+}
+
+/// A parsed number expression: value, whether it is vague, first and past-the-end token.
+struct Parsed {
+    value: u64,
+    vague: bool,
+    start: usize,
+    end: usize,
+    /// Proclitic glued to the first token.
+    prefix_b: bool,
+}
+
+/// Highest place of `v` (100 for 250, 1000 for 3000).
+fn place(v: u64) -> u64 {
+    let mut p = 1;
+    while p * 10 <= v {
+        p *= 10;
+    }
+    p
+}
+
+impl Ctx<'_> {
+    /// One word component at `k` (the first may carry a proclitic): value, vague, next token,
+    /// whether it ended as a plain unit (for "خمسه وعشرين").
+    fn component(&self, k: usize, first: bool) -> Option<(u64, bool, usize, bool)> {
+        let l = if first {
+            self.lex_at(k, true)?.0
+        } else {
+            self.conj_lex_at(k)?
+        };
+        let mut next = k + 1;
+        let mut unit = false;
+        let (mut v, vague) = match l {
+            Lex::Unit(u) => {
+                if u == 10 && k > 0 && self.word(k - 1).is_some_and(|w| ORDINALS.contains(&w)) {
+                    return None;
+                }
+                let nxt = self.lex_at(next, false).map(|x| x.0);
+                if u < 10 && nxt == Some(Lex::Unit(10)) {
+                    next += 1;
+                    (10 + u, false)
+                } else if (3..10).contains(&u) && nxt == Some(Lex::Hundred(100)) {
+                    next += 1;
+                    (u * 100, false)
+                } else {
+                    unit = u < 10;
+                    (u, false)
+                }
+            }
+            Lex::Ten(t) => (t, false),
+            Lex::Hundred(h) => (h, false),
+            Lex::Scale(s) | Lex::Plural(s) if !first => {
+                // "وألف" as a component: a plain value.
+                (s, false)
+            }
+            Lex::Scale(s) => (s, false),
+            Lex::Plural(s) => return Some((s, true, next, false)),
+            Lex::Dual(d) => (d, false),
+            Lex::Vague(x) => {
+                let mut v = x;
+                if let Some((Lex::Plural(s), _)) = self.lex_at(next, false) {
+                    v *= s;
+                    next += 1;
+                } else if self.word(next).is_some_and(|w| w == "الالاف") {
+                    v *= 1000;
+                    next += 1;
+                }
+                return Some((v, true, next, false));
+            }
+        };
+        // Multiplier after a count: "ثلاثه الاف", "احد عشر الف", "ميه الف".
+        if v < 1000 && !matches!(l, Lex::Scale(_) | Lex::Dual(_)) {
+            match self.lex_at(next, false).map(|x| x.0) {
+                Some(Lex::Scale(s)) | Some(Lex::Plural(s)) => {
+                    v *= s;
+                    next += 1;
+                    unit = false;
+                }
+                _ => {}
+            }
+        }
+        Some((v, vague, next, unit))
+    }
+
+    /// Number written in words starting at token `k`.
+    fn words_at(&self, k: usize) -> Option<Parsed> {
+        let prefix = self.lex_at(k, true)?.1;
+        let (mut total, vague, mut next, mut unit) = self.component(k, true)?;
+        let mut last = total;
+        if !vague {
+            while let Some((v, vg, n, u)) = self.component(next, false) {
+                let fits = if unit {
+                    // Only "خمسه وعشرين".
+                    (20..100).contains(&v) && v % 10 == 0
+                } else {
+                    last >= 100 && v < place(last)
+                };
+                if vg || !fits {
+                    break;
+                }
+                total += v;
+                last = v;
+                unit = u;
+                next = n;
+            }
+        }
+        Some(Parsed {
+            value: total,
+            vague,
+            start: k,
+            end: next,
+            prefix_b: prefix.ends_with('ب'),
+        })
+    }
+
+    /// Number written in digits at token `k`, with an optional scale word after it.
+    /// `None` for years, dates, times and percentages.
+    fn digits_number_at(&self, k: usize) -> Option<Parsed> {
+        let (d, prefix) = self.digits_at(k)?;
+        // Parts of dates/times: "2017/11/29", "10:30", "2017-11-29".
+        let seps = ["/", ":", "-", "."];
+        if k >= 2
+            && seps.iter().any(|s| self.punct_is(k - 1, s))
+            && self.touching(k - 2)
+            && self.touching(k - 1)
+            && self.toks[k - 2].kind == TokenKind::Number
+        {
+            return None;
+        }
+        if seps.iter().any(|s| self.punct_is(k + 1, s))
+            && self.touching(k)
+            && self.touching(k + 1)
+            && self
+                .toks
+                .get(k + 2)
+                .is_some_and(|t| t.kind == TokenKind::Number)
+        {
+            return None;
+        }
+        // Model designations ("اف-16"), clock times ("الساعه 10"), percentages, day numbers.
+        if k >= 2 && self.punct_is(k - 1, "-") && self.touching(k - 2) && self.touching(k - 1) {
+            return None;
+        }
+        if k >= 1 && self.word(k - 1) == Some("الساعه") {
+            return None;
+        }
+        if self.punct_is(k + 1, "%") || self.month_at_tok(k + 1) {
+            return None;
+        }
+        if self.word(k + 1) == Some("من") && self.month_at_tok(k + 2) {
+            return None;
+        }
+        let mut next = k + 1;
+        let scale = match self.lex_at(next, false).map(|x| x.0) {
+            Some(Lex::Scale(s)) | Some(Lex::Plural(s)) => {
+                next += 1;
+                Some(s)
+            }
+            _ => None,
+        };
+        let value = match (parse_digits(d), scale) {
+            (Some(v), Some(s)) => v.checked_mul(s)?,
+            (Some(v), None) => {
+                if d.len() == 4 && (1900..=2100).contains(&v) {
+                    return None;
+                }
+                v
+            }
+            (None, Some(s)) => parse_decimal_scaled(d, s)?,
+            (None, None) => return None,
+        };
+        Some(Parsed {
+            value,
+            vague: false,
+            start: k,
+            end: next,
+            prefix_b: prefix.ends_with('ب'),
+        })
+    }
+
+    /// Does `pat` match the words ending just before token `end` (first word may have a
+    /// proclitic)? Returns the first token of the match.
+    fn match_before(&self, end: usize, pat: &[&str], floor: usize) -> Option<usize> {
+        let start = end.checked_sub(pat.len())?;
+        if start < floor {
+            return None;
+        }
+        for (i, p) in pat.iter().enumerate() {
+            let w = self.word(start + i)?;
+            let ok = if i == 0 {
+                w == *p || NUM_PREFIXES.iter().any(|x| w.strip_prefix(x) == Some(*p))
+            } else {
+                w == *p
+            };
+            if !ok {
+                return None;
+            }
+        }
+        Some(start)
+    }
+
+    /// Marker before the number starting at `p.start`; returns its approx and first token.
+    fn marker_before(&self, p: &Parsed, floor: usize) -> Option<(Approx, usize)> {
+        let k = p.start;
+        for (pat, a) in BEFORE {
+            if let Some(s) = self.match_before(k, pat, floor) {
+                return Some((*a, s));
+            }
+        }
+        // "يقدر عددهم ب 15" / "تقدر بخمسه".
+        let mut j = k;
+        if !p.prefix_b {
+            if j == floor || self.word(j - 1) != Some("ب") {
+                return None;
+            }
+            j -= 1;
+        }
+        if j > floor && self.word(j - 1).is_some_and(|w| w.starts_with("عدد")) {
+            j -= 1;
+        }
+        if j > floor && self.word(j - 1).is_some_and(|w| ESTIMATE.contains(&w)) {
+            return Some((Approx::About, j - 1));
+        }
+        None
+    }
+
+    /// Marker after the number ending at token `end` (one counted noun may come between);
+    /// returns its approx and past-the-end token.
+    fn marker_after(&self, end: usize) -> Option<(Approx, usize)> {
+        let try_at = |at: usize| {
+            AFTER.iter().find_map(|(pat, a)| {
+                pat.iter()
+                    .enumerate()
+                    .all(|(i, w)| self.word(at + i) == Some(*w))
+                    .then_some((*a, at + pat.len()))
+            })
+        };
+        try_at(end).or_else(|| {
+            let noun = self.word(end)?;
+            if lex(noun).is_some() {
+                return None;
+            }
+            try_at(end + 1)
+        })
+    }
+}
+
+/// Counts in normalized text, in order and non-overlapping.
+///
+/// Casualty and force sizes are written as digits ("15", "1,200", "3 الاف"), as number words in
+/// any of their grammatical forms ("خمسه وعشرين", "ثلاثه الاف", "احد عشر"), or vaguely
+/// ("عشرات" = 10, "مئات" = 100, both [`Approx::About`]); markers like "نحو", "اكثر من", "على
+/// الاقل" set [`Quantity::approx`] and are included in the range. Years (4 digits in 1900–2100),
+/// dates ("2017/11/29", "28 نوفمبر", "28 تشرين الثاني"), times and percentages are not counts and
+/// are skipped. Dual nouns ("عنصرين") are left to the caller.
+pub fn quantities(norm: &str) -> Vec<Quantity> {
+    let ctx = Ctx {
+        norm,
+        toks: tokens(norm),
+    };
+    let mut out = Vec::new();
+    let mut k = 0;
+    let mut floor = 0;
+    while k < ctx.toks.len() {
+        let parsed = ctx.digits_number_at(k).or_else(|| ctx.words_at(k));
+        let Some(p) = parsed else {
+            k += 1;
+            continue;
+        };
+        if ctx.month_at_tok(p.end) {
+            // "خمسه نوفمبر" or a number glued into a date.
+            k = p.end;
+            continue;
+        }
+        let before = ctx.marker_before(&p, floor);
+        let after = if before.is_none() {
+            ctx.marker_after(p.end)
+        } else {
+            None
+        };
+        let first = before.map_or(p.start, |(_, s)| s);
+        let last = after.map_or(p.end, |(_, e)| e);
+        let approx = before
+            .map(|(a, _)| a)
+            .or(after.map(|(a, _)| a))
+            .unwrap_or(if p.vague {
+                Approx::About
+            } else {
+                Approx::Exact
+            });
+        let range = ctx.toks[first].range.start..ctx.toks[last - 1].range.end;
+        out.push(Quantity {
+            value: p.value,
+            approx,
+            range,
+        });
+        k = last;
+        floor = last;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digit_groups() {
+        assert_eq!(parse_digits("1,200"), Some(1200));
+        assert_eq!(parse_digits("1.200"), Some(1200));
+        assert_eq!(parse_digits("2.5"), None);
+        assert_eq!(parse_decimal_scaled("1.5", 1_000_000), Some(1_500_000));
+        assert_eq!(place(250), 100);
+    }
+}

@@ -1,0 +1,558 @@
+#!/usr/bin/env python3
+"""Generate data/gazetteer/admin.csv and data/gazetteer/neighbourhoods.csv.
+
+Inputs (relative to the repo root):
+  ../shared/data/gazetteer/syria_admin1-3.csv          (Open-Syria data-geography, CC BY 4.0)
+  ../shared/data/gazetteer/syria_city_neighbourhoods.csv (OCHA COD-AB 2016)
+
+data/gazetteer/places.csv is hand-written and is NOT touched by this script;
+it is only read for validation.
+
+Usage:  python3 scripts/make_gazetteer.py [--print-ids] [--check-only]
+Stdlib only.
+"""
+import csv
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SRC_DIR = os.path.normpath(os.path.join(ROOT, "..", "shared", "data", "gazetteer"))
+ADMIN_SRC = os.path.join(SRC_DIR, "syria_admin1-3.csv")
+NBH_SRC = os.path.join(SRC_DIR, "syria_city_neighbourhoods.csv")
+OUT_DIR = os.path.join(ROOT, "data", "gazetteer")
+
+HEADER = ["id", "kind", "name_en", "name_ar", "variants_ar", "country", "admin1",
+          "admin2", "admin3", "lat", "lon", "parent_id", "needs_context", "source"]
+KINDS = {"governorate", "district", "subdistrict", "city", "town", "village", "neighbourhood",
+         "oil_field", "gas_field", "border_crossing", "river_crossing", "camp", "base",
+         "airport", "dam", "bridge", "desert", "mountain", "region", "country"}
+
+SRC_ADMIN = "Open-Syria data-geography (CC BY 4.0)"
+SRC_CENTROID = ("Open-Syria data-geography (CC BY 4.0); settlement placed at the "
+                "sub-district centroid")
+SRC_KNOWN = ("Open-Syria data-geography (CC BY 4.0) for the unit; settlement coordinates "
+             "hand-added, approximate from general knowledge")
+SRC_OCHA = "OCHA COD-AB 2016"
+
+# Short governorate codes used in settlement ids (sy-<code>-town-<slug>).
+GOV_CODE = {
+    "sy-al-hasakah": "hs", "sy-aleppo": "al", "sy-as-suwayda": "sw", "sy-damascus": "dm",
+    "sy-daraa": "dr", "sy-deir-ez-zor": "dz", "sy-hama": "hm", "sy-homs": "ho",
+    "sy-idlib": "id", "sy-latakia": "la", "sy-quneitra": "qu", "sy-raqqa": "rq",
+    "sy-rif-dimashq": "rd", "sy-tartus": "ta",
+}
+
+# Names that are also ordinary Arabic words or frequent personal names / media names:
+# accept only after a place word (needs_context=true).
+AMBIGUOUS = set("""
+الصور صور الكرامة الجلاء الثورة الحمراء الشجرة الروضة الحاجب الحاضر الراعي الزيارة المزرعة
+السجن الكريمة ربيعة نبل بنان ملح شين عوج القبو الحواش الحديدة الوعرة الشيوخ المنصورة السبخة
+التبني الهول الدالية سبة الصفصافة السودا السوداء المليحة الكسوة الضمير التل دانا الدانا حيش
+الطواحين الفاخورة العريقة الجيزة نوى جاسم الحراك كسب هنادي مسعدة البطيحة صبورة شطحة عريمة
+مهين صدد القريتين القصير السخنة الباب السفيرة بلبل سلوك البصيرة هجين سوسة السوسة الكسرة الطبقة
+مسكنة الميادين العريشة الحميدية الخشنية الشيخ بدر الرحيبة المسيفرة غباغب الناصرة
+""".split()) | {"الشيخ بدر", "أبو قلقل", "ابو قلقل", "أبو الظهور", "الشيوخ التحتانية",
+               "وادي العيون", "الحجر الأسود", "عين الشرقية", "الغوطة الشرقية",
+               "الغوطة الغربية", "الشيخ مسكين", "الصورة الصغيرة", "كفر زيتا"}
+AMBIGUOUS -= {"كفر زيتا", "الشيخ مسكين", "الغوطة الشرقية", "الغوطة الغربية",
+              "الحجر الأسود", "عين الشرقية", "وادي العيون", "الصورة الصغيرة"}
+
+# Settlement (town/city) overrides keyed by sub-district id.
+# fields: name_en | name_ar ('' = derived from the sub-district name) | extra variants |
+#         lat | lon ('' = keep the sub-district centroid) | kind ('' = town)
+# Coordinates given here are hand-added approximations from general knowledge
+# (2-4 decimals; treat as +-5 km unless they are the well-known city centres).
+TOWN_OVERRIDES = """
+sy-al-hasakah-al-hasakah-al-hasakeh|Al-Hasakah|الحسكة|مدينة الحسكة|36.5024|40.7477|city
+sy-al-hasakah-al-hasakah-areesheh|Al-Arishah|العريشة|عريشة|||
+sy-al-hasakah-al-hasakah-be-r-al-hulo-al-wardeyyeh|Bir al-Hulu al-Wardiyah|بئر الحلو الوردية|بئر الحلو|||
+sy-al-hasakah-al-hasakah-hole|Al-Hol|الهول|بلدة الهول|36.39|41.15|
+sy-al-hasakah-al-hasakah-markada|Markada|مركدة|مركده|35.75|40.56|
+sy-al-hasakah-al-hasakah-shadadah|Al-Shaddadi|الشدادي|الشدادة|36.0543|40.7299|
+sy-al-hasakah-al-hasakah-tal-tamer|Tal Tamr|تل تمر|تلتمر|36.6489|40.3722|
+sy-al-hasakah-al-malikiyah-al-malikeyyeh|Al-Malikiyah|المالكية|ديريك|37.17|42.13|
+sy-al-hasakah-al-malikiyah-jawadiyah|Al-Jawadiyah|الجوادية|جل آغا|||
+sy-al-hasakah-al-malikiyah-ya-robiyah|Al-Yarubiyah|اليعربية|تل كوجر|36.81|42.06|
+sy-al-hasakah-al-qamishli-amuda|Amuda|عامودا|عامودة|37.1042|40.93|
+sy-al-hasakah-al-qamishli-qahtaniyyeh|Al-Qahtaniyah|القحطانية|تربسبي|37.04|41.43|
+sy-al-hasakah-al-qamishli-quamishli|Qamishli|القامشلي|قامشلو|37.0522|41.2317|city
+sy-al-hasakah-al-qamishli-tal-hmis|Tal Hamis|تل حميس|تل حميس|||
+sy-al-hasakah-ras-al-ayn-darbasiyah|Al-Darbasiyah|الدرباسية|درباسية|37.0711|40.6522|
+sy-al-hasakah-ras-al-ayn-ras-al-ain|Ras al-Ayn|رأس العين|راس العين|سري كانيه|36.8503|40.0706|
+sy-raqqa-al-thawrah-al-thawrah|Al-Tabqa|الطبقة|مدينة الطبقة|مدينة الثورة|35.8367|38.5481|
+sy-raqqa-al-thawrah-jurneyyeh|Al-Jurniyah|الجرنية|جرنية|||
+sy-raqqa-al-thawrah-mansura|Al-Mansurah|المنصورة|منصورة|35.83|38.76|
+sy-raqqa-ar-raqqah-ar-raqqa|Raqqa|الرقة|مدينة الرقة|الرّقة|35.9528|39.0079|city
+sy-raqqa-ar-raqqah-karama|Al-Karamah|الكرامة||35.93|39.27|
+sy-raqqa-ar-raqqah-maadan|Maadan|معدان|معدان عتيق|35.74|39.65|
+sy-raqqa-ar-raqqah-sabka|Al-Sabkhah|السبخة|سبخة|35.79|39.36|
+sy-raqqa-tell-abyad-ein-issa|Ain Issa|عين عيسى|عين عيسي|36.3855|38.8628|
+sy-raqqa-tell-abyad-suluk|Suluk|سلوك|بلدة سلوك|36.62|39.20|
+sy-raqqa-tell-abyad-tell-abiad|Tal Abyad|تل أبيض|تل ابيض|تل الأبيض|كري سبي|36.6976|38.9565|
+sy-deir-ez-zor-abu-kamal-abu-kamal|Abu Kamal|البوكمال|ابو كمال|أبو كمال|البو كمال|مدينة البوكمال|34.4537|40.9183|
+sy-deir-ez-zor-abu-kamal-hajin|Hajin|هجين|بلدة هجين|34.69|40.83|
+sy-deir-ez-zor-abu-kamal-jalaa|Al-Jalaa|الجلاء|بلدة الجلاء|34.67|40.74|
+sy-deir-ez-zor-abu-kamal-susat|Al-Susah|السوسة|سوسة|34.55|40.91|
+sy-deir-ez-zor-deir-ez-zor-basira|Al-Busayrah|البصيرة|بصيرة|35.156|40.43|
+sy-deir-ez-zor-deir-ez-zor-deir-ez-zor|Deir ez-Zor|دير الزور|ديرالزور|دير الزّور|مدينة دير الزور|35.3359|40.1408|city
+sy-deir-ez-zor-deir-ez-zor-khasham|Khasham|خشام|بلدة خشام|35.27|40.31|
+sy-deir-ez-zor-deir-ez-zor-kisreh|Al-Kasrah|الكسرة|كسرة|35.5|39.9|
+sy-deir-ez-zor-deir-ez-zor-muhasan|Mohassan|موحسن|بلدة موحسن|35.22|40.27|
+sy-deir-ez-zor-deir-ez-zor-sur|Al-Sour|الصور|بلدة الصور|35.47|40.66|
+sy-deir-ez-zor-deir-ez-zor-tabni|Al-Tabni|التبني|تبني|35.57|39.77|
+sy-deir-ez-zor-mayadin-al-mayadin|Al-Mayadin|الميادين|مدينة الميادين|35.0196|40.4517|
+sy-deir-ez-zor-mayadin-ashara|Al-Asharah|العشارة|عشارة|34.92|40.56|
+sy-deir-ez-zor-mayadin-thiban|Dhiban|ذيبان|بلدة ذيبان|35.02|40.52|
+sy-aleppo-mount-simeon-jebel-saman|Aleppo|حلب|مدينة حلب|36.2021|37.1343|city
+sy-aleppo-afrin-afrin|Afrin|عفرين|مدينة عفرين|36.5119|36.8694|
+sy-aleppo-afrin-jandairis|Jindires|جنديرس|جندريس|36.3936|36.6889|
+sy-aleppo-afrin-raju|Rajo|راجو||36.6736|36.6733|
+sy-aleppo-afrin-bulbul|Bulbul|بلبل||36.7083|36.8611|
+sy-aleppo-al-bab-al-bab|Al-Bab|الباب|مدينة الباب|36.3706|37.5156|
+sy-aleppo-al-bab-ar-ra-ee|Al-Rai|الراعي|جوبان بك|36.6306|37.5383|
+sy-aleppo-al-bab-dayr-hafir|Dayr Hafir|دير حافر||36.1567|37.7081|
+sy-aleppo-al-bab-tadaf|Tadif|تادف||36.3475|37.5297|
+sy-aleppo-al-safira-as-safira|Al-Safira|السفيرة|مدينة السفيرة|36.0772|37.3728|
+sy-aleppo-al-safira-khanaser|Khanasir|خناصر||35.7833|37.5000|
+sy-aleppo-ayn-al-arab-ain-al-arab|Kobani (Ayn al-Arab)|عين العرب|كوباني|كوبانى|36.8908|38.3533|
+sy-aleppo-azaz-a-zaz|Azaz|أعزاز|اعزاز|عزاز|36.5864|37.0478|
+sy-aleppo-azaz-mare|Marea|مارع||36.4756|37.2072|
+sy-aleppo-azaz-nabul|Nubl|نبل|نبّل|36.3722|37.0000|
+sy-aleppo-azaz-tall-refaat|Tal Rifaat|تل رفعت|تلرفعت|36.4728|37.0972|
+sy-aleppo-jarabulus-jarablus|Jarabulus|جرابلس|مدينة جرابلس|36.8175|38.0111|
+sy-aleppo-manbij-menbij|Manbij|منبج|مدينة منبج|36.5281|37.9550|city
+sy-aleppo-manbij-maskana|Maskanah|مسكنة||35.9611|38.0339|
+sy-aleppo-manbij-al-khafsa|Al-Khafsah|الخفسة|خفسة|36.1967|38.0244|
+sy-aleppo-manbij-abu-qalqal|Abu Qalqal|أبو قلقل|ابو قلقل|36.4500|38.1300|
+sy-aleppo-mount-simeon-atareb|Al-Atarib|الأتارب|الاتارب|أتارب|36.1383|36.8297|
+sy-aleppo-mount-simeon-daret-azza|Darat Izza|دارة عزة|دارة عزه|36.2817|36.8506|
+sy-aleppo-mount-simeon-haritan|Hraytan|حريتان||36.2889|37.0814|
+sy-aleppo-mount-simeon-hadher|Al-Hader|الحاضر||35.9981|37.0733|
+sy-aleppo-mount-simeon-zarbah|Al-Zirbah|الزربة|زربة|36.0425|37.0114|
+sy-idlib-idlib-idleb|Idlib|إدلب|ادلب|مدينة إدلب|مدينة ادلب|35.9306|36.6339|city
+sy-idlib-idlib-saraqab|Saraqib|سراقب||35.8622|36.8006|
+sy-idlib-idlib-sarmin|Sarmin|سرمين||35.9050|36.7250|
+sy-idlib-idlib-bennsh|Binnish|بنش||35.9497|36.7128|
+sy-idlib-idlib-teftnaz|Taftanaz|تفتناز||35.9986|36.7842|
+sy-idlib-idlib-abul-thohur|Abu al-Duhur|أبو الظهور|ابو الظهور|مطار أبو الظهور|35.7378|37.0458|
+sy-idlib-idlib-maaret-tamsrin|Maarrat Misrin|معرتمصرين|معرة مصرين|معرت مصرين|36.0133|36.6722|
+sy-idlib-ariha-ariha|Ariha|أريحا|اريحا|35.8128|36.6108|
+sy-idlib-harem-harim|Harim|حارم||36.2072|36.5194|
+sy-idlib-harem-dana|Al-Dana|الدانا|دانا|36.2167|36.7667|
+sy-idlib-harem-salqin|Salqin|سلقين||36.1378|36.4522|
+sy-idlib-harem-kafr-takharim|Kafr Takharim|كفر تخاريم|كفرتخاريم|36.1167|36.5167|
+sy-idlib-harem-armanaz|Armanaz|أرمناز|ارمناز|36.0833|36.5000|
+sy-idlib-jisr-al-shughur-jisr-ash-shugur|Jisr al-Shughur|جسر الشغور||35.8106|36.3181|
+sy-idlib-jisr-al-shughur-darkosh|Darkush|دركوش||35.9956|36.3919|
+sy-idlib-maarrat-al-numan-ma-arrat-an-nu-man|Maarat al-Numan|معرة النعمان|معرة النعمان|معرّة النعمان|35.6478|36.6739|
+sy-idlib-maarrat-al-numan-khan-shaykun|Khan Shaykhun|خان شيخون||35.4414|36.6500|
+sy-idlib-maarrat-al-numan-kafr-nobol|Kafr Nabl|كفر نبل|كفرنبل|35.6136|36.5606|
+sy-idlib-maarrat-al-numan-heish|Heish|حيش||35.5494|36.6378|
+sy-idlib-maarrat-al-numan-tamanaah|Al-Tamanah|التمانعة|تمانعة|35.4500|36.7333|
+sy-hama-hama-hama|Hama|حماة|مدينة حماة|حماه|35.1318|36.7578|city
+sy-hama-al-salamiyah-as-salamiyeh|Salamiyah|سلمية|السلمية|35.0113|37.0532|
+sy-hama-al-suqaylabiyah-as-suqaylabiyah|Al-Suqaylabiyah|السقيلبية||35.3697|36.3842|
+sy-hama-al-suqaylabiyah-madiq-castle|Qalaat al-Madiq|قلعة المضيق||35.4100|36.3900|
+sy-hama-masyaf-masyaf|Masyaf|مصياف||35.0653|36.3422|
+sy-hama-mhardeh-muhradah|Mhardeh|محردة||35.2478|36.5731|
+sy-hama-mhardeh-kafr-zeita|Kafr Zita|كفر زيتا|كفرزيتا|35.3742|36.6008|
+sy-hama-mhardeh-karnaz|Karnaz|كرناز||35.3333|36.5167|
+sy-homs-homs-homs|Homs|حمص|مدينة حمص|34.7308|36.7094|city
+sy-homs-homs-qaryatein|Al-Qaryatayn|القريتين|قريتين|34.2286|37.2403|
+sy-homs-homs-sadad|Sadad|صدد||34.3103|36.9247|
+sy-homs-homs-hasyaa|Hasya|حسياء|حسيا|34.4114|36.7586|
+sy-homs-homs-mahin|Mahin|مهين||34.2542|37.0556|
+sy-homs-homs-farqalas|Al-Furqlus|الفرقلس|فرقلس|34.6361|37.0619|
+sy-homs-homs-taldu|Kafr Laha (Houla)|كفرلاها|تلدو|الحولة|34.8867|36.5214|
+sy-homs-al-qusayr-al-qusayr|Al-Qusayr|القصير|مدينة القصير|34.5089|36.5800|
+sy-homs-al-rastan-ar-rastan|Al-Rastan|الرستن|رستن|34.9267|36.7325|
+sy-homs-al-rastan-talbiseh|Talbiseh|تلبيسة||34.8411|36.7303|
+sy-homs-tadmur-tadmor|Palmyra (Tadmur)|تدمر|مدينة تدمر|34.5603|38.2672|
+sy-homs-tadmur-sokhneh|Al-Sukhnah|السخنة|السخنه|34.8856|38.8733|
+sy-homs-talkalakh-tall-kalakh|Talkalakh|تلكلخ|تل كلخ|34.6686|36.2597|
+sy-homs-al-mukharram-al-makhrim|Al-Mukharram|المخرم|المخرم الفوقاني|34.8200|37.0900|
+sy-latakia-latakia-lattakia|Latakia|اللاذقية|مدينة اللاذقية|35.5317|35.7901|city
+sy-latakia-latakia-kasab|Kasab|كسب|كسَب|35.9228|35.9869|
+sy-latakia-jableh-jablah|Jableh|جبلة|مدينة جبلة|35.3614|35.9256|
+sy-latakia-al-haffah-al-haffa|Al-Haffah|الحفة||35.5997|36.0328|
+sy-latakia-al-haffah-salanfa|Slinfah|صلنفة||35.5931|36.1858|
+sy-latakia-al-haffah-kansaba|Kinsabba|كنسبا||35.6881|36.1456|
+sy-latakia-qardaha-al-qardaha|Qardaha|القرداحة|قرداحة|35.4550|36.0550|
+sy-tartus-tartus-tartous|Tartus|طرطوس|مدينة طرطوس|34.8890|35.8866|city
+sy-tartus-baniyas-banyas|Baniyas|بانياس|مدينة بانياس|35.1828|35.9489|
+sy-tartus-safita-safita|Safita|صافيتا||34.8206|36.1169|
+sy-tartus-duraykish-dreikish|Duraykish|الدريكيش|دريكيش|34.8967|36.1347|
+sy-tartus-al-shaykh-badr-sheikh-badr|Al-Shaykh Badr|الشيخ بدر||34.9900|36.0800|
+sy-tartus-qadmous-qadmous|Qadmus|القدموس|قدموس|35.1000|36.1600|
+sy-tartus-tartus-arwad|Arwad|أرواد|ارواد|جزيرة أرواد|34.8556|35.8581|
+sy-damascus-damascus-damascus|Damascus|دمشق|مدينة دمشق|33.5138|36.2765|city
+sy-rif-dimashq-douma-duma|Douma|دوما|مدينة دوما|33.5711|36.4014|
+sy-rif-dimashq-douma-harasta|Harasta|حرستا||33.5586|36.3653|
+sy-rif-dimashq-douma-dhameer|Al-Dumayr|الضمير|ضمير|33.6431|36.6928|
+sy-rif-dimashq-markaz-rif-dimashq-arbin|Arbin|عربين||33.5400|36.3633|
+sy-rif-dimashq-markaz-rif-dimashq-kafr-batna|Kafr Batna|كفر بطنا|كفربطنا|33.5147|36.3744|
+sy-rif-dimashq-markaz-rif-dimashq-jaramana|Jaramana|جرمانا||33.4864|36.3461|
+sy-rif-dimashq-markaz-rif-dimashq-maliha|Al-Mliha|المليحة|مليحة|33.4858|36.3775|
+sy-rif-dimashq-markaz-rif-dimashq-babella|Babbila|ببيلا||33.4731|36.3331|
+sy-rif-dimashq-markaz-rif-dimashq-kisweh|Al-Kiswah|الكسوة||33.3583|36.2369|
+sy-rif-dimashq-markaz-rif-dimashq-qudsiya|Qudsaya|قدسيا||33.5333|36.2333|
+sy-rif-dimashq-darayya-markaz-darayya|Darayya|داريا|مدينة داريا|33.4575|36.2358|
+sy-rif-dimashq-darayya-sahnaya|Sahnaya|صحنايا||33.4236|36.2756|
+sy-rif-dimashq-darayya-hajar-aswad|Al-Hajar al-Aswad|الحجر الأسود|الحجر الاسود|33.4717|36.3017|
+sy-rif-dimashq-al-tall-at-tall|Al-Tall|التل|مدينة التل|33.6103|36.3106|
+sy-rif-dimashq-al-tall-sidnaya|Saydnaya|صيدنايا|صيدنايا|33.6967|36.3767|
+sy-rif-dimashq-al-tall-rankus|Rankous|رنكوس||33.7458|36.3944|
+sy-rif-dimashq-al-zabadani-az-zabdani|Al-Zabadani|الزبداني|زبداني|33.7247|36.0972|
+sy-rif-dimashq-al-zabadani-madaya|Madaya|مضايا||33.6889|36.1000|
+sy-rif-dimashq-al-zabadani-ein-elfijeh|Ain al-Fijah|عين الفيجة|الفيجة|33.6083|36.1700|
+sy-rif-dimashq-qatana-qatana|Qatana|قطنا||33.4394|36.0797|
+sy-rif-dimashq-qatana-bait-jan|Beit Jinn|بيت جن||33.3186|35.8736|
+sy-rif-dimashq-al-nabk-an-nabk|Al-Nabk|النبك||34.0240|36.7311|
+sy-rif-dimashq-al-nabk-deir-attiyeh|Deir Atiyah|دير عطية||34.0881|36.7653|
+sy-rif-dimashq-al-qutayfah-al-qutayfah|Al-Qutayfah|القطيفة||33.7386|36.6003|
+sy-rif-dimashq-al-qutayfah-jirud|Jayrud|جيرود||33.8083|36.7417|
+sy-rif-dimashq-al-qutayfah-ma-loula|Maaloula|معلولا||33.8442|36.5467|
+sy-rif-dimashq-al-qutayfah-raheiba|Al-Ruhaybah|الرحيبة|رحيبة|33.7461|36.7061|
+sy-rif-dimashq-yabrud-yabroud|Yabroud|يبرود||33.9672|36.6575|
+sy-daraa-daraa-dar-a|Daraa|درعا|مدينة درعا|32.6189|36.1021|city
+sy-daraa-daraa-busra-esh-sham|Busra al-Sham|بصرى الشام|بصرى|بصرى الشام|32.5178|36.4817|
+sy-daraa-daraa-da-el|Dael|داعل||32.7567|36.1322|
+sy-daraa-daraa-mzeireb|Muzayrib|مزيريب|المزيريب|32.7103|35.9967|
+sy-daraa-daraa-kherbet-ghazala|Khirbet Ghazaleh|خربة غزالة||32.7339|36.2003|
+sy-daraa-daraa-jizeh|Al-Jizah|الجيزة||32.5700|36.3750|
+sy-daraa-izra-izra|Izra|إزرع|ازرع|32.8569|36.2503|
+sy-daraa-izra-nawa|Nawa|نوى|مدينة نوى|32.8886|36.0436|
+sy-daraa-izra-jasim|Jasim|جاسم|مدينة جاسم|32.9922|36.0603|
+sy-daraa-izra-sheikh-miskine|Al-Shaykh Maskin|الشيخ مسكين|شيخ مسكين|32.8283|36.1592|
+sy-daraa-izra-hrak|Al-Hirak|الحراك|بلدة الحراك|32.7519|36.3067|
+sy-daraa-izra-tassil|Tasil|تسيل||32.8333|35.9667|
+sy-daraa-al-sanamayn-as-sanamayn|Al-Sanamayn|الصنمين|صنمين|33.0711|36.1844|
+sy-as-suwayda-as-suwayda-as-sweida|As-Suwayda|السويداء|مدينة السويداء|32.7089|36.5695|city
+sy-as-suwayda-salkhad-salkhad|Salkhad|صلخد||32.4922|36.7111|
+sy-as-suwayda-shahba-shahba|Shahba|شهبا||32.8556|36.6294|
+sy-quneitra-quneitra-quneitra|Quneitra|القنيطرة|مدينة القنيطرة|مدينة البعث|33.1258|35.8247|city
+sy-quneitra-quneitra-khan-arnaba|Khan Arnabah|خان أرنبة|خان ارنبة|33.1842|35.8875|
+"""
+
+PREFIXES = ("محافظة ", "منطقة ", "ناحية ", "مركز ")
+ARABIC_RE = re.compile(r"^[\u0600-\u06FF\s\-ـ]+$")
+
+
+def slugify(s):
+    s = s.lower().replace("'", "").replace("’", "")
+    s = re.sub(r"\(.*?\)", "", s)
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+    return s
+
+
+def fmt(x):
+    if x in ("", None):
+        return ""
+    v = round(float(x), 5)
+    s = ("%.5f" % v).rstrip("0").rstrip(".")
+    return s
+
+
+def bare(name):
+    for p in PREFIXES:
+        if name.startswith(p):
+            return name[len(p):].strip()
+    return name.strip()
+
+
+# Source aliases that name a different/larger area than the unit and would mislead
+# a matcher (e.g. "Eastern Ghouta" listed as an alias of Jaramana sub-district).
+# These areas are given their own region rows in places.csv instead.
+DROP_ALIASES = {"الغوطة الشرقية", "ناحية الغوطة الشرقية", "الغوطة الغربية",
+                "ناحية الغوطة الغربية", "حرمون", "ناحية حرمون", "منطقة الغاب", "حيالين",
+                "مركزها السقيلبية", "وادي النصارى", "ناحية وادي النصارى", "الوعرة",
+                "ناحية الوعرة", "السجن", "ناحية السجن", "ريف دمشق"}
+
+
+def split_variants(aliases, name_ar, extra=()):
+    out = []
+    for a in list(aliases.split("|")) + list(extra):
+        a = a.strip()
+        if not a or a == name_ar or a in out or a in DROP_ALIASES:
+            continue
+        if not ARABIC_RE.match(a):  # drop Latin/Kurdish-Latin garbage aliases
+            continue
+        out.append(a)
+    return out
+
+
+def is_ambiguous(name):
+    return name in AMBIGUOUS or bare(name) in AMBIGUOUS
+
+
+def parse_overrides():
+    ov = {}
+    for line in TOWN_OVERRIDES.strip().splitlines():
+        parts = line.split("|")
+        sid, name_en, name_ar = parts[0], parts[1], parts[2]
+        kind = parts[-1]
+        lat, lon = parts[-3], parts[-2]
+        variants = [p for p in parts[3:-3] if p]
+        ov[sid] = dict(name_en=name_en, name_ar=name_ar, variants=variants,
+                       lat=lat, lon=lon, kind=kind or "town")
+    return ov
+
+
+def build_admin():
+    with open(ADMIN_SRC, encoding="utf-8-sig", newline="") as f:
+        src = list(csv.DictReader(f))
+    by_id = {r["id"]: r for r in src}
+    ov = parse_overrides()
+    missing = set(ov) - {r["id"] for r in src if r["level"] == "3"}
+    if missing:
+        sys.exit("override keys not found: %s" % sorted(missing))
+    rows, towns = [], []
+    kind_of = {"1": "governorate", "2": "district", "3": "subdistrict"}
+    used_town_ids = set()
+    for r in src:
+        lvl = r["level"]
+        chain = []
+        cur = r
+        while cur:
+            chain.append(cur)
+            cur = by_id.get(cur["parent_id"]) if cur["parent_id"] else None
+        chain.reverse()  # governorate first
+        admins = [c["name_en"] for c in chain] + ["", "", ""]
+        name_ar = r["name_ar"].strip()
+        variants = split_variants(r["aliases_ar"], name_ar)
+        b = bare(name_ar)
+        if b != name_ar and b not in variants and lvl != "3":
+            variants.insert(0, b)
+        rows.append({
+            "id": r["id"], "kind": kind_of[lvl], "name_en": r["name_en"], "name_ar": name_ar,
+            "variants_ar": "|".join(variants), "country": "SY",
+            "admin1": admins[0], "admin2": admins[1] if lvl in "23" else "",
+            "admin3": admins[2] if lvl == "3" else "",
+            "lat": fmt(r["lat"]), "lon": fmt(r["lon"]), "parent_id": r["parent_id"],
+            "needs_context": "true" if is_ambiguous(name_ar) else "false",
+            "source": SRC_ADMIN,
+        })
+        if lvl != "3":
+            continue
+        # settlement row for the sub-district centre (district capital for "markaz").
+        o = ov.get(r["id"])
+        t_ar = (o and o["name_ar"]) or b
+        t_en = (o and o["name_en"]) or re.sub(r"^(Markaz )", "", r["name_en"])
+        kind = (o and o["kind"]) or "town"
+        extra = (o and o["variants"]) or []
+        t_variants = [v for v in split_variants(r["aliases_ar"], t_ar, extra)
+                      if not v.startswith(PREFIXES)]
+        if o and o["lat"]:
+            lat, lon, source = fmt(o["lat"]), fmt(o["lon"]), SRC_KNOWN
+        else:
+            lat, lon, source = fmt(r["lat"]), fmt(r["lon"]), SRC_CENTROID
+        gov = chain[0]["id"]
+        tid = "sy-%s-%s-%s" % (GOV_CODE[gov], kind, slugify(t_en))
+        if tid in used_town_ids:
+            tid = "sy-%s-%s-%s" % (GOV_CODE[gov], kind, r["id"].split("-", 1)[1])
+        used_town_ids.add(tid)
+        towns.append({
+            "id": tid, "kind": kind, "name_en": t_en, "name_ar": t_ar,
+            "variants_ar": "|".join(t_variants), "country": "SY",
+            "admin1": admins[0], "admin2": admins[1], "admin3": admins[2],
+            "lat": lat, "lon": lon, "parent_id": r["id"],
+            "needs_context": "true" if is_ambiguous(t_ar) else "false",
+            "source": source,
+        })
+    return rows + towns
+
+
+# --- neighbourhoods ---------------------------------------------------------
+NBH_PARENT = {
+    "Damascus": "sy-damascus-damascus-damascus",
+    "Jebel Saman": "sy-aleppo-mount-simeon-jebel-saman",
+    "Homs": "sy-homs-homs-homs",
+    "Hama": "sy-hama-hama-hama",
+    "Al-Hasakeh": "sy-al-hasakah-al-hasakah-al-hasakeh",
+    "Ar-Raqqa": "sy-raqqa-ar-raqqah-ar-raqqa",
+    "Dar'a": "sy-daraa-daraa-dar-a",
+    "Deir-ez-Zor": "sy-deir-ez-zor-deir-ez-zor-deir-ez-zor",
+    "Lattakia": "sy-latakia-latakia-lattakia",
+    "As-Sweida": "sy-as-suwayda-as-suwayda-as-sweida",
+    "Tartous": "sy-tartus-tartus-tartous",
+    "Idleb": "sy-idlib-idlib-idleb",
+}
+NBH_CITY_CODE = {"Damascus": "dm", "Jebel Saman": "aleppo", "Homs": "homs", "Hama": "hama",
+                 "Al-Hasakeh": "hasakah", "Ar-Raqqa": "raqqa", "Dar'a": "daraa",
+                 "Deir-ez-Zor": "deir-ez-zor", "Lattakia": "latakia", "As-Sweida": "suwayda",
+                 "Tartous": "tartus", "Idleb": "idlib"}
+PERSONAL_PREFIXES = ("أبو ", "ابو ", "أبي ", "ابن ", "بن ", "بني ", "الشيخ ", "الشهيد ",
+                     "عمار ", "هشام ", "علي ", "صلاح ", "سيف ", "أسد ", "جمال ", "فارس ",
+                     "خالد ", "سعد ", "عبد ")
+COMMON_WORDS = set("""
+الثورة البعث تشرين الشهداء الحرية النهضة الوحدة الفرات الأندلس القادسية اليرموك المحطة الملعب
+الصناعة الصناعي الجمهورية القدس الفيحاء النصر القصور الاستقلال الجهاد الفرسان المزرعة الجولان
+الزهراء الزهور الورود الواحة المنارة المدارس المصانع العسكري الوسطي المشتل التقدم الطلائع الفيلات
+المساكن الشمالية الشمالي الجنوبي الغربي الشرقي المدينة الرياضي السبيل الخضر الغوطة الفردوس
+الميدان الأمين الإخلاص المصطفى القدم القنوات المجتهد المهاجرين الحميدية الصالحية العدوي العباس
+العرين المالكي المرابط الأسد القلعة الرابية الرمال المينة الكرامة السد البحار الكرك المنشية
+الأربعين الأمويين الإنذار الشريعة التصحيح المأمون المهدي المنصور الرشيد الحسينية العثمانية
+الشهباء الأنصاري الجلاء المحافظة العباسية العزيزية الأشرفية الحمدانية الجميلية حطين ميسلون غرناطة الرصافة الغزل المفتي الخابور البيطرة المعيشية
+""".split())
+COMMON_WORDS |= {"مركز المدينة", "المنطقة الصناعية", "المدينة الرياضية", "الملعب البلدي",
+                 "المشفى الوطني", "المطار الجنوبي", "المطار الشمالي", "جامعة تشرين",
+                 "السابع من نيسان", "16 تشرين", "سوق الغنم"}
+
+
+def nbh_needs_context(name):
+    if name in COMMON_WORDS:
+        return True
+    if re.search(r"[0-9]", name):
+        return True
+    if name.startswith(PERSONAL_PREFIXES):
+        return True
+    words = name.split()
+    if len(words) == 1:
+        w = words[0]
+        core = w[2:] if w.startswith("ال") else w
+        if len(core) <= 5:
+            return True
+    return False
+
+
+def build_neighbourhoods(admin_by_id):
+    with open(NBH_SRC, encoding="utf-8-sig", newline="") as f:
+        src = list(csv.DictReader(f))
+    rows, seen = [], set()
+    for r in src:
+        if not r.get("NAME_AR") or not r.get("LATITUDE"):
+            continue
+        adm3 = r["ADM3_EN"]
+        parent = NBH_PARENT.get(adm3)
+        if not parent:
+            print("WARN: neighbourhood with unknown ADM3 %r skipped: %s" % (adm3, r["NAME_EN"]),
+                  file=sys.stderr)
+            continue
+        p = admin_by_id[parent]
+        raw = r["NAME_AR"].strip()
+        lines = list(dict.fromkeys(x.strip() for x in raw.splitlines() if x.strip()))
+        raw = lines[0] if lines else raw
+        parts = [x.strip() for x in re.split(r"[_\-/]", raw) if x.strip()]
+        name_ar = parts[0]
+        variants = parts[1:]
+        if len(parts) > 1:
+            variants.append(" ".join(parts))
+        name_en = re.sub(r"\s*_\s*", " - ", r["NAME_EN"].strip())
+        slug = slugify(r["NAM_EN_REF"] or r["NAME_EN"])
+        nid = "sy-%s-nbh-%s" % (NBH_CITY_CODE[adm3], slug)
+        if nid in seen:
+            nid = "%s-%s" % (nid, r["PCODE"].lower())
+        seen.add(nid)
+        rows.append({
+            "id": nid, "kind": "neighbourhood", "name_en": name_en, "name_ar": name_ar,
+            "variants_ar": "|".join(dict.fromkeys(v for v in variants if v != name_ar)),
+            "country": "SY", "admin1": p["admin1"], "admin2": p["admin2"], "admin3": p["admin3"],
+            "lat": fmt(r["LATITUDE"]), "lon": fmt(r["LONGITUDE"]), "parent_id": parent,
+            "needs_context": "true" if (nbh_needs_context(name_ar) or
+                                        any(nbh_needs_context(v) for v in parts[1:])) else "false",
+            "source": SRC_OCHA,
+        })
+    return rows
+
+
+def write(path, rows):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=HEADER, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow(r)
+
+
+# --- validation ---------------------------------------------------------------
+BBOX = {  # rough country boxes (lat_min, lat_max, lon_min, lon_max)
+    "SY": (32.3, 37.4, 35.6, 42.4),
+    "IQ": (29.0, 37.4, 38.7, 48.6),
+    "TR": (35.8, 42.2, 25.6, 44.9),
+    "LB": (33.0, 34.7, 35.1, 36.7),
+    "JO": (29.1, 33.4, 34.9, 39.3),
+}
+
+
+def validate(files):
+    errors, ids, all_rows = [], {}, []
+    for path in files:
+        with open(path, encoding="utf-8", newline="") as f:
+            rd = csv.reader(f)
+            header = next(rd)
+            if header != HEADER:
+                errors.append("%s: bad header %r" % (path, header))
+                continue
+            for n, row in enumerate(rd, start=2):
+                if len(row) != len(HEADER):
+                    errors.append("%s:%d: %d fields" % (path, n, len(row)))
+                    continue
+                r = dict(zip(HEADER, row))
+                r["_where"] = "%s:%d" % (os.path.basename(path), n)
+                all_rows.append(r)
+    for r in all_rows:
+        w = r["_where"]
+        if r["id"] in ids:
+            errors.append("%s: duplicate id %s (also %s)" % (w, r["id"], ids[r["id"]]))
+        ids[r["id"]] = w
+        if r["kind"] not in KINDS:
+            errors.append("%s: bad kind %r" % (w, r["kind"]))
+        if r["needs_context"] not in ("true", "false"):
+            errors.append("%s: bad needs_context %r" % (w, r["needs_context"]))
+        if not r["name_ar"] or not r["name_en"] or not r["source"]:
+            errors.append("%s: empty name/source" % w)
+        if r["country"] not in BBOX:
+            errors.append("%s: bad country %r" % (w, r["country"]))
+        if "|" in r["name_ar"] or any(not v.strip() for v in r["variants_ar"].split("|")
+                                      if r["variants_ar"]):
+            errors.append("%s: bad variants" % w)
+        if r["lat"] or r["lon"]:
+            try:
+                lat, lon = float(r["lat"]), float(r["lon"])
+            except ValueError:
+                errors.append("%s: bad coordinates" % w)
+                continue
+            if len(r["lat"].split(".")[-1]) > 5 or len(r["lon"].split(".")[-1]) > 5:
+                errors.append("%s: more than 5 decimals" % w)
+            b = BBOX.get(r["country"])
+            if b and not (b[0] <= lat <= b[1] and b[2] <= lon <= b[3]):
+                errors.append("%s: %s (%s,%s) outside %s box" % (w, r["id"], lat, lon,
+                                                                r["country"]))
+    for r in all_rows:
+        if r["parent_id"] and r["parent_id"] not in ids:
+            errors.append("%s: parent_id %s not found" % (r["_where"], r["parent_id"]))
+    return errors, all_rows
+
+
+def main():
+    args = sys.argv[1:]
+    admin_path = os.path.join(OUT_DIR, "admin.csv")
+    nbh_path = os.path.join(OUT_DIR, "neighbourhoods.csv")
+    places_path = os.path.join(OUT_DIR, "places.csv")
+    if "--check-only" not in args:
+        os.makedirs(OUT_DIR, exist_ok=True)
+        admin = build_admin()
+        write(admin_path, admin)
+        nbh = build_neighbourhoods({r["id"]: r for r in admin})
+        write(nbh_path, nbh)
+        if "--print-ids" in args:
+            for r in admin:
+                print("%s\t%s\t%s\t%s" % (r["id"], r["kind"], r["name_ar"], r["name_en"]))
+    files = [admin_path, nbh_path] + ([places_path] if os.path.exists(places_path) else [])
+    errors, rows = validate(files)
+    counts = {}
+    for r in rows:
+        key = (r["_where"].split(":")[0], r["kind"])
+        counts[key] = counts.get(key, 0) + 1
+    for (fn, kind), c in sorted(counts.items()):
+        print("%-20s %-16s %5d" % (fn, kind, c), file=sys.stderr)
+    print("total rows: %d" % len(rows), file=sys.stderr)
+    for e in errors:
+        print("ERROR:", e, file=sys.stderr)
+    if errors:
+        sys.exit(1)
+    print("validation OK", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
