@@ -135,7 +135,7 @@ sy-idlib-idlib-saraqab|Saraqib|سراقب||35.8622|36.8006|
 sy-idlib-idlib-sarmin|Sarmin|سرمين||35.9050|36.7250|
 sy-idlib-idlib-bennsh|Binnish|بنش||35.9497|36.7128|
 sy-idlib-idlib-teftnaz|Taftanaz|تفتناز||35.9986|36.7842|
-sy-idlib-idlib-abul-thohur|Abu al-Duhur|أبو الظهور|ابو الظهور|مطار أبو الظهور|35.7378|37.0458|
+sy-idlib-idlib-abul-thohur|Abu al-Duhur|أبو الظهور|ابو الظهور|35.7378|37.0458|
 sy-idlib-idlib-maaret-tamsrin|Maarrat Misrin|معرتمصرين|معرة مصرين|معرت مصرين|36.0133|36.6722|
 sy-idlib-ariha-ariha|Ariha|أريحا|اريحا|35.8128|36.6108|
 sy-idlib-harem-harim|Harim|حارم||36.2072|36.5194|

@@ -19,7 +19,10 @@ use crate::text::{collapse_ws, decode, make_document, Meta};
 use crate::{Document, ErrorKind, Format, InputError, ReadOptions};
 
 /// Deepest element nesting handed to the DOM-based extraction; deeper pages are
-/// tag-stripped instead.
+/// tag-stripped instead. Measured with dom_smoothie 0.19 on a 2 MiB stack: 10,000
+/// nested `<div>`s overflow the stack, and the time grows about quadratically with
+/// depth (256 levels ≈ 0.3 s in a debug build, 3,000 ≈ 25 s); real pages stay well
+/// under 100.
 pub const MAX_NESTING: usize = 256;
 /// Elements handed to Readability at most; bigger pages use the body text.
 const MAX_ELEMENTS: usize = 200_000;
@@ -79,7 +82,7 @@ pub(crate) fn html_document(
             }
         }
         if lines.is_empty() {
-            lines = filter_lines(walk_lines(dom.root_element(), &BODY_SKIP));
+            lines = filter_lines(walk_lines(dom.root_element(), BODY_SKIP));
         }
         (lines, meta)
     };
@@ -123,7 +126,7 @@ fn readability(html: &str) -> Result<(Vec<String>, Meta), String> {
     let mut r = Readability::new(html, None, Some(cfg)).map_err(|e| e.to_string())?;
     let article = r.parse().map_err(|e| e.to_string())?;
     let frag = Html::parse_fragment(&article.content);
-    let lines = filter_lines(walk_lines(frag.root_element(), &CONTENT_SKIP));
+    let lines = filter_lines(walk_lines(frag.root_element(), CONTENT_SKIP));
     let meta = Meta {
         url: None,
         outlet: article.site_name.map(|s| collapse_ws(&s)),
@@ -143,7 +146,9 @@ static TITLE_META: LazyLock<Selector> =
     LazyLock::new(|| sel(r#"meta[property="og:title"], meta[name="twitter:title"]"#));
 static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
 static SITE: LazyLock<Selector> = LazyLock::new(|| {
-    sel(r#"meta[property="og:site_name"], meta[name="og:site_name"], meta[name="application-name"]"#)
+    sel(
+        r#"meta[property="og:site_name"], meta[name="og:site_name"], meta[name="application-name"]"#,
+    )
 });
 static PUBLISHED_META: LazyLock<Selector> = LazyLock::new(|| {
     sel(concat!(
@@ -182,13 +187,12 @@ fn page_meta(dom: &Html) -> Meta {
 
 /// Elements whose subtree is ignored inside Readability's content.
 const CONTENT_SKIP: &[&str] = &[
-    "script", "style", "noscript", "template", "button", "nav", "form", "select", "svg",
-    "iframe",
+    "script", "style", "noscript", "template", "button", "nav", "form", "select", "svg", "iframe",
 ];
 /// Elements whose subtree is ignored when falling back to the whole body.
 const BODY_SKIP: &[&str] = &[
-    "head", "script", "style", "noscript", "template", "button", "nav", "form", "select",
-    "svg", "iframe", "header", "footer", "aside", "menu",
+    "head", "script", "style", "noscript", "template", "button", "nav", "form", "select", "svg",
+    "iframe", "header", "footer", "aside", "menu",
 ];
 
 fn is_block(name: &str) -> bool {
@@ -362,11 +366,7 @@ fn fold(s: &str) -> String {
             'ى' => out.push('ي'),
             '\u{064B}'..='\u{065F}' | '\u{0670}' | 'ـ' => {}
             c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
-            c if c.is_whitespace() => {
-                if !out.ends_with(' ') && !out.is_empty() {
-                    out.push(' ')
-                }
-            }
+            c if c.is_whitespace() && !out.ends_with(' ') && !out.is_empty() => out.push(' '),
             _ => {}
         }
     }
@@ -478,14 +478,14 @@ fn filter_lines(lines: Vec<Line>) -> Vec<String> {
 // ---------------------------------------------------------------- tag strip fallback
 
 const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-    "source", "track", "wbr", "keygen", "command",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "keygen", "command",
 ];
 /// Elements whose end tag is optional: not counted as nesting (sloppy pages leave
 /// them open).
 const OPTIONAL_END: &[&str] = &[
-    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "tbody", "thead",
-    "tfoot", "colgroup", "rt", "rp", "html", "head", "body",
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "tbody", "thead", "tfoot",
+    "colgroup", "rt", "rp", "html", "head", "body",
 ];
 const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "noscript"];
 
@@ -605,7 +605,9 @@ fn decode_entities(s: &str) -> String {
                 "apos" => Some('\''),
                 "nbsp" => Some('\u{a0}'),
                 _ if ent.starts_with("#x") || ent.starts_with("#X") => {
-                    u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32)
+                    u32::from_str_radix(&ent[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32)
                 }
                 _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
                 _ => None,
@@ -636,7 +638,11 @@ fn tag_strip_lines(html: &str) -> Vec<String> {
     });
     scan(
         html,
-        |t| lines.borrow_mut().push_text(&decode_entities(t), false, false),
+        |t| {
+            lines
+                .borrow_mut()
+                .push_text(&decode_entities(t), false, false)
+        },
         |t| {
             if is_block(&t.name) {
                 lines.borrow_mut().flush();
@@ -697,8 +703,11 @@ fn tag_strip_meta(html: &str) -> Meta {
                         .or_else(|| attr_value(t.raw, "name"))
                         .or_else(|| attr_value(t.raw, "itemprop"))
                         .map(str::to_ascii_lowercase);
-                    let val = attr_value(t.raw, "content").map(|v| collapse_ws(&decode_entities(v)));
-                    let (Some(key), Some(val)) = (key, val) else { return };
+                    let val =
+                        attr_value(t.raw, "content").map(|v| collapse_ws(&decode_entities(v)));
+                    let (Some(key), Some(val)) = (key, val) else {
+                        return;
+                    };
                     if val.is_empty() {
                         return;
                     }
@@ -712,10 +721,8 @@ fn tag_strip_meta(html: &str) -> Meta {
                     };
                     slot.get_or_insert(val);
                 }
-                "time" => {
-                    if time.is_none() {
-                        time = attr_value(t.raw, "datetime").map(collapse_ws);
-                    }
+                "time" if time.is_none() => {
+                    time = attr_value(t.raw, "datetime").map(collapse_ws);
                 }
                 _ => {}
             }
@@ -779,7 +786,15 @@ mod tests {
         for p in [P1, P2, P3] {
             assert!(lines.contains(&p), "missing paragraph in {:?}", d.text);
         }
-        for junk in ["الرئيسية", "شارك", "©", "تابعونا", "اقرأ", "عنوان خبر", "not text"] {
+        for junk in [
+            "الرئيسية",
+            "شارك",
+            "©",
+            "تابعونا",
+            "اقرأ",
+            "عنوان خبر",
+            "not text",
+        ] {
             assert!(!d.text.contains(junk), "{junk} kept in {:?}", d.text);
         }
         let i1 = d.text.find(P1).unwrap();
@@ -858,9 +873,28 @@ mod tests {
     }
 
     #[test]
+    fn dom_path_survives_the_nesting_limit() {
+        // runs on the 2 MiB test-thread stack
+        let html = format!(
+            "<html><body>{}<p>{P1}</p>{}</body></html>",
+            "<div>".repeat(MAX_NESTING - 2),
+            "</div>".repeat(MAX_NESTING - 2)
+        );
+        assert!(max_nesting_depth(&html) <= MAX_NESTING);
+        let (d, w) = read_html("d.html", "d", html.as_bytes(), &opts()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(d.text, P1);
+    }
+
+    #[test]
     fn empty_html_is_an_error() {
-        let e = read_html("e.html", "e", b"<html><body><script>x</script></body></html>", &opts())
-            .unwrap_err();
+        let e = read_html(
+            "e.html",
+            "e",
+            b"<html><body><script>x</script></body></html>",
+            &opts(),
+        )
+        .unwrap_err();
         assert_eq!(e.to_string(), "e.html: no text found in HTML");
         let e = read_html("e.html", "e", b"", &opts()).unwrap_err();
         assert_eq!(e.to_string(), "e.html: no text found in HTML");
@@ -902,23 +936,5 @@ mod tests {
         assert_eq!(m.outlet.as_deref(), Some("منفذ"));
         assert_eq!(m.published.as_deref(), Some("2021-01-01"));
         assert_eq!(m.title.as_deref(), Some("t & u"));
-    }
-}
-#[cfg(test)]
-mod probe {
-    #[test]
-    fn probe_depth() {
-        for n in [256usize, 1000, 3000, 10000] {
-            let h = std::thread::Builder::new().stack_size(2 << 20).spawn(move || {
-                let mut html = String::from("<html><body>");
-                for _ in 0..n { html.push_str("<div>"); }
-                html.push_str("<p>نص في العمق نص في العمق نص في العمق</p>");
-                for _ in 0..n { html.push_str("</div>"); }
-                let t = std::time::Instant::now();
-                let r = super::readability(&html);
-                eprintln!("depth {n}: {:?} in {:?}", r.map(|x| x.0), t.elapsed());
-            }).unwrap();
-            let _ = h.join();
-        }
     }
 }

@@ -86,7 +86,10 @@ pub fn parse_jsonl_line(
     ))
 }
 
-fn opt_string(obj: &mut Map<String, Value>, field: &'static str) -> Result<Option<String>, ErrorKind> {
+fn opt_string(
+    obj: &mut Map<String, Value>,
+    field: &'static str,
+) -> Result<Option<String>, ErrorKind> {
     match obj.remove(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
@@ -273,7 +276,8 @@ mod tests {
     #[test]
     fn defaults_and_unknown_fields() {
         let line = r#"{"text":"خبر","stance":1,"fold":2,"id":null}"#;
-        let (d, mut unk) = parse_jsonl_line("d/feed.jsonl", "feed", 7, line.as_bytes(), &opts()).unwrap();
+        let (d, mut unk) =
+            parse_jsonl_line("d/feed.jsonl", "feed", 7, line.as_bytes(), &opts()).unwrap();
         unk.sort();
         assert_eq!(d.id, "feed:7");
         assert_eq!(unk, vec!["fold", "stance"]);
@@ -287,24 +291,34 @@ mod tests {
         let e = parse_jsonl_line("feed.jsonl", "feed", 3, br#"{"id":"x"}"#, &o).unwrap_err();
         assert_eq!(e.to_string(), "feed.jsonl:3: missing field `text`");
         let e = parse_jsonl_line("feed.jsonl", "feed", 17, br#"{"text": "#, &o).unwrap_err();
-        assert!(e.to_string().starts_with("feed.jsonl:17: invalid JSON: "), "{e}");
+        assert!(
+            e.to_string().starts_with("feed.jsonl:17: invalid JSON: "),
+            "{e}"
+        );
         let e = parse_jsonl_line("feed.jsonl", "feed", 2, b"[1,2]", &o).unwrap_err();
-        assert_eq!(e.to_string(), "feed.jsonl:2: invalid JSON: not a JSON object");
+        assert_eq!(
+            e.to_string(),
+            "feed.jsonl:2: invalid JSON: not a JSON object"
+        );
         let e = parse_jsonl_line("feed.jsonl", "feed", 4, br#"{"text":5}"#, &o).unwrap_err();
         assert_eq!(e.to_string(), "feed.jsonl:4: field `text` must be a string");
         let e = parse_jsonl_line("feed.jsonl", "feed", 5, br#"{"text":" "}"#, &o).unwrap_err();
         assert_eq!(e.to_string(), "feed.jsonl:5: empty text");
-        let e = parse_jsonl_line("feed.jsonl", "feed", 6, br#"{"text":"a","url":[]}"#, &o)
-            .unwrap_err();
+        let e =
+            parse_jsonl_line("feed.jsonl", "feed", 6, br#"{"text":"a","url":[]}"#, &o).unwrap_err();
         assert_eq!(e.to_string(), "feed.jsonl:6: field `url` must be a string");
         let e = parse_jsonl_line("feed.jsonl", "feed", 8, b"{\"text\":\"\xff\"}", &o).unwrap_err();
-        assert!(e.to_string().starts_with("feed.jsonl:8: invalid JSON"), "{e}");
+        assert!(
+            e.to_string().starts_with("feed.jsonl:8: invalid JSON"),
+            "{e}"
+        );
     }
 
     #[test]
     fn stream_goes_on_after_bad_lines() {
         let data = "{\"id\":\"a\",\"text\":\"أول\",\"extra\":1}\r\n\nnot json\n{\"id\":\"b\",\"text\":\"ثان\",\"more\":true}\n{\"id\":\"c\",\"text\":\"ثالث\"}";
-        let items: Vec<Item> = JsonlIter::new(data.as_bytes(), "f.jsonl".into(), "f".into(), opts()).collect();
+        let items: Vec<Item> =
+            JsonlIter::new(data.as_bytes(), "f.jsonl".into(), "f".into(), opts()).collect();
         assert_eq!(items.len(), 5, "{items:?}");
         let ids: Vec<&str> = items
             .iter()
@@ -335,10 +349,19 @@ mod tests {
         };
         let long = format!("{{\"text\":\"{}\"}}", "x".repeat(100));
         let data = format!("{long}\n{{\"text\":\"ok\"}}\n");
-        let items: Vec<Item> = JsonlIter::new(io::BufReader::with_capacity(8, data.as_bytes()), "f".into(), "f".into(), o).collect();
+        let items: Vec<Item> = JsonlIter::new(
+            io::BufReader::with_capacity(8, data.as_bytes()),
+            "f".into(),
+            "f".into(),
+            o,
+        )
+        .collect();
         assert_eq!(items.len(), 2);
         match &items[0] {
-            Item::Error(e) => assert_eq!(e.to_string(), "f:1: 111 bytes is over the 30-byte limit (--max-bytes)"),
+            Item::Error(e) => assert_eq!(
+                e.to_string(),
+                "f:1: 111 bytes is over the 30-byte limit (--max-bytes)"
+            ),
             other => panic!("{other:?}"),
         }
         assert!(matches!(&items[1], Item::Doc(d) if d.text == "ok" && d.origin == "f:2"));
@@ -348,12 +371,24 @@ mod tests {
     fn capped_reader_handles_edges() {
         let mut r = io::BufReader::with_capacity(3, &b"ab\r\n\nlast"[..]);
         let mut buf = Vec::new();
-        assert!(matches!(read_line_capped(&mut r, &mut buf, 10).unwrap(), Line::Ok));
+        assert!(matches!(
+            read_line_capped(&mut r, &mut buf, 10).unwrap(),
+            Line::Ok
+        ));
         assert_eq!(buf, b"ab");
-        assert!(matches!(read_line_capped(&mut r, &mut buf, 10).unwrap(), Line::Ok));
+        assert!(matches!(
+            read_line_capped(&mut r, &mut buf, 10).unwrap(),
+            Line::Ok
+        ));
         assert!(buf.is_empty());
-        assert!(matches!(read_line_capped(&mut r, &mut buf, 10).unwrap(), Line::Ok));
+        assert!(matches!(
+            read_line_capped(&mut r, &mut buf, 10).unwrap(),
+            Line::Ok
+        ));
         assert_eq!(buf, b"last");
-        assert!(matches!(read_line_capped(&mut r, &mut buf, 10).unwrap(), Line::Eof));
+        assert!(matches!(
+            read_line_capped(&mut r, &mut buf, 10).unwrap(),
+            Line::Eof
+        ));
     }
 }

@@ -268,7 +268,10 @@ mod tests {
     fn repeated_paragraphs_found() {
         let p = "قالت مصادر محلية إن قصفا مدفعيا استهدف القرية صباح اليوم";
         assert!(p.chars().count() >= MIN_REPEATED_CHARS);
-        let text = format!("عنوان\n{p}\nفقرة أخرى\n  {}  \r\nقصير\nقصير\n", p.replace(' ', "  "));
+        let text = format!(
+            "عنوان\n{p}\nفقرة أخرى\n  {}  \r\nقصير\nقصير\n",
+            p.replace(' ', "  ")
+        );
         let r = repeated_paragraphs(&text);
         assert_eq!(r.len(), 1, "short lines do not count");
         assert_eq!(&text[r[0].clone()], p.replace(' ', "  "));

@@ -102,7 +102,7 @@ impl Iterator for Inputs {
             let entry = self.stack.pop()?;
             match self.visit(entry) {
                 Visit::Items(it) => self.current = Some(it),
-                Visit::One(item) => return Some(item),
+                Visit::One(item) => return Some(*item),
                 Visit::Nothing => {}
             }
         }
@@ -111,12 +111,16 @@ impl Iterator for Inputs {
 
 enum Visit {
     Items(Box<dyn Iterator<Item = Item>>),
-    One(Item),
+    One(Box<Item>),
     Nothing,
 }
 
+fn one(item: Item) -> Visit {
+    Visit::One(Box::new(item))
+}
+
 fn io_error(origin: &str, e: io::Error) -> Visit {
-    Visit::One(Item::Error(InputError::new(origin, ErrorKind::Io(e))))
+    one(Item::Error(InputError::new(origin, ErrorKind::Io(e))))
 }
 
 impl Inputs {
@@ -139,7 +143,7 @@ impl Inputs {
         let meta = if meta.file_type().is_symlink() {
             match fs::metadata(&path) {
                 Ok(m) if m.is_dir() => {
-                    return Visit::One(Item::Warning {
+                    return one(Item::Warning {
                         origin,
                         message: "skipped symlinked directory".to_string(),
                     })
@@ -237,7 +241,7 @@ fn open_stream(
         }
         Format::Text | Format::Html => {
             let too_big = |size| {
-                Visit::One(Item::Error(InputError::new(
+                one(Item::Error(InputError::new(
                     origin,
                     ErrorKind::TooBig {
                         size,
@@ -260,7 +264,7 @@ fn open_stream(
                 return too_big(bytes.len() as u64);
             }
             if format == Format::Text {
-                Visit::One(match read_text(origin, stem, &bytes, opts) {
+                one(match read_text(origin, stem, &bytes, opts) {
                     Ok(d) => Item::Doc(d),
                     Err(e) => Item::Error(e),
                 })
@@ -277,7 +281,7 @@ fn open_stream(
                         items.push(Item::Doc(doc));
                         Visit::Items(Box::new(items.into_iter()))
                     }
-                    Err(e) => Visit::One(Item::Error(e)),
+                    Err(e) => one(Item::Error(e)),
                 }
             }
         }
@@ -297,7 +301,10 @@ mod tests {
         assert_eq!(detect_format(&p("a.ndjson"), b""), Format::Jsonl);
         assert_eq!(detect_format(&p("a.warc.gz"), b""), Format::Warc);
         assert_eq!(detect_format(&p("a.WARC"), b""), Format::Warc);
-        assert_eq!(detect_format(&p("a"), b"\xEF\xBB\xBF  <html>"), Format::Html);
+        assert_eq!(
+            detect_format(&p("a"), b"\xEF\xBB\xBF  <html>"),
+            Format::Html
+        );
         assert_eq!(detect_format(&p("a.dat"), b"\n{\"text\":1}"), Format::Jsonl);
         assert_eq!(detect_format(&p("a.dat"), b"WARC/1.0\r\n"), Format::Warc);
         assert_eq!(detect_format(&p("a.bin"), b"\x1f\x8b\x08"), Format::Warc);

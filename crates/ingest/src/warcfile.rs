@@ -162,7 +162,8 @@ impl<R: BufRead> WarcIter<R> {
             Ok(Headers::Eof) => return false,
             Ok(Headers::Truncated) => return truncated(self),
             Ok(Headers::Bad(reason)) => {
-                let e = InputError::new(self.file.clone(), ErrorKind::BadWarc { record: n, reason });
+                let e =
+                    InputError::new(self.file.clone(), ErrorKind::BadWarc { record: n, reason });
                 self.pending.push_back(Item::Error(e));
                 return false;
             }
@@ -212,7 +213,9 @@ impl<R: BufRead> WarcIter<R> {
 
     /// Turns one complete record into items.
     fn record(&mut self, n: usize, headers: &[(String, String)], body: Vec<u8>) {
-        let kind = header(headers, "WARC-Type").unwrap_or("").to_ascii_lowercase();
+        let kind = header(headers, "WARC-Type")
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if kind != "response" && kind != "resource" {
             return;
         }
@@ -229,12 +232,18 @@ impl<R: BufRead> WarcIter<R> {
             title: None,
             published: header(headers, "WARC-Date").map(|s| s.trim().to_string()),
         };
-        let warc_ct = header(headers, "Content-Type").unwrap_or("").to_ascii_lowercase();
+        let warc_ct = header(headers, "Content-Type")
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let is_http = kind == "response"
             && (warc_ct.starts_with("application/http") || body.starts_with(b"HTTP/"));
         let (content_type, payload) = if is_http {
             match http_payload(&body, self.opts.max_bytes) {
-                Ok(Http { status, content_type, payload }) => {
+                Ok(Http {
+                    status,
+                    content_type,
+                    payload,
+                }) => {
                     if !(200..300).contains(&status) {
                         self.warn(n, format!("skipped HTTP {status} response"));
                         return;
@@ -255,9 +264,14 @@ impl<R: BufRead> WarcIter<R> {
         } else {
             (warc_ct, body)
         };
-        let mime = content_type.split(';').next().unwrap_or("").trim().to_string();
+        let mime = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string();
         let as_text = mime == "text/plain";
-        if !as_text && !(mime.is_empty() || mime.contains("html")) {
+        if !(as_text || mime.is_empty() || mime.contains("html")) {
             self.warn(n, format!("skipped non-text content type {mime}"));
             return;
         }
@@ -266,7 +280,13 @@ impl<R: BufRead> WarcIter<R> {
                 if t.trim().is_empty() {
                     return Err(InputError::new(origin.clone(), ErrorKind::Empty("text")));
                 }
-                Ok(make_document(&origin, &id, Format::Warc, t.to_string(), base))
+                Ok(make_document(
+                    &origin,
+                    &id,
+                    Format::Warc,
+                    t.to_string(),
+                    base,
+                ))
             })
         } else {
             decode(&origin, &payload, &self.opts).and_then(|html| {
@@ -358,7 +378,11 @@ fn http_payload(body: &[u8], max: u64) -> Result<Http, HttpError> {
         "" | "identity" => payload,
         "gzip" | "x-gzip" => inflate(GzDecoder::new(&payload[..]), max)?,
         "deflate" => inflate(ZlibDecoder::new(&payload[..]), max)?,
-        other => return Err(HttpError::Other(format!("unsupported Content-Encoding {other}"))),
+        other => {
+            return Err(HttpError::Other(format!(
+                "unsupported Content-Encoding {other}"
+            )))
+        }
     };
     Ok(Http {
         status,
@@ -386,10 +410,15 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// Undoes HTTP chunked transfer encoding (best effort: stops at the first bad chunk).
 fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(data.len());
-    loop {
-        let Some(eol) = find(data, b"\n") else { break };
+    while let Some(eol) = find(data, b"\n") {
         let size_str = String::from_utf8_lossy(&data[..eol]);
-        let size_str = size_str.trim().split(';').next().unwrap_or("").trim().to_string();
+        let size_str = size_str
+            .trim()
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string();
         let Ok(size) = usize::from_str_radix(&size_str, 16) else {
             break;
         };
@@ -487,8 +516,18 @@ mod tests {
     #[test]
     fn truncated_after_records() {
         let mut data = record("resource", "a", "Content-Type: text/plain\r\n", b"one");
-        data.extend(record("resource", "b", "Content-Type: text/plain\r\n", b"two"));
-        let full = record("resource", "c", "Content-Type: text/plain\r\n", b"three three");
+        data.extend(record(
+            "resource",
+            "b",
+            "Content-Type: text/plain\r\n",
+            b"two",
+        ));
+        let full = record(
+            "resource",
+            "c",
+            "Content-Type: text/plain\r\n",
+            b"three three",
+        );
         data.extend(&full[..full.len() - 10]);
         let items = items(&data);
         assert_eq!(items.len(), 3, "{items:?}");
@@ -500,13 +539,25 @@ mod tests {
         let cut = &full[..20];
         let items = super::tests::items(cut);
         assert_eq!(items.len(), 1);
-        assert!(items[0].to_string_for_test().contains("truncated record after 0 records"));
+        assert!(items[0]
+            .to_string_for_test()
+            .contains("truncated record after 0 records"));
     }
 
     #[test]
     fn oversized_record_is_skipped() {
-        let mut data = record("resource", "a", "Content-Type: text/plain\r\n", &[b'x'; 100]);
-        data.extend(record("resource", "b", "Content-Type: text/plain\r\n", b"small"));
+        let mut data = record(
+            "resource",
+            "a",
+            "Content-Type: text/plain\r\n",
+            &[b'x'; 100],
+        );
+        data.extend(record(
+            "resource",
+            "b",
+            "Content-Type: text/plain\r\n",
+            b"small",
+        ));
         let o = ReadOptions {
             max_bytes: 50,
             ..ReadOptions::default()
@@ -524,7 +575,9 @@ mod tests {
     fn not_a_warc() {
         let items = items(b"hello\r\n");
         assert_eq!(items.len(), 1);
-        assert!(items[0].to_string_for_test().starts_with("c.warc: bad WARC record 1"));
+        assert!(items[0]
+            .to_string_for_test()
+            .starts_with("c.warc: bad WARC record 1"));
     }
 
     #[test]
@@ -543,7 +596,10 @@ mod tests {
         }
         http.extend_from_slice(b"0\r\n\r\n");
         let items = items(&record("response", "z", "", &http));
-        assert!(matches!(&items[..], [Item::Doc(d)] if d.text == "نص مضغوط"), "{items:?}");
+        assert!(
+            matches!(&items[..], [Item::Doc(d)] if d.text == "نص مضغوط"),
+            "{items:?}"
+        );
     }
 
     impl Item {

@@ -172,13 +172,20 @@ pub(crate) fn finish_toml(
             }
             et.to_string()
         };
-        if let Some(prev) = seen.insert(phrase.clone(), line) {
+        // Two spellings of one phrase (e.g. with and without hamza) are one trigger when they
+        // say the same thing; otherwise the file is ambiguous.
+        let key = (t.sub_event_type.clone(), t.frame.clone(), t.verbal);
+        if let Some((prev, prev_key)) = seen.get(&phrase) {
+            if *prev_key == key {
+                continue;
+            }
             return Err(invalid(
                 path,
                 line,
-                format!("trigger phrase {:?} repeats line {prev}", t.phrase),
+                format!("trigger phrase {:?} repeats line {prev} with another meaning", t.phrase),
             ));
         }
+        seen.insert(phrase.clone(), (line, key));
         let requires: Vec<String> = t
             .requires
             .iter()

@@ -250,13 +250,19 @@ fn token_matches(tok: &str, w: &str, star: bool, allow_prefix: bool) -> bool {
             rest == w
         }
     };
-    if fits(tok) {
+    // The word itself, after proclitics, after the article, or after both ("وبالقاعدة").
+    let with_article = |rest: &str| {
+        fits(rest)
+            || (!w.starts_with("ال") && rest.strip_prefix("ال").is_some_and(fits))
+            || (!w.starts_with("ل") && rest.strip_prefix("لل").is_some_and(fits))
+    };
+    if with_article(tok) {
         return true;
     }
     allow_prefix
         && PROCLITICS
             .iter()
-            .any(|p| tok.strip_prefix(p).is_some_and(fits))
+            .any(|p| tok.strip_prefix(p).is_some_and(with_article))
 }
 
 /// Is one of `requires` within `window` tokens before or after the mention `span`?

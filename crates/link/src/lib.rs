@@ -1,0 +1,800 @@
+//! The LINK stage: events of different documents that describe the same happening become one
+//! [`Story`], with its reports, figures (low / best / high), status (single-source,
+//! corroborated, contested) and an explanation of every link.
+//!
+//! In: `marsad_extract::Event`s, one document at a time, and the `marsad_kb::KnowledgeBase`
+//! (actor families, gazetteer parents). Out: [`Story`]s and a [`LinkDecision`] per event.
+//!
+//! ```ignore
+//! let mut linker = Linker::new(kb, LinkConfig::default());
+//! for analysis in analyses {
+//!     for d in linker.add(analysis.outlet.as_deref(), &analysis.events) {
+//!         println!("{} → {} ({})", d.event_id, d.story_id, if d.new_story { "new" } else { "joined" });
+//!     }
+//! }
+//! let json = linker.to_json()?; // persisted by the store
+//! ```
+//!
+//! How it decides:
+//! - Two events may link when their sub-event types are the same or in one confusable group
+//!   ([`type_family`]), they come from different documents, their actors overlap by family
+//!   (the kb parent chain: Asayish and YPG count as SDF; unidentified groups and civilians neither
+//!   overlap nor conflict), their places are the same, nested (kb parent chain, admin fields,
+//!   "X countryside" = unit X) or within a few km, and their dates fall inside the window of
+//!   their time precision. At least a shared actor or a shared place is required. The score is
+//!   a weighted agreement; a pair links at [`LinkConfig::min_score`].
+//! - Candidates come from an index keyed by type group, admin1 and week bucket, so adding a
+//!   document compares it only with nearby events.
+//! - Pair links form a graph; the stories of a connected part of it are a deterministic function
+//!   of its events (greedy in date/id order: an event joins the best-scoring story none of whose
+//!   members conflicts with it), so the result does not depend on the order documents arrive.
+//! - [`Linker::split`] records "cannot-link" pairs that later additions respect.
+
+mod compare;
+mod story;
+#[cfg(test)]
+mod tests;
+
+pub use compare::type_family;
+
+use compare::{compare, Ctx, Derived, PairEval};
+use marsad_extract::{Event, Location, Span, Stance};
+use marsad_kb::KnowledgeBase;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+
+/// Tuning of the linker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkConfig {
+    /// How many days apart two dates may be, by ACLED time precision: `[unknown, day, week,
+    /// month]` (the wider of the two events' windows applies; "unknown" is a date whose
+    /// precision is not given; an event without any date is not constrained).
+    pub date_window_days: [i64; 4],
+    /// Least pairwise score (0..1) for a link.
+    pub min_score: f32,
+}
+
+impl Default for LinkConfig {
+    fn default() -> Self {
+        LinkConfig {
+            date_window_days: [7, 2, 7, 31],
+            min_score: 0.6,
+        }
+    }
+}
+
+/// One happening as told by one or more documents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Story {
+    pub id: String,
+    /// The most common type among its events.
+    pub event_type: String,
+    pub sub_event_type: String,
+    /// Event ids, in date/id order.
+    pub events: Vec<String>,
+    pub reports: Vec<Report>,
+    /// Distinct named outlets.
+    pub outlets: usize,
+    /// Distinct cited sources.
+    pub cited_sources: usize,
+    pub status: StoryStatus,
+    pub status_reason: String,
+    pub fatalities: Option<Figure>,
+    pub injured: Option<Figure>,
+    pub arrested: Option<Figure>,
+    /// Distinct truce durations reported (days, ascending).
+    pub truce_durations: Vec<u32>,
+    /// Distinct truce start dates reported.
+    pub truce_starts: Vec<String>,
+    /// The most precise location any report gives.
+    pub location: Option<Location>,
+    /// Earliest and latest event date.
+    pub date_range: (Option<String>, Option<String>),
+    /// How each event after the first joined.
+    pub links: Vec<LinkExplanation>,
+}
+
+/// One document's account of the story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub event_id: String,
+    pub doc: String,
+    pub outlet: Option<String>,
+    pub cited_source: Option<String>,
+    pub stance: Stance,
+    pub evidence: Span,
+    pub fatalities: Option<u64>,
+}
+
+/// How well a story is sourced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StoryStatus {
+    SingleSource,
+    Corroborated,
+    Contested,
+}
+
+impl StoryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoryStatus::SingleSource => "single-source",
+            StoryStatus::Corroborated => "corroborated",
+            StoryStatus::Contested => "contested",
+        }
+    }
+}
+
+/// A reported number across reports: `best` is the UCDP-style most credible single report
+/// (named source over none over anonymous, asserted over uncertain; the median among equals).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figure {
+    pub low: u64,
+    pub best: u64,
+    pub high: u64,
+    /// Reports that give a number.
+    pub reports: usize,
+}
+
+/// Why an event joined a story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkExplanation {
+    pub event_id: String,
+    /// Story id.
+    pub joined: String,
+    /// The event of the story it matched best.
+    pub matched: String,
+    pub score: f32,
+    /// What agreed, e.g. `["sub_event_type", "actors: SDF", "place: Dhiban ⊂ Deir ez-Zor",
+    /// "date: 1 day apart (window 2)"]`.
+    pub agreed: Vec<String>,
+}
+
+/// Why an event was not linked to the best candidate story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeptApart {
+    /// The candidate story that came closest (`None` when the index had no candidate).
+    pub best_candidate: Option<String>,
+    pub score: f32,
+    pub reasons: Vec<String>,
+}
+
+/// The explanation of a decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum LinkOutcome {
+    Joined(LinkExplanation),
+    KeptApart(KeptApart),
+}
+
+/// Where an added event went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkDecision {
+    pub event_id: String,
+    pub story_id: String,
+    /// The story did not exist before this call.
+    pub new_story: bool,
+    pub explanation: LinkOutcome,
+}
+
+/// Errors of [`Linker::split`] and persistence.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    #[error("no story {0}")]
+    UnknownStory(String),
+    #[error("event {event} is not in story {story}")]
+    NotInStory { story: String, event: String },
+    #[error("story {0} has a single event: nothing to split")]
+    NothingToSplit(String),
+    #[error("link state: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("link state version {0} is not supported")]
+    Version(u32),
+}
+
+/// An event with the outlet of its document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Entry {
+    pub event: Event,
+    pub outlet: Option<String>,
+}
+
+type Key = (String, Option<String>, Option<i64>);
+
+/// Candidate lookup by type group, admin1 and week bucket (events missing admin1 or a date are
+/// filed under `None` and found by every lookup of their group).
+#[derive(Debug, Default)]
+struct Index {
+    by_key: HashMap<Key, Vec<String>>,
+    by_bucket: HashMap<(String, Option<i64>), Vec<String>>,
+    by_admin: HashMap<(String, Option<String>), Vec<String>>,
+    by_family: HashMap<String, Vec<String>>,
+}
+
+fn bucket(day: i64) -> i64 {
+    day.div_euclid(7)
+}
+
+impl Index {
+    fn keys(d: &Derived) -> (Key, (String, Option<i64>), (String, Option<String>)) {
+        let f = d.family.clone();
+        let a = d.admin1();
+        let b = d.day.map(bucket);
+        ((f.clone(), a.clone(), b), (f.clone(), b), (f, a))
+    }
+
+    fn insert(&mut self, id: &str, d: &Derived) {
+        let (k, kb, ka) = Self::keys(d);
+        self.by_key.entry(k).or_default().push(id.to_string());
+        self.by_bucket.entry(kb).or_default().push(id.to_string());
+        self.by_admin.entry(ka).or_default().push(id.to_string());
+        self.by_family
+            .entry(d.family.clone())
+            .or_default()
+            .push(id.to_string());
+    }
+
+    fn remove(&mut self, id: &str, d: &Derived) {
+        fn take<K: std::hash::Hash + Eq>(m: &mut HashMap<K, Vec<String>>, k: K, id: &str) {
+            if let Some(v) = m.get_mut(&k) {
+                v.retain(|x| x != id);
+                if v.is_empty() {
+                    m.remove(&k);
+                }
+            }
+        }
+        let (k, kb, ka) = Self::keys(d);
+        take(&mut self.by_key, k, id);
+        take(&mut self.by_bucket, kb, id);
+        take(&mut self.by_admin, ka, id);
+        take(&mut self.by_family, d.family.clone(), id);
+    }
+
+    /// Every filed event that could link with `d` (`reach` week buckets either side).
+    fn lookup(&self, d: &Derived, reach: i64) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let f = &d.family;
+        let mut put = |v: Option<&Vec<String>>| out.extend(v.into_iter().flatten().cloned());
+        match (d.admin1(), d.day.map(bucket)) {
+            (Some(a), Some(b)) => {
+                for bb in b - reach..=b + reach {
+                    put(self.by_key.get(&(f.clone(), Some(a.clone()), Some(bb))));
+                    put(self.by_key.get(&(f.clone(), None, Some(bb))));
+                }
+                put(self.by_key.get(&(f.clone(), Some(a), None)));
+                put(self.by_key.get(&(f.clone(), None, None)));
+            }
+            (Some(a), None) => {
+                put(self.by_admin.get(&(f.clone(), Some(a))));
+                put(self.by_admin.get(&(f.clone(), None)));
+            }
+            (None, Some(b)) => {
+                for bb in b - reach..=b + reach {
+                    put(self.by_bucket.get(&(f.clone(), Some(bb))));
+                }
+                put(self.by_bucket.get(&(f.clone(), None)));
+            }
+            (None, None) => put(self.by_family.get(f)),
+        }
+        out
+    }
+}
+
+fn pair(a: &str, b: &str) -> (String, String) {
+    if a <= b {
+        (a.to_string(), b.to_string())
+    } else {
+        (b.to_string(), a.to_string())
+    }
+}
+
+/// The persisted form of a [`Linker`].
+#[derive(Serialize, Deserialize)]
+struct State {
+    version: u32,
+    config: LinkConfig,
+    next_story: u64,
+    events: Vec<Entry>,
+    stories: Vec<Story>,
+    edges: Vec<(String, String)>,
+    cannot_link: Vec<(String, String)>,
+}
+
+const STATE_VERSION: u32 = 1;
+
+/// Incremental linking of events into stories.
+pub struct Linker {
+    kb: Arc<KnowledgeBase>,
+    ctx: Ctx,
+    cfg: LinkConfig,
+    entries: HashMap<String, Entry>,
+    derived: HashMap<String, Derived>,
+    index: Index,
+    /// Pairs that link (score over `min_score`, no conflict).
+    edges: HashMap<String, BTreeSet<String>>,
+    /// Pairs split apart by the user (ordered).
+    cannot: HashSet<(String, String)>,
+    stories: Vec<Story>,
+    story_pos: HashMap<String, usize>,
+    story_of: HashMap<String, String>,
+    next_story: u64,
+}
+
+/// A story being formed: members in order, and how each one after the first joined.
+struct Cluster {
+    members: Vec<String>,
+    joins: Vec<(String, String, PairEval)>,
+}
+
+impl Linker {
+    pub fn new(kb: Arc<KnowledgeBase>, cfg: LinkConfig) -> Self {
+        let ctx = Ctx::new(&kb);
+        Linker {
+            kb,
+            ctx,
+            cfg,
+            entries: HashMap::new(),
+            derived: HashMap::new(),
+            index: Index::default(),
+            edges: HashMap::new(),
+            cannot: HashSet::new(),
+            stories: Vec::new(),
+            story_pos: HashMap::new(),
+            story_of: HashMap::new(),
+            next_story: 1,
+        }
+    }
+
+    pub fn config(&self) -> &LinkConfig {
+        &self.cfg
+    }
+
+    pub fn stories(&self) -> &[Story] {
+        &self.stories
+    }
+
+    pub fn story(&self, id: &str) -> Option<&Story> {
+        self.story_pos.get(id).map(|&i| &self.stories[i])
+    }
+
+    /// The story an event belongs to.
+    pub fn story_of(&self, event_id: &str) -> Option<&Story> {
+        self.story_of.get(event_id).and_then(|s| self.story(s))
+    }
+
+    /// Number of events held.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Adds the events of one document (`outlet` is its outlet; when `None` each event's
+    /// `source` is used). An event id already held is replaced. Returns, for each event, the
+    /// story it is now in and why.
+    pub fn add(&mut self, outlet: Option<&str>, events: &[Event]) -> Vec<LinkDecision> {
+        let mut order: Vec<String> = Vec::new();
+        let mut seeds: BTreeSet<String> = BTreeSet::new();
+        for e in events {
+            if self.entries.contains_key(&e.id) {
+                seeds.extend(self.detach(&e.id));
+            }
+            let entry = Entry {
+                event: e.clone(),
+                outlet: outlet
+                    .map(str::to_string)
+                    .or_else(|| e.source.clone())
+                    .filter(|o| !o.trim().is_empty()),
+            };
+            let d = Derived::new(&self.ctx, &self.kb, &self.cfg, e);
+            self.index.insert(&e.id, &d);
+            self.derived.insert(e.id.clone(), d);
+            self.entries.insert(e.id.clone(), entry);
+            if !order.contains(&e.id) {
+                order.push(e.id.clone());
+            }
+            seeds.insert(e.id.clone());
+        }
+        let reach = self.reach();
+        for id in &order {
+            for c in self.index.lookup(&self.derived[id], reach) {
+                if &c != id && self.eval(id, &c).links(self.cfg.min_score) {
+                    self.edges.entry(id.clone()).or_default().insert(c.clone());
+                    self.edges.entry(c).or_default().insert(id.clone());
+                }
+            }
+        }
+        let minted = self.repartition(seeds, None);
+        order
+            .iter()
+            .map(|id| self.decision(id, &minted))
+            .collect()
+    }
+
+    /// Moves `event_id` out of `story_id` and remembers that it must not be linked with the
+    /// story's other events again. Returns the id of the story the event is now in: a new one,
+    /// unless it links with another story.
+    pub fn split(&mut self, story_id: &str, event_id: &str) -> Result<String, LinkError> {
+        let story = self
+            .story(story_id)
+            .ok_or_else(|| LinkError::UnknownStory(story_id.to_string()))?;
+        if !story.events.iter().any(|e| e == event_id) {
+            return Err(LinkError::NotInStory {
+                story: story_id.to_string(),
+                event: event_id.to_string(),
+            });
+        }
+        if story.events.len() < 2 {
+            return Err(LinkError::NothingToSplit(story_id.to_string()));
+        }
+        let mates = story.events.clone();
+        for m in mates.iter().filter(|m| *m != event_id) {
+            self.cannot.insert(pair(m, event_id));
+            if let Some(s) = self.edges.get_mut(m) {
+                s.remove(event_id);
+            }
+            if let Some(s) = self.edges.get_mut(event_id) {
+                s.remove(m);
+            }
+        }
+        self.repartition(mates.into_iter().collect(), Some(event_id));
+        Ok(self.story_of[event_id].clone())
+    }
+
+    /// The pairs split apart so far.
+    pub fn cannot_link(&self) -> Vec<(String, String)> {
+        let mut v: Vec<_> = self.cannot.iter().cloned().collect();
+        v.sort();
+        v
+    }
+
+    /// The whole state as JSON (events, stories, links, cannot-link pairs).
+    pub fn to_json(&self) -> Result<String, LinkError> {
+        let mut events: Vec<Entry> = self.entries.values().cloned().collect();
+        events.sort_by(|a, b| a.event.id.cmp(&b.event.id));
+        let mut edges: Vec<(String, String)> = self
+            .edges
+            .iter()
+            .flat_map(|(a, bs)| bs.iter().filter(move |b| a < *b).map(move |b| (a.clone(), b.clone())))
+            .collect();
+        edges.sort();
+        let state = State {
+            version: STATE_VERSION,
+            config: self.cfg.clone(),
+            next_story: self.next_story,
+            events,
+            stories: self.stories.clone(),
+            edges,
+            cannot_link: self.cannot_link(),
+        };
+        Ok(serde_json::to_string(&state)?)
+    }
+
+    /// Restores a state written by [`Linker::to_json`].
+    pub fn from_json(kb: Arc<KnowledgeBase>, json: &str) -> Result<Self, LinkError> {
+        let state: State = serde_json::from_str(json)?;
+        if state.version != STATE_VERSION {
+            return Err(LinkError::Version(state.version));
+        }
+        let mut l = Linker::new(kb, state.config);
+        l.next_story = state.next_story;
+        for entry in state.events {
+            let d = Derived::new(&l.ctx, &l.kb, &l.cfg, &entry.event);
+            l.index.insert(&entry.event.id, &d);
+            l.derived.insert(entry.event.id.clone(), d);
+            l.entries.insert(entry.event.id.clone(), entry);
+        }
+        for (a, b) in state.edges {
+            l.edges.entry(a.clone()).or_default().insert(b.clone());
+            l.edges.entry(b).or_default().insert(a);
+        }
+        l.cannot = state.cannot_link.into_iter().collect();
+        l.stories = state.stories;
+        l.reindex_stories();
+        Ok(l)
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    fn reach(&self) -> i64 {
+        let w = self.cfg.date_window_days.iter().copied().max().unwrap_or(0).max(0);
+        (w + 6) / 7 + 1
+    }
+
+    fn eval(&self, a: &str, b: &str) -> PairEval {
+        compare(
+            (&self.entries[a].event, &self.derived[a]),
+            (&self.entries[b].event, &self.derived[b]),
+            self.cannot.contains(&pair(a, b)),
+        )
+    }
+
+    /// Takes an event out of the index and the link graph before it is replaced; returns the
+    /// events whose stories must be recomputed. Its story membership is kept so the story id
+    /// can be reused.
+    fn detach(&mut self, id: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(d) = self.derived.remove(id) {
+            self.index.remove(id, &d);
+        }
+        if let Some(ns) = self.edges.remove(id) {
+            for n in ns {
+                if let Some(s) = self.edges.get_mut(&n) {
+                    s.remove(id);
+                }
+                out.push(n);
+            }
+        }
+        if let Some(s) = self.story_of(id) {
+            out.extend(s.events.iter().filter(|e| *e != id).cloned());
+        }
+        self.entries.remove(id);
+        out
+    }
+
+    fn reindex_stories(&mut self) {
+        self.story_pos.clear();
+        self.story_of.clear();
+        for (i, s) in self.stories.iter().enumerate() {
+            self.story_pos.insert(s.id.clone(), i);
+            for e in &s.events {
+                self.story_of.insert(e.clone(), s.id.clone());
+            }
+        }
+    }
+
+    /// Recomputes the stories of everything connected to `seeds` (by links or by sharing a
+    /// story). Returns the story ids minted.
+    fn repartition(&mut self, seeds: BTreeSet<String>, pin_new: Option<&str>) -> HashSet<String> {
+        // The closure.
+        let mut set: BTreeSet<String> = BTreeSet::new();
+        let mut queue: Vec<String> = seeds.into_iter().collect();
+        while let Some(x) = queue.pop() {
+            if !self.entries.contains_key(&x) || !set.insert(x.clone()) {
+                continue;
+            }
+            if let Some(ns) = self.edges.get(&x) {
+                queue.extend(ns.iter().filter(|n| !set.contains(*n)).cloned());
+            }
+            if let Some(s) = self.story_of(&x) {
+                queue.extend(s.events.iter().filter(|n| !set.contains(*n)).cloned());
+            }
+        }
+        // Greedy in date/id order.
+        let mut order: Vec<&String> = set.iter().collect();
+        order.sort_by_key(|id| (self.derived[*id].day.unwrap_or(i64::MAX), *id));
+        let mut clusters: Vec<Cluster> = Vec::new();
+        let mut cluster_of: HashMap<&str, usize> = HashMap::new();
+        for id in order {
+            let cands: BTreeSet<usize> = self
+                .edges
+                .get(id)
+                .into_iter()
+                .flatten()
+                .filter_map(|n| cluster_of.get(n.as_str()).copied())
+                .collect();
+            let mut best: Option<(f32, usize, String, PairEval)> = None;
+            'cluster: for c in cands {
+                let mut top: Option<(String, PairEval)> = None;
+                for m in &clusters[c].members {
+                    let ev = self.eval(id, m);
+                    if !ev.conflicts.is_empty() {
+                        continue 'cluster;
+                    }
+                    if top.as_ref().is_none_or(|(_, t)| ev.score > t.score) {
+                        top = Some((m.clone(), ev));
+                    }
+                }
+                if let Some((m, ev)) = top {
+                    if ev.score >= self.cfg.min_score
+                        && best.as_ref().is_none_or(|b| ev.score > b.0)
+                    {
+                        best = Some((ev.score, c, m, ev));
+                    }
+                }
+            }
+            match best {
+                Some((_, c, m, ev)) => {
+                    clusters[c].members.push(id.clone());
+                    clusters[c].joins.push((id.clone(), m, ev));
+                    cluster_of.insert(id, c);
+                }
+                None => {
+                    cluster_of.insert(id, clusters.len());
+                    clusters.push(Cluster {
+                        members: vec![id.clone()],
+                        joins: Vec::new(),
+                    });
+                }
+            }
+        }
+        // Story ids: reuse the old story sharing most events.
+        let old_ids: BTreeSet<String> = set
+            .iter()
+            .filter_map(|e| self.story_of.get(e).cloned())
+            .collect();
+        let mut overlaps: Vec<(usize, usize, String)> = Vec::new();
+        for (ci, c) in clusters.iter().enumerate() {
+            if pin_new.is_some_and(|p| c.members.iter().any(|m| m == p)) {
+                continue;
+            }
+            let mut counts: BTreeMap<&String, usize> = BTreeMap::new();
+            for m in &c.members {
+                if let Some(s) = self.story_of.get(m) {
+                    *counts.entry(s).or_default() += 1;
+                }
+            }
+            overlaps.extend(counts.into_iter().map(|(s, n)| (n, ci, s.clone())));
+        }
+        overlaps.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let mut ids: Vec<Option<String>> = vec![None; clusters.len()];
+        let mut used: HashSet<String> = HashSet::new();
+        for (_, ci, s) in overlaps {
+            if ids[ci].is_none() && !used.contains(&s) {
+                used.insert(s.clone());
+                ids[ci] = Some(s);
+            }
+        }
+        let mut minted = HashSet::new();
+        let ids: Vec<String> = ids
+            .into_iter()
+            .map(|id| {
+                id.unwrap_or_else(|| {
+                    let id = format!("s{}", self.next_story);
+                    self.next_story += 1;
+                    minted.insert(id.clone());
+                    id
+                })
+            })
+            .collect();
+        // Build and store.
+        for (c, sid) in clusters.iter().zip(&ids) {
+            let links = c
+                .joins
+                .iter()
+                .map(|(e, m, ev)| LinkExplanation {
+                    event_id: e.clone(),
+                    joined: sid.clone(),
+                    matched: m.clone(),
+                    score: ev.score,
+                    agreed: ev.agreed.clone(),
+                })
+                .collect();
+            let members: Vec<&Entry> = c.members.iter().map(|m| &self.entries[m]).collect();
+            let st = story::build(sid, &self.ctx, &self.kb, &members, links);
+            match self.story_pos.get(sid) {
+                Some(&p) => self.stories[p] = st,
+                None => {
+                    self.story_pos.insert(sid.clone(), self.stories.len());
+                    self.stories.push(st);
+                }
+            }
+            for m in &c.members {
+                self.story_of.insert(m.clone(), sid.clone());
+            }
+        }
+        let stale: HashSet<&String> = old_ids.iter().filter(|s| !used.contains(*s)).collect();
+        if !stale.is_empty() {
+            self.stories.retain(|s| !stale.contains(&s.id));
+            self.reindex_stories();
+        }
+        minted
+    }
+
+    fn decision(&self, id: &str, minted: &HashSet<String>) -> LinkDecision {
+        let sid = self.story_of[id].clone();
+        let st = &self.stories[self.story_pos[&sid]];
+        let explanation = if let Some(l) = st.links.iter().find(|l| l.event_id == id) {
+            LinkOutcome::Joined(l.clone())
+        } else if st.events.len() > 1 {
+            // The first event of a story others joined: explained by its best partner.
+            let (m, ev) = st
+                .events
+                .iter()
+                .filter(|m| *m != id)
+                .map(|m| (m, self.eval(id, m)))
+                .max_by(|a, b| a.1.score.total_cmp(&b.1.score).then(b.0.cmp(a.0)))
+                .expect("story has another event");
+            LinkOutcome::Joined(LinkExplanation {
+                event_id: id.to_string(),
+                joined: sid.clone(),
+                matched: m.clone(),
+                score: ev.score,
+                agreed: ev.agreed,
+            })
+        } else {
+            LinkOutcome::KeptApart(self.kept_apart(id))
+        };
+        LinkDecision {
+            event_id: id.to_string(),
+            new_story: minted.contains(&sid),
+            story_id: sid,
+            explanation,
+        }
+    }
+
+    /// Why an event stands alone: the closest candidate story and what kept it apart.
+    fn kept_apart(&self, id: &str) -> KeptApart {
+        let own = self.story_of.get(id);
+        let mut by_story: BTreeMap<&String, Vec<PairEval>> = BTreeMap::new();
+        for c in self.index.lookup(&self.derived[id], self.reach()) {
+            if c == id {
+                continue;
+            }
+            if let Some(s) = self.story_of.get(&c).filter(|s| Some(*s) != own) {
+                by_story.entry(s).or_default().push(self.eval(id, &c));
+            }
+        }
+        let mut best: Option<(&String, f32, Vec<String>)> = None;
+        for (s, evs) in by_story {
+            let score = evs.iter().map(|e| e.score).fold(0.0_f32, f32::max);
+            let mut reasons: Vec<String> = Vec::new();
+            for r in evs.iter().flat_map(|e| e.conflicts.iter()) {
+                if !reasons.contains(r) {
+                    reasons.push(r.clone());
+                }
+            }
+            let better = match &best {
+                None => true,
+                Some((_, bs, br)) => {
+                    (reasons.is_empty(), score) > (br.is_empty(), *bs)
+                }
+            };
+            if better {
+                best = Some((s, score, reasons));
+            }
+        }
+        match best {
+            Some((s, score, mut reasons)) => {
+                if score < self.cfg.min_score {
+                    reasons.push(format!(
+                        "score {score:.2} below min_score {:.2}",
+                        self.cfg.min_score
+                    ));
+                }
+                KeptApart {
+                    best_candidate: Some(s.clone()),
+                    score,
+                    reasons,
+                }
+            }
+            None => KeptApart {
+                best_candidate: None,
+                score: 0.0,
+                reasons: vec![
+                    "no other story of a compatible type in this governorate and date range"
+                        .into(),
+                ],
+            },
+        }
+    }
+}
+
+/// Pairwise precision and recall of a predicted clustering against a gold one, over unordered
+/// pairs of report ids placed in the same cluster. With no pairs on a side the corresponding
+/// figure is 1.
+pub fn pairwise_scores(gold: &[Vec<String>], predicted: &[Vec<String>]) -> (f64, f64) {
+    fn pairs(cs: &[Vec<String>]) -> HashSet<(String, String)> {
+        let mut out = HashSet::new();
+        for c in cs {
+            let mut ids: Vec<&String> = c.iter().collect();
+            ids.sort();
+            ids.dedup();
+            for i in 0..ids.len() {
+                for j in i + 1..ids.len() {
+                    out.insert((ids[i].clone(), ids[j].clone()));
+                }
+            }
+        }
+        out
+    }
+    let g = pairs(gold);
+    let p = pairs(predicted);
+    let both = p.intersection(&g).count() as f64;
+    let precision = if p.is_empty() { 1.0 } else { both / p.len() as f64 };
+    let recall = if g.is_empty() { 1.0 } else { both / g.len() as f64 };
+    (precision, recall)
+}

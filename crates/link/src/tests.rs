@@ -1,0 +1,684 @@
+use super::*;
+use marsad_extract::{ActorRef, Approx, Claim, Count, EventDate, Truce};
+use marsad_kb::{Actor, ActorKind, Outlet, Place, PlaceKind};
+
+// ---------------------------------------------------------------- builders
+
+fn actor(id: &str, name: &str, kind: ActorKind, parent: Option<&str>) -> Actor {
+    Actor {
+        id: id.into(),
+        name: name.into(),
+        kind,
+        country: Some("SY".into()),
+        parent: parent.map(Into::into),
+        aliases: vec![],
+        anaphors: vec![],
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn place(
+    id: &str,
+    kind: PlaceKind,
+    name: &str,
+    admin1: &str,
+    admin2: Option<&str>,
+    lat: f64,
+    lon: f64,
+    parent: Option<&str>,
+) -> Place {
+    Place {
+        id: id.into(),
+        kind,
+        name: name.into(),
+        name_ar: String::new(),
+        variants: vec![],
+        country: "SY".into(),
+        admin1: Some(admin1.into()),
+        admin2: admin2.map(Into::into),
+        admin3: None,
+        lat: Some(lat),
+        lon: Some(lon),
+        parent: parent.map(Into::into),
+        needs_context: false,
+        source: "test".into(),
+    }
+}
+
+fn kb() -> Arc<KnowledgeBase> {
+    let mut kb = KnowledgeBase::default();
+    kb.actors = vec![
+        actor("sdf", "SDF", ActorKind::PoliticalMilitia, None),
+        actor("asayish", "Asayish", ActorKind::PoliticalMilitia, Some("sdf")),
+        actor("ypg", "YPG", ActorKind::PoliticalMilitia, Some("sdf")),
+        actor("isis", "ISIS", ActorKind::RebelGroup, None),
+        actor("turkey", "Military Forces of Turkey", ActorKind::ExternalForce, None),
+        actor("civilians", "Civilians (Syria)", ActorKind::Civilians, None),
+        actor(
+            "unknown",
+            "Unidentified Armed Group (Syria)",
+            ActorKind::Other,
+            None,
+        ),
+    ];
+    kb.places = vec![
+        place(
+            "sy-dez",
+            PlaceKind::Governorate,
+            "Deir ez-Zor",
+            "Deir ez-Zor",
+            None,
+            35.33,
+            40.14,
+            None,
+        ),
+        place(
+            "sy-dez-mayadin",
+            PlaceKind::District,
+            "Al-Mayadin",
+            "Deir ez-Zor",
+            Some("Al-Mayadin"),
+            35.02,
+            40.45,
+            Some("sy-dez"),
+        ),
+        place(
+            "sy-dhiban",
+            PlaceKind::Village,
+            "Dhiban",
+            "Deir ez-Zor",
+            Some("Al-Mayadin"),
+            35.01,
+            40.50,
+            Some("sy-dez-mayadin"),
+        ),
+        place(
+            "sy-busayrah",
+            PlaceKind::Town,
+            "Al-Busayrah",
+            "Deir ez-Zor",
+            Some("Deir ez-Zor"),
+            35.15,
+            40.43,
+            Some("sy-dez"),
+        ),
+        place(
+            "sy-raqqa",
+            PlaceKind::Governorate,
+            "Ar-Raqqa",
+            "Ar-Raqqa",
+            None,
+            35.95,
+            39.01,
+            None,
+        ),
+    ];
+    kb.outlets = vec![
+        Outlet {
+            id: "sohr".into(),
+            name: "SOHR".into(),
+            aliases: vec!["المرصد السوري".into()],
+            ambiguous: false,
+        },
+        Outlet {
+            id: "enab".into(),
+            name: "Enab Baladi".into(),
+            aliases: vec!["عنب بلدي".into()],
+            ambiguous: false,
+        },
+    ];
+    Arc::new(kb)
+}
+
+fn span(t: &str) -> Span {
+    Span {
+        text: t.into(),
+        start: 0,
+        end: t.len(),
+    }
+}
+
+fn aref(id: &str) -> ActorRef {
+    ActorRef {
+        id: id.into(),
+        name: id.to_uppercase(),
+        evidence: None,
+    }
+}
+
+fn loc(k: &KnowledgeBase, place_id: &str, name: &str, precision: u8) -> Location {
+    let p = k.places.iter().find(|p| p.id == place_id).unwrap();
+    Location {
+        place_id: place_id.into(),
+        name: name.into(),
+        name_ar: String::new(),
+        country: "SY".into(),
+        admin1: p.admin1.clone(),
+        admin2: p.admin2.clone(),
+        admin3: None,
+        latitude: p.lat,
+        longitude: p.lon,
+        geo_precision: precision,
+        evidence: span(name),
+    }
+}
+
+struct B(Event);
+
+impl B {
+    fn new(doc: &str, n: usize, sub: &str) -> Self {
+        let event_type = match sub {
+            "Agreement" | "Arrests" => "Strategic developments",
+            "Armed clash" => "Battles",
+            _ => "Explosions/Remote violence",
+        };
+        B(Event {
+            id: format!("{doc}#{n}"),
+            doc: doc.into(),
+            event_type: event_type.into(),
+            sub_event_type: sub.into(),
+            frame: String::new(),
+            actor1: None,
+            actor2: None,
+            assoc_actor_1: None,
+            assoc_actor_2: None,
+            location: None,
+            date: EventDate::default(),
+            fatalities: None,
+            injured: None,
+            arrested: None,
+            source: None,
+            cited_source: None,
+            stance: Stance::Asserted,
+            evidence: span("evidence"),
+            claims: vec![Claim {
+                evidence: span("evidence"),
+                stance: Stance::Asserted,
+                cited_source: None,
+                headline: false,
+            }],
+            truce: None,
+        })
+    }
+    fn actors(mut self, a1: Option<&str>, a2: Option<&str>) -> Self {
+        self.0.actor1 = a1.map(aref);
+        self.0.actor2 = a2.map(aref);
+        self
+    }
+    fn at(mut self, l: Location) -> Self {
+        self.0.location = Some(l);
+        self
+    }
+    fn on(mut self, date: &str, precision: u8) -> Self {
+        self.0.date = EventDate {
+            date: Some(date.into()),
+            time_precision: Some(precision),
+            evidence: None,
+        };
+        self
+    }
+    fn killed(mut self, n: u64) -> Self {
+        self.0.fatalities = Some(Count {
+            value: n,
+            approx: Approx::Exact,
+            evidence: vec![span("killed")],
+        });
+        self
+    }
+    fn stance(mut self, s: Stance) -> Self {
+        self.0.stance = s;
+        self
+    }
+    fn cited(mut self, c: &str) -> Self {
+        self.0.cited_source = Some(span(c));
+        self
+    }
+    fn truce(mut self, days: u32, start: Option<&str>) -> Self {
+        self.0.truce = Some(Truce {
+            parties: vec!["SDF".into(), "ISIS".into()],
+            start: start.map(Into::into),
+            duration_days: Some(days),
+            ..Truce::default()
+        });
+        self
+    }
+    fn done(self) -> Event {
+        self.0
+    }
+}
+
+fn linker() -> (Linker, Arc<KnowledgeBase>) {
+    let k = kb();
+    (Linker::new(k.clone(), LinkConfig::default()), k)
+}
+
+fn ied(k: &KnowledgeBase, doc: &str, place_id: &str, name: &str, date: &str) -> B {
+    B::new(doc, 0, "Remote explosive/landmine/IED")
+        .actors(Some("unknown"), Some("sdf"))
+        .at(loc(k, place_id, name, 1))
+        .on(date, 1)
+}
+
+/// The partition as sorted sets of event ids.
+fn partition(l: &Linker) -> Vec<Vec<String>> {
+    let mut p: Vec<Vec<String>> = l
+        .stories()
+        .iter()
+        .map(|s| {
+            let mut v = s.events.clone();
+            v.sort();
+            v
+        })
+        .collect();
+    p.sort();
+    p
+}
+
+// ---------------------------------------------------------------- tests
+
+#[test]
+fn same_ied_two_outlets_is_one_corroborated_story() {
+    let (mut l, k) = linker();
+    let a = ied(&k, "d1", "sy-dhiban", "Dhiban", "2024-03-10")
+        .killed(3)
+        .done();
+    let b = ied(&k, "d2", "sy-dhiban", "Dhiban", "2024-03-11")
+        .actors(Some("unknown"), Some("asayish"))
+        .killed(4)
+        .done();
+    let da = l.add(Some("SOHR"), &[a]);
+    assert!(da[0].new_story);
+    let db = l.add(Some("Enab Baladi"), &[b]);
+    assert_eq!(db[0].story_id, da[0].story_id);
+    assert!(!db[0].new_story);
+    let LinkOutcome::Joined(ex) = &db[0].explanation else {
+        panic!("expected a join: {:?}", db[0]);
+    };
+    assert!(ex.agreed.iter().any(|a| a == "sub_event_type"));
+    assert!(ex.agreed.iter().any(|a| a == "actors: SDF"), "{:?}", ex.agreed);
+    assert!(ex.agreed.iter().any(|a| a == "place: Dhiban"));
+    assert!(ex.agreed.iter().any(|a| a == "date: 1 day apart (window 2)"));
+    assert_eq!(l.stories().len(), 1);
+    let s = &l.stories()[0];
+    assert_eq!(s.events.len(), 2);
+    assert_eq!(s.outlets, 2);
+    assert_eq!(
+        s.fatalities,
+        Some(Figure {
+            low: 3,
+            best: 3,
+            high: 4,
+            reports: 2
+        })
+    );
+    assert_eq!(s.status, StoryStatus::Corroborated, "{}", s.status_reason);
+    assert_eq!(s.links.len(), 1);
+    assert_eq!(
+        s.date_range,
+        (Some("2024-03-10".into()), Some("2024-03-11".into()))
+    );
+}
+
+#[test]
+fn best_figure_prefers_named_source_and_median() {
+    let (mut l, k) = linker();
+    // Anonymous source says 10; the named one (an outlet) says 4; the outlet's own word says 6.
+    let a = ied(&k, "d1", "sy-dhiban", "Dhiban", "2024-03-10")
+        .killed(10)
+        .cited("مصادر محلية")
+        .done();
+    let b = ied(&k, "d2", "sy-dhiban", "Dhiban", "2024-03-10")
+        .killed(4)
+        .cited("المرصد السوري لحقوق الإنسان")
+        .done();
+    let c = ied(&k, "d3", "sy-dhiban", "Dhiban", "2024-03-10")
+        .killed(6)
+        .done();
+    l.add(Some("Deir Ezzor 24"), &[a]);
+    l.add(Some("Enab Baladi"), &[b]);
+    l.add(Some("Zaman al-Wasl"), &[c]);
+    let s = &l.stories()[0];
+    let f = s.fatalities.unwrap();
+    assert_eq!((f.low, f.best, f.high, f.reports), (4, 4, 10, 3));
+    // 4 vs 10 is more than a factor of 2.
+    assert_eq!(s.status, StoryStatus::Contested);
+    assert!(s.status_reason.contains("factor of 2"), "{}", s.status_reason);
+}
+
+#[test]
+fn median_not_mean_among_equals() {
+    let (mut l, k) = linker();
+    for (i, n) in [5u64, 6, 9].iter().enumerate() {
+        let e = ied(&k, &format!("d{i}"), "sy-dhiban", "Dhiban", "2024-03-10")
+            .killed(*n)
+            .done();
+        l.add(Some(&format!("outlet{i}")), &[e]);
+    }
+    let f = l.stories()[0].fatalities.unwrap();
+    assert_eq!((f.low, f.best, f.high), (5, 6, 9));
+}
+
+#[test]
+fn denial_makes_story_contested() {
+    let (mut l, k) = linker();
+    let a = ied(&k, "d1", "sy-dhiban", "Dhiban", "2024-03-10")
+        .killed(3)
+        .done();
+    let b = ied(&k, "d2", "sy-dhiban", "Dhiban", "2024-03-10")
+        .stance(Stance::Denied)
+        .done();
+    l.add(Some("SOHR"), &[a]);
+    l.add(Some("Enab Baladi"), &[b]);
+    assert_eq!(l.stories().len(), 1);
+    let s = &l.stories()[0];
+    assert_eq!(s.status, StoryStatus::Contested);
+    assert!(s.status_reason.contains("denial"), "{}", s.status_reason);
+}
+
+#[test]
+fn relayed_report_is_not_corroboration() {
+    let (mut l, k) = linker();
+    let a = ied(&k, "d1", "sy-dhiban", "Dhiban", "2024-03-10").done();
+    let b = ied(&k, "d2", "sy-dhiban", "Dhiban", "2024-03-10")
+        .cited("المرصد السوري لحقوق الإنسان")
+        .done();
+    l.add(Some("SOHR"), &[a]);
+    l.add(Some("Enab Baladi"), &[b]);
+    let s = &l.stories()[0];
+    assert_eq!(s.outlets, 2);
+    assert_eq!(s.status, StoryStatus::SingleSource);
+    assert!(s.status_reason.contains("Enab Baladi cites SOHR"), "{}", s.status_reason);
+}
+
+#[test]
+fn two_ieds_in_two_villages_stay_apart() {
+    let (mut l, k) = linker();
+    let a = ied(&k, "d1", "sy-dhiban", "Dhiban", "2024-03-10").done();
+    let b = ied(&k, "d2", "sy-busayrah", "Al-Busayrah", "2024-03-12").done();
+    l.add(Some("SOHR"), &[a]);
+    let d = l.add(Some("Enab Baladi"), &[b]);
+    assert_eq!(l.stories().len(), 2);
+    assert!(d[0].new_story);
+    let LinkOutcome::KeptApart(k) = &d[0].explanation else {
+        panic!("expected kept apart: {:?}", d[0]);
+    };
+    assert!(k.best_candidate.is_some());
+    assert!(
+        k.reasons.iter().any(|r| r.starts_with("place: Al-Busayrah vs Dhiban")),
+        "{:?}",
+        k.reasons
+    );
+}
+
+#[test]
+fn village_inside_countryside_links() {
+    let (mut l, k) = linker();
+    let a = ied(&k, "d1", "sy-dhiban", "Dhiban", "2024-03-10").done();
+    let b = B::new("d2", 0, "Remote explosive/landmine/IED")
+        .actors(None, Some("ypg"))
+        .at(loc(&k, "sy-dez", "Deir ez-Zor countryside", 3))
+        .on("2024-03-11", 1)
+        .done();
+    l.add(Some("SOHR"), &[a]);
+    let d = l.add(Some("Enab Baladi"), &[b]);
+    let LinkOutcome::Joined(ex) = &d[0].explanation else {
+        panic!("expected a join: {:?}", d[0]);
+    };
+    assert!(
+        ex.agreed.iter().any(|a| a == "place: Dhiban ⊂ Deir ez-Zor countryside"),
+        "{:?}",
+        ex.agreed
+    );
+    assert_eq!(l.stories()[0].location.as_ref().unwrap().place_id, "sy-dhiban");
+}
+
+#[test]
+fn other_governorate_and_other_actors_stay_apart() {
+    let (mut l, k) = linker();
+    let a = ied(&k, "d1", "sy-dhiban", "Dhiban", "2024-03-10").done();
+    let b = B::new("d2", 0, "Remote explosive/landmine/IED")
+        .actors(Some("unknown"), Some("sdf"))
+        .at(loc(&k, "sy-raqqa", "Ar-Raqqa countryside", 3))
+        .on("2024-03-10", 1)
+        .done();
+    let c = B::new("d3", 0, "Remote explosive/landmine/IED")
+        .actors(Some("unknown"), Some("turkey"))
+        .at(loc(&k, "sy-dhiban", "Dhiban", 1))
+        .on("2024-03-10", 1)
+        .done();
+    l.add(Some("A"), &[a]);
+    l.add(Some("B"), &[b]);
+    let d = l.add(Some("C"), &[c]);
+    assert_eq!(l.stories().len(), 3);
+    let LinkOutcome::KeptApart(k) = &d[0].explanation else {
+        panic!()
+    };
+    assert!(
+        k.reasons.iter().any(|r| r.starts_with("actors:")),
+        "{:?}",
+        k.reasons
+    );
+}
+
+#[test]
+fn date_window_and_incompatible_types() {
+    let (mut l, k) = linker();
+    let a = ied(&k, "d1", "sy-dhiban", "Dhiban", "2024-03-10").done();
+    let b = ied(&k, "d2", "sy-dhiban", "Dhiban", "2024-03-14").done();
+    let c = B::new("d3", 0, "Arrests")
+        .actors(Some("sdf"), None)
+        .at(loc(&k, "sy-dhiban", "Dhiban", 1))
+        .on("2024-03-10", 1)
+        .done();
+    // A suicide bomb is compatible with an IED.
+    let e = B::new("d4", 0, "Suicide bomb")
+        .actors(None, Some("sdf"))
+        .at(loc(&k, "sy-dhiban", "Dhiban", 1))
+        .on("2024-03-10", 1)
+        .done();
+    l.add(None, &[a]);
+    let db = l.add(None, &[b]);
+    let LinkOutcome::KeptApart(kb) = &db[0].explanation else {
+        panic!()
+    };
+    assert!(
+        kb.reasons.contains(&"date: 4 days apart (window 2)".to_string()),
+        "{:?}",
+        kb.reasons
+    );
+    l.add(None, &[c]);
+    let de = l.add(None, &[e]);
+    assert_eq!(l.stories().len(), 3);
+    let LinkOutcome::Joined(ex) = &de[0].explanation else {
+        panic!("{:?}", de[0])
+    };
+    assert!(ex
+        .agreed
+        .contains(&"sub_event_type: Suicide bomb ~ Remote explosive/landmine/IED".to_string()));
+    // No outlet known: single source.
+    assert_eq!(l.story_of("d1#0").unwrap().status, StoryStatus::SingleSource);
+}
+
+#[test]
+fn truce_reported_twice_keeps_both_durations() {
+    let (mut l, k) = linker();
+    let truce = |doc: &str, days: u32, date: &str| {
+        B::new(doc, 0, "Agreement")
+            .actors(Some("sdf"), Some("isis"))
+            .at(loc(&k, "sy-dez", "Deir ez-Zor countryside", 3))
+            .on(date, 1)
+            .truce(days, Some("2024-01-01"))
+            .done()
+    };
+    l.add(Some("Deir Ezzor 24"), &[truce("d1", 30, "2024-01-02")]);
+    l.add(Some("North Press"), &[truce("d2", 180, "2024-01-03")]);
+    assert_eq!(l.stories().len(), 1);
+    let s = &l.stories()[0];
+    assert_eq!(s.truce_durations, vec![30, 180]);
+    assert_eq!(s.truce_starts, vec!["2024-01-01".to_string()]);
+    assert_eq!(s.sub_event_type, "Agreement");
+}
+
+fn corpus(k: &KnowledgeBase) -> Vec<(Option<&'static str>, Event)> {
+    vec![
+        // Story 1: IED at Dhiban on the 10th, three outlets.
+        (Some("SOHR"), ied(k, "a", "sy-dhiban", "Dhiban", "2024-03-10").killed(3).done()),
+        (Some("Enab Baladi"), ied(k, "b", "sy-dhiban", "Dhiban", "2024-03-11").killed(4).done()),
+        (
+            Some("North Press"),
+            B::new("c", 0, "Remote explosive/landmine/IED")
+                .actors(None, Some("asayish"))
+                .at(loc(k, "sy-dez", "Deir ez-Zor countryside", 3))
+                .on("2024-03-10", 1)
+                .done(),
+        ),
+        // Story 2: IED at Al-Busayrah two days later.
+        (Some("SOHR"), ied(k, "d", "sy-busayrah", "Al-Busayrah", "2024-03-12").done()),
+        (Some("Enab Baladi"), ied(k, "e", "sy-busayrah", "Al-Busayrah", "2024-03-12").done()),
+        // A clash.
+        (
+            Some("SOHR"),
+            B::new("f", 1, "Armed clash")
+                .actors(Some("sdf"), Some("isis"))
+                .at(loc(k, "sy-dhiban", "Dhiban", 1))
+                .on("2024-03-10", 1)
+                .done(),
+        ),
+        (
+            Some("Enab Baladi"),
+            B::new("g", 1, "Armed clash")
+                .actors(Some("ypg"), Some("isis"))
+                .on("2024-03-11", 1)
+                .done(),
+        ),
+    ]
+}
+
+#[test]
+fn add_order_does_not_change_the_partition() {
+    let k = kb();
+    let docs = corpus(&k);
+    let run = |order: &[usize], batch: bool| {
+        let mut l = Linker::new(k.clone(), LinkConfig::default());
+        if batch {
+            let evs: Vec<Event> = order.iter().map(|&i| docs[i].1.clone()).collect();
+            l.add(None, &evs);
+        } else {
+            for &i in order {
+                l.add(docs[i].0, std::slice::from_ref(&docs[i].1));
+            }
+        }
+        partition(&l)
+    };
+    let fwd: Vec<usize> = (0..docs.len()).collect();
+    let rev: Vec<usize> = fwd.iter().rev().copied().collect();
+    let mixed = vec![3, 0, 6, 2, 5, 1, 4];
+    let p = run(&fwd, false);
+    assert_eq!(p, run(&rev, false));
+    assert_eq!(p, run(&mixed, false));
+    assert_eq!(p, run(&mixed, true));
+    let expect: Vec<Vec<String>> = vec![
+        vec!["a#0".into(), "b#0".into(), "c#0".into()],
+        vec!["d#0".into(), "e#0".into()],
+        vec!["f#1".into(), "g#1".into()],
+    ];
+    assert_eq!(p, expect);
+    assert_eq!(pairwise_scores(&expect, &p), (1.0, 1.0));
+}
+
+#[test]
+fn split_then_readd_does_not_relink() {
+    let (mut l, k) = linker();
+    let a = ied(&k, "d1", "sy-dhiban", "Dhiban", "2024-03-10").done();
+    let b = ied(&k, "d2", "sy-dhiban", "Dhiban", "2024-03-10").done();
+    let c = ied(&k, "d3", "sy-dhiban", "Dhiban", "2024-03-11").done();
+    l.add(Some("SOHR"), std::slice::from_ref(&a));
+    l.add(Some("Enab Baladi"), std::slice::from_ref(&b));
+    l.add(Some("North Press"), std::slice::from_ref(&c));
+    assert_eq!(l.stories().len(), 1);
+    let sid = l.stories()[0].id.clone();
+    let new = l.split(&sid, "d2#0").unwrap();
+    assert_ne!(new, sid);
+    assert_eq!(l.stories().len(), 2);
+    assert_eq!(l.story(&sid).unwrap().events, vec!["d1#0", "d3#0"]);
+    assert_eq!(l.story(&new).unwrap().events, vec!["d2#0"]);
+    // Re-adding the same event keeps it apart, and says why.
+    let d = l.add(Some("Enab Baladi"), std::slice::from_ref(&b));
+    assert_eq!(l.stories().len(), 2);
+    assert_eq!(d[0].story_id, new);
+    let LinkOutcome::KeptApart(k) = &d[0].explanation else {
+        panic!()
+    };
+    assert!(k.reasons.iter().any(|r| r == "kept apart by a split"), "{:?}", k.reasons);
+    // Errors.
+    assert!(matches!(l.split("nope", "d1#0"), Err(LinkError::UnknownStory(_))));
+    assert!(matches!(l.split(&sid, "d2#0"), Err(LinkError::NotInStory { .. })));
+    assert!(matches!(l.split(&new, "d2#0"), Err(LinkError::NothingToSplit(_))));
+}
+
+#[test]
+fn serde_round_trip() {
+    let k = kb();
+    let mut l = Linker::new(k.clone(), LinkConfig::default());
+    for (o, e) in corpus(&k) {
+        l.add(o, &[e]);
+    }
+    let sid = l.story_of("b#0").unwrap().id.clone();
+    l.split(&sid, "b#0").unwrap();
+    let json = l.to_json().unwrap();
+    let mut back = Linker::from_json(k.clone(), &json).unwrap();
+    assert_eq!(back.stories(), l.stories());
+    assert_eq!(back.cannot_link(), l.cannot_link());
+    assert_eq!(back.to_json().unwrap(), json);
+    // The restored linker keeps working: a new report of the Busayrah IED joins its story.
+    let d = back.add(
+        Some("North Press"),
+        &[ied(&k, "h", "sy-busayrah", "Al-Busayrah", "2024-03-13").done()],
+    );
+    assert_eq!(d[0].story_id, back.story_of("d#0").unwrap().id);
+    assert!(!d[0].new_story);
+    // Status spelling.
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let statuses: Vec<&str> = v["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert!(statuses.iter().all(|s| ["single-source", "corroborated", "contested"].contains(s)));
+    let d = serde_json::to_value(&l.add(None, &[])).unwrap();
+    assert_eq!(d, serde_json::json!([]));
+}
+
+#[test]
+fn decisions_serialize_with_outcome_tag() {
+    let (mut l, k) = linker();
+    let d = l.add(
+        Some("SOHR"),
+        &[ied(&k, "d1", "sy-dhiban", "Dhiban", "2024-03-10").done()],
+    );
+    let v = serde_json::to_value(&d[0]).unwrap();
+    assert_eq!(v["explanation"]["outcome"], "kept-apart");
+    assert_eq!(v["new_story"], true);
+}
+
+#[test]
+fn same_document_events_never_link() {
+    let (mut l, k) = linker();
+    let a = ied(&k, "d1", "sy-dhiban", "Dhiban", "2024-03-10").done();
+    let mut b = ied(&k, "d1", "sy-dhiban", "Dhiban", "2024-03-10").done();
+    b.id = "d1#1".into();
+    l.add(None, &[a, b]);
+    assert_eq!(l.stories().len(), 2);
+}
+
+#[test]
+fn pairwise_scores_counts_pairs() {
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let gold = vec![s(&["a", "b", "c"]), s(&["d"])];
+    let pred = vec![s(&["a", "b"]), s(&["c", "d"])];
+    let (p, r) = pairwise_scores(&gold, &pred);
+    assert!((p - 0.5).abs() < 1e-9);
+    assert!((r - 1.0 / 3.0).abs() < 1e-9);
+    assert_eq!(pairwise_scores(&[], &[]), (1.0, 1.0));
+}
