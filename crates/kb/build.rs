@@ -20,7 +20,8 @@ fn main() {
         Err(_) => Vec::new(),
     };
     files.sort();
-    let mut code = String::from("/// Gazetteer CSVs embedded at build time: (file name, contents).\n");
+    let mut code =
+        String::from("/// Gazetteer CSVs embedded at build time: (file name, contents).\n");
     code.push_str("pub(crate) static GAZETTEER: &[(&str, &str)] = &[\n");
     for f in &files {
         let abs = fs::canonicalize(f).expect("canonical path");

@@ -188,7 +188,10 @@ impl KnowledgeBase {
     /// they remove the triggers they cover) and are not returned.
     pub fn find_triggers(&self, norm: &str) -> Vec<Mention> {
         let mut cands = self.trigger_group.candidates(norm);
-        if cands.iter().any(|c| !self.trigger_of(c.target.entity).requires.is_empty()) {
+        if cands
+            .iter()
+            .any(|c| !self.trigger_of(c.target.entity).requires.is_empty())
+        {
             let tokens = matcher::word_tokens(norm);
             cands.retain(|c| {
                 let t = self.trigger_of(c.target.entity);
@@ -402,11 +405,8 @@ impl KnowledgeBase {
             }
         }
         // Each distinct place name once, pointing to its first record.
-        let mut names: Vec<(&String, usize)> = self
-            .place_names
-            .iter()
-            .map(|(k, v)| (k, v[0]))
-            .collect();
+        let mut names: Vec<(&String, usize)> =
+            self.place_names.iter().map(|(k, v)| (k, v[0])).collect();
         names.sort_by_key(|&(_, i)| i);
         for (k, i) in names {
             eb.add(k, Entity::Place(i), false, PRI_PLACE);

@@ -44,13 +44,22 @@ pub(crate) const SUB_EVENT_TYPES: &[(&str, &str)] = &[
     ("Government regains territory", "Battles"),
     ("Non-state actor overtakes territory", "Battles"),
     ("Air/drone strike", "Explosions/Remote violence"),
-    ("Shelling/artillery/missile attack", "Explosions/Remote violence"),
-    ("Remote explosive/landmine/IED", "Explosions/Remote violence"),
+    (
+        "Shelling/artillery/missile attack",
+        "Explosions/Remote violence",
+    ),
+    (
+        "Remote explosive/landmine/IED",
+        "Explosions/Remote violence",
+    ),
     ("Suicide bomb", "Explosions/Remote violence"),
     ("Grenade", "Explosions/Remote violence"),
     ("Chemical weapon", "Explosions/Remote violence"),
     ("Attack", "Violence against civilians"),
-    ("Abduction/forced disappearance", "Violence against civilians"),
+    (
+        "Abduction/forced disappearance",
+        "Violence against civilians",
+    ),
     ("Sexual violence", "Violence against civilians"),
     ("Peaceful protest", "Protests"),
     ("Protest with intervention", "Protests"),
@@ -60,7 +69,10 @@ pub(crate) const SUB_EVENT_TYPES: &[(&str, &str)] = &[
     ("Agreement", "Strategic developments"),
     ("Arrests", "Strategic developments"),
     ("Headquarters or base established", "Strategic developments"),
-    ("Non-violent transfer of territory", "Strategic developments"),
+    (
+        "Non-violent transfer of territory",
+        "Strategic developments",
+    ),
     ("Change to group/activity", "Strategic developments"),
     ("Looting/property destruction", "Strategic developments"),
     ("Disrupted weapons use", "Strategic developments"),
@@ -116,12 +128,11 @@ fn invalid(path: &str, line: usize, reason: String) -> KbError {
     }
 }
 
+/// The records of one TOML file, checked and normalized.
+pub(crate) type Records = (Vec<Actor>, Vec<Trigger>, Vec<Cue>, Vec<Outlet>);
+
 /// Checks and normalizes the records of one TOML file.
-pub(crate) fn finish_toml(
-    path: &str,
-    src: &str,
-    doc: TomlDoc,
-) -> Result<(Vec<Actor>, Vec<Trigger>, Vec<Cue>, Vec<Outlet>), KbError> {
+pub(crate) fn finish_toml(path: &str, src: &str, doc: TomlDoc) -> Result<Records, KbError> {
     let mut actors = Vec::with_capacity(doc.actor.len());
     for mut a in doc.actor {
         let line = line_of(src, &a.id);
@@ -131,10 +142,18 @@ pub(crate) fn finish_toml(
         a.aliases = dedup_norm(&a.aliases);
         a.anaphors = dedup_norm(&a.anaphors);
         if a.aliases.is_empty() {
-            return Err(invalid(path, line, format!("actor {:?} has no aliases", a.id)));
+            return Err(invalid(
+                path,
+                line,
+                format!("actor {:?} has no aliases", a.id),
+            ));
         }
         if let Some(bad) = a.aliases.iter().chain(&a.anaphors).find(|s| s.is_empty()) {
-            return Err(invalid(path, line, format!("actor {:?}: empty alias {bad:?}", a.id)));
+            return Err(invalid(
+                path,
+                line,
+                format!("actor {:?}: empty alias {bad:?}", a.id),
+            ));
         }
         actors.push(a);
     }
@@ -157,7 +176,10 @@ pub(crate) fn finish_toml(
                 return Err(invalid(
                     path,
                     line,
-                    format!("trigger {:?}: unknown sub_event_type {:?}", t.phrase, t.sub_event_type),
+                    format!(
+                        "trigger {:?}: unknown sub_event_type {:?}",
+                        t.phrase, t.sub_event_type
+                    ),
                 ));
             };
             if !t.event_type.is_empty() && t.event_type != et {
@@ -182,7 +204,10 @@ pub(crate) fn finish_toml(
             return Err(invalid(
                 path,
                 line,
-                format!("trigger phrase {:?} repeats line {prev} with another meaning", t.phrase),
+                format!(
+                    "trigger phrase {:?} repeats line {prev} with another meaning",
+                    t.phrase
+                ),
             ));
         }
         seen.insert(phrase.clone(), (line, key));
@@ -223,7 +248,11 @@ pub(crate) fn finish_toml(
         }
         o.aliases = dedup_norm(&o.aliases);
         if o.aliases.is_empty() {
-            return Err(invalid(path, line, format!("outlet {:?} has no aliases", o.id)));
+            return Err(invalid(
+                path,
+                line,
+                format!("outlet {:?} has no aliases", o.id),
+            ));
         }
         outlets.push(o);
     }
@@ -281,13 +310,11 @@ fn parse_coord(path: &str, line: usize, s: &str) -> Result<Option<f64>, KbError>
     if t.is_empty() {
         return Ok(None);
     }
-    t.parse::<f64>()
-        .map(Some)
-        .map_err(|_| KbError::Csv {
-            path: path.to_string(),
-            line,
-            message: format!("bad coordinate {t:?}"),
-        })
+    t.parse::<f64>().map(Some).map_err(|_| KbError::Csv {
+        path: path.to_string(),
+        line,
+        message: format!("bad coordinate {t:?}"),
+    })
 }
 
 /// Parses a places CSV (`id,kind,name_en,name_ar,variants_ar,country,admin1,admin2,admin3,lat,
@@ -316,11 +343,11 @@ pub(crate) fn parse_places(path: &str, src: &str) -> Result<Vec<Place>, KbError>
         if raw.id.is_empty() || raw.name_ar.is_empty() {
             return Err(csv_err(line, "empty id or name_ar".into()));
         }
-        let kind: PlaceKind = serde::Deserialize::deserialize(
-            serde::de::value::StrDeserializer::<serde::de::value::Error>::new(
-                raw.kind.trim().to_lowercase().as_str(),
-            ),
-        )
+        let kind: PlaceKind = serde::Deserialize::deserialize(serde::de::value::StrDeserializer::<
+            serde::de::value::Error,
+        >::new(
+            raw.kind.trim().to_lowercase().as_str(),
+        ))
         .map_err(|_| csv_err(line, format!("unknown place kind {:?}", raw.kind)))?;
         let needs_context = match raw.needs_context.trim().to_lowercase().as_str() {
             "" | "false" | "0" | "no" => false,

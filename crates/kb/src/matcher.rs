@@ -10,15 +10,10 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::HashMap;
 use std::ops::Range;
 
-/// Word characters (letters and digits of any script).
-pub(crate) fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
-}
+use marsad_text::is_word_char;
 
 /// Proclitic sequences accepted before a name.
-const PROCLITICS: &[&str] = &[
-    "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك",
-];
+const PROCLITICS: &[&str] = &["و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك"];
 /// Proclitics accepted before the "لل" contraction.
 const LIL_PROCLITICS: &[&str] = &["و", "ف"];
 
@@ -280,7 +275,7 @@ pub(crate) fn requirement_met(
     let last = tokens.partition_point(|t| t.start < span.end); // exclusive
     let lo = first.saturating_sub(window);
     let hi = (last + window).min(tokens.len());
-    let words: Vec<&str> = tokens.iter().map(|t| &text[t.clone()]).collect();
+    let word = |i: usize| &text[tokens[i].clone()];
     let in_window = |i: usize| (lo..first).contains(&i) || (last..hi).contains(&i);
     requires.iter().any(|req| {
         let (body, star) = match req.strip_suffix('*') {
@@ -297,7 +292,7 @@ pub(crate) fn requirement_met(
             }
             parts.iter().enumerate().all(|(k, p)| {
                 let last_part = k + 1 == parts.len();
-                token_matches(words[i + k], p, star && last_part, k == 0)
+                token_matches(word(i + k), p, star && last_part, k == 0)
             })
         })
     })

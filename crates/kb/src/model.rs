@@ -104,7 +104,10 @@ impl PlaceKind {
     pub fn is_admin(&self) -> bool {
         matches!(
             self,
-            PlaceKind::Country | PlaceKind::Governorate | PlaceKind::District | PlaceKind::Subdistrict
+            PlaceKind::Country
+                | PlaceKind::Governorate
+                | PlaceKind::District
+                | PlaceKind::Subdistrict
         )
     }
 

@@ -54,8 +54,14 @@ fn proclitic_countryside_and_place() {
     let kb = mini();
     let t = nk("اشتباكات وبريف دير الزور");
     let cues = cue_kinds(&kb, &t);
-    assert!(cues.contains(&(nk("ريف"), CueKind::Countryside)), "{cues:?}");
-    assert!(cues.contains(&(nk("بريف"), CueKind::Countryside)), "{cues:?}");
+    assert!(
+        cues.contains(&(nk("ريف"), CueKind::Countryside)),
+        "{cues:?}"
+    );
+    assert!(
+        cues.contains(&(nk("بريف"), CueKind::Countryside)),
+        "{cues:?}"
+    );
     let rif = kb
         .find_cues(&t)
         .into_iter()
@@ -105,7 +111,9 @@ fn proclitic_actor_and_boundaries() {
     let t = nk("سيطرة \"قسد\"، وقسد.");
     let ents = kb.find_entities(&t);
     assert_eq!(ents.len(), 2, "{ents:?}");
-    assert!(ents.iter().all(|m| actor_of(&kb, m).as_deref() == Some("sdf")));
+    assert!(ents
+        .iter()
+        .all(|m| actor_of(&kb, m).as_deref() == Some("sdf")));
 }
 
 #[test]
@@ -165,22 +173,35 @@ fn requires_and_window() {
         .position(|t| t.phrase == nk("طائرات"))
         .unwrap();
     assert_eq!(kb.triggers[i].window, 3);
-    assert_eq!(kb.triggers[i].requires, vec![nk("قصفت"), format!("{}*", nk("استهدف"))]);
+    assert_eq!(
+        kb.triggers[i].requires,
+        vec![nk("قصفت"), format!("{}*", nk("استهدف"))]
+    );
     assert_eq!(kb.triggers[i].event_type, "Explosions/Remote violence");
     // Default window.
-    let j = kb.triggers.iter().position(|t| t.phrase == nk("اشتباكات")).unwrap();
+    let j = kb
+        .triggers
+        .iter()
+        .position(|t| t.phrase == nk("اشتباكات"))
+        .unwrap();
     assert_eq!(kb.triggers[j].window, 4);
     assert!(kb.triggers[j].requires.is_empty());
 
     assert!(trigger_phrases(&kb, &nk("وصلت طائرات الى المطار")).is_empty());
-    assert_eq!(trigger_phrases(&kb, &nk("وقصفت طائرات التحالف")), [nk("طائرات")]);
+    assert_eq!(
+        trigger_phrases(&kb, &nk("وقصفت طائرات التحالف")),
+        [nk("طائرات")]
+    );
     // `استهدف*` with a proclitic and an ending, after the phrase.
     assert_eq!(
         trigger_phrases(&kb, &nk("طائرات مجهولة وباستهدافها")),
         Vec::<String>::new(),
         "proclitic وب + ا... is not استهدف"
     );
-    assert_eq!(trigger_phrases(&kb, &nk("طائرات مجهولة واستهدفت")), [nk("طائرات")]);
+    assert_eq!(
+        trigger_phrases(&kb, &nk("طائرات مجهولة واستهدفت")),
+        [nk("طائرات")]
+    );
     // Out of the window (3 tokens).
     assert!(trigger_phrases(&kb, &nk("قصفت المدفعية امس بعد ذلك طائرات")).is_empty());
 }
@@ -192,7 +213,10 @@ fn star_extends_to_word_end() {
     let ms = kb.find_triggers(&t);
     assert_eq!(ms.len(), 1);
     assert_eq!(&t[ms[0].range.clone()], nk("اعتقلته"));
-    assert_eq!(trigger_phrases(&kb, &nk("اعتقلت")), [format!("{}*", nk("اعتقل"))]);
+    assert_eq!(
+        trigger_phrases(&kb, &nk("اعتقلت")),
+        [format!("{}*", nk("اعتقل"))]
+    );
 }
 
 #[test]
@@ -396,7 +420,10 @@ fn builtin_loads_with_enough_data() {
         ("isis", "IS: Islamic State"),
         ("dmc", "Deir ez-Zor Military Council"),
         ("us", "Military Forces of the United States"),
-        ("coalition", "International Coalition (Operation Inherent Resolve)"),
+        (
+            "coalition",
+            "International Coalition (Operation Inherent Resolve)",
+        ),
         ("asayish", "Asayish: Kurdish Internal Security Forces (SDF)"),
         ("syrgov", "Military Forces of Syria"),
         ("russia", "Military Forces of Russia"),
@@ -405,7 +432,10 @@ fn builtin_loads_with_enough_data() {
     ] {
         assert_eq!(kb.actor(id).map(|a| a.name.as_str()), Some(name));
     }
-    assert!(kb.outlets.iter().any(|o| o.id == "almayadeen" && o.ambiguous));
+    assert!(kb
+        .outlets
+        .iter()
+        .any(|o| o.id == "almayadeen" && o.ambiguous));
 }
 
 #[test]

@@ -72,7 +72,10 @@ impl Ctx {
             let counts = !(a.kind == ActorKind::Civilians || is_unidentified(&a.id, &a.name));
             ctx.actors.insert(a.id.clone(), (root.to_string(), counts));
             ctx.actor_names.insert(a.id.clone(), a.name.clone());
-            ctx.named.extend(a.aliases.iter().map(|s| key(s)));
+            if counts {
+                // Civilians or "unknown gunmen" as a source are not a named source.
+                ctx.named.extend(a.aliases.iter().map(|s| key(s)));
+            }
         }
         for (i, p) in kb.places.iter().enumerate() {
             ctx.places.entry(p.id.clone()).or_insert(i);
@@ -188,9 +191,13 @@ impl Ctx {
         if let Some(base) = lname.strip_suffix("countryside") {
             // "X countryside" is the administrative unit X: the broadest one of that name.
             let base = base.trim();
-            let at = admin
-                .iter()
-                .position(|a| a.as_deref().is_some_and(|a| a.to_lowercase() == base));
+            // A compass word may come first ("Western Raqqa countryside").
+            let at = admin.iter().position(|a| {
+                a.as_deref().is_some_and(|a| {
+                    let a = a.to_lowercase();
+                    base == a || base.ends_with(&format!(" {a}"))
+                })
+            });
             if let Some(i) = at {
                 level = Some(i as u8 + 1);
             } else if level.is_none() {
@@ -444,11 +451,7 @@ impl PairEval {
 
 /// Compares two events of different documents (a pair from the same document, or one the user
 /// split apart, gets a conflict).
-pub(crate) fn compare(
-    a: (&Event, &Derived),
-    b: (&Event, &Derived),
-    cannot_link: bool,
-) -> PairEval {
+pub(crate) fn compare(a: (&Event, &Derived), b: (&Event, &Derived), cannot_link: bool) -> PairEval {
     let (ea, da) = a;
     let (eb, db) = b;
     let mut out = PairEval::default();
@@ -494,7 +497,10 @@ pub(crate) fn compare(
         ));
     } else if !da.actors.is_empty() && !db.actors.is_empty() {
         let names = |m: &BTreeMap<String, String>| {
-            m.values().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            m.values()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         out.conflicts.push(format!(
             "actors: {} vs {}",
@@ -537,9 +543,8 @@ pub(crate) fn compare(
             let diff = (x - y).abs();
             let window = da.window.max(db.window);
             if diff > window {
-                out.conflicts.push(format!(
-                    "date: {diff} days apart (window {window})"
-                ));
+                out.conflicts
+                    .push(format!("date: {diff} days apart (window {window})"));
             } else {
                 out.score += W_DATE * (1.0 - diff as f32 / (window as f32 + 1.0));
                 let apart = match diff {

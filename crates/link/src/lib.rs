@@ -46,6 +46,7 @@ use std::sync::Arc;
 
 /// Tuning of the linker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LinkConfig {
     /// How many days apart two dates may be, by ACLED time precision: `[unknown, day, week,
     /// month]` (the wider of the two events' windows applies; "unknown" is a date whose
@@ -201,14 +202,16 @@ pub(crate) struct Entry {
 }
 
 type Key = (String, Option<String>, Option<i64>);
+type BucketKey = (String, Option<i64>);
+type AdminKey = (String, Option<String>);
 
 /// Candidate lookup by type group, admin1 and week bucket (events missing admin1 or a date are
 /// filed under `None` and found by every lookup of their group).
 #[derive(Debug, Default)]
 struct Index {
     by_key: HashMap<Key, Vec<String>>,
-    by_bucket: HashMap<(String, Option<i64>), Vec<String>>,
-    by_admin: HashMap<(String, Option<String>), Vec<String>>,
+    by_bucket: HashMap<BucketKey, Vec<String>>,
+    by_admin: HashMap<AdminKey, Vec<String>>,
     by_family: HashMap<String, Vec<String>>,
 }
 
@@ -217,7 +220,7 @@ fn bucket(day: i64) -> i64 {
 }
 
 impl Index {
-    fn keys(d: &Derived) -> (Key, (String, Option<i64>), (String, Option<String>)) {
+    fn keys(d: &Derived) -> (Key, BucketKey, AdminKey) {
         let f = d.family.clone();
         let a = d.admin1();
         let b = d.day.map(bucket);
@@ -324,7 +327,18 @@ pub struct Linker {
 /// A story being formed: members in order, and how each one after the first joined.
 struct Cluster {
     members: Vec<String>,
-    joins: Vec<(String, String, PairEval)>,
+    /// `joined` is filled in once the story id is known.
+    joins: Vec<LinkExplanation>,
+}
+
+fn explain(id: &str, matched: String, ev: PairEval) -> LinkExplanation {
+    LinkExplanation {
+        event_id: id.to_string(),
+        joined: String::new(),
+        matched,
+        score: ev.score,
+        agreed: ev.agreed,
+    }
 }
 
 impl Linker {
@@ -378,8 +392,10 @@ impl Linker {
     pub fn add(&mut self, outlet: Option<&str>, events: &[Event]) -> Vec<LinkDecision> {
         let mut order: Vec<String> = Vec::new();
         let mut seeds: BTreeSet<String> = BTreeSet::new();
+        let mut start = (i64::MAX, String::from("\u{10FFFF}"));
         for e in events {
             if self.entries.contains_key(&e.id) {
+                start = start.min(self.position(&e.id));
                 seeds.extend(self.detach(&e.id));
             }
             let entry = Entry {
@@ -397,21 +413,21 @@ impl Linker {
                 order.push(e.id.clone());
             }
             seeds.insert(e.id.clone());
+            start = start.min(self.position(&e.id));
         }
         let reach = self.reach();
         for id in &order {
             for c in self.index.lookup(&self.derived[id], reach) {
-                if &c != id && self.eval(id, &c).links(self.cfg.min_score) {
+                if &c != id && self.may_link(id, &c) && self.eval(id, &c).links(self.cfg.min_score)
+                {
                     self.edges.entry(id.clone()).or_default().insert(c.clone());
                     self.edges.entry(c).or_default().insert(id.clone());
                 }
             }
         }
-        let minted = self.repartition(seeds, None);
-        order
-            .iter()
-            .map(|id| self.decision(id, &minted))
-            .collect()
+        let dirty: HashSet<String> = order.iter().cloned().collect();
+        let minted = self.repartition(seeds, start, None, &dirty);
+        order.iter().map(|id| self.decision(id, &minted)).collect()
     }
 
     /// Moves `event_id` out of `story_id` and remembers that it must not be linked with the
@@ -440,7 +456,13 @@ impl Linker {
                 s.remove(m);
             }
         }
-        self.repartition(mates.into_iter().collect(), Some(event_id));
+        let start = mates
+            .iter()
+            .map(|m| self.position(m))
+            .min()
+            .expect("story has events");
+        let dirty: HashSet<String> = mates.iter().cloned().collect();
+        self.repartition(mates.into_iter().collect(), start, Some(event_id), &dirty);
         Ok(self.story_of[event_id].clone())
     }
 
@@ -458,7 +480,11 @@ impl Linker {
         let mut edges: Vec<(String, String)> = self
             .edges
             .iter()
-            .flat_map(|(a, bs)| bs.iter().filter(move |b| a < *b).map(move |b| (a.clone(), b.clone())))
+            .flat_map(|(a, bs)| {
+                bs.iter()
+                    .filter(move |b| a < *b)
+                    .map(move |b| (a.clone(), b.clone()))
+            })
             .collect();
         edges.sort();
         let state = State {
@@ -500,8 +526,27 @@ impl Linker {
     // ---------------------------------------------------------------- internals
 
     fn reach(&self) -> i64 {
-        let w = self.cfg.date_window_days.iter().copied().max().unwrap_or(0).max(0);
+        let w = self
+            .cfg
+            .date_window_days
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .max(0);
         (w + 6) / 7 + 1
+    }
+
+    /// Cheap checks before [`Linker::eval`]: other document, dates inside the window.
+    fn may_link(&self, a: &str, b: &str) -> bool {
+        if self.entries[a].event.doc == self.entries[b].event.doc {
+            return false;
+        }
+        let (da, db) = (&self.derived[a], &self.derived[b]);
+        match (da.day, db.day) {
+            (Some(x), Some(y)) => (x - y).abs() <= da.window.max(db.window),
+            _ => true,
+        }
     }
 
     fn eval(&self, a: &str, b: &str) -> PairEval {
@@ -546,37 +591,87 @@ impl Linker {
         }
     }
 
+    /// Canonical position of an event: date (undated last), then id.
+    fn position(&self, id: &str) -> (i64, String) {
+        let day = self.derived.get(id).and_then(|d| d.day);
+        (day.unwrap_or(i64::MAX), id.to_string())
+    }
+
     /// Recomputes the stories of everything connected to `seeds` (by links or by sharing a
-    /// story). Returns the story ids minted.
-    fn repartition(&mut self, seeds: BTreeSet<String>, pin_new: Option<&str>) -> HashSet<String> {
-        // The closure.
+    /// story). Events before `start` (canonical order) keep the story they have: the greedy pass
+    /// would give them the same one, since nothing before `start` changed. Stories whose members
+    /// and links are unchanged and hold no `dirty` event are not rebuilt. Returns the story ids
+    /// minted.
+    fn repartition(
+        &mut self,
+        seeds: BTreeSet<String>,
+        start: (i64, String),
+        pin_new: Option<&str>,
+        dirty: &HashSet<String>,
+    ) -> HashSet<String> {
+        // What the change can reach: from an event at or after `start`, every linked event;
+        // from an earlier one (whose story stays), only linked events at or after `start`; from
+        // any event, its story mates. Decisions of events outside cannot change: none of their
+        // candidate stories gains or loses a member.
         let mut set: BTreeSet<String> = BTreeSet::new();
         let mut queue: Vec<String> = seeds.into_iter().collect();
         while let Some(x) = queue.pop() {
             if !self.entries.contains_key(&x) || !set.insert(x.clone()) {
                 continue;
             }
+            let suffix = self.position(&x) >= start;
             if let Some(ns) = self.edges.get(&x) {
-                queue.extend(ns.iter().filter(|n| !set.contains(*n)).cloned());
+                for n in ns {
+                    if !set.contains(n) && (suffix || self.position(n) >= start) {
+                        queue.push(n.clone());
+                    }
+                }
             }
             if let Some(s) = self.story_of(&x) {
                 queue.extend(s.events.iter().filter(|n| !set.contains(*n)).cloned());
             }
         }
-        // Greedy in date/id order.
-        let mut order: Vec<&String> = set.iter().collect();
-        order.sort_by_key(|id| (self.derived[*id].day.unwrap_or(i64::MAX), *id));
+        let mut order: Vec<(i64, String)> = set.iter().map(|id| self.position(id)).collect();
+        order.sort();
         let mut clusters: Vec<Cluster> = Vec::new();
-        let mut cluster_of: HashMap<&str, usize> = HashMap::new();
-        for id in order {
+        let mut cluster_of: HashMap<String, usize> = HashMap::new();
+        let mut prefix_cluster: HashMap<String, usize> = HashMap::new();
+        for pos in &order {
+            let id = &pos.1;
+            // Before `start`: as it was.
+            if *pos < start {
+                if let Some(sid) = self.story_of.get(id) {
+                    let ci = *prefix_cluster.entry(sid.clone()).or_insert_with(|| {
+                        clusters.push(Cluster {
+                            members: Vec::new(),
+                            joins: Vec::new(),
+                        });
+                        clusters.len() - 1
+                    });
+                    if !clusters[ci].members.is_empty() {
+                        let st = &self.stories[self.story_pos[sid]];
+                        let link = st.links.iter().find(|l| &l.event_id == id).cloned();
+                        let link = link.unwrap_or_else(|| {
+                            let m = clusters[ci].members[0].clone();
+                            let ev = self.eval(id, &m);
+                            explain(id, m, ev)
+                        });
+                        clusters[ci].joins.push(link);
+                    }
+                    clusters[ci].members.push(id.clone());
+                    cluster_of.insert(id.clone(), ci);
+                    continue;
+                }
+            }
+            // Greedy: the best-scoring story with a linked member and no conflicting one.
             let cands: BTreeSet<usize> = self
                 .edges
                 .get(id)
                 .into_iter()
                 .flatten()
-                .filter_map(|n| cluster_of.get(n.as_str()).copied())
+                .filter_map(|n| cluster_of.get(n).copied())
                 .collect();
-            let mut best: Option<(f32, usize, String, PairEval)> = None;
+            let mut best: Option<(usize, String, PairEval)> = None;
             'cluster: for c in cands {
                 let mut top: Option<(String, PairEval)> = None;
                 for m in &clusters[c].members {
@@ -590,20 +685,20 @@ impl Linker {
                 }
                 if let Some((m, ev)) = top {
                     if ev.score >= self.cfg.min_score
-                        && best.as_ref().is_none_or(|b| ev.score > b.0)
+                        && best.as_ref().is_none_or(|b| ev.score > b.2.score)
                     {
-                        best = Some((ev.score, c, m, ev));
+                        best = Some((c, m, ev));
                     }
                 }
             }
             match best {
-                Some((_, c, m, ev)) => {
+                Some((c, m, ev)) => {
                     clusters[c].members.push(id.clone());
-                    clusters[c].joins.push((id.clone(), m, ev));
-                    cluster_of.insert(id, c);
+                    clusters[c].joins.push(explain(id, m, ev));
+                    cluster_of.insert(id.clone(), c);
                 }
                 None => {
-                    cluster_of.insert(id, clusters.len());
+                    cluster_of.insert(id.clone(), clusters.len());
                     clusters.push(Cluster {
                         members: vec![id.clone()],
                         joins: Vec::new(),
@@ -611,6 +706,7 @@ impl Linker {
                 }
             }
         }
+        clusters.retain(|c| !c.members.is_empty());
         // Story ids: reuse the old story sharing most events.
         let old_ids: BTreeSet<String> = set
             .iter()
@@ -650,19 +746,24 @@ impl Linker {
                 })
             })
             .collect();
-        // Build and store.
-        for (c, sid) in clusters.iter().zip(&ids) {
-            let links = c
+        // Build and store what changed.
+        for (c, sid) in clusters.into_iter().zip(&ids) {
+            let links: Vec<LinkExplanation> = c
                 .joins
-                .iter()
-                .map(|(e, m, ev)| LinkExplanation {
-                    event_id: e.clone(),
-                    joined: sid.clone(),
-                    matched: m.clone(),
-                    score: ev.score,
-                    agreed: ev.agreed.clone(),
+                .into_iter()
+                .map(|mut l| {
+                    l.joined = sid.clone();
+                    l
                 })
                 .collect();
+            let unchanged = self.story(sid).is_some_and(|old| {
+                old.events == c.members
+                    && old.links == links
+                    && !c.members.iter().any(|m| dirty.contains(m))
+            });
+            if unchanged {
+                continue;
+            }
             let members: Vec<&Entry> = c.members.iter().map(|m| &self.entries[m]).collect();
             let st = story::build(sid, &self.ctx, &self.kb, &members, links);
             match self.story_pos.get(sid) {
@@ -672,8 +773,8 @@ impl Linker {
                     self.stories.push(st);
                 }
             }
-            for m in &c.members {
-                self.story_of.insert(m.clone(), sid.clone());
+            for m in c.members {
+                self.story_of.insert(m, sid.clone());
             }
         }
         let stale: HashSet<&String> = old_ids.iter().filter(|s| !used.contains(*s)).collect();
@@ -739,9 +840,7 @@ impl Linker {
             }
             let better = match &best {
                 None => true,
-                Some((_, bs, br)) => {
-                    (reasons.is_empty(), score) > (br.is_empty(), *bs)
-                }
+                Some((_, bs, br)) => (reasons.is_empty(), score) > (br.is_empty(), *bs),
             };
             if better {
                 best = Some((s, score, reasons));
@@ -765,8 +864,7 @@ impl Linker {
                 best_candidate: None,
                 score: 0.0,
                 reasons: vec![
-                    "no other story of a compatible type in this governorate and date range"
-                        .into(),
+                    "no other story of a compatible type in this governorate and date range".into(),
                 ],
             },
         }
@@ -794,7 +892,15 @@ pub fn pairwise_scores(gold: &[Vec<String>], predicted: &[Vec<String>]) -> (f64,
     let g = pairs(gold);
     let p = pairs(predicted);
     let both = p.intersection(&g).count() as f64;
-    let precision = if p.is_empty() { 1.0 } else { both / p.len() as f64 };
-    let recall = if g.is_empty() { 1.0 } else { both / g.len() as f64 };
+    let precision = if p.is_empty() {
+        1.0
+    } else {
+        both / p.len() as f64
+    };
+    let recall = if g.is_empty() {
+        1.0
+    } else {
+        both / g.len() as f64
+    };
     (precision, recall)
 }

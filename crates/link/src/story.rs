@@ -189,13 +189,20 @@ fn status(
                 "no report names its outlet".into(),
             )
         }
-        1 => return (StoryStatus::SingleSource, format!("one outlet ({})", outlets[0])),
+        1 => {
+            return (
+                StoryStatus::SingleSource,
+                format!("one outlet ({})", outlets[0]),
+            )
+        }
         _ => {}
     }
     // a cites b when a report of outlet a gives b as its source.
     let cites = |a: &str, b: &str| {
         reports.iter().any(|r| {
-            r.outlet.as_deref().is_some_and(|o| o.eq_ignore_ascii_case(a))
+            r.outlet
+                .as_deref()
+                .is_some_and(|o| o.eq_ignore_ascii_case(a))
                 && r.cited_source
                     .as_deref()
                     .is_some_and(|c| ctx.cites_outlet(c, b))

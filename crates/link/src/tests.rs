@@ -49,10 +49,20 @@ fn kb() -> Arc<KnowledgeBase> {
     let mut kb = KnowledgeBase::default();
     kb.actors = vec![
         actor("sdf", "SDF", ActorKind::PoliticalMilitia, None),
-        actor("asayish", "Asayish", ActorKind::PoliticalMilitia, Some("sdf")),
+        actor(
+            "asayish",
+            "Asayish",
+            ActorKind::PoliticalMilitia,
+            Some("sdf"),
+        ),
         actor("ypg", "YPG", ActorKind::PoliticalMilitia, Some("sdf")),
         actor("isis", "ISIS", ActorKind::RebelGroup, None),
-        actor("turkey", "Military Forces of Turkey", ActorKind::ExternalForce, None),
+        actor(
+            "turkey",
+            "Military Forces of Turkey",
+            ActorKind::ExternalForce,
+            None,
+        ),
         actor("civilians", "Civilians (Syria)", ActorKind::Civilians, None),
         actor(
             "unknown",
@@ -295,9 +305,16 @@ fn same_ied_two_outlets_is_one_corroborated_story() {
         panic!("expected a join: {:?}", db[0]);
     };
     assert!(ex.agreed.iter().any(|a| a == "sub_event_type"));
-    assert!(ex.agreed.iter().any(|a| a == "actors: SDF"), "{:?}", ex.agreed);
+    assert!(
+        ex.agreed.iter().any(|a| a == "actors: SDF"),
+        "{:?}",
+        ex.agreed
+    );
     assert!(ex.agreed.iter().any(|a| a == "place: Dhiban"));
-    assert!(ex.agreed.iter().any(|a| a == "date: 1 day apart (window 2)"));
+    assert!(ex
+        .agreed
+        .iter()
+        .any(|a| a == "date: 1 day apart (window 2)"));
     assert_eq!(l.stories().len(), 1);
     let s = &l.stories()[0];
     assert_eq!(s.events.len(), 2);
@@ -342,7 +359,11 @@ fn best_figure_prefers_named_source_and_median() {
     assert_eq!((f.low, f.best, f.high, f.reports), (4, 4, 10, 3));
     // 4 vs 10 is more than a factor of 2.
     assert_eq!(s.status, StoryStatus::Contested);
-    assert!(s.status_reason.contains("factor of 2"), "{}", s.status_reason);
+    assert!(
+        s.status_reason.contains("factor of 2"),
+        "{}",
+        s.status_reason
+    );
 }
 
 #[test]
@@ -387,7 +408,11 @@ fn relayed_report_is_not_corroboration() {
     let s = &l.stories()[0];
     assert_eq!(s.outlets, 2);
     assert_eq!(s.status, StoryStatus::SingleSource);
-    assert!(s.status_reason.contains("Enab Baladi cites SOHR"), "{}", s.status_reason);
+    assert!(
+        s.status_reason.contains("Enab Baladi cites SOHR"),
+        "{}",
+        s.status_reason
+    );
 }
 
 #[test]
@@ -404,7 +429,9 @@ fn two_ieds_in_two_villages_stay_apart() {
     };
     assert!(k.best_candidate.is_some());
     assert!(
-        k.reasons.iter().any(|r| r.starts_with("place: Al-Busayrah vs Dhiban")),
+        k.reasons
+            .iter()
+            .any(|r| r.starts_with("place: Al-Busayrah vs Dhiban")),
         "{:?}",
         k.reasons
     );
@@ -425,11 +452,16 @@ fn village_inside_countryside_links() {
         panic!("expected a join: {:?}", d[0]);
     };
     assert!(
-        ex.agreed.iter().any(|a| a == "place: Dhiban ⊂ Deir ez-Zor countryside"),
+        ex.agreed
+            .iter()
+            .any(|a| a == "place: Dhiban ⊂ Deir ez-Zor countryside"),
         "{:?}",
         ex.agreed
     );
-    assert_eq!(l.stories()[0].location.as_ref().unwrap().place_id, "sy-dhiban");
+    assert_eq!(
+        l.stories()[0].location.as_ref().unwrap().place_id,
+        "sy-dhiban"
+    );
 }
 
 #[test]
@@ -482,7 +514,8 @@ fn date_window_and_incompatible_types() {
         panic!()
     };
     assert!(
-        kb.reasons.contains(&"date: 4 days apart (window 2)".to_string()),
+        kb.reasons
+            .contains(&"date: 4 days apart (window 2)".to_string()),
         "{:?}",
         kb.reasons
     );
@@ -496,7 +529,10 @@ fn date_window_and_incompatible_types() {
         .agreed
         .contains(&"sub_event_type: Suicide bomb ~ Remote explosive/landmine/IED".to_string()));
     // No outlet known: single source.
-    assert_eq!(l.story_of("d1#0").unwrap().status, StoryStatus::SingleSource);
+    assert_eq!(
+        l.story_of("d1#0").unwrap().status,
+        StoryStatus::SingleSource
+    );
 }
 
 #[test]
@@ -522,8 +558,18 @@ fn truce_reported_twice_keeps_both_durations() {
 fn corpus(k: &KnowledgeBase) -> Vec<(Option<&'static str>, Event)> {
     vec![
         // Story 1: IED at Dhiban on the 10th, three outlets.
-        (Some("SOHR"), ied(k, "a", "sy-dhiban", "Dhiban", "2024-03-10").killed(3).done()),
-        (Some("Enab Baladi"), ied(k, "b", "sy-dhiban", "Dhiban", "2024-03-11").killed(4).done()),
+        (
+            Some("SOHR"),
+            ied(k, "a", "sy-dhiban", "Dhiban", "2024-03-10")
+                .killed(3)
+                .done(),
+        ),
+        (
+            Some("Enab Baladi"),
+            ied(k, "b", "sy-dhiban", "Dhiban", "2024-03-11")
+                .killed(4)
+                .done(),
+        ),
         (
             Some("North Press"),
             B::new("c", 0, "Remote explosive/landmine/IED")
@@ -533,8 +579,14 @@ fn corpus(k: &KnowledgeBase) -> Vec<(Option<&'static str>, Event)> {
                 .done(),
         ),
         // Story 2: IED at Al-Busayrah two days later.
-        (Some("SOHR"), ied(k, "d", "sy-busayrah", "Al-Busayrah", "2024-03-12").done()),
-        (Some("Enab Baladi"), ied(k, "e", "sy-busayrah", "Al-Busayrah", "2024-03-12").done()),
+        (
+            Some("SOHR"),
+            ied(k, "d", "sy-busayrah", "Al-Busayrah", "2024-03-12").done(),
+        ),
+        (
+            Some("Enab Baladi"),
+            ied(k, "e", "sy-busayrah", "Al-Busayrah", "2024-03-12").done(),
+        ),
         // A clash.
         (
             Some("SOHR"),
@@ -609,11 +661,24 @@ fn split_then_readd_does_not_relink() {
     let LinkOutcome::KeptApart(k) = &d[0].explanation else {
         panic!()
     };
-    assert!(k.reasons.iter().any(|r| r == "kept apart by a split"), "{:?}", k.reasons);
+    assert!(
+        k.reasons.iter().any(|r| r == "kept apart by a split"),
+        "{:?}",
+        k.reasons
+    );
     // Errors.
-    assert!(matches!(l.split("nope", "d1#0"), Err(LinkError::UnknownStory(_))));
-    assert!(matches!(l.split(&sid, "d2#0"), Err(LinkError::NotInStory { .. })));
-    assert!(matches!(l.split(&new, "d2#0"), Err(LinkError::NothingToSplit(_))));
+    assert!(matches!(
+        l.split("nope", "d1#0"),
+        Err(LinkError::UnknownStory(_))
+    ));
+    assert!(matches!(
+        l.split(&sid, "d2#0"),
+        Err(LinkError::NotInStory { .. })
+    ));
+    assert!(matches!(
+        l.split(&new, "d2#0"),
+        Err(LinkError::NothingToSplit(_))
+    ));
 }
 
 #[test]
@@ -645,8 +710,10 @@ fn serde_round_trip() {
         .iter()
         .map(|s| s["status"].as_str().unwrap())
         .collect();
-    assert!(statuses.iter().all(|s| ["single-source", "corroborated", "contested"].contains(s)));
-    let d = serde_json::to_value(&l.add(None, &[])).unwrap();
+    assert!(statuses
+        .iter()
+        .all(|s| ["single-source", "corroborated", "contested"].contains(s)));
+    let d = serde_json::to_value(l.add(None, &[])).unwrap();
     assert_eq!(d, serde_json::json!([]));
 }
 
@@ -681,4 +748,219 @@ fn pairwise_scores_counts_pairs() {
     assert!((p - 0.5).abs() < 1e-9);
     assert!((r - 1.0 / 3.0).abs() < 1e-9);
     assert_eq!(pairwise_scores(&[], &[]), (1.0, 1.0));
+}
+
+/// The embedded knowledge base: families by the actor parent chain, nesting by the gazetteer.
+#[test]
+fn builtin_kb_families_and_nesting() {
+    let k = Arc::new(KnowledgeBase::builtin().expect("builtin knowledge base"));
+    let mut l = Linker::new(k.clone(), LinkConfig::default());
+    let town = |doc: &str, id: &str, name: &str, a: &str| {
+        let p = k.places.iter().find(|p| p.id == id).expect(id);
+        B::new(doc, 0, "Remote explosive/landmine/IED")
+            .actors(Some("unknown"), Some(a))
+            .at(Location {
+                place_id: id.into(),
+                name: name.into(),
+                name_ar: p.name_ar.clone(),
+                country: "SY".into(),
+                admin1: p.admin1.clone(),
+                admin2: p.admin2.clone(),
+                admin3: p.admin3.clone(),
+                latitude: p.lat,
+                longitude: p.lon,
+                geo_precision: if p.kind.is_admin() { 3 } else { 1 },
+                evidence: span(name),
+            })
+            .on("2024-05-02", 1)
+            .done()
+    };
+    l.add(
+        Some("SOHR"),
+        &[town("d1", "sy-dz-town-hajin", "Hajin", "asayish")],
+    );
+    let d = l.add(
+        Some("Enab Baladi"),
+        &[town(
+            "d2",
+            "sy-deir-ez-zor",
+            "Deir ez-Zor countryside",
+            "ypg",
+        )],
+    );
+    let LinkOutcome::Joined(ex) = &d[0].explanation else {
+        panic!("{:?}", d[0])
+    };
+    assert!(
+        ex.agreed
+            .iter()
+            .any(|a| a == "place: Hajin ⊂ Deir ez-Zor countryside"),
+        "{:?}",
+        ex.agreed
+    );
+    assert!(
+        ex.agreed.iter().any(|a| a.starts_with("actors: ")),
+        "{:?}",
+        ex.agreed
+    );
+    // Abu Kamal is a different town of the same governorate, ~30 km away.
+    let d = l.add(
+        Some("North Press"),
+        &[town("d3", "sy-dz-town-abu-kamal", "Abu Kamal", "sdf")],
+    );
+    let LinkOutcome::KeptApart(k) = &d[0].explanation else {
+        panic!("{:?}", d[0])
+    };
+    assert!(
+        k.reasons
+            .iter()
+            .any(|r| r.starts_with("place: Abu Kamal vs Hajin")),
+        "{:?}",
+        k.reasons
+    );
+}
+
+/// Many overlapping events in shuffled orders, one at a time or in batches, with a replacement
+/// in between: always the same partition as one batch.
+#[test]
+fn shuffled_orders_give_one_partition() {
+    let k = kb();
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut rnd = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let places = [
+        ("sy-dhiban", "Dhiban", 1),
+        ("sy-busayrah", "Al-Busayrah", 1),
+        ("sy-dez", "Deir ez-Zor countryside", 3),
+        ("sy-dez-mayadin", "Al-Mayadin", 3),
+    ];
+    let types = [
+        "Remote explosive/landmine/IED",
+        "Suicide bomb",
+        "Armed clash",
+    ];
+    let actors = ["sdf", "asayish", "isis", "turkey", "unknown"];
+    let mut evs = Vec::new();
+    for i in 0..40 {
+        let (pid, name, prec) = places[rnd(4) as usize];
+        let mut b = B::new(&format!("doc{}", rnd(25)), i, types[rnd(3) as usize])
+            .actors(Some(actors[rnd(5) as usize]), Some(actors[rnd(5) as usize]))
+            .on(
+                &format!("2024-03-{:02}", 10 + rnd(6)),
+                1 + (rnd(4) == 0) as u8,
+            );
+        if rnd(6) != 0 {
+            b = b.at(loc(&k, pid, name, prec));
+        }
+        evs.push(b.killed(rnd(5)).done());
+    }
+    let batch = {
+        let mut l = Linker::new(k.clone(), LinkConfig::default());
+        l.add(None, &evs);
+        partition(&l)
+    };
+    assert!(batch.iter().any(|s| s.len() > 1), "{batch:?}");
+    assert!(batch.len() > 3, "{batch:?}");
+    for round in 0..6 {
+        let mut order: Vec<usize> = (0..evs.len()).collect();
+        for i in (1..order.len()).rev() {
+            order.swap(i, rnd(i as u64 + 1) as usize);
+        }
+        let mut l = Linker::new(k.clone(), LinkConfig::default());
+        let chunk = 1 + round % 3;
+        for c in order.chunks(chunk) {
+            let part: Vec<Event> = c.iter().map(|&i| evs[i].clone()).collect();
+            l.add(None, &part);
+        }
+        // Re-adding an event unchanged changes nothing.
+        l.add(None, &[evs[order[0]].clone()]);
+        assert_eq!(partition(&l), batch, "round {round}");
+        let json = l.to_json().unwrap();
+        let back = Linker::from_json(k.clone(), &json).unwrap();
+        assert_eq!(partition(&back), batch);
+        // Every story's events agree pairwise (no hard conflict inside a story).
+        for s in l.stories() {
+            for (i, a) in s.events.iter().enumerate() {
+                for b in &s.events[i + 1..] {
+                    let ev = l.eval(a, b);
+                    assert!(ev.conflicts.is_empty(), "{a} {b}: {:?}", ev.conflicts);
+                }
+            }
+        }
+    }
+}
+
+/// A long run of daily clashes in one governorate (one big linked component), added in date
+/// order and then out of order: `cargo test -p marsad-link --release -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn scale_daily_clashes() {
+    let k = kb();
+    let mut l = Linker::new(k.clone(), LinkConfig::default());
+    let t = std::time::Instant::now();
+    let day = |n: usize| {
+        let d = day_number_inv(19_700 + n as i64);
+        d
+    };
+    let mut n = 0;
+    for d in 0..400 {
+        for o in 0..5 {
+            let e = B::new(&format!("doc{d}-{o}"), 0, "Armed clash")
+                .actors(Some("sdf"), Some("isis"))
+                .at(loc(&k, "sy-dez", "Deir ez-Zor countryside", 3))
+                .on(&day(d), 1)
+                .done();
+            l.add(Some(&format!("outlet{o}")), &[e]);
+            n += 1;
+        }
+    }
+    eprintln!(
+        "{n} events in date order: {:?}, {} stories",
+        t.elapsed(),
+        l.stories().len()
+    );
+    let t = std::time::Instant::now();
+    for d in 0..50 {
+        let e = B::new(&format!("late{d}"), 0, "Armed clash")
+            .actors(Some("sdf"), Some("isis"))
+            .at(loc(&k, "sy-dez", "Deir ez-Zor countryside", 3))
+            .on(&day(d * 7), 1)
+            .done();
+        l.add(Some("late"), &[e]);
+    }
+    eprintln!(
+        "50 late events: {:?}, {} stories",
+        t.elapsed(),
+        l.stories().len()
+    );
+}
+
+fn day_number_inv(days: i64) -> String {
+    // Civil date from days since 1970-01-01 (Howard Hinnant's civil_from_days).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + (m <= 2) as i64;
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[test]
+fn day_numbers_round_trip() {
+    for d in [-1000, 0, 59, 19_700, 20_000] {
+        assert_eq!(compare::day_number(&day_number_inv(d)), Some(d));
+    }
+    assert_eq!(
+        compare::day_number("2024-03"),
+        compare::day_number("2024-03-01")
+    );
+    assert_eq!(compare::day_number("garbage"), None);
 }

@@ -22,7 +22,10 @@ fn phrase(s: &str) -> String {
         .chars()
         .map(|c| if c == '"' || c == '\\' { ' ' } else { c })
         .collect();
-    format!("\"{}\"", clean.split_whitespace().collect::<Vec<_>>().join(" "))
+    format!(
+        "\"{}\"",
+        clean.split_whitespace().collect::<Vec<_>>().join(" ")
+    )
 }
 
 impl Expander {
@@ -266,7 +269,10 @@ fn lex(q: &str) -> Vec<Item> {
         }
         let syntax = |w: &str| {
             w.contains(|ch: char| {
-                matches!(ch, ':' | '^' | '~' | '*' | '[' | ']' | '{' | '}' | '!' | '\\')
+                matches!(
+                    ch,
+                    ':' | '^' | '~' | '*' | '[' | ']' | '{' | '}' | '!' | '\\'
+                )
             })
         };
         if matches!(word, "AND" | "OR" | "NOT" | "&&" | "||") || syntax(word) {
@@ -307,7 +313,10 @@ mod tests {
         assert_eq!(items[2], Item::Phrase("-".into(), "دير الزور".into()));
         assert_eq!(items[3], Item::Other("actor:sdf".into()));
         assert_eq!(items[4], Item::Other("(".into()));
-        assert_eq!(items.last().unwrap(), &Item::Other("title:\"x y\"~2".into()));
+        assert_eq!(
+            items.last().unwrap(),
+            &Item::Other("title:\"x y\"~2".into())
+        );
     }
 
     #[test]

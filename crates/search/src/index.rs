@@ -265,8 +265,8 @@ impl SearchIndex {
         kb: Option<KnowledgeBase>,
     ) -> Result<Self> {
         std::fs::create_dir_all(dir)?;
-        let mmap = tantivy::directory::MmapDirectory::open(dir)
-            .map_err(|e| Error::Tantivy(e.into()))?;
+        let mmap =
+            tantivy::directory::MmapDirectory::open(dir).map_err(|e| Error::Tantivy(e.into()))?;
         let index = Index::open_or_create(mmap, build_schema(config.analyzer))?;
         Self::from_index(index, config, kb)
     }

@@ -108,7 +108,7 @@ fn ids(hits: &[Hit]) -> Vec<&str> {
     v
 }
 
-fn search<'a>(idx: &SearchIndex, q: &str) -> Vec<Hit> {
+fn search(idx: &SearchIndex, q: &str) -> Vec<Hit> {
     idx.search(q, 10)
         .unwrap_or_else(|e| panic!("{q}: {e} ({})", idx.expanded(q)))
 }
@@ -158,7 +158,10 @@ fn phrase_and_boolean_queries() {
 fn field_queries() {
     let idx = index();
     assert_eq!(ids(&search(&idx, "actor:sdf")), vec!["a", "c"]);
-    assert_eq!(ids(&search(&idx, "actor:\"syrian democratic forces\"")), vec!["a", "c"]);
+    assert_eq!(
+        ids(&search(&idx, "actor:\"syrian democratic forces\"")),
+        vec!["a", "c"]
+    );
     assert_eq!(ids(&search(&idx, "place:\"deir ez-zor\"")), vec!["a"]);
     assert_eq!(ids(&search(&idx, "place:الرقة")), vec!["c"]);
     assert_eq!(ids(&search(&idx, "type:battles")), vec!["c"]);
@@ -176,31 +179,48 @@ fn filters_and_dates() {
         ..Filter::default()
     };
     let all = "قالت OR منبج";
-    assert_eq!(ids(&idx.search_filtered(all, &f(None, None), 10).unwrap()), vec!["a", "b", "c"]);
     assert_eq!(
-        ids(&idx.search_filtered(all, &f(Some("2024-05-10"), None), 10).unwrap()),
+        ids(&idx.search_filtered(all, &f(None, None), 10).unwrap()),
+        vec!["a", "b", "c"]
+    );
+    assert_eq!(
+        ids(&idx
+            .search_filtered(all, &f(Some("2024-05-10"), None), 10)
+            .unwrap()),
         vec!["b", "c"]
     );
     assert_eq!(
-        ids(&idx.search_filtered(all, &f(None, Some("2024-05-10")), 10).unwrap()),
+        ids(&idx
+            .search_filtered(all, &f(None, Some("2024-05-10")), 10)
+            .unwrap()),
         vec!["a", "b"]
     );
     assert_eq!(
-        ids(&idx.search_filtered("", &f(Some("2024-05-02"), Some("2024-05-31")), 10).unwrap()),
+        ids(&idx
+            .search_filtered("", &f(Some("2024-05-02"), Some("2024-05-31")), 10)
+            .unwrap()),
         vec!["b"]
     );
     let actor = Filter {
         actor: Some("sdf".into()),
         ..Filter::default()
     };
-    assert_eq!(ids(&idx.search_filtered("قالت", &actor, 10).unwrap()), vec!["a", "c"]);
+    assert_eq!(
+        ids(&idx.search_filtered("قالت", &actor, 10).unwrap()),
+        vec!["a", "c"]
+    );
     let place = Filter {
         place: Some("Ar-Raqqa".into()),
         event_type: Some("Armed clash".into()),
         ..Filter::default()
     };
-    assert_eq!(ids(&idx.search_filtered("", &place, 10).unwrap()), vec!["c"]);
-    assert!(idx.search_filtered("قالت", &f(Some("2024/05/01"), None), 10).is_err());
+    assert_eq!(
+        ids(&idx.search_filtered("", &place, 10).unwrap()),
+        vec!["c"]
+    );
+    assert!(idx
+        .search_filtered("قالت", &f(Some("2024/05/01"), None), 10)
+        .is_err());
 }
 
 #[test]
