@@ -716,7 +716,7 @@ impl Extractor {
                 }
             }
         }
-        let (actor1, actor2, assoc1, assoc2, mediator) = self.roles(doc, best, &actor_idx, trig);
+        let (actor1, actor2, assoc1, assoc2, _mediator) = self.roles(doc, best, &actor_idx, trig);
 
         let place = best
             .place
@@ -749,7 +749,7 @@ impl Extractor {
             .collect();
 
         let truce = (trig.sub_event_type == "Agreement")
-            .then(|| self.truce(doc, &body, terms, doc_date, &actor1, &actor2, mediator));
+            .then(|| self.truce(doc, &body, terms, doc_date, &actor1, &actor2, best.mediator));
 
         Some(Event {
             id: String::new(),

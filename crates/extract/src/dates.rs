@@ -159,7 +159,7 @@ pub fn duration(doc: &Doc, kb: &KnowledgeBase, cue: Range<usize>) -> Option<(Opt
                 days = Some((count.unwrap_or(1) * unit) as u32);
                 end = end.max(m.range.end);
             }
-            CueKind::Duration if m.range.start > cue_end_guard(&window) && t[m.range.clone()].contains("تمديد") => {
+            CueKind::Extendable => {
                 extendable = true;
                 end = end.max(m.range.end);
             }
@@ -167,8 +167,4 @@ pub fn duration(doc: &Doc, kb: &KnowledgeBase, cue: Range<usize>) -> Option<(Opt
         }
     }
     (days.is_some() || extendable).then_some((days, extendable, cue.start..end))
-}
-
-fn cue_end_guard(w: &Range<usize>) -> usize {
-    w.start
 }

@@ -171,6 +171,16 @@ pub struct Cue {
     /// Normalized phrase; a trailing `*` means the last word may continue.
     pub phrase: String,
     pub kind: CueKind,
+    /// For `date_relative`: days from the report date (-1 for "أمس"); for `time_unit`: its
+    /// length in days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<i32>,
+    /// For `date_relative` weekday names: ISO weekday, 1 = Monday ... 7 = Sunday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weekday: Option<u32>,
+    /// For `date_relative`: ACLED time precision of the resolved date (1 day, 2 week, 3 month).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<u8>,
 }
 
 /// Cue categories.
@@ -217,6 +227,20 @@ pub enum CueKind {
     ControlArea,
     /// Verbs of arriving ("وصل", "وصول", ...): a following "إلى X" is where the subject is.
     Arrival,
+    /// An elliptic second event ("وأخرى في ..."): the event before, again, elsewhere.
+    Another,
+    /// "بين" introducing the two parties of an agreement or a clash.
+    Between,
+    /// Dual nouns that carry a count of two ("عنصرين", "شخصين").
+    DualNoun,
+    /// Words that end a cited-source phrase ("في", "عن", "أن").
+    StopWord,
+    /// A copyright line ("جميع الحقوق محفوظة") naming the outlet.
+    Copyright,
+    /// Units of time with their length in `days` ("شهر", "أشهر", "أسبوعين").
+    TimeUnit,
+    /// "قابل للتمديد": a duration that can be extended.
+    Extendable,
 }
 
 /// A news outlet.

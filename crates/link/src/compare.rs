@@ -129,8 +129,8 @@ impl Ctx {
         out
     }
 
-    /// True when the cited source names an actor or outlet of the knowledge base (or any of the
-    /// `outlets` given, e.g. the story's own outlets).
+    /// True when the cited source names an actor (not civilians or an unidentified group) or an
+    /// outlet of the knowledge base.
     pub(crate) fn is_named_source(&self, cited: &str) -> bool {
         let k = key(cited);
         self.named.iter().any(|n| k.contains(n.as_str()))

@@ -28,6 +28,9 @@
 //! - Pair links form a graph; the stories of a connected part of it are a deterministic function
 //!   of its events (greedy in date/id order: an event joins the best-scoring story none of whose
 //!   members conflicts with it), so the result does not depend on the order documents arrive.
+//!   Only the events from the earliest changed one onwards are re-decided: adding today's news
+//!   is cheap (~0.1 ms per event in release on a 2,000-event chain of daily clashes), a report
+//!   dated months back re-decides the linked events after it.
 //! - [`Linker::split`] records "cannot-link" pairs that later additions respect.
 
 mod compare;

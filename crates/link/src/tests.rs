@@ -902,10 +902,7 @@ fn scale_daily_clashes() {
     let k = kb();
     let mut l = Linker::new(k.clone(), LinkConfig::default());
     let t = std::time::Instant::now();
-    let day = |n: usize| {
-        let d = day_number_inv(19_700 + n as i64);
-        d
-    };
+    let day = |n: usize| day_number_inv(19_700 + n as i64);
     let mut n = 0;
     for d in 0..400 {
         for o in 0..5 {
