@@ -27,6 +27,11 @@ struct Statement {
     evidence: Range<usize>,
     headline: bool,
     verbal: bool,
+    /// A definite noun ("الهدنة", "اتفاق الهدنة"): refers back to an event already told, or
+    /// to a known state of affairs.
+    definite: bool,
+    /// For a denial read off a sentence without its own trigger: the statement it denies.
+    denies: Option<usize>,
     actors: Vec<usize>, // indexes into doc.actors
     between: Option<(usize, usize)>,
     mediator: Option<usize>,
@@ -85,12 +90,9 @@ impl Extractor {
                 if doc.cue_before(start, CueKind::Background, 2).is_some() {
                     continue;
                 }
-                // "لتسليم أنفسهم", "بهدف ...": a purpose, not a happening.
-                if doc.text()[m.prefix.clone()].ends_with('ل') && m.prefix.len() <= 3 {
-                    continue;
-                }
             }
-            if doc.cue_before(start, CueKind::Purpose, 3).is_some() {
+            // "بهدف ...", "طالب قواته بالانسحاب": an aim or a demand, not a happening.
+            if doc.cue_before(start, CueKind::Purpose, 4).is_some() {
                 continue;
             }
             if doc.cues_in(clause.clone()).any(|(_, k)| k == CueKind::Habitual) {
@@ -148,6 +150,7 @@ impl Extractor {
                 events.push(e);
             }
         }
+        events.sort_by_key(|e: &Event| e.evidence.start);
         for (n, e) in events.iter_mut().enumerate() {
             e.id = format!("{}#{}", document.id, n + 1);
         }
@@ -363,8 +366,15 @@ impl Extractor {
 
         let stance = self.stance(doc, si, &segment, m);
         let source = self.cited_source(doc, si, &segment);
+        let t = doc.text();
+        let definite = !trig.verbal
+            && (t[m.prefix.clone()].contains("ال")
+                || t[m.prefix.clone()].ends_with("لل")
+                || t[m.range.clone()].split(' ').any(|w| w.starts_with("ال")));
         Statement {
             trigger: ti,
+            definite,
+            denies: None,
             range: m.range.clone(),
             sentence: si,
             segment,
@@ -568,10 +578,13 @@ impl Extractor {
             let lo = si.saturating_sub(3);
             let target = statements
                 .iter()
-                .filter(|st| st.sentence >= lo && st.sentence < si)
-                .last()
-                .cloned();
-            if let Some(mut st) = target {
+                .enumerate()
+                .filter(|(_, st)| st.sentence >= lo && st.sentence < si)
+                .max_by_key(|(_, st)| st.range.start)
+                .map(|(i, st)| (i, st.clone()));
+            if let Some((ti, mut st)) = target {
+                st.denies = Some(ti);
+                st.definite = false;
                 st.sentence = si;
                 st.segment = s.range.clone();
                 st.evidence = s.range.clone();
@@ -586,7 +599,6 @@ impl Extractor {
                 statements.push(st);
             }
         }
-        statements.sort_by_key(|s| s.range.start);
     }
 
     /// The denier: the words before a denial verb in its sentence ("مدير المركز الإعلامي لقسد").
@@ -597,14 +609,20 @@ impl Extractor {
         (!trimmed.trim().is_empty()).then(|| from..from + trimmed.len())
     }
 
+    /// Same kind of happening: same sub-event type and frame class.
+    fn same_kind(&self, a: &Statement, b: &Statement) -> bool {
+        let ta = &self.kb.triggers[a.trigger];
+        let tb = &self.kb.triggers[b.trigger];
+        ta.sub_event_type == tb.sub_event_type && frame_class(&ta.frame) == frame_class(&tb.frame)
+            || ta.sub_event_type == tb.sub_event_type
+                && (GENERIC_FRAMES.contains(&ta.frame.as_str()) || GENERIC_FRAMES.contains(&tb.frame.as_str()))
+    }
+
+    /// Two statements of the same kind can be one happening: their actors overlap (or one
+    /// names none) and their places are compatible (or one has none).
     fn compatible(&self, doc: &Doc, a: &Statement, b: &Statement) -> bool {
         let kb = &self.kb;
-        let ta = &kb.triggers[a.trigger];
-        let tb = &kb.triggers[b.trigger];
-        if ta.sub_event_type != tb.sub_event_type {
-            return false;
-        }
-        if ta.frame != tb.frame && !ta.frame.starts_with("generic") && !tb.frame.starts_with("generic") {
+        if !self.same_kind(a, b) {
             return false;
         }
         let fam = |s: &Statement| -> Vec<String> {
@@ -612,9 +630,7 @@ impl Extractor {
                 .actors
                 .iter()
                 .map(|&i| doc.actors[i].family.clone())
-                .filter(|f| {
-                    kb.actor(f).is_none_or(|a| a.kind != ActorKind::Civilians)
-                })
+                .filter(|f| kb.actor(f).is_none_or(|a| a.kind != ActorKind::Civilians))
                 .collect();
             f.sort();
             f.dedup();
@@ -622,26 +638,65 @@ impl Extractor {
         };
         let (fa, fb) = (fam(a), fam(b));
         let actors_ok = fa.is_empty() || fb.is_empty() || fa.iter().any(|x| fb.contains(x));
-        let places_ok = match (a.place.filter(|_| !a.place_fallback), b.place.filter(|_| !b.place_fallback)) {
+        let places_ok = match (
+            a.place.filter(|_| !a.place_fallback),
+            b.place.filter(|_| !b.place_fallback),
+        ) {
             (Some(pa), Some(pb)) => geo::compatible(kb, &doc.places[pa], &doc.places[pb]),
             _ => true,
         };
         actors_ok && places_ok
     }
 
-    /// Groups statements of the same happening (indexes into `statements`).
+    /// Groups statements of the same happening (indexes into `statements`): body statements in
+    /// text order, then denials (joining what they deny), then headlines (joining the body
+    /// statement of the same kind, or standing alone when the body never states it).
     fn merge(&self, doc: &Doc, statements: &[Statement]) -> Vec<Vec<usize>> {
         let mut groups: Vec<Vec<usize>> = Vec::new();
-        for (i, st) in statements.iter().enumerate() {
-            let target = groups.iter().position(|g| {
-                g.iter().all(|&j| self.compatible(doc, &statements[j], st))
-            });
+        let mut order: Vec<usize> = (0..statements.len()).collect();
+        order.sort_by_key(|&i| {
+            let s = &statements[i];
+            (s.headline as u8 * 2 + s.denies.is_some() as u8, s.range.start)
+        });
+        for i in order {
+            let st = &statements[i];
+            let same_kind_groups = |groups: &Vec<Vec<usize>>| -> Vec<usize> {
+                (0..groups.len())
+                    .filter(|&g| groups[g].iter().any(|&j| self.same_kind(&statements[j], st)))
+                    .collect()
+            };
+            let target = if let Some(d) = st.denies {
+                groups.iter().position(|g| g.contains(&d))
+            } else if st.headline {
+                same_kind_groups(&groups).first().copied()
+            } else if st.definite {
+                // "الهدنة": the truce already told; with none told, a state of affairs
+                // ("في ظروف المعارك") unless the phrase carries its own count or date.
+                match same_kind_groups(&groups).last().copied() {
+                    Some(g) => Some(g),
+                    None if st.killed.is_none() && st.count.is_none() && st.date.is_none() => continue,
+                    None => None,
+                }
+            } else {
+                // Same segment, same kind: one happening told with two trigger words.
+                groups
+                    .iter()
+                    .position(|g| {
+                        g.iter().any(|&j| {
+                            statements[j].segment == st.segment && self.same_kind(&statements[j], st)
+                        })
+                    })
+                    .or_else(|| {
+                        groups.iter().position(|g| {
+                            g.iter().all(|&j| self.compatible(doc, &statements[j], st))
+                        })
+                    })
+            };
             match target {
                 Some(g) => groups[g].push(i),
                 None => groups.push(vec![i]),
             }
         }
-        // A headline alone is kept only when the body never states the event.
         groups
     }
 
@@ -650,7 +705,9 @@ impl Extractor {
         if st.verbal {
             s += 2;
         }
-        if st.killed.is_some() || st.count.is_some() {
+        let trig = &self.kb.triggers[st.trigger];
+        let counted = if trig.sub_event_type == "Arrests" { st.count.is_some() } else { st.killed.is_some() };
+        if counted {
             s += 2;
         }
         if st.place.is_some() && !st.place_fallback {
@@ -988,6 +1045,18 @@ impl Extractor {
         counts.first().map(|(o, _)| kb.outlets[*o].name.clone())
     }
 }
+
+/// Frames that tell the same kind of happening (a truce is an agreement).
+fn frame_class(frame: &str) -> &str {
+    match frame {
+        "truce" | "agreement" | "settlement" => "agreement",
+        "surrender" | "arrest" => "arrest",
+        f => f,
+    }
+}
+
+/// Frames too vague to keep two statements apart ("انفجار", "مداهمة").
+const GENERIC_FRAMES: &[&str] = &["explosion", "raid", "clash"];
 
 /// `w` matches a `requires` word: exactly, after a proclitic, or by prefix when it ends in `*`.
 fn word_matches(w: &str, pattern: &str) -> bool {

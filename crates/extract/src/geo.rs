@@ -39,14 +39,16 @@ pub fn statement_place(
     };
     for r in [clause, segment, &s.range] {
         if let Some(p) = pick(r, false) {
-            return (Some(p), false);
+            return (Some(within_city(doc, p)), false);
         }
     }
-    if let Some(p) = pick(&s.range, true) {
-        return (Some(p), false);
-    }
-    if si > 0 && doc.sentences[si - 1].para == s.para {
-        let prev = &doc.sentences[si - 1].range;
+    // The sentences just before (in the body) often set the scene: "في بلدة ذيبان ...".
+    for back in 1..=2 {
+        let Some(j) = si.checked_sub(back) else { break };
+        if doc.sentences[j].headline {
+            break;
+        }
+        let prev = &doc.sentences[j].range;
         if let Some(p) = doc
             .places
             .iter()
@@ -55,27 +57,57 @@ pub fn statement_place(
             .map(|(i, _)| i)
             .next_back()
         {
-            return (Some(p), true);
+            return (Some(within_city(doc, p)), true);
         }
     }
     (None, false)
 }
 
-/// The document's main place: the one named most often outside the title block (ties: first).
+/// "حي الصناعة في مدينة تل أبيض": a neighbourhood name is common to many cities; when the city
+/// that follows is not its own, the city is the place.
+fn within_city(doc: &Doc, p: usize) -> usize {
+    let kb = doc.kb;
+    let pm = &doc.places[p];
+    let Some(next) = doc.places.get(p + 1) else { return p };
+    if next.phrase.start.saturating_sub(pm.range.end) > 8 {
+        return p;
+    }
+    let is_hood = pm
+        .candidates
+        .iter()
+        .all(|&c| kb.places[c].kind == PlaceKind::Neighbourhood);
+    if !is_hood {
+        return p;
+    }
+    let city = &kb.places[next.candidates[0]];
+    let inside = pm.candidates.iter().any(|&c| {
+        let h = &kb.places[c];
+        h.admin1 == city.admin1 && (h.admin2 == city.admin2 || city.admin2.is_none())
+    });
+    if inside {
+        p
+    } else {
+        p + 1
+    }
+}
+
+/// The document's main place: the one named most often, weighted towards specific places
+/// (a village named twice beats "شرق الفرات" named three times); ties go to the first.
 pub fn document_place(doc: &Doc, kb: &KnowledgeBase) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None;
     for (i, p) in doc.places.iter().enumerate() {
         if p.destination {
             continue;
         }
-        let id = &kb.places[resolve(doc, kb, p)].id;
+        let row = &kb.places[resolve(doc, kb, p)];
         let n = doc
             .places
             .iter()
-            .filter(|q| !q.destination && &kb.places[resolve(doc, kb, q)].id == id)
+            .filter(|q| !q.destination && kb.places[resolve(doc, kb, q)].id == row.id)
             .count();
-        if best.is_none_or(|(_, m)| n > m) {
-            best = Some((i, n));
+        let weight = n * (2 + row.kind.specificity() as usize);
+        if best.is_none_or(|(_, m)| weight > m) {
+            best = Some((i, weight));
         }
     }
     best.map(|(i, _)| i)
@@ -156,6 +188,11 @@ pub fn compatible(kb: &KnowledgeBase, a: &PlaceMention, b: &PlaceMention) -> boo
     let pa = &kb.places[a.candidates[0]];
     let pb = &kb.places[b.candidates[0]];
     if a.candidates.iter().any(|x| b.candidates.contains(x)) {
+        return true;
+    }
+    // Regions and deserts ("شرق الفرات", "البادية") have no admin unit: they rule nothing out.
+    let vague = |p: &marsad_kb::Place| matches!(p.kind, PlaceKind::Region | PlaceKind::Desert | PlaceKind::Country);
+    if vague(pa) || vague(pb) {
         return true;
     }
     let broad = |p: &marsad_kb::Place, m: &PlaceMention| m.countryside || p.kind.is_admin() || m.near;
