@@ -107,6 +107,12 @@ impl Extractor {
                 terms.push(si);
                 continue;
             }
+            // "اعتقلهم منذ أشهر": long before the report, background to it.
+            if let Some((_, c)) = self.date_cue(&doc, clause.clone()) {
+                if kb.cues[c].days.is_some_and(|d| d <= -60) {
+                    continue;
+                }
+            }
             let st = self.statement(&doc, m, ti, si, segment, clause);
             statements.push(st);
         }
@@ -367,10 +373,16 @@ impl Extractor {
         let stance = self.stance(doc, si, &segment, m);
         let source = self.cited_source(doc, si, &segment);
         let t = doc.text();
+        // Definite by the article or by a definite noun after it ("توقيع اتفاق الهدنة").
+        let next_definite = doc
+            .tokens
+            .get(doc.token_at(m.range.end))
+            .is_some_and(|tk| tk.kind == TokenKind::Word && t[tk.range.clone()].starts_with("ال"));
         let definite = !trig.verbal
             && (t[m.prefix.clone()].contains("ال")
                 || t[m.prefix.clone()].ends_with("لل")
-                || t[m.range.clone()].split(' ').any(|w| w.starts_with("ال")));
+                || t[m.range.clone()].split(' ').any(|w| w.starts_with("ال"))
+                || next_definite);
         Statement {
             trigger: ti,
             definite,
@@ -638,14 +650,18 @@ impl Extractor {
         };
         let (fa, fb) = (fam(a), fam(b));
         let actors_ok = fa.is_empty() || fb.is_empty() || fa.iter().any(|x| fb.contains(x));
-        let places_ok = match (
-            a.place.filter(|_| !a.place_fallback),
-            b.place.filter(|_| !b.place_fallback),
-        ) {
-            (Some(pa), Some(pb)) => geo::compatible(kb, &doc.places[pa], &doc.places[pb]),
+        actors_ok && self.places_compatible(doc, a, b)
+    }
+
+    fn places_compatible(&self, doc: &Doc, a: &Statement, b: &Statement) -> bool {
+        match (a.place.filter(|_| !a.place_fallback), b.place.filter(|_| !b.place_fallback)) {
+            // Two statements told with their own verbs are two happenings unless their places
+            // agree; a vague region only rules nothing out for a noun that refers back.
+            (Some(pa), Some(pb)) => {
+                geo::compatible(&self.kb, &doc.places[pa], &doc.places[pb], !(a.verbal && b.verbal))
+            }
             _ => true,
-        };
-        actors_ok && places_ok
+        }
     }
 
     /// Groups statements of the same happening (indexes into `statements`): body statements in
@@ -683,7 +699,9 @@ impl Extractor {
                     .iter()
                     .position(|g| {
                         g.iter().any(|&j| {
-                            statements[j].segment == st.segment && self.same_kind(&statements[j], st)
+                            statements[j].segment == st.segment
+                                && self.same_kind(&statements[j], st)
+                                && self.places_compatible(doc, &statements[j], st)
                         })
                     })
                     .or_else(|| {

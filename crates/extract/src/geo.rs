@@ -19,8 +19,16 @@ pub fn statement_place(
     trigger: usize,
 ) -> (Option<usize>, bool) {
     let s = &doc.sentences[si];
-    let pick = |r: &Range<usize>, destinations: bool| -> Option<usize> {
-        let inside = |p: &PlaceMention| p.phrase.start >= r.start && p.range.end <= r.end && p.destination == destinations;
+    let kb = doc.kb;
+    let vague = |p: &PlaceMention| {
+        p.candidates.iter().all(|&c| {
+            matches!(kb.places[c].kind, PlaceKind::Region | PlaceKind::Country | PlaceKind::Desert)
+        })
+    };
+    let pick = |r: &Range<usize>, allow_vague: bool| -> Option<usize> {
+        let inside = |p: &PlaceMention| {
+            p.phrase.start >= r.start && p.range.end <= r.end && !p.destination && (allow_vague || !vague(p))
+        };
         let after = doc
             .places
             .iter()
@@ -37,8 +45,10 @@ pub fn statement_place(
             .next_back();
         after.or(before)
     };
-    for r in [clause, segment, &s.range] {
-        if let Some(p) = pick(r, false) {
+    // A named town or admin unit first; a region ("شرق الفرات") only when nothing else is
+    // named in the sentence.
+    for (r, allow_vague) in [(clause, false), (segment, false), (&s.range, false), (clause, true), (segment, true), (&s.range, true)] {
+        if let Some(p) = pick(r, allow_vague) {
             return (Some(within_city(doc, p)), false);
         }
     }
@@ -53,9 +63,9 @@ pub fn statement_place(
             .places
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.range.start >= prev.start && p.range.end <= prev.end && !p.destination)
+            .filter(|(_, p)| p.range.start >= prev.start && p.range.end <= prev.end && !p.destination && !vague(p))
+            .max_by_key(|(i, p)| (kb.places[p.candidates[0]].kind.specificity(), *i))
             .map(|(i, _)| i)
-            .next_back()
         {
             return (Some(within_city(doc, p)), true);
         }
@@ -184,7 +194,7 @@ fn type_bonus(word: &str, kind: PlaceKind) -> i64 {
 
 /// Two statements' places can describe the same happening: same row, or one inside the
 /// other's governorate at admin level.
-pub fn compatible(kb: &KnowledgeBase, a: &PlaceMention, b: &PlaceMention) -> bool {
+pub fn compatible(kb: &KnowledgeBase, a: &PlaceMention, b: &PlaceMention, lenient: bool) -> bool {
     let pa = &kb.places[a.candidates[0]];
     let pb = &kb.places[b.candidates[0]];
     if a.candidates.iter().any(|x| b.candidates.contains(x)) {
@@ -192,7 +202,7 @@ pub fn compatible(kb: &KnowledgeBase, a: &PlaceMention, b: &PlaceMention) -> boo
     }
     // Regions and deserts ("شرق الفرات", "البادية") have no admin unit: they rule nothing out.
     let vague = |p: &marsad_kb::Place| matches!(p.kind, PlaceKind::Region | PlaceKind::Desert | PlaceKind::Country);
-    if vague(pa) || vague(pb) {
+    if lenient && (vague(pa) || vague(pb)) {
         return true;
     }
     let broad = |p: &marsad_kb::Place, m: &PlaceMention| m.countryside || p.kind.is_admin() || m.near;
