@@ -85,11 +85,17 @@ impl Extractor {
                 .cloned()
                 .unwrap_or(segment.clone());
             let start = m.prefix.start.min(m.range.start);
-            if !trig.verbal {
-                // A noun after "بعد/خلال/عقب" is background to the news, not the news.
-                if doc.cue_before(start, CueKind::Background, 2).is_some() {
-                    continue;
-                }
+            // A noun after "بعد/خلال/عقب" is background to the news, not the news, unless
+            // its clause dates it ("بعد اشتباكات اندلعت أول من أمس").
+            if !trig.verbal
+                && doc.cue_before(start, CueKind::Background, 2).is_some()
+                && self.date_cue(&doc, clause.clone()).is_none()
+            {
+                continue;
+            }
+            // "لم تسجل أي اشتباكات": it did not happen.
+            if doc.cue_before(start, CueKind::Negation, 3).is_some() {
+                continue;
             }
             // "بهدف ...", "طالب قواته بالانسحاب": an aim or a demand, not a happening.
             if doc.cue_before(start, CueKind::Purpose, 4).is_some() {
@@ -650,7 +656,15 @@ impl Extractor {
         };
         let (fa, fb) = (fam(a), fam(b));
         let actors_ok = fa.is_empty() || fb.is_empty() || fa.iter().any(|x| fb.contains(x));
-        actors_ok && self.places_compatible(doc, a, b)
+        // Two statements with their own verbs and different subjects are two happenings
+        // ("قصفت قوات النظام ... واستهدفت فصائل المعارضة ...").
+        let subject = |s: &Statement| s.actors.first().map(|&i| doc.actors[i].family.clone());
+        let subjects_ok = !(a.verbal && b.verbal)
+            || match (subject(a), subject(b)) {
+                (Some(x), Some(y)) => x == y,
+                _ => true,
+            };
+        actors_ok && subjects_ok && self.places_compatible(doc, a, b)
     }
 
     fn places_compatible(&self, doc: &Doc, a: &Statement, b: &Statement) -> bool {
@@ -688,8 +702,14 @@ impl Extractor {
             } else if st.definite {
                 // "الهدنة": the truce already told; with none told, a state of affairs
                 // ("في ظروف المعارك") unless the phrase carries its own count or date.
-                match same_kind_groups(&groups).last().copied() {
+                let antecedent = same_kind_groups(&groups).into_iter().rev().find(|&g| {
+                    groups[g].iter().all(|&j| self.places_compatible(doc, &statements[j], st))
+                });
+                let any_before = !same_kind_groups(&groups).is_empty();
+                match antecedent {
                     Some(g) => Some(g),
+                    // The same kind told again somewhere else: "كما طال القصف مدينة X".
+                    None if any_before => None,
                     None if st.killed.is_none() && st.count.is_none() && st.date.is_none() => continue,
                     None => None,
                 }
@@ -738,6 +758,9 @@ impl Extractor {
             s += 1;
         }
         s += st.actors.len().min(2) as i32;
+        if st.definite {
+            s -= 1;
+        }
         if st.headline {
             s -= 10;
         }
@@ -844,7 +867,16 @@ impl Extractor {
             source: outlet.clone(),
             cited_source: best.source.clone().map(|r| doc.span(r)),
             stance,
-            evidence: doc.span(best.evidence.clone()),
+            evidence: {
+                // Several trigger words of one sentence part ("شنت حملة دهم ... اعتقلت خلالها"):
+                // the evidence covers them all.
+                let mut r = best.evidence.clone();
+                for s in body.iter().filter(|s| s.segment == best.segment && s.denies.is_none()) {
+                    r.start = r.start.min(s.evidence.start);
+                    r.end = r.end.max(s.evidence.end);
+                }
+                doc.span(r)
+            },
             claims,
             truce,
         })

@@ -241,6 +241,8 @@ pub enum CueKind {
     TimeUnit,
     /// "قابل للتمديد": a duration that can be extended.
     Extendable,
+    /// Negation before a trigger ("لم تسجل أي اشتباكات"): the event did not happen.
+    Negation,
 }
 
 /// A news outlet.
