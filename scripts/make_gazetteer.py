@@ -402,6 +402,9 @@ COMMON_WORDS |= {"مركز المدينة", "المنطقة الصناعية", "
 
 
 def nbh_needs_context(name):
+    # Every neighbourhood: many cities share the names ("حي الصناعة") and many are ordinary
+    # words ("الشرقي", "المدينة"); reporting writes "حي X" before them anyway.
+    return True
     if name in COMMON_WORDS:
         return True
     if re.search(r"[0-9]", name):

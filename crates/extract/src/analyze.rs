@@ -24,6 +24,7 @@ struct Statement {
     range: Range<usize>,
     sentence: usize,
     segment: Range<usize>,
+    clause: Range<usize>,
     evidence: Range<usize>,
     headline: bool,
     verbal: bool,
@@ -67,7 +68,13 @@ impl Extractor {
         for m in &doc.triggers {
             let Entity::Trigger(ti) = m.entity else { continue };
             let trig = &kb.triggers[ti];
-            if trig.sub_event_type.is_empty() || !self.requires_ok(&doc, m, ti) {
+            if trig.sub_event_type.is_empty() {
+                continue;
+            }
+            if !self.requires_ok(&doc, m, ti) {
+                if std::env::var_os("MARSAD_DEBUG").is_some() {
+                    eprintln!("[{}] skip «{}»: requires", doc.id, &doc.text()[m.range.clone()]);
+                }
                 continue;
             }
             let Some(si) = doc.sentence_of(m.range.start) else { continue };
@@ -85,47 +92,23 @@ impl Extractor {
                 .cloned()
                 .unwrap_or(segment.clone());
             let start = m.prefix.start.min(m.range.start);
-            // A noun after "بعد/خلال/عقب" is background to the news, not the news, unless
-            // its clause dates it ("بعد اشتباكات اندلعت أول من أمس").
-            if !trig.verbal
-                && doc.cue_before(start, CueKind::Background, 2).is_some()
-                && self.date_cue(&doc, clause.clone()).is_none()
-            {
-                continue;
-            }
-            // "لم تسجل أي اشتباكات": it did not happen.
-            if doc.cue_before(start, CueKind::Negation, 3).is_some() {
-                continue;
-            }
-            // "بهدف ...", "طالب قواته بالانسحاب": an aim or a demand, not a happening.
-            if doc.cue_before(start, CueKind::Purpose, 4).is_some() {
-                continue;
-            }
-            if doc.cues_in(clause.clone()).any(|(_, k)| k == CueKind::Habitual) {
-                continue;
-            }
-            // "الاتفاق يتضمن خروج المقاتلين": a term of an agreement, not an event of its own.
-            if trig.sub_event_type != "Agreement"
-                && doc
-                    .cues_in(s.range.start..start)
-                    .any(|(_, k)| k == CueKind::Term)
-            {
-                terms.push(si);
-                continue;
-            }
-            // "اعتقلهم منذ أشهر": long before the report, background to it.
-            if let Some((_, c)) = self.date_cue(&doc, clause.clone()) {
-                if kb.cues[c].days.is_some_and(|d| d <= -60) {
-                    continue;
+            if let Some(reason) = self.not_an_event(&doc, m, ti, si, &clause) {
+                if reason == "term" {
+                    terms.push(si);
                 }
+                if std::env::var_os("MARSAD_DEBUG").is_some() {
+                    eprintln!("[{}] skip «{}»: {reason}", doc.id, &doc.text()[m.range.clone()]);
+                }
+                continue;
             }
+            let _ = start;
             let st = self.statement(&doc, m, ti, si, segment, clause);
             statements.push(st);
         }
         // Elliptic repeats: "وسجلت عملية ... في السخنة، وأخرى في معدان" is two events.
         let mut extra = Vec::new();
         for st in &statements {
-            for (c, k) in doc.cues_in(st.segment.end..doc.sentences[st.sentence].range.end) {
+            for (c, k) in doc.cues_in(st.range.end..doc.sentences[st.sentence].range.end) {
                 if k != CueKind::Another {
                     continue;
                 }
@@ -146,6 +129,7 @@ impl Extractor {
                     copy.evidence = from..clause_end;
                     copy.range = c.range.clone();
                     copy.segment = from..clause_end;
+                    copy.clause = from..clause_end;
                     copy.date = self.date_cue(&doc, from..clause_end);
                     extra.push(copy);
                 }
@@ -156,6 +140,9 @@ impl Extractor {
         self.apply_denials(&doc, &mut statements);
 
         let groups = self.merge(&doc, &statements);
+        if std::env::var_os("MARSAD_DEBUG").is_some() {
+            self.debug(&doc, &statements, &groups);
+        }
         let mut events = Vec::new();
         for (n, g) in groups.iter().enumerate() {
             if let Some(e) = self.event(&doc, &statements, g, &terms, &doc_date, &outlet, n) {
@@ -172,6 +159,81 @@ impl Extractor {
             published: doc_date.date.map(|d| d.format("%Y-%m-%d").to_string()),
             events,
             mentions: self.mentions(&doc),
+        }
+    }
+
+    /// Why a trigger word does not tell an event here, if it does not.
+    fn not_an_event(&self, doc: &Doc, m: &Mention, ti: usize, si: usize, clause: &Range<usize>) -> Option<&'static str> {
+        let kb = &self.kb;
+        let trig = &kb.triggers[ti];
+        let s = &doc.sentences[si];
+        let start = m.prefix.start.min(m.range.start);
+        // A noun after "بعد/خلال/عقب" is background to the news, not the news, unless its clause
+        // dates it ("بعد اشتباكات اندلعت أول من أمس").
+        if !trig.verbal
+            && doc.cue_before(start, CueKind::Background, 2).is_some()
+            && self.date_cue(doc, clause.clone()).is_none()
+        {
+            return Some("background");
+        }
+        // "لم تسجل أي اشتباكات": it did not happen.
+        if doc.cue_before(start, CueKind::Negation, 3).is_some() {
+            return Some("negated");
+        }
+        // "بهدف ...", "طالب قواته بالانسحاب": an aim or a demand, not a happening.
+        if doc.cue_before(start, CueKind::Purpose, 4).is_some() {
+            return Some("aim or demand");
+        }
+        if doc.cues_in(clause.clone()).any(|(_, k)| k == CueKind::Habitual) {
+            return Some("habitual");
+        }
+        // "الاتفاق يتضمن خروج المقاتلين": a term of an agreement, not an event of its own.
+        if trig.sub_event_type != "Agreement" && doc.cues_in(s.range.start..start).any(|(_, k)| k == CueKind::Term) {
+            return Some("term");
+        }
+        // "اعتقلهم منذ أشهر": long before the report, background to it.
+        if let Some((_, c)) = self.date_cue(doc, clause.clone()) {
+            if kb.cues[c].days.is_some_and(|d| d <= -60) {
+                return Some("long before the report");
+            }
+        }
+        None
+    }
+
+    /// `MARSAD_DEBUG=1`: every statement and how they were grouped, on stderr.
+    fn debug(&self, doc: &Doc, statements: &[Statement], groups: &[Vec<usize>]) {
+        let t = doc.text();
+        for p in &doc.places {
+            eprintln!(
+                "[{}] place «{}» {:?} dest {} candidates {:?}",
+                doc.id,
+                &t[p.phrase.clone()],
+                p.typed,
+                p.destination,
+                p.candidates.iter().map(|&c| self.kb.places[c].id.as_str()).collect::<Vec<_>>()
+            );
+        }
+        for (gi, g) in groups.iter().enumerate() {
+            for &i in g {
+                let s = &statements[i];
+                let place = s.place.map(|p| t[doc.places[p].phrase.clone()].to_string());
+                let actors: Vec<&str> = s.actors.iter().map(|&a| t[doc.actors[a].range.clone()].trim()).collect();
+                eprintln!(
+                    "[{}] g{gi} s{i} {} «{}» sent {} verbal {} def {} head {} place {:?}{} actors {:?} stance {:?} score {}",
+                    doc.id,
+                    self.kb.triggers[s.trigger].sub_event_type,
+                    &t[s.range.clone()],
+                    s.sentence,
+                    s.verbal,
+                    s.definite,
+                    s.headline,
+                    place,
+                    if s.place_fallback { " (fallback)" } else { "" },
+                    actors,
+                    s.stance,
+                    self.score(s)
+                );
+            }
         }
     }
 
@@ -340,10 +402,18 @@ impl Extractor {
         let date = self.date_cue(doc, segment.clone());
         let killed = self.count_after(doc, &segment, CueKind::Kill);
         let injured = self.count_after(doc, &segment, CueKind::Injury);
+        // The number arrested: in the trigger's clause or the one after ("بتسليم أنفسهم، وقد
+        // بلغ عددهم 20").
         let count = if trig.sub_event_type == "Arrests" {
+            let next_end = s
+                .clauses
+                .iter()
+                .find(|c| c.start >= clause.end)
+                .map_or(clause.end, |c| c.end)
+                .min(segment.end);
             doc.quantities
                 .iter()
-                .find(|q| q.range.start >= segment.start && q.range.end <= segment.end)
+                .find(|q| q.range.start >= clause.start && q.range.end <= next_end)
                 .map(|q| (q.value, q.approx, vec![q.range.clone()]))
         } else {
             None
@@ -379,17 +449,24 @@ impl Extractor {
         let stance = self.stance(doc, si, &segment, m);
         let source = self.cited_source(doc, si, &segment);
         let t = doc.text();
-        // Definite by the article or by a definite noun after it ("توقيع اتفاق الهدنة").
-        let next_definite = doc
-            .tokens
-            .get(doc.token_at(m.range.end))
-            .is_some_and(|tk| tk.kind == TokenKind::Word && t[tk.range.clone()].starts_with("ال"));
+        // Definite by the article, or by a definite noun of the same kind after it ("توقيع
+        // اتفاق الهدنة"); "طائرات التحالف" is not a reference back.
+        let next_definite = doc.tokens.get(doc.token_at(m.range.end)).is_some_and(|tk| {
+            tk.kind == TokenKind::Word
+                && t[tk.range.clone()].starts_with("ال")
+                && doc.triggers.iter().any(|o| {
+                    o.range.start <= tk.range.start
+                        && tk.range.start < o.range.end
+                        && matches!(o.entity, Entity::Trigger(oi) if kb.triggers[oi].sub_event_type == trig.sub_event_type)
+                })
+        });
         let definite = !trig.verbal
             && (t[m.prefix.clone()].contains("ال")
                 || t[m.prefix.clone()].ends_with("لل")
                 || t[m.range.clone()].split(' ').any(|w| w.starts_with("ال"))
                 || next_definite);
         Statement {
+            clause: clause.clone(),
             trigger: ti,
             definite,
             denies: None,
@@ -705,12 +782,11 @@ impl Extractor {
                 let antecedent = same_kind_groups(&groups).into_iter().rev().find(|&g| {
                     groups[g].iter().all(|&j| self.places_compatible(doc, &statements[j], st))
                 });
-                let any_before = !same_kind_groups(&groups).is_empty();
+                let own_facts = st.killed.as_ref().is_some_and(|k| k.2.iter().any(|r| r.start >= st.clause.start && r.end <= st.clause.end))
+                    || self.date_cue(doc, st.clause.clone()).is_some();
                 match antecedent {
                     Some(g) => Some(g),
-                    // The same kind told again somewhere else: "كما طال القصف مدينة X".
-                    None if any_before => None,
-                    None if st.killed.is_none() && st.count.is_none() && st.date.is_none() => continue,
+                    None if !own_facts => continue,
                     None => None,
                 }
             } else {

@@ -212,17 +212,27 @@ impl<'a> Doc<'a> {
         let t = self.text();
         let place = &kb.places[i];
         let start = m.prefix.start.min(m.range.start);
+        // The kind word before the name, or inside it when the gazetteer lists "بلدة X" itself.
         let typed = self
-            .cue_before(start, CueKind::PlaceType, 1)
-            .map(|c| t[c.clone()].to_string());
+            .cue_before(start, CueKind::PlaceType, 0)
+            .or_else(|| {
+                self.cues_kinds_in(m.range.clone())
+                    .find(|(c, k)| {
+                        *k == CueKind::PlaceType && c.range.start == m.range.start && c.range.end < m.range.end
+                    })
+                    .map(|(c, _)| c.range.clone())
+            })
+            .map(|c| t[c].to_string());
         // Ambiguous names ("الصور" is also "the pictures") need a place word before them, or
         // must follow another place in a list ("بلدتي البصيرة والصور").
         if place.needs_context && typed.is_none() {
-            let after_place = self
-                .places
-                .last()
-                .is_some_and(|p| start.saturating_sub(p.range.end) <= 2 && p.typed.is_some());
-            if !after_place {
+            // ... or be the next item of a typed list: "بلدتي البصيرة والصور".
+            let listed = t[m.prefix.clone()].starts_with('و')
+                && self
+                    .places
+                    .last()
+                    .is_some_and(|p| start.saturating_sub(p.range.end) <= 2 && p.typed.is_some());
+            if !listed {
                 return;
             }
         }

@@ -20,9 +20,13 @@ pub fn statement_place(
 ) -> (Option<usize>, bool) {
     let s = &doc.sentences[si];
     let kb = doc.kb;
+    // Vague: a country, or a region or desert with no governorate ("شرق الفرات", "البادية");
+    // "ريف دير الزور الشرقي" is a region inside one governorate and is not vague.
     let vague = |p: &PlaceMention| {
         p.candidates.iter().all(|&c| {
-            matches!(kb.places[c].kind, PlaceKind::Region | PlaceKind::Country | PlaceKind::Desert)
+            let row = &kb.places[c];
+            row.kind == PlaceKind::Country
+                || matches!(row.kind, PlaceKind::Region | PlaceKind::Desert) && row.admin1.is_none()
         })
     };
     let pick = |r: &Range<usize>, allow_vague: bool| -> Option<usize> {
@@ -201,11 +205,15 @@ pub fn compatible(kb: &KnowledgeBase, a: &PlaceMention, b: &PlaceMention, lenien
         return true;
     }
     // Regions and deserts ("شرق الفرات", "البادية") have no admin unit: they rule nothing out.
-    let vague = |p: &marsad_kb::Place| matches!(p.kind, PlaceKind::Region | PlaceKind::Desert | PlaceKind::Country);
+    let vague = |p: &marsad_kb::Place| {
+        p.kind == PlaceKind::Country || matches!(p.kind, PlaceKind::Region | PlaceKind::Desert) && p.admin1.is_none()
+    };
     if lenient && (vague(pa) || vague(pb)) {
         return true;
     }
-    let broad = |p: &marsad_kb::Place, m: &PlaceMention| m.countryside || p.kind.is_admin() || m.near;
+    let broad = |p: &marsad_kb::Place, m: &PlaceMention| {
+        m.countryside || p.kind.is_admin() || m.near || matches!(p.kind, PlaceKind::Region | PlaceKind::Desert)
+    };
     if (broad(pa, a) || broad(pb, b)) && pa.admin1.is_some() && pa.admin1 == pb.admin1 {
         return true;
     }
