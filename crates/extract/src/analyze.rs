@@ -48,7 +48,8 @@ struct Statement {
 
 impl Extractor {
     pub fn new(kb: KnowledgeBase) -> Self {
-        let unidentified = kb.actors.iter().position(|a| a.id == "unidentified");
+        // ACLED codes an unclaimed bombing or killing to an unidentified armed group.
+        let unidentified = kb.actors.iter().position(|a| a.id == "unknown");
         Extractor { kb, unidentified }
     }
 
@@ -320,7 +321,16 @@ impl Extractor {
                 .map(|(i, _)| i)
                 .collect()
         };
-        let mut actors = in_range(&segment);
+        // One-sided happenings (a base set up, a group formed) take the actors of their own
+        // clause when it names any; the rest of the sentence is often about someone else.
+        let one_sided = matches!(
+            trig.sub_event_type.as_str(),
+            "Headquarters or base established" | "Change to group/activity"
+        );
+        let mut actors = if one_sided { in_range(&clause) } else { Vec::new() };
+        if actors.is_empty() {
+            actors = in_range(&segment);
+        }
         if actors.is_empty() {
             actors = in_range(&s.range);
         }

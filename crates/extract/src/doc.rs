@@ -191,9 +191,14 @@ impl<'a> Doc<'a> {
                         continue;
                     }
                     named[i] = true;
-                    let area_owner = self
-                        .cue_before(m.prefix.start.min(m.range.start), CueKind::ControlArea, 1)
-                        .is_some();
+                    let at = m.prefix.start.min(m.range.start);
+                    // "مناطق سيطرة X" names an owner, not a participant; so does "أفاد الدفاع
+                    // المدني" for bodies that only report (kind `other`, e.g. rescuers).
+                    let area_owner = self.cue_before(at, CueKind::ControlArea, 1).is_some()
+                        || kb.actors[i].kind == marsad_kb::ActorKind::Other
+                            && kb.actors[i].id != "unknown"
+                            && (self.cue_before(at, CueKind::ReportVerb, 1).is_some()
+                                || self.cue_before(at, CueKind::Source, 1).is_some());
                     self.actors.push(ActorMention {
                         family: family(kb, i),
                         range: m.range,
