@@ -8,7 +8,13 @@ use marsad_extract::Extractor;
 use marsad_ingest::{read_inputs, Document, Item, ReadOptions};
 use rayon::prelude::*;
 
-pub fn run(ex: &Extractor, paths: &[PathBuf], opts: &ReadOptions, mb: usize, runs: usize) -> Result<()> {
+pub fn run(
+    ex: &Extractor,
+    paths: &[PathBuf],
+    opts: &ReadOptions,
+    mb: usize,
+    runs: usize,
+) -> Result<()> {
     let base: Vec<Document> = read_inputs(paths, opts)
         .filter_map(|i| match i {
             Item::Doc(d) => Some(d),
@@ -46,9 +52,13 @@ pub fn run(ex: &Extractor, paths: &[PathBuf], opts: &ReadOptions, mb: usize, run
         for _ in 0..runs.max(1) {
             let t = Instant::now();
             events = if parallel {
-                docs.par_iter().map(|d| ex.analyze(d).events.len()).sum::<usize>()
+                docs.par_iter()
+                    .map(|d| ex.analyze(d).events.len())
+                    .sum::<usize>()
             } else {
-                docs.iter().map(|d| ex.analyze(d).events.len()).sum::<usize>()
+                docs.iter()
+                    .map(|d| ex.analyze(d).events.len())
+                    .sum::<usize>()
             };
             times.push(t.elapsed().as_secs_f64());
         }

@@ -18,7 +18,11 @@ use marsad_store::{EventFilter, Inserted, Store};
 use rayon::prelude::*;
 
 #[derive(Parser)]
-#[command(name = "marsad", version, about = "Arabic conflict news → source-attributed events")]
+#[command(
+    name = "marsad",
+    version,
+    about = "Arabic conflict news → source-attributed events"
+)]
 struct Cli {
     /// Store directory (default ./marsad-data, or $MARSAD_DB).
     #[arg(long, global = true, env = "MARSAD_DB")]
@@ -184,7 +188,9 @@ fn extractor(cli: &Cli) -> Result<Extractor> {
 }
 
 fn db_dir(cli: &Cli) -> PathBuf {
-    cli.db.clone().unwrap_or_else(|| PathBuf::from("marsad-data"))
+    cli.db
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("marsad-data"))
 }
 
 fn open_store(cli: &Cli) -> Result<Store> {
@@ -325,7 +331,9 @@ fn extract(cli: &Cli, paths: &[PathBuf], format: Format, opts: &ReadOptions) -> 
                     }
                 }
                 Format::Csv => {
-                    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut out);
+                    let mut w = csv::WriterBuilder::new()
+                        .has_headers(false)
+                        .from_writer(&mut out);
                     if !csv_header_done {
                         w.write_record(export::CSV_HEADER)?;
                         csv_header_done = true;
@@ -409,7 +417,9 @@ fn print_table(events: &[Event]) -> Result<()> {
             clip(&e.sub_event_type, 34),
             clip(&actors, 44),
             clip(e.location.as_ref().map_or("-", |l| l.name.as_str()), 28),
-            e.fatalities.as_ref().map_or("-".to_string(), |f| f.value.to_string()),
+            e.fatalities
+                .as_ref()
+                .map_or("-".to_string(), |f| f.value.to_string()),
             e.stance.as_str(),
             clip(&e.evidence.text, 90)
         )?;
@@ -431,13 +441,35 @@ fn show(cli: &Cli, id: &str) -> Result<ExitCode> {
     if let Some(t) = &doc.title {
         writeln!(out, "title:    {t}")?;
     }
-    writeln!(out, "outlet:   {}", events.first().and_then(|e| e.source.clone()).or(doc.outlet.clone()).unwrap_or_else(|| "-".into()))?;
+    writeln!(
+        out,
+        "outlet:   {}",
+        events
+            .first()
+            .and_then(|e| e.source.clone())
+            .or(doc.outlet.clone())
+            .unwrap_or_else(|| "-".into())
+    )?;
     writeln!(out, "\n{}\n", doc.text.trim())?;
     for e in &events {
-        writeln!(out, "── {}  {} / {}  [{}]", e.id, e.event_type, e.sub_event_type, e.stance.as_str())?;
-        for (role, a) in [("actor1", &e.actor1), ("actor2", &e.actor2), ("assoc", &e.assoc_actor_1), ("assoc", &e.assoc_actor_2)] {
+        writeln!(
+            out,
+            "── {}  {} / {}  [{}]",
+            e.id,
+            e.event_type,
+            e.sub_event_type,
+            e.stance.as_str()
+        )?;
+        for (role, a) in [
+            ("actor1", &e.actor1),
+            ("actor2", &e.actor2),
+            ("assoc", &e.assoc_actor_1),
+            ("assoc", &e.assoc_actor_2),
+        ] {
             if let Some(a) = a {
-                let ev = a.evidence.as_ref().map_or(String::new(), |s| format!("  «{}» @{}..{}", s.text, s.start, s.end));
+                let ev = a.evidence.as_ref().map_or(String::new(), |s| {
+                    format!("  «{}» @{}..{}", s.text, s.start, s.end)
+                });
                 writeln!(out, "   {role:<8} {}{ev}", a.name)?;
             }
         }
@@ -454,8 +486,16 @@ fn show(cli: &Cli, id: &str) -> Result<ExitCode> {
             )?;
         }
         if let Some(d) = &e.date.date {
-            let ev = e.date.evidence.as_ref().map_or("document date".to_string(), |s| format!("«{}»", s.text));
-            writeln!(out, "   date     {d} (precision {}) {ev}", e.date.time_precision.unwrap_or(0))?;
+            let ev = e
+                .date
+                .evidence
+                .as_ref()
+                .map_or("document date".to_string(), |s| format!("«{}»", s.text));
+            writeln!(
+                out,
+                "   date     {d} (precision {}) {ev}",
+                e.date.time_precision.unwrap_or(0)
+            )?;
         }
         if let Some(f) = &e.fatalities {
             writeln!(out, "   killed   {} ({:?})", f.value, f.approx)?;
@@ -478,7 +518,12 @@ fn show(cli: &Cli, id: &str) -> Result<ExitCode> {
                 t.secret
             )?;
         }
-        writeln!(out, "   source   {}  cited: {}", e.source.as_deref().unwrap_or("-"), e.cited_source.as_ref().map_or("-", |s| s.text.as_str()))?;
+        writeln!(
+            out,
+            "   source   {}  cited: {}",
+            e.source.as_deref().unwrap_or("-"),
+            e.cited_source.as_ref().map_or("-", |s| s.text.as_str())
+        )?;
         for c in &e.claims {
             writeln!(
                 out,
@@ -487,7 +532,9 @@ fn show(cli: &Cli, id: &str) -> Result<ExitCode> {
                 c.evidence.start,
                 c.evidence.end,
                 c.stance.as_str(),
-                c.cited_source.as_ref().map_or(String::new(), |s| format!("; {}", s.text)),
+                c.cited_source
+                    .as_ref()
+                    .map_or(String::new(), |s| format!("; {}", s.text)),
                 clip(&c.evidence.text, 160)
             )?;
         }
@@ -530,7 +577,11 @@ fn places(cli: &Cli, name: &str) -> Result<ExitCode> {
                 None => break,
             }
         }
-        writeln!(out, "{}  {} / {}  [{:?}, {}]", p.id, p.name, p.name_ar, p.kind, p.country)?;
+        writeln!(
+            out,
+            "{}  {} / {}  [{:?}, {}]",
+            p.id, p.name, p.name_ar, p.kind, p.country
+        )?;
         writeln!(
             out,
             "    admin: {} > {} > {}",
@@ -542,14 +593,21 @@ fn places(cli: &Cli, name: &str) -> Result<ExitCode> {
             writeln!(out, "    parents: {}", parents.join(" < "))?;
         }
         match (p.lat, p.lon) {
-            (Some(la), Some(lo)) => writeln!(out, "    coordinates: {la:.5}, {lo:.5}  (source: {})", p.source)?,
+            (Some(la), Some(lo)) => writeln!(
+                out,
+                "    coordinates: {la:.5}, {lo:.5}  (source: {})",
+                p.source
+            )?,
             _ => writeln!(out, "    coordinates: unknown  (source: {})", p.source)?,
         }
         if !p.variants.is_empty() {
             writeln!(out, "    variants: {}", p.variants.join(" | "))?;
         }
         if p.needs_context {
-            writeln!(out, "    ambiguous name: matched only after a place word (بلدة، قرية، مدينة...)")?;
+            writeln!(
+                out,
+                "    ambiguous name: matched only after a place word (بلدة، قرية، مدينة...)"
+            )?;
         }
     }
     out.flush()?;

@@ -32,7 +32,11 @@ fn extract_jsonl(paths: &[&Path]) -> Vec<Value> {
         .args(["--format", "jsonl"])
         .output()
         .expect("runs");
-    assert!(out.status.success(), "extract failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "extract failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout)
         .expect("utf-8")
         .lines()
@@ -61,14 +65,30 @@ fn seeds_score_above_the_bar() {
         .arg("--json")
         .output()
         .expect("python3 runs the scorer");
-    assert!(score.status.success(), "{}", String::from_utf8_lossy(&score.stderr));
+    assert!(
+        score.status.success(),
+        "{}",
+        String::from_utf8_lossy(&score.stderr)
+    );
     let s: Value = serde_json::from_slice(&score.stdout).unwrap();
     eprintln!("seed scores: {s}");
     let f = |a: &str, b: &str| s[a][b].as_f64().unwrap();
     assert!(f("typed", "f1") >= 0.6, "typed F1 {}", f("typed", "f1"));
-    assert!(f("untyped", "f1") >= 0.75, "untyped F1 {}", f("untyped", "f1"));
-    assert!(f("fields", "actors_jaccard") >= 0.7, "actors {}", f("fields", "actors_jaccard"));
-    assert!(f("fields", "stance") >= 0.7, "stance {}", f("fields", "stance"));
+    assert!(
+        f("untyped", "f1") >= 0.75,
+        "untyped F1 {}",
+        f("untyped", "f1")
+    );
+    assert!(
+        f("fields", "actors_jaccard") >= 0.7,
+        "actors {}",
+        f("fields", "actors_jaccard")
+    );
+    assert!(
+        f("fields", "stance") >= 0.7,
+        "stance {}",
+        f("fields", "stance")
+    );
 }
 
 /// Every evidence span (and every claim's) slices the original file to exactly its text.
@@ -78,7 +98,10 @@ fn evidence_offsets_slice_the_original() {
     let seeds = shared.join("seeds");
     let samples = repo().join("samples");
     let events = extract_jsonl(&[&seeds, &samples]);
-    assert!(events.len() >= 10, "expected events from the seeds and samples");
+    assert!(
+        events.len() >= 10,
+        "expected events from the seeds and samples"
+    );
     let mut files = std::collections::HashMap::new();
     for dir in [&seeds, &samples.join("text")] {
         for e in std::fs::read_dir(dir).unwrap() {
@@ -91,12 +114,28 @@ fn evidence_offsets_slice_the_original() {
     }
     let mut checked = 0;
     for e in &events {
-        let Some(text) = files.get(e["doc"].as_str().unwrap()) else { continue };
+        let Some(text) = files.get(e["doc"].as_str().unwrap()) else {
+            continue;
+        };
         let mut spans = vec![&e["evidence"]];
-        spans.extend(e["claims"].as_array().unwrap().iter().map(|c| &c["evidence"]));
+        spans.extend(
+            e["claims"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| &c["evidence"]),
+        );
         for ev in spans {
-            let (s, t) = (ev["start"].as_u64().unwrap() as usize, ev["end"].as_u64().unwrap() as usize);
-            assert_eq!(&text[s..t], ev["text"].as_str().unwrap(), "event {}", e["event_id"]);
+            let (s, t) = (
+                ev["start"].as_u64().unwrap() as usize,
+                ev["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(
+                &text[s..t],
+                ev["text"].as_str().unwrap(),
+                "event {}",
+                e["event_id"]
+            );
             checked += 1;
         }
     }
@@ -129,13 +168,31 @@ fn bad_inputs_do_not_stop_the_batch() {
         ),
     )
     .unwrap();
-    std::fs::copy(shared().join("seeds/002_deeb24e80baa1a24.txt"), inp.join("good.txt")).unwrap();
+    std::fs::copy(
+        shared().join("seeds/002_deeb24e80baa1a24.txt"),
+        inp.join("good.txt"),
+    )
+    .unwrap();
     let db = dir.path().join("db");
-    let run = || marsad().arg("--db").arg(&db).arg("ingest").arg(&inp).output().unwrap();
+    let run = || {
+        marsad()
+            .arg("--db")
+            .arg(&db)
+            .arg("ingest")
+            .arg(&inp)
+            .output()
+            .unwrap()
+    };
     let out = run();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "some inputs failed: {err}");
-    for name in ["binary.txt", "latin1.txt", "empty.txt", "big.txt", "feed.jsonl:2"] {
+    for name in [
+        "binary.txt",
+        "latin1.txt",
+        "empty.txt",
+        "big.txt",
+        "feed.jsonl:2",
+    ] {
         assert!(err.contains(name), "stderr names {name}: {err}");
     }
     let stored = |args: &[&str]| -> usize {
@@ -143,7 +200,10 @@ fn bad_inputs_do_not_stop_the_batch() {
         String::from_utf8_lossy(&o.stdout).lines().count()
     };
     let events_first = stored(&["export", "--format", "jsonl"]);
-    assert!(events_first >= 3, "events from good.txt, broken.html and the JSONL lines");
+    assert!(
+        events_first >= 3,
+        "events from good.txt, broken.html and the JSONL lines"
+    );
     assert!(stored(&["show", "ok2"]) > 1);
     assert!(stored(&["show", "good"]) > 1);
     // Re-ingesting the same input changes nothing.
@@ -156,8 +216,16 @@ fn bad_inputs_do_not_stop_the_batch() {
 /// The sample corpus shipped in the repo runs through the README's first command.
 #[test]
 fn sample_corpus_runs() {
-    let out = marsad().arg("extract").arg(repo().join("samples")).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = marsad()
+        .arg("extract")
+        .arg(repo().join("samples"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let table = String::from_utf8_lossy(&out.stdout);
     let n: usize = table
         .lines()
@@ -180,7 +248,18 @@ fn csv_export_has_acled_columns() {
     assert!(out.status.success());
     let mut r = csv::Reader::from_reader(&out.stdout[..]);
     let h = r.headers().unwrap().clone();
-    for col in ["event_date", "event_type", "sub_event_type", "actor1", "admin1", "location", "latitude", "geo_precision", "fatalities", "notes"] {
+    for col in [
+        "event_date",
+        "event_type",
+        "sub_event_type",
+        "actor1",
+        "admin1",
+        "location",
+        "latitude",
+        "geo_precision",
+        "fatalities",
+        "notes",
+    ] {
         assert!(h.iter().any(|c| c == col), "column {col}");
     }
     assert!(r.records().count() >= 10);

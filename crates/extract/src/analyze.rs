@@ -67,18 +67,26 @@ impl Extractor {
         let mut statements: Vec<Statement> = Vec::new();
         let mut terms: Vec<usize> = Vec::new(); // sentences stating agreement terms
         for m in &doc.triggers {
-            let Entity::Trigger(ti) = m.entity else { continue };
+            let Entity::Trigger(ti) = m.entity else {
+                continue;
+            };
             let trig = &kb.triggers[ti];
             if trig.sub_event_type.is_empty() {
                 continue;
             }
             if !self.requires_ok(&doc, m, ti) {
                 if std::env::var_os("MARSAD_DEBUG").is_some() {
-                    eprintln!("[{}] skip «{}»: requires", doc.id, &doc.text()[m.range.clone()]);
+                    eprintln!(
+                        "[{}] skip «{}»: requires",
+                        doc.id,
+                        &doc.text()[m.range.clone()]
+                    );
                 }
                 continue;
             }
-            let Some(si) = doc.sentence_of(m.range.start) else { continue };
+            let Some(si) = doc.sentence_of(m.range.start) else {
+                continue;
+            };
             let s = &doc.sentences[si];
             let segment = s
                 .segments
@@ -98,7 +106,11 @@ impl Extractor {
                     terms.push(si);
                 }
                 if std::env::var_os("MARSAD_DEBUG").is_some() {
-                    eprintln!("[{}] skip «{}»: {reason}", doc.id, &doc.text()[m.range.clone()]);
+                    eprintln!(
+                        "[{}] skip «{}»: {reason}",
+                        doc.id,
+                        &doc.text()[m.range.clone()]
+                    );
                 }
                 continue;
             }
@@ -164,7 +176,14 @@ impl Extractor {
     }
 
     /// Why a trigger word does not tell an event here, if it does not.
-    fn not_an_event(&self, doc: &Doc, m: &Mention, ti: usize, si: usize, clause: &Range<usize>) -> Option<&'static str> {
+    fn not_an_event(
+        &self,
+        doc: &Doc,
+        m: &Mention,
+        ti: usize,
+        si: usize,
+        clause: &Range<usize>,
+    ) -> Option<&'static str> {
         let kb = &self.kb;
         let trig = &kb.triggers[ti];
         let s = &doc.sentences[si];
@@ -185,11 +204,18 @@ impl Extractor {
         if doc.cue_before(start, CueKind::Purpose, 4).is_some() {
             return Some("aim or demand");
         }
-        if doc.cues_in(clause.clone()).any(|(_, k)| k == CueKind::Habitual) {
+        if doc
+            .cues_in(clause.clone())
+            .any(|(_, k)| k == CueKind::Habitual)
+        {
             return Some("habitual");
         }
         // "الاتفاق يتضمن خروج المقاتلين": a term of an agreement, not an event of its own.
-        if trig.sub_event_type != "Agreement" && doc.cues_in(s.range.start..start).any(|(_, k)| k == CueKind::Term) {
+        if trig.sub_event_type != "Agreement"
+            && doc
+                .cues_in(s.range.start..start)
+                .any(|(_, k)| k == CueKind::Term)
+        {
             return Some("term");
         }
         // "اعتقلهم منذ أشهر": long before the report, background to it.
@@ -211,14 +237,21 @@ impl Extractor {
                 &t[p.phrase.clone()],
                 p.typed,
                 p.destination,
-                p.candidates.iter().map(|&c| self.kb.places[c].id.as_str()).collect::<Vec<_>>()
+                p.candidates
+                    .iter()
+                    .map(|&c| self.kb.places[c].id.as_str())
+                    .collect::<Vec<_>>()
             );
         }
         for (gi, g) in groups.iter().enumerate() {
             for &i in g {
                 let s = &statements[i];
                 let place = s.place.map(|p| t[doc.places[p].phrase.clone()].to_string());
-                let actors: Vec<&str> = s.actors.iter().map(|&a| t[doc.actors[a].range.clone()].trim()).collect();
+                let actors: Vec<&str> = s
+                    .actors
+                    .iter()
+                    .map(|&a| t[doc.actors[a].range.clone()].trim())
+                    .collect();
                 eprintln!(
                     "[{}] g{gi} s{i} {} «{}» sent {} verbal {} def {} head {} place {:?}{} actors {:?} stance {:?} score {}",
                     doc.id,
@@ -327,7 +360,11 @@ impl Extractor {
             trig.sub_event_type.as_str(),
             "Headquarters or base established" | "Change to group/activity"
         );
-        let mut actors = if one_sided { in_range(&clause) } else { Vec::new() };
+        let mut actors = if one_sided {
+            in_range(&clause)
+        } else {
+            Vec::new()
+        };
         if actors.is_empty() {
             actors = in_range(&segment);
         }
@@ -339,7 +376,10 @@ impl Extractor {
         }
         // A battle has two sides: the other one is often named just before.
         if trig.event_type == "Battles" {
-            let fams: Vec<&str> = actors.iter().map(|&a| doc.actors[a].family.as_str()).collect();
+            let fams: Vec<&str> = actors
+                .iter()
+                .map(|&a| doc.actors[a].family.as_str())
+                .collect();
             let distinct = {
                 let mut f = fams.clone();
                 f.sort();
@@ -400,10 +440,10 @@ impl Extractor {
         if mediator.is_none() && trig.sub_event_type == "Agreement" {
             for (c, k) in doc.cues_in(s.range.clone()) {
                 if k == CueKind::Mediator {
-                    mediator = actors
-                        .iter()
-                        .copied()
-                        .find(|&a| doc.actors[a].range.start >= c.range.end && doc.actors[a].range.start <= c.range.end + 30);
+                    mediator = actors.iter().copied().find(|&a| {
+                        doc.actors[a].range.start >= c.range.end
+                            && doc.actors[a].range.start <= c.range.end + 30
+                    });
                 }
             }
         }
@@ -449,9 +489,16 @@ impl Extractor {
             }
         }
         // A clause that is only the trigger says little: take its neighbour too.
-        let words = doc.tokens_in(evidence.clone()).filter(|t| t.kind == TokenKind::Word).count();
+        let words = doc
+            .tokens_in(evidence.clone())
+            .filter(|t| t.kind == TokenKind::Word)
+            .count();
         if words < 4 {
-            if let Some(next) = s.clauses.iter().find(|c| c.start >= evidence.end && c.end <= segment.end) {
+            if let Some(next) = s
+                .clauses
+                .iter()
+                .find(|c| c.start >= evidence.end && c.end <= segment.end)
+            {
                 evidence.end = next.end;
             }
         }
@@ -578,14 +625,19 @@ impl Extractor {
         let s = &doc.sentences[si];
         let t = doc.text();
         let start = m.prefix.start.min(m.range.start);
-        if doc.cues_in(segment.clone()).any(|(_, k)| k == CueKind::Denial) {
+        if doc
+            .cues_in(segment.clone())
+            .any(|(_, k)| k == CueKind::Denial)
+        {
             return Stance::Denied;
         }
         // Hedges before the event noun, or right after it ("قصفا جويا يرجح أنه روسي").
-        let hedged = doc.cues_in(segment.start..start).any(|(_, k)| k == CueKind::Hedge)
-            || doc
-                .cues_in(m.range.end..segment.end)
-                .any(|(c, k)| k == CueKind::Hedge && doc.tokens_in(m.range.end..c.range.start).count() <= 1);
+        let hedged = doc
+            .cues_in(segment.start..start)
+            .any(|(_, k)| k == CueKind::Hedge)
+            || doc.cues_in(m.range.end..segment.end).any(|(c, k)| {
+                k == CueKind::Hedge && doc.tokens_in(m.range.end..c.range.start).count() <= 1
+            });
         let rumour = doc
             .cues_in(s.range.start..start)
             .any(|(_, k)| k == CueKind::Rumour);
@@ -596,8 +648,12 @@ impl Extractor {
                 .iter()
                 .find(|c| c.start <= start && start < c.end)
                 .map_or(s.range.end, |c| c.end);
-            t[start..s.range.end].find("..").is_none_or(|p| start + p >= clause_end)
-                && !doc.cues_in(start..s.range.end).any(|(_, k)| k == CueKind::Question)
+            t[start..s.range.end]
+                .find("..")
+                .is_none_or(|p| start + p >= clause_end)
+                && !doc
+                    .cues_in(start..s.range.end)
+                    .any(|(_, k)| k == CueKind::Question)
         };
         if hedged || rumour || question {
             Stance::Uncertain
@@ -619,13 +675,21 @@ impl Extractor {
             // Prefer a specific phrase ("مصادر كردية معارضة") to a bare anaphoric one.
             found
                 .iter()
-                .find(|r| doc.tokens_in((*r).clone()).filter(|t| t.kind == TokenKind::Word).count() > 1)
+                .find(|r| {
+                    doc.tokens_in((*r).clone())
+                        .filter(|t| t.kind == TokenKind::Word)
+                        .count()
+                        > 1
+                })
                 .or(found.first())
                 .cloned()
         };
         let here = phrase(segment.clone()).or_else(|| phrase(s.range.clone()));
         let specific = |r: &Range<usize>| {
-            doc.tokens_in(r.clone()).filter(|t| t.kind == TokenKind::Word).count() > 1
+            doc.tokens_in(r.clone())
+                .filter(|t| t.kind == TokenKind::Word)
+                .count()
+                > 1
         };
         match here {
             Some(r) if specific(&r) => Some(r),
@@ -675,7 +739,9 @@ impl Extractor {
     /// ("نفى صحة هذه الأنباء").
     fn apply_denials(&self, doc: &Doc, statements: &mut Vec<Statement>) {
         for (si, s) in doc.sentences.iter().enumerate() {
-            let denial = doc.cues_in(s.range.clone()).find(|(_, k)| *k == CueKind::Denial);
+            let denial = doc
+                .cues_in(s.range.clone())
+                .find(|(_, k)| *k == CueKind::Denial);
             let Some((d, _)) = denial else { continue };
             if statements.iter().any(|st| st.sentence == si) {
                 continue;
@@ -718,9 +784,10 @@ impl Extractor {
     fn same_kind(&self, a: &Statement, b: &Statement) -> bool {
         let ta = &self.kb.triggers[a.trigger];
         let tb = &self.kb.triggers[b.trigger];
-        ta.sub_event_type == tb.sub_event_type && frame_class(&ta.frame) == frame_class(&tb.frame)
-            || ta.sub_event_type == tb.sub_event_type
-                && (GENERIC_FRAMES.contains(&ta.frame.as_str()) || GENERIC_FRAMES.contains(&tb.frame.as_str()))
+        ta.sub_event_type == tb.sub_event_type
+            && (frame_class(&ta.frame) == frame_class(&tb.frame)
+                || GENERIC_FRAMES.contains(&ta.frame.as_str())
+                || GENERIC_FRAMES.contains(&tb.frame.as_str()))
     }
 
     /// Two statements of the same kind can be one happening: their actors overlap (or one
@@ -755,12 +822,18 @@ impl Extractor {
     }
 
     fn places_compatible(&self, doc: &Doc, a: &Statement, b: &Statement) -> bool {
-        match (a.place.filter(|_| !a.place_fallback), b.place.filter(|_| !b.place_fallback)) {
+        match (
+            a.place.filter(|_| !a.place_fallback),
+            b.place.filter(|_| !b.place_fallback),
+        ) {
             // Two statements told with their own verbs are two happenings unless their places
             // agree; a vague region only rules nothing out for a noun that refers back.
-            (Some(pa), Some(pb)) => {
-                geo::compatible(&self.kb, &doc.places[pa], &doc.places[pb], !(a.verbal && b.verbal))
-            }
+            (Some(pa), Some(pb)) => geo::compatible(
+                &self.kb,
+                &doc.places[pa],
+                &doc.places[pb],
+                !(a.verbal && b.verbal),
+            ),
             _ => true,
         }
     }
@@ -773,13 +846,20 @@ impl Extractor {
         let mut order: Vec<usize> = (0..statements.len()).collect();
         order.sort_by_key(|&i| {
             let s = &statements[i];
-            (s.headline as u8 * 2 + s.denies.is_some() as u8, s.range.start)
+            (
+                s.headline as u8 * 2 + s.denies.is_some() as u8,
+                s.range.start,
+            )
         });
         for i in order {
             let st = &statements[i];
             let same_kind_groups = |groups: &Vec<Vec<usize>>| -> Vec<usize> {
                 (0..groups.len())
-                    .filter(|&g| groups[g].iter().any(|&j| self.same_kind(&statements[j], st)))
+                    .filter(|&g| {
+                        groups[g]
+                            .iter()
+                            .any(|&j| self.same_kind(&statements[j], st))
+                    })
                     .collect()
             };
             let target = if let Some(d) = st.denies {
@@ -790,10 +870,14 @@ impl Extractor {
                 // "الهدنة": the truce already told; with none told, a state of affairs
                 // ("في ظروف المعارك") unless the phrase carries its own count or date.
                 let antecedent = same_kind_groups(&groups).into_iter().rev().find(|&g| {
-                    groups[g].iter().all(|&j| self.places_compatible(doc, &statements[j], st))
+                    groups[g]
+                        .iter()
+                        .all(|&j| self.places_compatible(doc, &statements[j], st))
                 });
-                let own_facts = st.killed.as_ref().is_some_and(|k| k.2.iter().any(|r| r.start >= st.clause.start && r.end <= st.clause.end))
-                    || self.date_cue(doc, st.clause.clone()).is_some();
+                let own_facts = st.killed.as_ref().is_some_and(|k| {
+                    k.2.iter()
+                        .any(|r| r.start >= st.clause.start && r.end <= st.clause.end)
+                }) || self.date_cue(doc, st.clause.clone()).is_some();
                 match antecedent {
                     Some(g) => Some(g),
                     None if !own_facts => continue,
@@ -830,7 +914,11 @@ impl Extractor {
             s += 2;
         }
         let trig = &self.kb.triggers[st.trigger];
-        let counted = if trig.sub_event_type == "Arrests" { st.count.is_some() } else { st.killed.is_some() };
+        let counted = if trig.sub_event_type == "Arrests" {
+            st.count.is_some()
+        } else {
+            st.killed.is_some()
+        };
         if counted {
             s += 2;
         }
@@ -868,9 +956,12 @@ impl Extractor {
         _n: usize,
     ) -> Option<Event> {
         let kb = &self.kb;
-        let best_i = *group
-            .iter()
-            .max_by_key(|&&i| (self.score(&statements[i]), std::cmp::Reverse(statements[i].range.start)))?;
+        let best_i = *group.iter().max_by_key(|&&i| {
+            (
+                self.score(&statements[i]),
+                std::cmp::Reverse(statements[i].range.start),
+            )
+        })?;
         let best = &statements[best_i];
         let trig = &kb.triggers[best.trigger];
 
@@ -879,7 +970,9 @@ impl Extractor {
         let body: Vec<&Statement> = group.iter().map(|&i| &statements[i]).collect();
         let denied = body.iter().any(|s| s.stance == Stance::Denied);
         let affirmed = body.iter().any(|s| s.stance != Stance::Denied);
-        let headline_doubt = body.iter().any(|s| s.headline && s.stance == Stance::Uncertain);
+        let headline_doubt = body
+            .iter()
+            .any(|s| s.headline && s.stance == Stance::Uncertain);
         let stance = if denied && affirmed {
             Stance::Disputed
         } else if denied {
@@ -905,7 +998,10 @@ impl Extractor {
         let place = best
             .place
             .filter(|_| !best.place_fallback)
-            .or_else(|| body.iter().find_map(|s| s.place.filter(|_| !s.place_fallback)))
+            .or_else(|| {
+                body.iter()
+                    .find_map(|s| s.place.filter(|_| !s.place_fallback))
+            })
             .or(best.place)
             .or_else(|| geo::document_place(doc, kb));
         let location = place.and_then(|p| geo::locate(doc, kb, p));
@@ -918,9 +1014,12 @@ impl Extractor {
                 evidence: spans.iter().map(|r| doc.span(r.clone())).collect(),
             })
         };
-        let fatalities = to_count(&best.killed).or_else(|| body.iter().find_map(|s| to_count(&s.killed)));
-        let injured = to_count(&best.injured).or_else(|| body.iter().find_map(|s| to_count(&s.injured)));
-        let arrested = to_count(&best.count).or_else(|| body.iter().find_map(|s| to_count(&s.count)));
+        let fatalities =
+            to_count(&best.killed).or_else(|| body.iter().find_map(|s| to_count(&s.killed)));
+        let injured =
+            to_count(&best.injured).or_else(|| body.iter().find_map(|s| to_count(&s.injured)));
+        let arrested =
+            to_count(&best.count).or_else(|| body.iter().find_map(|s| to_count(&s.count)));
 
         let claims = body
             .iter()
@@ -957,7 +1056,10 @@ impl Extractor {
                 // Several trigger words of one sentence part ("شنت حملة دهم ... اعتقلت خلالها"):
                 // the evidence covers them all.
                 let mut r = best.evidence.clone();
-                for s in body.iter().filter(|s| s.segment == best.segment && s.denies.is_none()) {
+                for s in body
+                    .iter()
+                    .filter(|s| s.segment == best.segment && s.denies.is_none())
+                {
                     r.start = r.start.min(s.evidence.start);
                     r.end = r.end.max(s.evidence.end);
                 }
@@ -1030,9 +1132,7 @@ impl Extractor {
         let mut a1 = sides.first().map(|&i| aref(i));
         let mut a2 = sides.get(1).map(|&i| aref(i));
         if let Some(c) = civilians {
-            if a2.is_none() && a1.is_some() {
-                a2 = Some(aref(c));
-            } else if a1.is_none() {
+            if a2.is_none() {
                 a2 = Some(aref(c));
             } else {
                 assoc.push(c);
@@ -1069,7 +1169,10 @@ impl Extractor {
     ) -> Truce {
         let kb = &self.kb;
         let mut truce = Truce {
-            parties: [a1, a2].iter().filter_map(|a| a.as_ref().map(|a| a.name.clone())).collect(),
+            parties: [a1, a2]
+                .iter()
+                .filter_map(|a| a.as_ref().map(|a| a.name.clone()))
+                .collect(),
             ..Default::default()
         };
         if let Some(m) = mediator {
@@ -1137,17 +1240,29 @@ impl Extractor {
             return Some(
                 kb.outlets
                     .iter()
-                    .find(|x| x.aliases.iter().any(|a| marsad_text::normalize_key(a) == key) || x.name == *o)
+                    .find(|x| {
+                        x.aliases
+                            .iter()
+                            .any(|a| marsad_text::normalize_key(a) == key)
+                            || x.name == *o
+                    })
                     .map_or(o.clone(), |x| x.name.clone()),
             );
         }
         let t = doc.text();
         let paras = &doc.paragraphs;
         let byline = paras.iter().take(4).find_map(|p| {
-            let words = doc.tokens_in(p.clone()).filter(|t| t.kind == TokenKind::Word).count();
+            let words = doc
+                .tokens_in(p.clone())
+                .filter(|t| t.kind == TokenKind::Word)
+                .count();
             doc.outlets
                 .iter()
-                .find(|(r, o)| r.start >= p.start && r.end <= p.end && (words <= 8 || !kb.outlets[*o].ambiguous))
+                .find(|(r, o)| {
+                    r.start >= p.start
+                        && r.end <= p.end
+                        && (words <= 8 || !kb.outlets[*o].ambiguous)
+                })
                 .map(|(_, o)| *o)
         });
         if let Some(o) = byline {
@@ -1155,7 +1270,8 @@ impl Extractor {
         }
         let copyright = paras.iter().rev().take(3).find_map(|p| {
             let line = &t[p.clone()];
-            if !(line.contains('©') || doc.cues_in(p.clone()).any(|(_, k)| k == CueKind::Copyright)) {
+            if !(line.contains('©') || doc.cues_in(p.clone()).any(|(_, k)| k == CueKind::Copyright))
+            {
                 return None;
             }
             doc.outlets
@@ -1170,7 +1286,10 @@ impl Extractor {
         let mut counts: Vec<(usize, usize)> = Vec::new();
         for (r, o) in &doc.outlets {
             let before = t[..r.start].trim_end_matches([' ', '"']);
-            if before.ends_with(" ل") || before.ends_with("\nل") || before.ends_with('ل') && before.len() == 1 {
+            if before.ends_with(" ل")
+                || before.ends_with("\nل")
+                || before.ends_with('ل') && before.len() == 1
+            {
                 match counts.iter_mut().find(|(x, _)| x == o) {
                     Some(c) => c.1 += 1,
                     None => counts.push((*o, 1)),
@@ -1200,11 +1319,13 @@ fn word_matches(w: &str, pattern: &str) -> bool {
         Some(p) => (p, true),
         None => (pattern, false),
     };
-    marsad_text::proclitic_splits(w).into_iter().any(|(_, stem)| {
-        if prefix {
-            stem.starts_with(p)
-        } else {
-            stem == p
-        }
-    })
+    marsad_text::proclitic_splits(w)
+        .into_iter()
+        .any(|(_, stem)| {
+            if prefix {
+                stem.starts_with(p)
+            } else {
+                stem == p
+            }
+        })
 }

@@ -29,21 +29,34 @@ fn numeric_date() -> &'static Regex {
 fn named_date() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     // "28 تشرين الثاني 2017", "12 اذار", "3 نوفمبر 2019": day, one or two month words, year.
-    R.get_or_init(|| Regex::new(r"(\d{1,2}) (\p{Arabic}+(?: \p{Arabic}+)?)(?: (\d{4}))?").expect("valid regex"))
+    R.get_or_init(|| {
+        Regex::new(r"(\d{1,2}) (\p{Arabic}+(?: \p{Arabic}+)?)(?: (\d{4}))?").expect("valid regex")
+    })
 }
 
 fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
-    (1990..=2100).contains(&y).then(|| NaiveDate::from_ymd_opt(y, m, d)).flatten()
+    (1990..=2100)
+        .contains(&y)
+        .then(|| NaiveDate::from_ymd_opt(y, m, d))
+        .flatten()
 }
 
 /// Parses a date written in metadata ("2019-03-12T10:00:00Z", "2019/03/12", "12/03/2019").
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let c = numeric_date().captures(s)?;
     if let (Some(y), Some(m), Some(d)) = (c.get(1), c.get(2), c.get(3)) {
-        return ymd(y.as_str().parse().ok()?, m.as_str().parse().ok()?, d.as_str().parse().ok()?);
+        return ymd(
+            y.as_str().parse().ok()?,
+            m.as_str().parse().ok()?,
+            d.as_str().parse().ok()?,
+        );
     }
     let (d, m, y) = (c.get(4)?, c.get(5)?, c.get(6)?);
-    ymd(y.as_str().parse().ok()?, m.as_str().parse().ok()?, d.as_str().parse().ok()?)
+    ymd(
+        y.as_str().parse().ok()?,
+        m.as_str().parse().ok()?,
+        d.as_str().parse().ok()?,
+    )
 }
 
 /// Metadata first, then a date line in the first paragraphs ("الأربعاء 2017/11/29").
@@ -99,14 +112,28 @@ fn named_in(line: &str, doc_date: Option<NaiveDate>) -> Option<(NaiveDate, Range
 }
 
 /// An explicit date inside a normalized range, as ISO text with its range.
-pub fn explicit_date_in(doc: &Doc, r: Range<usize>, doc_date: &DocDate) -> Option<(String, Range<usize>)> {
+pub fn explicit_date_in(
+    doc: &Doc,
+    r: Range<usize>,
+    doc_date: &DocDate,
+) -> Option<(String, Range<usize>)> {
     let t = &doc.text()[r.clone()];
-    named_in(t, doc_date.date).map(|(d, m)| (d.format("%Y-%m-%d").to_string(), r.start + m.start..r.start + m.end))
+    named_in(t, doc_date.date).map(|(d, m)| {
+        (
+            d.format("%Y-%m-%d").to_string(),
+            r.start + m.start..r.start + m.end,
+        )
+    })
 }
 
 /// The event date from a relative-date cue, else the document date (week precision: the
 /// report does not say which day).
-pub fn event_date(doc: &Doc, kb: &KnowledgeBase, cue: Option<&(Range<usize>, usize)>, doc_date: &DocDate) -> EventDate {
+pub fn event_date(
+    doc: &Doc,
+    kb: &KnowledgeBase,
+    cue: Option<&(Range<usize>, usize)>,
+    doc_date: &DocDate,
+) -> EventDate {
     let Some(base) = doc_date.date else {
         return EventDate::default();
     };
@@ -120,7 +147,8 @@ pub fn event_date(doc: &Doc, kb: &KnowledgeBase, cue: Option<&(Range<usize>, usi
             let back = if back == 0 { 7 } else { back };
             Some((base - Duration::days(back as i64), 1))
         } else {
-            cue.days.map(|d| (base + Duration::days(d as i64), cue.precision.unwrap_or(1)))
+            cue.days
+                .map(|d| (base + Duration::days(d as i64), cue.precision.unwrap_or(1)))
         };
         if let Some((d, p)) = resolved {
             return EventDate {
@@ -138,19 +166,30 @@ pub fn event_date(doc: &Doc, kb: &KnowledgeBase, cue: Option<&(Range<usize>, usi
 }
 
 /// A duration after "لمدة": "ستة أشهر" = 180 days, "شهر قابل للتمديد" = 30 days, extendable.
-pub fn duration(doc: &Doc, kb: &KnowledgeBase, cue: Range<usize>) -> Option<(Option<u32>, bool, Range<usize>)> {
+pub fn duration(
+    doc: &Doc,
+    kb: &KnowledgeBase,
+    cue: Range<usize>,
+) -> Option<(Option<u32>, bool, Range<usize>)> {
     let t = doc.text();
     let window = cue.end..(cue.end + 60).min(t.len());
     let mut end = cue.end;
     let mut days = None;
     let mut extendable = false;
     let mut count: Option<u64> = None;
-    for q in doc.quantities.iter().filter(|q| q.range.start >= window.start && q.range.start < window.start + 20) {
+    if let Some(q) = doc
+        .quantities
+        .iter()
+        .find(|q| q.range.start >= window.start && q.range.start < window.start + 20)
+    {
         count = Some(q.value);
         end = end.max(q.range.end);
-        break;
     }
-    for m in doc.cues.iter().filter(|m| m.range.start >= window.start && m.range.start < window.end) {
+    for m in doc
+        .cues
+        .iter()
+        .filter(|m| m.range.start >= window.start && m.range.start < window.end)
+    {
         let Entity::Cue(c) = m.entity else { continue };
         let cue = &kb.cues[c];
         match cue.kind {

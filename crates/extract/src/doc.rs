@@ -143,7 +143,10 @@ impl<'a> Doc<'a> {
         // The title block: short lines without a full stop at the top of the page.
         let mut in_title = true;
         for (pi, p) in self.paragraphs.iter().enumerate() {
-            let words = self.tokens_in(p.clone()).filter(|tk| tk.kind == TokenKind::Word).count();
+            let words = self
+                .tokens_in(p.clone())
+                .filter(|tk| tk.kind == TokenKind::Word)
+                .count();
             let line = &t[p.clone()];
             let ends_stop = line.trim_end().ends_with('.') || line.contains(". ");
             let title_line = in_title && pi < 4 && words <= 22 && !ends_stop;
@@ -223,7 +226,9 @@ impl<'a> Doc<'a> {
             .or_else(|| {
                 self.cues_kinds_in(m.range.clone())
                     .find(|(c, k)| {
-                        *k == CueKind::PlaceType && c.range.start == m.range.start && c.range.end < m.range.end
+                        *k == CueKind::PlaceType
+                            && c.range.start == m.range.start
+                            && c.range.end < m.range.end
                     })
                     .map(|(c, _)| c.range.clone())
             })
@@ -293,9 +298,10 @@ impl<'a> Doc<'a> {
     fn is_destination(&self, start: usize) -> bool {
         let Some(d) = self.cue_before(start, CueKind::Destination, 2) else {
             // "إلى مدينة الشدادي بريف الحسكة": the second place belongs to the first.
-            return self.places.last().is_some_and(|p| {
-                p.destination && start.saturating_sub(p.range.end) <= 3
-            });
+            return self
+                .places
+                .last()
+                .is_some_and(|p| p.destination && start.saturating_sub(p.range.end) <= 3);
         };
         self.cue_before(d.start, CueKind::Arrival, 2).is_none()
     }
@@ -303,7 +309,9 @@ impl<'a> Doc<'a> {
     /// Tokens inside a normalized range.
     pub fn tokens_in(&self, r: Range<usize>) -> impl Iterator<Item = &Token> + '_ {
         let i = self.tokens.partition_point(|t| t.range.start < r.start);
-        self.tokens[i..].iter().take_while(move |t| t.range.end <= r.end)
+        self.tokens[i..]
+            .iter()
+            .take_while(move |t| t.range.end <= r.end)
     }
 
     /// Index of the first token starting at or after `pos`.
@@ -347,7 +355,12 @@ impl<'a> Doc<'a> {
             }
             let cue_start = m.prefix.start.min(m.range.start);
             let _ = cue_start;
-            let between = self.tokens_in(m.range.end..pos).filter(|t| t.kind != TokenKind::Punct || self.text()[t.range.clone()].starts_with('"')).count();
+            let between = self
+                .tokens_in(m.range.end..pos)
+                .filter(|t| {
+                    t.kind != TokenKind::Punct || self.text()[t.range.clone()].starts_with('"')
+                })
+                .count();
             let punct_between = self.tokens_in(m.range.end..pos).any(|t| {
                 t.kind == TokenKind::Punct && !self.text()[t.range.clone()].starts_with('"')
             });
@@ -364,13 +377,17 @@ impl<'a> Doc<'a> {
         let lo = pos.saturating_sub(40);
         let mut best: Option<(Range<usize>, CueKind)> = None;
         for (m, k) in self.cues_kinds_in(lo..pos) {
-            if !matches!(k, CueKind::Countryside | CueKind::Near | CueKind::PlaceType) && !is_direction(k) {
+            if !matches!(k, CueKind::Countryside | CueKind::Near | CueKind::PlaceType)
+                && !is_direction(k)
+            {
                 continue;
             }
             let gap = &t[m.range.end..pos];
             if gap.chars().all(|c| c == ' ' || c == '"' || c == '-') {
                 let start = m.prefix.start.min(m.range.start);
-                if best.as_ref().is_none_or(|(b, _)| start < b.start || (b.end - b.start) < (m.range.end - start)) {
+                if best.as_ref().is_none_or(|(b, _)| {
+                    start < b.start || (b.end - b.start) < (m.range.end - start)
+                }) {
                     best = Some((start..m.range.end, k));
                 }
             }

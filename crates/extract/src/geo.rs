@@ -31,7 +31,10 @@ pub fn statement_place(
     };
     let pick = |r: &Range<usize>, allow_vague: bool| -> Option<usize> {
         let inside = |p: &PlaceMention| {
-            p.phrase.start >= r.start && p.range.end <= r.end && !p.destination && (allow_vague || !vague(p))
+            p.phrase.start >= r.start
+                && p.range.end <= r.end
+                && !p.destination
+                && (allow_vague || !vague(p))
         };
         let after = doc
             .places
@@ -51,7 +54,14 @@ pub fn statement_place(
     };
     // A named town or admin unit first; a region ("شرق الفرات") only when nothing else is
     // named in the sentence.
-    for (r, allow_vague) in [(clause, false), (segment, false), (&s.range, false), (clause, true), (segment, true), (&s.range, true)] {
+    for (r, allow_vague) in [
+        (clause, false),
+        (segment, false),
+        (&s.range, false),
+        (clause, true),
+        (segment, true),
+        (&s.range, true),
+    ] {
         if let Some(p) = pick(r, allow_vague) {
             return (Some(within_city(doc, p)), false);
         }
@@ -67,7 +77,12 @@ pub fn statement_place(
             .places
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.range.start >= prev.start && p.range.end <= prev.end && !p.destination && !vague(p))
+            .filter(|(_, p)| {
+                p.range.start >= prev.start
+                    && p.range.end <= prev.end
+                    && !p.destination
+                    && !vague(p)
+            })
             .max_by_key(|(i, p)| (kb.places[p.candidates[0]].kind.specificity(), *i))
             .map(|(i, _)| i)
         {
@@ -82,7 +97,9 @@ pub fn statement_place(
 fn within_city(doc: &Doc, p: usize) -> usize {
     let kb = doc.kb;
     let pm = &doc.places[p];
-    let Some(next) = doc.places.get(p + 1) else { return p };
+    let Some(next) = doc.places.get(p + 1) else {
+        return p;
+    };
     if next.phrase.start.saturating_sub(pm.range.end) > 8 {
         return p;
     }
@@ -168,7 +185,10 @@ pub fn resolve(doc: &Doc, kb: &KnowledgeBase, p: &PlaceMention) -> usize {
         }
         s
     };
-    *p.candidates.iter().max_by_key(|i| score(i)).unwrap_or(&p.candidates[0])
+    *p.candidates
+        .iter()
+        .max_by_key(|i| score(i))
+        .unwrap_or(&p.candidates[0])
 }
 
 /// How well a place kind fits the word before the name (normalized).
@@ -179,7 +199,10 @@ fn type_bonus(word: &str, kind: PlaceKind) -> i64 {
         Governorate => w.starts_with("محافظ"),
         District | Subdistrict => w.starts_with("منطق") || w.starts_with("ناحي"),
         City | Town | Village => {
-            w.starts_with("مدين") || w.starts_with("بلد") || w.starts_with("قري") || w.starts_with("قرى")
+            w.starts_with("مدين")
+                || w.starts_with("بلد")
+                || w.starts_with("قري")
+                || w.starts_with("قرى")
         }
         Neighbourhood => w.starts_with("حي") || w.starts_with("احياء"),
         OilField | GasField => w.starts_with("حقل") || w.starts_with("حقول"),
@@ -206,13 +229,17 @@ pub fn compatible(kb: &KnowledgeBase, a: &PlaceMention, b: &PlaceMention, lenien
     }
     // Regions and deserts ("شرق الفرات", "البادية") have no admin unit: they rule nothing out.
     let vague = |p: &marsad_kb::Place| {
-        p.kind == PlaceKind::Country || matches!(p.kind, PlaceKind::Region | PlaceKind::Desert) && p.admin1.is_none()
+        p.kind == PlaceKind::Country
+            || matches!(p.kind, PlaceKind::Region | PlaceKind::Desert) && p.admin1.is_none()
     };
     if lenient && (vague(pa) || vague(pb)) {
         return true;
     }
     let broad = |p: &marsad_kb::Place, m: &PlaceMention| {
-        m.countryside || p.kind.is_admin() || m.near || matches!(p.kind, PlaceKind::Region | PlaceKind::Desert)
+        m.countryside
+            || p.kind.is_admin()
+            || m.near
+            || matches!(p.kind, PlaceKind::Region | PlaceKind::Desert)
     };
     if (broad(pa, a) || broad(pb, b)) && pa.admin1.is_some() && pa.admin1 == pb.admin1 {
         return true;
@@ -236,7 +263,11 @@ pub fn locate(doc: &Doc, kb: &KnowledgeBase, pi: usize) -> Option<Location> {
             Some(d) => format!("{} {} countryside", capitalize(d.0), place.name),
             None => format!("{} countryside", place.name),
         };
-        let prec = if matches!(place.kind, PlaceKind::Governorate | PlaceKind::Region) { 3 } else { 2 };
+        let prec = if matches!(place.kind, PlaceKind::Governorate | PlaceKind::Region) {
+            3
+        } else {
+            2
+        };
         (name, prec.max(base))
     } else if let Some(d) = dir {
         (format!("{} of {}", d.1, place.name), base.max(2))
@@ -247,14 +278,19 @@ pub fn locate(doc: &Doc, kb: &KnowledgeBase, pi: usize) -> Option<Location> {
     };
     let (admin1, admin2, admin3) = match place.kind {
         PlaceKind::Governorate => (Some(place.name.clone()), None, None),
-        _ => (place.admin1.clone(), place.admin2.clone(), place.admin3.clone()),
+        _ => (
+            place.admin1.clone(),
+            place.admin2.clone(),
+            place.admin3.clone(),
+        ),
     };
     Some(Location {
         place_id: place.id.clone(),
         name,
         name_ar: doc.span(p.phrase.clone()).text,
         country: place.country.clone(),
-        admin1: admin1.or_else(|| (place.kind == PlaceKind::Governorate).then(|| place.name.clone())),
+        admin1: admin1
+            .or_else(|| (place.kind == PlaceKind::Governorate).then(|| place.name.clone())),
         admin2,
         admin3,
         latitude: place.lat,

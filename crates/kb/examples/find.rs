@@ -11,10 +11,24 @@ fn main() {
         Entity::Actor(i) => format!("actor {}", kb.actors[i].id),
         Entity::Place(i) => format!("place {}", kb.places[i].id),
         Entity::Outlet(i) => format!("outlet {}", kb.outlets[i].id),
-        Entity::Trigger(i) => format!("trigger {} / {}", kb.triggers[i].sub_event_type, kb.triggers[i].frame),
+        Entity::Trigger(i) => format!(
+            "trigger {} / {}",
+            kb.triggers[i].sub_event_type, kb.triggers[i].frame
+        ),
         Entity::Cue(i) => format!("cue {:?}", kb.cues[i].kind),
     };
-    for m in kb.find_entities(t).into_iter().chain(kb.find_triggers(t)).chain(kb.find_cues(t)) {
-        println!("{:>5}..{:<5} {:<40} «{}»", m.range.start, m.range.end, label(m.entity), &t[m.range.clone()]);
+    for m in kb
+        .find_entities(t)
+        .into_iter()
+        .chain(kb.find_triggers(t))
+        .chain(kb.find_cues(t))
+    {
+        println!(
+            "{:>5}..{:<5} {:<40} «{}»",
+            m.range.start,
+            m.range.end,
+            label(m.entity),
+            &t[m.range.clone()]
+        );
     }
 }

@@ -178,12 +178,18 @@ impl Store {
         };
         let tx = self.conn.transaction().map_err(err)?;
         let taken: bool = tx
-            .query_row("SELECT 1 FROM documents WHERE id = ?1", [&doc.id], |_| Ok(()))
+            .query_row("SELECT 1 FROM documents WHERE id = ?1", [&doc.id], |_| {
+                Ok(())
+            })
             .optional()
             .map_err(err)?
             .is_some();
         let id = if taken {
-            format!("{}-{}", doc.id, &doc.content_hash[..8.min(doc.content_hash.len())])
+            format!(
+                "{}-{}",
+                doc.id,
+                &doc.content_hash[..8.min(doc.content_hash.len())]
+            )
         } else {
             doc.id.clone()
         };
@@ -296,7 +302,9 @@ impl Store {
             args.push(like(a));
         }
         if let Some(p) = &filter.place {
-            sql.push_str(" AND (lower(location) LIKE ? OR location_ar LIKE ? OR lower(admin1) LIKE ?)");
+            sql.push_str(
+                " AND (lower(location) LIKE ? OR location_ar LIKE ? OR lower(admin1) LIKE ?)",
+            );
             args.push(like(p));
             args.push(format!("%{p}%"));
             args.push(like(p));
@@ -365,8 +373,10 @@ impl Store {
     pub fn stats(&self) -> Result<Stats, StoreError> {
         self.sql(|c| {
             let n = |t: &str| -> rusqlite::Result<u64> {
-                c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0))
-                    .map(|v| v as u64)
+                c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .map(|v| v as u64)
             };
             Ok(Stats {
                 documents: n("documents")?,
