@@ -387,3 +387,134 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use marsad_extract::{ActorRef, EventDate, Span, Stance};
+    use marsad_ingest::{content_hash, Format};
+
+    fn doc(id: &str, text: &str) -> Document {
+        Document {
+            id: id.into(),
+            origin: format!("{id}.txt"),
+            format: Format::Text,
+            url: None,
+            outlet: None,
+            title: None,
+            published: None,
+            text: text.into(),
+            content_hash: content_hash(text),
+            repeated: vec![],
+        }
+    }
+
+    fn event(doc: &str, sub: &str, actor: &str) -> Event {
+        let span = Span {
+            text: "x".into(),
+            start: 0,
+            end: 1,
+        };
+        Event {
+            id: String::new(),
+            doc: doc.into(),
+            event_type: "Battles".into(),
+            sub_event_type: sub.into(),
+            frame: "clash".into(),
+            actor1: Some(ActorRef {
+                id: actor.into(),
+                name: format!("{actor} forces"),
+                evidence: None,
+            }),
+            actor2: None,
+            assoc_actor_1: None,
+            assoc_actor_2: None,
+            location: None,
+            date: EventDate {
+                date: Some("2020-01-02".into()),
+                time_precision: Some(1),
+                evidence: None,
+            },
+            fatalities: None,
+            injured: None,
+            arrested: None,
+            source: None,
+            cited_source: None,
+            stance: Stance::Asserted,
+            evidence: span.clone(),
+            claims: vec![marsad_extract::Claim {
+                evidence: span,
+                stance: Stance::Asserted,
+                cited_source: None,
+                headline: false,
+            }],
+            truce: None,
+        }
+    }
+
+    fn analysis(d: &Document, events: Vec<Event>) -> Analysis {
+        Analysis {
+            doc: d.id.clone(),
+            outlet: None,
+            published: None,
+            events,
+            mentions: vec![],
+        }
+    }
+
+    #[test]
+    fn same_text_twice_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        let d = doc("a", "نص أول");
+        let a = analysis(&d, vec![event("a", "Armed clash", "sdf")]);
+        assert_eq!(s.insert(&d, &a).unwrap(), Inserted::New("a".into()));
+        let before = s.stats().unwrap();
+        assert_eq!(s.insert(&d, &a).unwrap(), Inserted::Duplicate("a".into()));
+        assert_eq!(s.stats().unwrap(), before);
+        assert_eq!(before.events, 1);
+        assert_eq!(before.claims, 1);
+    }
+
+    #[test]
+    fn a_different_text_under_a_taken_id_gets_its_own_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        let d1 = doc("a", "نص أول");
+        let d2 = doc("a", "نص ثان");
+        s.insert(&d1, &analysis(&d1, vec![])).unwrap();
+        match s.insert(&d2, &analysis(&d2, vec![])).unwrap() {
+            Inserted::New(id) => assert!(id.starts_with("a-") && id.len() > 2),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(s.stats().unwrap().documents, 2);
+    }
+
+    #[test]
+    fn filters_combine() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        let d = doc("a", "نص");
+        let a = analysis(
+            &d,
+            vec![
+                event("a", "Armed clash", "sdf"),
+                event("a", "Arrests", "isis"),
+            ],
+        );
+        s.insert(&d, &a).unwrap();
+        let f = |t: Option<&str>, actor: Option<&str>| EventFilter {
+            event_type: t.map(Into::into),
+            actor: actor.map(Into::into),
+            ..Default::default()
+        };
+        assert_eq!(s.events(&f(None, None)).unwrap().len(), 2);
+        assert_eq!(s.events(&f(Some("arrest"), None)).unwrap().len(), 1);
+        assert_eq!(s.events(&f(None, Some("SDF"))).unwrap().len(), 1);
+        assert_eq!(s.events(&f(Some("arrest"), Some("sdf"))).unwrap().len(), 0);
+        let (back, events) = s.document("a").unwrap().unwrap();
+        assert_eq!(back.text, "نص");
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[0].id, "a#1");
+    }
+}
