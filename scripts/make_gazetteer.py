@@ -101,7 +101,7 @@ sy-deir-ez-zor-deir-ez-zor-khasham|Khasham|خشام|بلدة خشام|35.27|40.3
 sy-deir-ez-zor-deir-ez-zor-kisreh|Al-Kasrah|الكسرة|كسرة|35.5|39.9|
 sy-deir-ez-zor-deir-ez-zor-muhasan|Mohassan|موحسن|بلدة موحسن|35.22|40.27|
 sy-deir-ez-zor-deir-ez-zor-sur|Al-Sour|الصور|بلدة الصور|35.47|40.66|
-sy-deir-ez-zor-deir-ez-zor-tabni|Al-Tabni|التبني|تبني|35.57|39.77|
+sy-deir-ez-zor-deir-ez-zor-tabni|Al-Tabni|التبني||35.57|39.77|
 sy-deir-ez-zor-mayadin-al-mayadin|Al-Mayadin|الميادين|مدينة الميادين|35.0196|40.4517|
 sy-deir-ez-zor-mayadin-ashara|Al-Asharah|العشارة|عشارة|34.92|40.56|
 sy-deir-ez-zor-mayadin-thiban|Dhiban|ذيبان|بلدة ذيبان|35.02|40.52|
@@ -152,7 +152,7 @@ sy-idlib-maarrat-al-numan-kafr-nobol|Kafr Nabl|كفر نبل|كفرنبل|35.613
 sy-idlib-maarrat-al-numan-heish|Heish|حيش||35.5494|36.6378|
 sy-idlib-maarrat-al-numan-tamanaah|Al-Tamanah|التمانعة|تمانعة|35.4500|36.7333|
 sy-hama-hama-hama|Hama|حماة|مدينة حماة|حماه|35.1318|36.7578|city
-sy-hama-al-salamiyah-as-salamiyeh|Salamiyah|سلمية|السلمية|35.0113|37.0532|
+sy-hama-al-salamiyah-as-salamiyeh|Salamiyah|سلمية||35.0113|37.0532|
 sy-hama-al-suqaylabiyah-as-suqaylabiyah|Al-Suqaylabiyah|السقيلبية||35.3697|36.3842|
 sy-hama-al-suqaylabiyah-madiq-castle|Qalaat al-Madiq|قلعة المضيق||35.4100|36.3900|
 sy-hama-masyaf-masyaf|Masyaf|مصياف||35.0653|36.3422|

@@ -36,6 +36,15 @@ pub struct Row<'a> {
     pub claims: &'a [marsad_extract::Claim],
     #[serde(skip_serializing_if = "Option::is_none")]
     pub truce: Option<&'a marsad_extract::Truce>,
+    /// The story the event belongs to (stored events only; `null` for `extract`).
+    pub story_id: Option<&'a str>,
+    pub story_status: Option<&'static str>,
+    /// Distinct cited sources across the story's reports.
+    pub sources_count: Option<usize>,
+    /// Fatalities across the story's reports (UCDP style: best = most credible report).
+    pub fatalities_low: Option<u64>,
+    pub fatalities_best: Option<u64>,
+    pub fatalities_high: Option<u64>,
 }
 
 fn name(a: &Option<ActorRef>) -> Option<&str> {
@@ -44,6 +53,12 @@ fn name(a: &Option<ActorRef>) -> Option<&str> {
 
 impl<'a> Row<'a> {
     pub fn new(e: &'a Event) -> Self {
+        Self::with_story(e, None)
+    }
+
+    /// The row of an event with the figures of its story.
+    pub fn with_story(e: &'a Event, story: Option<&'a marsad_link::Story>) -> Self {
+        let fat = story.and_then(|s| s.fatalities);
         let loc = e.location.as_ref();
         Row {
             doc: &e.doc,
@@ -80,6 +95,12 @@ impl<'a> Row<'a> {
             evidence: &e.evidence,
             claims: &e.claims,
             truce: e.truce.as_ref(),
+            story_id: story.map(|s| s.id.as_str()),
+            story_status: story.map(|s| s.status.as_str()),
+            sources_count: story.map(|s| s.cited_sources),
+            fatalities_low: fat.map(|f| f.low),
+            fatalities_best: fat.map(|f| f.best),
+            fatalities_high: fat.map(|f| f.high),
         }
     }
 }
@@ -112,10 +133,21 @@ pub const CSV_HEADER: &[&str] = &[
     "stance",
     "evidence_start",
     "evidence_end",
+    "story_id",
+    "story_status",
+    "sources_count",
+    "fatalities_low",
+    "fatalities_best",
+    "fatalities_high",
 ];
 
 pub fn csv_record(e: &Event) -> Vec<String> {
-    let r = Row::new(e);
+    csv_record_with(e, None)
+}
+
+/// [`csv_record`] with the columns of the event's story.
+pub fn csv_record_with(e: &Event, story: Option<&marsad_link::Story>) -> Vec<String> {
+    let r = Row::with_story(e, story);
     let s = |v: Option<&str>| v.unwrap_or("").to_string();
     let n = |v: Option<String>| v.unwrap_or_default();
     vec![
@@ -145,5 +177,11 @@ pub fn csv_record(e: &Event) -> Vec<String> {
         r.stance.to_string(),
         r.evidence.start.to_string(),
         r.evidence.end.to_string(),
+        s(r.story_id),
+        s(r.story_status),
+        n(r.sources_count.map(|v| v.to_string())),
+        n(r.fatalities_low.map(|v| v.to_string())),
+        n(r.fatalities_best.map(|v| v.to_string())),
+        n(r.fatalities_high.map(|v| v.to_string())),
     ]
 }

@@ -3,6 +3,8 @@
 
 mod bench;
 mod export;
+mod search;
+mod stories;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
@@ -67,6 +69,38 @@ enum Command {
     },
     /// Look a place up in the gazetteer: every candidate, variants, parents, coordinates.
     Places { name: String },
+    /// Full-text search of the stored documents (Arabic analyzer, alias expansion).
+    Search {
+        #[command(flatten)]
+        args: search::SearchArgs,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Stories: events of several documents about one happening, with their reports.
+    Stories {
+        #[command(flatten)]
+        args: stories::StoryArgs,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Take an event out of a story (and keep it apart from the story's events from now on).
+    Split { story: String, event: String },
+    /// Index files into a fresh search index and time a fixed list of queries.
+    BenchSearch {
+        paths: Vec<PathBuf>,
+        /// Directory of the index to build (must be empty or absent).
+        #[arg(long)]
+        out: PathBuf,
+        /// Timed passes over the query list.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Documents per batch (one commit per batch).
+        #[arg(long, default_value_t = 2048)]
+        batch: usize,
+        /// Index the text only (no event extraction).
+        #[arg(long)]
+        no_extract: bool,
+    },
     /// Measure extraction throughput on files repeated to a target size.
     Bench {
         paths: Vec<PathBuf>,
@@ -160,10 +194,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export { format, filter } => {
             let store = open_store(&cli)?;
             let events = store.events(&filter.to_filter())?;
-            write_events(&events, *format)?;
+            stories::export(&store, &events, *format)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Places { name } => places(&cli, name),
+        Command::Search { args, format } => search::run(&cli, args, *format),
+        Command::Stories { args, format } => stories::run(&cli, args, *format),
+        Command::Split { story, event } => stories::split(&cli, story, event),
+        Command::BenchSearch {
+            paths,
+            out,
+            runs,
+            batch,
+            no_extract,
+        } => search::bench(&cli, paths, &opts, out, *runs, *batch, *no_extract),
         Command::Bench { paths, mb, runs } => {
             let extractor = extractor(&cli)?;
             bench::run(&extractor, paths, &opts, *mb, *runs)?;
@@ -269,6 +313,7 @@ fn analyze_batch(ex: &Extractor, docs: Vec<Document>) -> Vec<(Document, Analysis
 fn ingest(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<ExitCode> {
     let ex = extractor(cli)?;
     let mut store = open_store(cli)?;
+    let mut follow = stories::Follow::open(&mut store, ex.kb(), &db_dir(cli))?;
     let pb = progress(None);
     let (mut new, mut known, mut events) = (0usize, 0usize, 0usize);
     let mut failed_writes = 0usize;
@@ -284,7 +329,8 @@ fn ingest(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<ExitCode> 
         }
         for (d, a) in analyze_batch(&ex, fresh) {
             match store.insert(&d, &a) {
-                Ok(Inserted::New(_)) => {
+                Ok(Inserted::New(id)) => {
+                    follow.add(&id, &d, &a)?;
                     new += 1;
                     events += a.events.len();
                 }
@@ -296,6 +342,7 @@ fn ingest(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<ExitCode> 
             }
             pb.inc(1);
         }
+        follow.commit(&mut store)?;
         pb.set_message(format!("{events} events"));
         Ok(())
     })?;

@@ -1003,7 +1003,9 @@ impl Extractor {
                     .find_map(|s| s.place.filter(|_| !s.place_fallback))
             })
             .or(best.place)
-            .or_else(|| geo::document_place(doc, kb));
+            .or_else(|| geo::document_place(doc, kb))
+            // Only then a region or the country the sentence mentions.
+            .or_else(|| geo::vague_place(doc, best.sentence));
         let location = place.and_then(|p| geo::locate(doc, kb, p));
 
         let date = dates::event_date(doc, kb, best.date.as_ref(), doc_date);

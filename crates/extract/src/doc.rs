@@ -60,6 +60,8 @@ pub struct Doc<'a> {
     pub sentences: Vec<Sentence>,
     pub actors: Vec<ActorMention>,
     pub places: Vec<PlaceMention>,
+    /// The gazetteer row each place mention resolves to (see `geo::resolve_all`).
+    pub place_rows: Vec<usize>,
     pub outlets: Vec<(Range<usize>, usize)>,
     pub triggers: Vec<Mention>,
     pub cues: Vec<Mention>,
@@ -113,6 +115,7 @@ impl<'a> Doc<'a> {
             sentences: Vec::new(),
             actors: Vec::new(),
             places: Vec::new(),
+            place_rows: Vec::new(),
             outlets: Vec::new(),
             triggers,
             cues,
@@ -120,6 +123,7 @@ impl<'a> Doc<'a> {
         };
         d.sentences = d.split_sentences(kb);
         d.read_entities(kb, entities);
+        d.place_rows = crate::geo::resolve_all(kb, &d.places);
         d
     }
 

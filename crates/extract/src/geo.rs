@@ -20,15 +20,7 @@ pub fn statement_place(
 ) -> (Option<usize>, bool) {
     let s = &doc.sentences[si];
     let kb = doc.kb;
-    // Vague: a country, or a region or desert with no governorate ("شرق الفرات", "البادية");
-    // "ريف دير الزور الشرقي" is a region inside one governorate and is not vague.
-    let vague = |p: &PlaceMention| {
-        p.candidates.iter().all(|&c| {
-            let row = &kb.places[c];
-            row.kind == PlaceKind::Country
-                || matches!(row.kind, PlaceKind::Region | PlaceKind::Desert) && row.admin1.is_none()
-        })
-    };
+    let vague = |p: &PlaceMention| is_vague(kb, p);
     let pick = |r: &Range<usize>, allow_vague: bool| -> Option<usize> {
         let inside = |p: &PlaceMention| {
             p.phrase.start >= r.start
@@ -52,21 +44,14 @@ pub fn statement_place(
             .next_back();
         after.or(before)
     };
-    // A named town or admin unit first; a region ("شرق الفرات") only when nothing else is
-    // named in the sentence.
-    for (r, allow_vague) in [
-        (clause, false),
-        (segment, false),
-        (&s.range, false),
-        (clause, true),
-        (segment, true),
-        (&s.range, true),
-    ] {
-        if let Some(p) = pick(r, allow_vague) {
+    // A named town or admin unit first, in the clause, segment, sentence, then the sentences
+    // just before; a vague region or the country ("شرق الفرات", "سوريا") comes last, after the
+    // document's main place (see `Extractor::event`), so it is returned as a fallback.
+    for r in [clause, segment, &s.range] {
+        if let Some(p) = pick(r, false) {
             return (Some(within_city(doc, p)), false);
         }
     }
-    // The sentences just before (in the body) often set the scene: "في بلدة ذيبان ...".
     for back in 1..=2 {
         let Some(j) = si.checked_sub(back) else { break };
         if doc.sentences[j].headline {
@@ -90,6 +75,25 @@ pub fn statement_place(
         }
     }
     (None, false)
+}
+
+/// A vague place of the statement's own sentence (a region without a governorate, or the
+/// country), for when nothing better is known.
+pub fn vague_place(doc: &Doc, si: usize) -> Option<usize> {
+    let r = &doc.sentences[si].range;
+    doc.places
+        .iter()
+        .position(|p| p.phrase.start >= r.start && p.range.end <= r.end && !p.destination)
+}
+
+/// True for a country, or a region or desert with no governorate ("شرق الفرات", "البادية");
+/// "ريف دير الزور الشرقي" is a region inside one governorate and is not vague.
+pub fn is_vague(kb: &KnowledgeBase, p: &PlaceMention) -> bool {
+    p.candidates.iter().all(|&c| {
+        let row = &kb.places[c];
+        row.kind == PlaceKind::Country
+            || matches!(row.kind, PlaceKind::Region | PlaceKind::Desert) && row.admin1.is_none()
+    })
 }
 
 /// "حي الصناعة في مدينة تل أبيض": a neighbourhood name is common to many cities; when the city
@@ -127,14 +131,15 @@ fn within_city(doc: &Doc, p: usize) -> usize {
 pub fn document_place(doc: &Doc, kb: &KnowledgeBase) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None;
     for (i, p) in doc.places.iter().enumerate() {
-        if p.destination {
+        if p.destination || is_vague(kb, p) {
             continue;
         }
-        let row = &kb.places[resolve(doc, kb, p)];
+        let row = &kb.places[doc.place_rows[i]];
         let n = doc
             .places
             .iter()
-            .filter(|q| !q.destination && kb.places[resolve(doc, kb, q)].id == row.id)
+            .enumerate()
+            .filter(|(j, q)| !q.destination && doc.place_rows[*j] == doc.place_rows[i])
             .count();
         let weight = n * (2 + row.kind.specificity() as usize);
         if best.is_none_or(|(_, m)| weight > m) {
@@ -146,17 +151,24 @@ pub fn document_place(doc: &Doc, kb: &KnowledgeBase) -> Option<usize> {
 
 /// Which gazetteer row a mention means: the kind word before it ("مدينة", "ريف", "حقل"), then
 /// agreement with the other places of the document, then specificity.
-pub fn resolve(doc: &Doc, kb: &KnowledgeBase, p: &PlaceMention) -> usize {
-    if p.candidates.len() == 1 {
-        return p.candidates[0];
-    }
-    let typed = p.typed.as_deref().map(marsad_text::normalize_key);
-    let context_admin1: Vec<&str> = doc
-        .places
+pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
+    // The governorates of the names that mean one place only: the context for the others.
+    let context_admin1: Vec<&str> = places
         .iter()
         .filter(|q| q.candidates.len() == 1)
         .filter_map(|q| kb.places[q.candidates[0]].admin1.as_deref())
         .collect();
+    places
+        .iter()
+        .map(|p| resolve(kb, p, &context_admin1))
+        .collect()
+}
+
+fn resolve(kb: &KnowledgeBase, p: &PlaceMention, context_admin1: &[&str]) -> usize {
+    if p.candidates.len() == 1 {
+        return p.candidates[0];
+    }
+    let typed = p.typed.as_deref().map(marsad_text::normalize_key);
     let score = |&i: &usize| -> i64 {
         let place = &kb.places[i];
         let mut s: i64 = 0;
@@ -250,7 +262,7 @@ pub fn compatible(kb: &KnowledgeBase, a: &PlaceMention, b: &PlaceMention, lenien
 /// ACLED location fields for a place mention.
 pub fn locate(doc: &Doc, kb: &KnowledgeBase, pi: usize) -> Option<Location> {
     let p = &doc.places[pi];
-    let row = resolve(doc, kb, p);
+    let row = doc.place_rows[pi];
     let place = &kb.places[row];
     let base: u8 = match place.kind {
         PlaceKind::Country | PlaceKind::Governorate | PlaceKind::Region | PlaceKind::Desert => 3,

@@ -12,11 +12,16 @@ fn extractor() -> &'static Extractor {
 }
 
 fn analyze_dated(text: &str, published: Option<&str>) -> Analysis {
-    let mut doc = read_text("test.txt", "test", text.as_bytes(), &ReadOptions::default()).expect("readable");
+    let mut doc =
+        read_text("test.txt", "test", text.as_bytes(), &ReadOptions::default()).expect("readable");
     doc.published = published.map(str::to_string);
     let a = extractor().analyze(&doc);
     for e in &a.events {
-        assert_eq!(&text[e.evidence.start..e.evidence.end], e.evidence.text, "evidence slices the original");
+        assert_eq!(
+            &text[e.evidence.start..e.evidence.end],
+            e.evidence.text,
+            "evidence slices the original"
+        );
     }
     a
 }
@@ -26,7 +31,11 @@ fn analyze(text: &str) -> Analysis {
 }
 
 fn only<'a>(a: &'a Analysis, sub: &str) -> &'a Event {
-    let found: Vec<&Event> = a.events.iter().filter(|e| e.sub_event_type == sub).collect();
+    let found: Vec<&Event> = a
+        .events
+        .iter()
+        .filter(|e| e.sub_event_type == sub)
+        .collect();
     assert_eq!(found.len(), 1, "one {sub} event in {:#?}", a.events);
     found[0]
 }
@@ -40,11 +49,15 @@ fn actor_ids(e: &Event) -> Vec<&str> {
 
 #[test]
 fn air_strike_with_count_in_words_and_place() {
-    let a = analyze("قُتل خمسة مدنيين جراء غارات جوية روسية استهدفت بلدة كفرنبل في ريف إدلب الجنوبي.");
+    let a =
+        analyze("قُتل خمسة مدنيين جراء غارات جوية روسية استهدفت بلدة كفرنبل في ريف إدلب الجنوبي.");
     let e = only(&a, "Air/drone strike");
     assert_eq!(e.fatalities.as_ref().unwrap().value, 5);
     let ids = actor_ids(e);
-    assert!(ids.contains(&"russia") || ids.iter().any(|i| i.contains("russia")), "{ids:?}");
+    assert!(
+        ids.contains(&"russia") || ids.iter().any(|i| i.contains("russia")),
+        "{ids:?}"
+    );
     let loc = e.location.as_ref().unwrap();
     assert_eq!(loc.admin1.as_deref(), Some("Idlib"));
     assert_eq!(loc.geo_precision, 1);
@@ -63,7 +76,9 @@ fn approximate_toll_is_kept_approximate() {
 
 #[test]
 fn dual_noun_counts_two() {
-    let a = analyze("أدى انفجار عبوة ناسفة بدورية لقوات سوريا الديمقراطية إلى مقتل عنصرين في بلدة الشحيل.");
+    let a = analyze(
+        "أدى انفجار عبوة ناسفة بدورية لقوات سوريا الديمقراطية إلى مقتل عنصرين في بلدة الشحيل.",
+    );
     let e = only(&a, "Remote explosive/landmine/IED");
     assert_eq!(e.fatalities.as_ref().unwrap().value, 2);
 }
@@ -71,7 +86,11 @@ fn dual_noun_counts_two() {
 #[test]
 fn negated_event_is_not_coded() {
     let a = analyze("لم تسجل أي اشتباكات على خطوط التماس في ريف منبج حتى صباح اليوم.");
-    assert!(a.events.iter().all(|e| e.sub_event_type != "Armed clash"), "{:#?}", a.events);
+    assert!(
+        a.events.iter().all(|e| e.sub_event_type != "Armed clash"),
+        "{:#?}",
+        a.events
+    );
 }
 
 #[test]
@@ -89,12 +108,18 @@ fn denial_in_the_same_document_makes_it_disputed() {
     let e = only(&a, "Arrests");
     assert_eq!(e.stance, Stance::Disputed);
     assert!(e.claims.iter().any(|c| c.stance == Stance::Denied));
-    assert!(e.cited_source.as_ref().unwrap().text.starts_with("مصادر محلية"));
+    assert!(e
+        .cited_source
+        .as_ref()
+        .unwrap()
+        .text
+        .starts_with("مصادر محلية"));
 }
 
 #[test]
 fn hedge_next_to_the_event_makes_it_uncertain() {
-    let a = analyze("قالت شبكة محلية إن قصفاً جوياً يُرجح أنه روسي استهدف قرية في ريف دير الزور الشرقي.");
+    let a =
+        analyze("قالت شبكة محلية إن قصفاً جوياً يُرجح أنه روسي استهدف قرية في ريف دير الزور الشرقي.");
     let e = only(&a, "Air/drone strike");
     assert_eq!(e.stance, Stance::Uncertain);
 }
@@ -129,13 +154,25 @@ fn back_reference_joins_the_first_telling() {
          وتنص الهدنة على وقف إطلاق النار.\n\
          وقال مصدر إن الهدنة صامدة حتى الآن.",
     );
-    assert_eq!(a.events.iter().filter(|e| e.sub_event_type == "Agreement").count(), 1, "{:#?}", a.events);
+    assert_eq!(
+        a.events
+            .iter()
+            .filter(|e| e.sub_event_type == "Agreement")
+            .count(),
+        1,
+        "{:#?}",
+        a.events
+    );
 }
 
 #[test]
 fn another_place_in_an_elliptic_clause_is_another_event() {
     let a = analyze("وسجلت عملية للتنظيم في السخنة، وأخرى في بلدة معدان قبل أيام.");
-    let clashes: Vec<&Event> = a.events.iter().filter(|e| e.sub_event_type == "Armed clash").collect();
+    let clashes: Vec<&Event> = a
+        .events
+        .iter()
+        .filter(|e| e.sub_event_type == "Armed clash")
+        .collect();
     // The first needs a prior mention of the group for "التنظيم"; without it, none is coded.
     assert!(clashes.is_empty() || clashes.len() == 2, "{clashes:#?}");
     let a = analyze("هاجم تنظيم داعش مواقع النظام.\nوسجلت عملية للتنظيم في السخنة، وأخرى في بلدة معدان قبل أيام.");
@@ -163,7 +200,10 @@ fn countryside_of_a_governorate_is_region_precision() {
 fn destination_is_not_the_event_place() {
     let a = analyze("اعتقلت قوات الأسايش عشرة أشخاص في مدينة الرقة ونقلتهم إلى مدينة الحسكة.");
     let e = only(&a, "Arrests");
-    assert_eq!(e.location.as_ref().unwrap().admin1.as_deref(), Some("Raqqa"));
+    assert_eq!(
+        e.location.as_ref().unwrap().admin1.as_deref(),
+        Some("Raqqa")
+    );
     assert_eq!(e.arrested.as_ref().unwrap().value, 10);
 }
 
@@ -185,12 +225,18 @@ fn ambiguous_name_resolved_by_the_governorate_named_nearby() {
 
 #[test]
 fn relative_dates_resolve_against_the_report_date() {
-    let a = analyze_dated("قُتل ثلاثة مدنيين أول من أمس بقصف مدفعي على بلدة كفرزيتا.", Some("2019-05-10"));
+    let a = analyze_dated(
+        "قُتل ثلاثة مدنيين أول من أمس بقصف مدفعي على بلدة كفرزيتا.",
+        Some("2019-05-10"),
+    );
     let e = &a.events[0];
     assert_eq!(e.date.date.as_deref(), Some("2019-05-08"));
     assert_eq!(e.date.time_precision, Some(1));
     // A weekday means the last such day before the report (2019-05-10 was a Friday).
-    let a = analyze_dated("قُتل ثلاثة مدنيين الثلاثاء بقصف مدفعي على بلدة كفرزيتا.", Some("2019-05-10"));
+    let a = analyze_dated(
+        "قُتل ثلاثة مدنيين الثلاثاء بقصف مدفعي على بلدة كفرزيتا.",
+        Some("2019-05-10"),
+    );
     assert_eq!(a.events[0].date.date.as_deref(), Some("2019-05-07"));
     // The date line at the top of the page is the report date.
     let a = analyze("الأربعاء 2017/11/29\nقُتل ثلاثة مدنيين أمس بقصف مدفعي على بلدة كفرزيتا.");
@@ -200,7 +246,11 @@ fn relative_dates_resolve_against_the_report_date() {
 #[test]
 fn outlet_from_byline_or_told_to() {
     let a = analyze("عنب بلدي - إدلب\nقصفت قوات النظام بلدة كفرنبل أمس.");
-    assert!(a.outlet.as_deref().unwrap_or("").contains("Enab"), "{:?}", a.outlet);
+    assert!(
+        a.outlet.as_deref().unwrap_or("").contains("Enab"),
+        "{:?}",
+        a.outlet
+    );
     let a = analyze("قال مصدر عسكري لـ«المدن» إن قوات النظام قصفت بلدة كفرنبل أمس.");
     assert!(a.outlet.is_some(), "{:?}", a.outlet);
 }

@@ -198,8 +198,8 @@ pub enum LinkError {
 }
 
 /// An event with the outlet of its document.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct Entry {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
     pub event: Event,
     pub outlet: Option<String>,
 }
@@ -295,19 +295,48 @@ fn pair(a: &str, b: &str) -> (String, String) {
     }
 }
 
-/// The persisted form of a [`Linker`].
-#[derive(Serialize, Deserialize)]
-struct State {
-    version: u32,
-    config: LinkConfig,
-    next_story: u64,
-    events: Vec<Entry>,
-    stories: Vec<Story>,
-    edges: Vec<(String, String)>,
-    cannot_link: Vec<(String, String)>,
+/// The persisted form of a [`Linker`] (what [`Linker::to_json`] writes, and what a store
+/// keeping the parts in tables hands to [`Linker::from_state`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkerState {
+    pub version: u32,
+    pub config: LinkConfig,
+    pub next_story: u64,
+    pub events: Vec<Entry>,
+    pub stories: Vec<Story>,
+    /// Linked pairs, each once (`a < b`).
+    pub edges: Vec<(String, String)>,
+    pub cannot_link: Vec<(String, String)>,
 }
 
-const STATE_VERSION: u32 = 1;
+/// Version of [`LinkerState`] written by this build.
+pub const STATE_VERSION: u32 = 1;
+
+/// What changed since the last [`Linker::take_changes`]: enough for a store to persist a
+/// linker incrementally (rows of the named events, stories and pairs only).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Changes {
+    /// Events added or replaced.
+    pub events: BTreeSet<String>,
+    /// Events removed (replaced events are not listed here).
+    pub events_removed: BTreeSet<String>,
+    /// Stories built or rebuilt (they exist now).
+    pub stories: BTreeSet<String>,
+    /// Stories that no longer exist.
+    pub stories_removed: BTreeSet<String>,
+    /// Pairs linked (ordered `a < b`).
+    pub edges_added: BTreeSet<(String, String)>,
+    /// Pairs no longer linked.
+    pub edges_removed: BTreeSet<(String, String)>,
+    /// Pairs split apart.
+    pub cannot_added: BTreeSet<(String, String)>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        *self == Changes::default()
+    }
+}
 
 /// Incremental linking of events into stories.
 pub struct Linker {
@@ -325,6 +354,7 @@ pub struct Linker {
     story_pos: HashMap<String, usize>,
     story_of: HashMap<String, String>,
     next_story: u64,
+    changes: Changes,
 }
 
 /// A story being formed: members in order, and how each one after the first joined.
@@ -360,6 +390,7 @@ impl Linker {
             story_pos: HashMap::new(),
             story_of: HashMap::new(),
             next_story: 1,
+            changes: Changes::default(),
         }
     }
 
@@ -378,6 +409,39 @@ impl Linker {
     /// The story an event belongs to.
     pub fn story_of(&self, event_id: &str) -> Option<&Story> {
         self.story_of.get(event_id).and_then(|s| self.story(s))
+    }
+
+    /// An event held, with the outlet it was added under.
+    pub fn entry(&self, event_id: &str) -> Option<&Entry> {
+        self.entries.get(event_id)
+    }
+
+    /// Whether an event id is held.
+    pub fn contains(&self, event_id: &str) -> bool {
+        self.entries.contains_key(event_id)
+    }
+
+    /// Ids of the events held (unordered).
+    pub fn event_ids(&self) -> impl Iterator<Item = &String> {
+        self.entries.keys()
+    }
+
+    /// The events an event links with (pair score over `min_score`, no conflict).
+    pub fn links_of(&self, event_id: &str) -> Vec<String> {
+        self.edges
+            .get(event_id)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The number the next minted story id (`s<N>`) will carry.
+    pub fn next_story_number(&self) -> u64 {
+        self.next_story
+    }
+
+    /// What changed since the previous call (or since the linker was made or loaded).
+    pub fn take_changes(&mut self) -> Changes {
+        std::mem::take(&mut self.changes)
     }
 
     /// Number of events held.
@@ -412,6 +476,8 @@ impl Linker {
             self.index.insert(&e.id, &d);
             self.derived.insert(e.id.clone(), d);
             self.entries.insert(e.id.clone(), entry);
+            self.changes.events.insert(e.id.clone());
+            self.changes.events_removed.remove(&e.id);
             if !order.contains(&e.id) {
                 order.push(e.id.clone());
             }
@@ -423,6 +489,9 @@ impl Linker {
             for c in self.index.lookup(&self.derived[id], reach) {
                 if &c != id && self.may_link(id, &c) && self.eval(id, &c).links(self.cfg.min_score)
                 {
+                    let p = pair(id, &c);
+                    self.changes.edges_removed.remove(&p);
+                    self.changes.edges_added.insert(p);
                     self.edges.entry(id.clone()).or_default().insert(c.clone());
                     self.edges.entry(c).or_default().insert(id.clone());
                 }
@@ -452,6 +521,11 @@ impl Linker {
         let mates = story.events.clone();
         for m in mates.iter().filter(|m| *m != event_id) {
             self.cannot.insert(pair(m, event_id));
+            self.changes.cannot_added.insert(pair(m, event_id));
+            if self.edges.get(m).is_some_and(|s| s.contains(event_id)) {
+                self.changes.edges_added.remove(&pair(m, event_id));
+                self.changes.edges_removed.insert(pair(m, event_id));
+            }
             if let Some(s) = self.edges.get_mut(m) {
                 s.remove(event_id);
             }
@@ -478,6 +552,11 @@ impl Linker {
 
     /// The whole state as JSON (events, stories, links, cannot-link pairs).
     pub fn to_json(&self) -> Result<String, LinkError> {
+        Ok(serde_json::to_string(&self.to_state())?)
+    }
+
+    /// The whole state as a value.
+    pub fn to_state(&self) -> LinkerState {
         let mut events: Vec<Entry> = self.entries.values().cloned().collect();
         events.sort_by(|a, b| a.event.id.cmp(&b.event.id));
         let mut edges: Vec<(String, String)> = self
@@ -490,7 +569,7 @@ impl Linker {
             })
             .collect();
         edges.sort();
-        let state = State {
+        LinkerState {
             version: STATE_VERSION,
             config: self.cfg.clone(),
             next_story: self.next_story,
@@ -498,13 +577,18 @@ impl Linker {
             stories: self.stories.clone(),
             edges,
             cannot_link: self.cannot_link(),
-        };
-        Ok(serde_json::to_string(&state)?)
+        }
     }
 
     /// Restores a state written by [`Linker::to_json`].
     pub fn from_json(kb: Arc<KnowledgeBase>, json: &str) -> Result<Self, LinkError> {
-        let state: State = serde_json::from_str(json)?;
+        let state: LinkerState = serde_json::from_str(json)?;
+        Self::from_state(kb, state)
+    }
+
+    /// Restores a state from its parts (see [`Linker::to_state`]). Nothing is recomputed: the
+    /// stories and links are taken as they were saved.
+    pub fn from_state(kb: Arc<KnowledgeBase>, state: LinkerState) -> Result<Self, LinkError> {
         if state.version != STATE_VERSION {
             return Err(LinkError::Version(state.version));
         }
@@ -570,6 +654,8 @@ impl Linker {
         }
         if let Some(ns) = self.edges.remove(id) {
             for n in ns {
+                self.changes.edges_added.remove(&pair(id, &n));
+                self.changes.edges_removed.insert(pair(id, &n));
                 if let Some(s) = self.edges.get_mut(&n) {
                     s.remove(id);
                 }
@@ -769,6 +855,8 @@ impl Linker {
             }
             let members: Vec<&Entry> = c.members.iter().map(|m| &self.entries[m]).collect();
             let st = story::build(sid, &self.ctx, &self.kb, &members, links);
+            self.changes.stories_removed.remove(sid);
+            self.changes.stories.insert(sid.clone());
             match self.story_pos.get(sid) {
                 Some(&p) => self.stories[p] = st,
                 None => {
@@ -782,6 +870,10 @@ impl Linker {
         }
         let stale: HashSet<&String> = old_ids.iter().filter(|s| !used.contains(*s)).collect();
         if !stale.is_empty() {
+            for s in &stale {
+                self.changes.stories.remove(*s);
+                self.changes.stories_removed.insert((*s).clone());
+            }
             self.stories.retain(|s| !stale.contains(&s.id));
             self.reindex_stories();
         }
@@ -818,6 +910,29 @@ impl Linker {
             story_id: sid,
             explanation,
         }
+    }
+
+    /// Why a story was not joined with its closest neighbour: over its events, the candidate
+    /// story (of a compatible type, same governorate and date range) that scored highest, with
+    /// what kept them apart. `None` for an unknown story.
+    pub fn closest_other(&self, story_id: &str) -> Option<KeptApart> {
+        let st = self.story(story_id)?;
+        let mut best: Option<KeptApart> = None;
+        for id in &st.events {
+            if !self.derived.contains_key(id) {
+                continue;
+            }
+            let k = self.kept_apart(id);
+            let better = match (&best, &k.best_candidate) {
+                (_, None) => best.is_none(),
+                (None, Some(_)) => true,
+                (Some(b), Some(_)) => b.best_candidate.is_none() || k.score > b.score,
+            };
+            if better {
+                best = Some(k);
+            }
+        }
+        best
     }
 
     /// Why an event stands alone: the closest candidate story and what kept it apart.

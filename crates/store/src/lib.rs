@@ -11,6 +11,9 @@ use marsad_extract::{Analysis, Event};
 use marsad_ingest::Document;
 use rusqlite::{params, Connection, OptionalExtension};
 
+mod stories;
+pub use stories::*;
+
 /// Store errors (all name the database file).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

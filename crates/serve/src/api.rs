@@ -1,0 +1,640 @@
+//! Routes and handlers.
+
+use std::collections::HashMap;
+use std::path::Path as FsPath;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use marsad_ingest::{Document, ReadOptions};
+use serde_json::{json, Value};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::db::{self, Filter};
+use crate::error::{jsonify_errors, ApiError};
+use crate::rows::{self, Row};
+use crate::{assets, AppState};
+
+type St = State<Arc<AppState>>;
+type Params = Query<HashMap<String, String>>;
+type ApiResult<T = Response> = Result<T, ApiError>;
+
+pub fn router(state: Arc<AppState>) -> Router {
+    let limit = state.config.body_limit;
+    let timeout = state.config.timeout;
+    let mut reads = Router::new()
+        .route("/api/health", get(health))
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/documents", get(list_documents).post(post_documents))
+        .route("/api/documents/{id}", get(get_document))
+        .route("/api/events", get(list_events))
+        .route("/api/events.csv", get(events_csv))
+        .route("/api/events.geojson", get(events_geojson))
+        .route("/api/export", get(export))
+        .route("/api/timeline", get(timeline))
+        .route("/api/search", get(search))
+        .route("/api/stories", get(stories))
+        .route("/api/stories/{id}", get(stories))
+        .route("/api/batches/{id}", get(batch));
+    reads = reads.route_layer(middleware::from_fn_with_state(state.clone(), auth));
+    Router::new()
+        .merge(reads)
+        .route("/", get(assets::index))
+        .route("/index.html", get(assets::index))
+        .route("/assets/{file}", get(assets::file))
+        .fallback(not_found)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(middleware::from_fn(jsonify_errors))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("no such route")
+}
+
+/// Writes always need the token; reads only when the server is private. The health check and
+/// the OpenAPI description stay open.
+async fn auth(State(st): St, headers: HeaderMap, req: Request, next: Next) -> Response {
+    let write = req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD;
+    let path = req.uri().path();
+    let open_path = path == "/api/health" || path == "/api/openapi.json";
+    if !write && (open_path || !st.config.private) {
+        return next.run(req).await;
+    }
+    let Some(token) = st.config.token.as_deref() else {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "no token configured: start the server with MARSAD_TOKEN or --token-file to allow this",
+        )
+        .into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    match given {
+        Some(g) if constant_time_eq(g.as_bytes(), token.as_bytes()) => next.run(req).await,
+        Some(_) => ApiError::new(StatusCode::UNAUTHORIZED, "wrong token").into_response(),
+        None => {
+            let mut r = ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "this needs a token: send Authorization: Bearer <token>",
+            )
+            .into_response();
+            r.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            r
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Runs store work on a blocking thread with a pooled handle.
+async fn with_db<T: Send + 'static>(
+    st: &Arc<AppState>,
+    f: impl FnOnce(&db::Reader) -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    let st = st.clone();
+    tokio::task::spawn_blocking(move || st.readers.with(f))
+        .await
+        .map_err(|e| ApiError::internal(format!("worker: {e}")))?
+}
+
+// ---------------------------------------------------------------- parameters
+
+fn check_known(p: &HashMap<String, String>, allowed: &[&str]) -> ApiResult<()> {
+    let mut unknown: Vec<&str> = p
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !allowed.contains(k))
+        .collect();
+    unknown.sort_unstable();
+    match unknown.first() {
+        None => Ok(()),
+        Some(_) => Err(ApiError::bad_request(format!(
+            "unknown parameter(s): {} (allowed: {})",
+            unknown.join(", "),
+            allowed.join(", ")
+        ))),
+    }
+}
+
+fn text(p: &HashMap<String, String>, k: &str) -> Option<String> {
+    p.get(k)
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .map(String::from)
+}
+
+fn number(p: &HashMap<String, String>, k: &str) -> ApiResult<Option<usize>> {
+    match text(p, k) {
+        None => Ok(None),
+        Some(v) => v
+            .parse::<usize>()
+            .map(Some)
+            .map_err(|_| ApiError::bad_request(format!("{k}: not a non-negative integer: {v:?}"))),
+    }
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+fn date(p: &HashMap<String, String>, k: &str) -> ApiResult<Option<String>> {
+    let Some(v) = text(p, k) else { return Ok(None) };
+    let parts: Vec<&str> = v.split('-').collect();
+    let ok = !parts.is_empty()
+        && parts.len() <= 3
+        && parts[0].len() == 4
+        && parts
+            .iter()
+            .all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .get(1)
+            .is_none_or(|m| m.len() == 2 && (1..=12).contains(&m.parse::<u32>().unwrap_or(0)))
+        && parts
+            .get(2)
+            .is_none_or(|d| d.len() == 2 && (1..=31).contains(&d.parse::<u32>().unwrap_or(0)));
+    if !ok {
+        return Err(ApiError::bad_request(format!(
+            "{k}: not a date (YYYY-MM-DD, YYYY-MM or YYYY): {v:?}"
+        )));
+    }
+    Ok(Some(v))
+}
+
+const FILTER_KEYS: &[&str] = &["type", "actor", "place", "since", "until", "doc"];
+const PAGE_KEYS: &[&str] = &["page", "per_page", "offset", "limit"];
+
+fn filter(p: &HashMap<String, String>) -> ApiResult<Filter> {
+    let since = date(p, "since")?;
+    let mut until = date(p, "until")?;
+    // An inclusive month or year: "until=2024-03" means to the end of March.
+    if let Some(u) = &until {
+        if u.len() < 10 {
+            until = Some(format!("{u}\u{10FFFF}"));
+        }
+    }
+    Ok(Filter {
+        event_type: text(p, "type"),
+        actor: text(p, "actor"),
+        place: text(p, "place"),
+        since,
+        until,
+        doc: text(p, "doc"),
+    })
+}
+
+/// `offset`/`limit` when either is given, else `page` (1-based) / `per_page`.
+struct Page {
+    offset: usize,
+    limit: usize,
+    page: Option<usize>,
+}
+
+fn page(p: &HashMap<String, String>, default: usize, max: usize) -> ApiResult<Page> {
+    let (offset, limit, page) = if p.contains_key("offset") || p.contains_key("limit") {
+        if p.contains_key("page") || p.contains_key("per_page") {
+            return Err(ApiError::bad_request(
+                "use either page/per_page or offset/limit, not both",
+            ));
+        }
+        (
+            number(p, "offset")?.unwrap_or(0),
+            number(p, "limit")?.unwrap_or(default),
+            None,
+        )
+    } else {
+        let page = number(p, "page")?.unwrap_or(1);
+        if page == 0 {
+            return Err(ApiError::bad_request("page: pages start at 1"));
+        }
+        let per = number(p, "per_page")?.unwrap_or(default);
+        ((page - 1).saturating_mul(per), per, Some(page))
+    };
+    if limit == 0 || limit > max {
+        return Err(ApiError::bad_request(format!(
+            "page size must be between 1 and {max}, got {limit}"
+        )));
+    }
+    if offset > 100_000_000 {
+        return Err(ApiError::bad_request("offset too large"));
+    }
+    Ok(Page {
+        offset,
+        limit,
+        page,
+    })
+}
+
+fn page_json(pg: &Page, total: u64) -> Value {
+    json!({
+        "total": total,
+        "offset": pg.offset,
+        "limit": pg.limit,
+        "page": pg.page.unwrap_or(pg.offset / pg.limit + 1),
+        "per_page": pg.limit,
+        "pages": total.div_ceil(pg.limit as u64),
+    })
+}
+
+fn download(body: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
+    let mut r = Response::new(Body::from(body));
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+// ---------------------------------------------------------------- reads
+
+async fn health(State(st): St) -> ApiResult<Json<Value>> {
+    let stats = with_db(&st, |r| Ok(r.store.stats()?)).await?;
+    let search_docs = st
+        .search
+        .as_ref()
+        .map(|s| crate::lock_read(s).index.num_docs());
+    Ok(Json(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "documents": stats.documents,
+        "events": stats.events,
+        "claims": stats.claims,
+        "search": search_docs.map(|n| json!({"documents": n})),
+        "stories": false,
+        "private": st.config.private,
+        "writes": st.config.token.is_some(),
+    })))
+}
+
+async fn openapi() -> Response {
+    let mut r = assets::OPENAPI.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+async fn list_documents(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
+    check_known(&p, &[PAGE_KEYS, &["q"]].concat())?;
+    let pg = page(&p, 50, 1000)?;
+    let q = text(&p, "q");
+    let (offset, limit) = (pg.offset, pg.limit);
+    let (total, docs) = with_db(&st, move |r| {
+        db::documents(&r.conn, q.as_deref(), offset, limit)
+    })
+    .await?;
+    let mut out = page_json(&pg, total);
+    out["documents"] = serde_json::to_value(docs)?;
+    Ok(Json(out))
+}
+
+async fn get_document(State(st): St, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let want = id.clone();
+    let found = with_db(&st, move |r| Ok(r.store.document(&want)?)).await?;
+    let Some((doc, events)) = found else {
+        return Err(ApiError::not_found(format!("no document {id:?}")));
+    };
+    let rows: Vec<Row> = events.iter().map(Row::new).collect();
+    Ok(Json(json!({
+        "id": doc.id,
+        "title": doc.title,
+        "outlet": doc.outlet,
+        "published": doc.published,
+        "url": doc.url,
+        "origin": doc.origin,
+        "format": doc.format,
+        "text": doc.text,
+        "text_bytes": doc.text.len(),
+        "repeated": doc.repeated,
+        "events": rows,
+    })))
+}
+
+async fn list_events(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
+    check_known(&p, &[FILTER_KEYS, PAGE_KEYS].concat())?;
+    let f = filter(&p)?;
+    let pg = page(&p, 50, 5000)?;
+    let (offset, limit) = (pg.offset, pg.limit);
+    let (total, events) = with_db(&st, move |r| {
+        db::events(&r.conn, &f, offset, Some(limit), true)
+    })
+    .await?;
+    let mut out = page_json(&pg, total.unwrap_or(0));
+    out["events"] = serde_json::to_value(events.iter().map(Row::new).collect::<Vec<_>>())?;
+    Ok(Json(out))
+}
+
+/// All events matching the filters (optionally `limit`ed), for downloads.
+async fn all_events(
+    st: &Arc<AppState>,
+    p: &HashMap<String, String>,
+) -> ApiResult<Vec<marsad_extract::Event>> {
+    let f = filter(p)?;
+    let limit = number(p, "limit")?;
+    let offset = number(p, "offset")?.unwrap_or(0);
+    let (_, events) = with_db(st, move |r| db::events(&r.conn, &f, offset, limit, false)).await?;
+    Ok(events)
+}
+
+async fn events_csv(State(st): St, Query(p): Params) -> ApiResult {
+    check_known(&p, &[FILTER_KEYS, &["limit", "offset"]].concat())?;
+    let events = all_events(&st, &p).await?;
+    Ok(download(
+        rows::csv(&events)?,
+        "text/csv; charset=utf-8",
+        "marsad-events.csv",
+    ))
+}
+
+async fn events_geojson(State(st): St, Query(p): Params) -> ApiResult {
+    check_known(&p, &[FILTER_KEYS, &["limit", "offset"]].concat())?;
+    let events = all_events(&st, &p).await?;
+    Ok(download(
+        serde_json::to_vec(&rows::geojson(&events))?,
+        "application/geo+json",
+        "marsad-events.geojson",
+    ))
+}
+
+async fn export(State(st): St, Query(p): Params) -> ApiResult {
+    check_known(&p, &[FILTER_KEYS, &["format", "limit", "offset"]].concat())?;
+    let format = text(&p, "format").unwrap_or_else(|| "jsonl".into());
+    if !["jsonl", "csv", "geojson"].contains(&format.as_str()) {
+        return Err(ApiError::bad_request(format!(
+            "format: one of jsonl, csv, geojson, got {format:?}"
+        )));
+    }
+    let events = all_events(&st, &p).await?;
+    Ok(match format.as_str() {
+        "csv" => download(
+            rows::csv(&events)?,
+            "text/csv; charset=utf-8",
+            "marsad-export.csv",
+        ),
+        "geojson" => download(
+            serde_json::to_vec(&rows::geojson(&events))?,
+            "application/geo+json",
+            "marsad-export.geojson",
+        ),
+        _ => download(
+            rows::jsonl(&events)?,
+            "application/x-ndjson",
+            "marsad-export.jsonl",
+        ),
+    })
+}
+
+async fn timeline(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
+    check_known(&p, &[FILTER_KEYS, &["by"]].concat())?;
+    let f = filter(&p)?;
+    let by = text(&p, "by").unwrap_or_else(|| "day".into());
+    let weekly = match by.as_str() {
+        "day" => false,
+        "week" => true,
+        _ => {
+            return Err(ApiError::bad_request(format!(
+                "by: day or week, got {by:?}"
+            )))
+        }
+    };
+    let buckets = with_db(&st, move |r| db::timeline(&r.conn, &f, weekly)).await?;
+    Ok(Json(json!({"by": by, "buckets": buckets})))
+}
+
+async fn search(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
+    check_known(
+        &p,
+        &["q", "limit", "type", "actor", "place", "since", "until"],
+    )?;
+    let Some(search) = st.search.as_ref() else {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "search index unavailable",
+        ));
+    };
+    let q = text(&p, "q").unwrap_or_default();
+    let f = marsad_search::Filter {
+        since: date(&p, "since")?,
+        until: date(&p, "until")?,
+        actor: text(&p, "actor"),
+        place: text(&p, "place"),
+        event_type: text(&p, "type"),
+    };
+    if q.is_empty() && f == marsad_search::Filter::default() {
+        return Err(ApiError::bad_request("q: a query is required"));
+    }
+    let limit = number(&p, "limit")?.unwrap_or(20);
+    if limit == 0 || limit > 200 {
+        return Err(ApiError::bad_request("limit must be between 1 and 200"));
+    }
+    // Pick up documents indexed by other writers (another process, the ingest worker).
+    let stale = crate::lock_read(search).reloaded.elapsed() > Duration::from_secs(1);
+    if stale {
+        let mut w = search.write().unwrap_or_else(|e| e.into_inner());
+        if w.reloaded.elapsed() > Duration::from_secs(1) {
+            if let Err(e) = w.index.commit() {
+                tracing::warn!("search reload: {e}");
+            }
+            w.reloaded = Instant::now();
+        }
+    }
+    let st2 = st.clone();
+    let (expanded, hits) = tokio::task::spawn_blocking(move || {
+        let s = crate::lock_read(st2.search.as_ref().expect("checked"));
+        let hits = s.index.search_filtered(&q, &f, limit);
+        (s.index.expanded(&q), hits)
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("worker: {e}")))?;
+    let hits = hits.map_err(|e| match e {
+        marsad_search::Error::Query(_) | marsad_search::Error::InvalidFilter(_) => {
+            ApiError::bad_request(e.to_string())
+        }
+        other => ApiError::internal(other.to_string()),
+    })?;
+    let hits: Vec<Value> = hits
+        .into_iter()
+        .map(|h| {
+            json!({
+                "doc": h.doc,
+                "score": h.score,
+                "title": h.title,
+                "snippet": h.snippet,
+                "highlights": h.highlights.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "query": p.get("q"),
+        "expanded": expanded,
+        "count": hits.len(),
+        "hits": hits,
+    })))
+}
+
+async fn stories() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_IMPLEMENTED,
+        "stories are not available: the store does not expose linked stories yet",
+    )
+}
+
+async fn batch(State(st): St, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    match st.ingest.status(&id) {
+        Some(s) => Ok(Json(serde_json::to_value(s)?)),
+        None => Err(ApiError::not_found(format!("no batch {id:?}"))),
+    }
+}
+
+// ---------------------------------------------------------------- writes
+
+fn read_opts(st: &AppState) -> ReadOptions {
+    ReadOptions {
+        max_bytes: st.config.body_limit as u64,
+        ..ReadOptions::default()
+    }
+}
+
+/// One uploaded file → documents and errors, by its name and content (text, HTML, JSONL).
+fn read_file(
+    name: &str,
+    bytes: &[u8],
+    opts: &ReadOptions,
+    docs: &mut Vec<Document>,
+    errors: &mut Vec<String>,
+) {
+    let path = FsPath::new(name);
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .filter(|s| !s.is_empty())
+        .unwrap_or("upload")
+        .to_string();
+    let head = &bytes[..bytes.len().min(8192)];
+    match marsad_ingest::detect_format(path, head) {
+        marsad_ingest::Format::Html => match marsad_ingest::read_html(name, &stem, bytes, opts) {
+            Ok((d, _)) => docs.push(d),
+            Err(e) => errors.push(e.to_string()),
+        },
+        marsad_ingest::Format::Jsonl => {
+            for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+                if line.iter().all(|b| b.is_ascii_whitespace()) {
+                    continue;
+                }
+                match marsad_ingest::parse_jsonl_line(name, &stem, n + 1, line, opts) {
+                    Ok((d, _)) => docs.push(d),
+                    Err(e) => errors.push(e.to_string()),
+                }
+            }
+        }
+        marsad_ingest::Format::Warc => errors.push(format!(
+            "{name}: WARC uploads are not supported; use marsad ingest"
+        )),
+        marsad_ingest::Format::Text => match marsad_ingest::read_text(name, &stem, bytes, opts) {
+            Ok(d) => docs.push(d),
+            Err(e) => errors.push(e.to_string()),
+        },
+    }
+}
+
+/// `POST /api/documents`: a JSON object `{id?, url?, outlet?, title?, published?, text}`, an
+/// array of them, or a multipart upload of text / HTML / JSONL files. Queued as one batch.
+async fn post_documents(State(st): St, req: Request) -> ApiResult {
+    let ctype = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let opts = read_opts(&st);
+    let mut docs = Vec::new();
+    let mut errors = Vec::new();
+    if ctype.starts_with("multipart/form-data") {
+        let mut mp = Multipart::from_request(req, &st)
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?;
+        let mut files = 0;
+        while let Some(field) = mp
+            .next_field()
+            .await
+            .map_err(|e| ApiError::new(e.status(), e.body_text()))?
+        {
+            let Some(name) = field.file_name().map(String::from) else {
+                continue; // plain form fields (e.g. the token box) are ignored
+            };
+            let bytes: Bytes = field
+                .bytes()
+                .await
+                .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+            files += 1;
+            read_file(&name, &bytes, &opts, &mut docs, &mut errors);
+        }
+        if files == 0 {
+            return Err(ApiError::bad_request("no file in the upload"));
+        }
+    } else if ctype.starts_with("application/json") || ctype.is_empty() {
+        let body = Bytes::from_request(req, &st)
+            .await
+            .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+        let value: Value = serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request(format!("body is not JSON: {e}")))?;
+        let items = match value {
+            Value::Array(items) => items,
+            v @ Value::Object(_) => vec![v],
+            _ => {
+                return Err(ApiError::bad_request(
+                    "body: a JSON object {text, id?, url?, outlet?, title?, published?} or an array of them",
+                ))
+            }
+        };
+        if items.is_empty() {
+            return Err(ApiError::bad_request("body: empty array"));
+        }
+        let single = items.len() == 1;
+        for (n, item) in items.iter().enumerate() {
+            let line = serde_json::to_vec(item)?;
+            match marsad_ingest::parse_jsonl_line("request", "request", n + 1, &line, &opts) {
+                Ok((d, _)) => docs.push(d),
+                Err(e) if single => return Err(ApiError::bad_request(e.to_string())),
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+    } else {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("content type {ctype:?}: send application/json or multipart/form-data"),
+        ));
+    }
+    let status = st.ingest.submit(docs, errors);
+    let mut r = (
+        StatusCode::ACCEPTED,
+        Json(json!({
+            "batch": status.id,
+            "status_url": format!("/api/batches/{}", status.id),
+            "total": status.total,
+            "errors": status.errors,
+        })),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/batches/{}", status.id)) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(r)
+}

@@ -1,0 +1,236 @@
+//! Read access: a small pool of store handles (a rusqlite connection is not `Sync`, so each
+//! request borrows one on a blocking thread) and the paged queries the API needs that
+//! [`marsad_store::Store`] does not offer (document listing, event pages with a total, counts
+//! per day). They read the store's tables with the same filter semantics as `Store::events`.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use marsad_extract::Event;
+use marsad_store::Store;
+use rusqlite::{params_from_iter, Connection, OpenFlags};
+use serde::Serialize;
+
+use crate::error::ApiError;
+
+/// A store handle plus a raw read-only connection on the same file.
+pub struct Reader {
+    pub store: Store,
+    pub conn: Connection,
+}
+
+/// Handles kept for reuse (at most `MAX_IDLE`).
+pub struct Pool {
+    db: PathBuf,
+    free: Mutex<Vec<Reader>>,
+}
+
+const MAX_IDLE: usize = 16;
+
+impl Pool {
+    pub fn new(db: PathBuf) -> Self {
+        Pool {
+            db,
+            free: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn open(&self) -> Result<Reader, ApiError> {
+        let store = Store::open(&self.db)?;
+        let conn = Connection::open_with_flags(
+            store.path(),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(Reader { store, conn })
+    }
+
+    /// Runs `f` with a handle (call from a blocking thread).
+    pub fn with<T>(&self, f: impl FnOnce(&Reader) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        let reader = crate::lock(&self.free).pop();
+        let reader = match reader {
+            Some(r) => r,
+            None => self.open()?,
+        };
+        let out = f(&reader);
+        let mut free = crate::lock(&self.free);
+        if free.len() < MAX_IDLE {
+            free.push(reader);
+        }
+        out
+    }
+}
+
+/// Event filters of the API (the CLI's: type, actor, place, since, until, doc).
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub event_type: Option<String>,
+    pub actor: Option<String>,
+    pub place: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub doc: Option<String>,
+}
+
+impl Filter {
+    /// `WHERE ...` (same semantics as `Store::events`) and its arguments.
+    fn sql(&self) -> (String, Vec<String>) {
+        let mut sql = String::from(" WHERE 1=1");
+        let mut args: Vec<String> = Vec::new();
+        let like = |s: &str| format!("%{}%", s.to_lowercase());
+        if let Some(t) = &self.event_type {
+            sql.push_str(" AND (lower(event_type) LIKE ? OR lower(sub_event_type) LIKE ?)");
+            args.push(like(t));
+            args.push(like(t));
+        }
+        if let Some(a) = &self.actor {
+            sql.push_str(" AND lower(actors) LIKE ?");
+            args.push(like(a));
+        }
+        if let Some(p) = &self.place {
+            sql.push_str(
+                " AND (lower(location) LIKE ? OR location_ar LIKE ? OR lower(admin1) LIKE ?)",
+            );
+            args.push(like(p));
+            args.push(format!("%{p}%"));
+            args.push(like(p));
+        }
+        if let Some(s) = &self.since {
+            sql.push_str(" AND event_date >= ?");
+            args.push(s.clone());
+        }
+        if let Some(u) = &self.until {
+            sql.push_str(" AND event_date <= ?");
+            args.push(u.clone());
+        }
+        if let Some(d) = &self.doc {
+            sql.push_str(" AND doc_id = ?");
+            args.push(d.clone());
+        }
+        (sql, args)
+    }
+}
+
+fn parse_events(rows: Vec<String>) -> Result<Vec<Event>, ApiError> {
+    rows.iter()
+        .map(|j| serde_json::from_str(j).map_err(|e| ApiError::internal(format!("event: {e}"))))
+        .collect()
+}
+
+/// Events matching `f` (ordered by document, then position), `limit` of them after `offset`
+/// (all when `limit` is `None`), and how many match in total when `count`.
+pub fn events(
+    conn: &Connection,
+    f: &Filter,
+    offset: usize,
+    limit: Option<usize>,
+    count: bool,
+) -> Result<(Option<u64>, Vec<Event>), ApiError> {
+    let (wh, args) = f.sql();
+    let total = if count {
+        let n: i64 = conn.query_row(
+            &format!("SELECT count(*) FROM events{wh}"),
+            params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        Some(n as u64)
+    } else {
+        None
+    };
+    let lim = limit.map(|l| l as i64).unwrap_or(-1);
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT json FROM events{wh} ORDER BY doc_id, seq LIMIT {lim} OFFSET {offset}"
+    ))?;
+    let rows = st
+        .query_map(params_from_iter(args.iter()), |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((total, parse_events(rows)?))
+}
+
+/// A document in a listing.
+#[derive(Debug, Serialize)]
+pub struct DocSummary {
+    pub id: String,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub published: Option<String>,
+    pub url: Option<String>,
+    pub format: String,
+    pub ingested_at: String,
+    pub events: u64,
+}
+
+/// Documents, newest ingested first, optionally only those whose id, title or outlet contains
+/// `q`; and the total.
+pub fn documents(
+    conn: &Connection,
+    q: Option<&str>,
+    offset: usize,
+    limit: usize,
+) -> Result<(u64, Vec<DocSummary>), ApiError> {
+    let (wh, args): (&str, Vec<String>) = match q {
+        Some(q) => (
+            " WHERE d.id LIKE ?1 OR d.title LIKE ?1 OR coalesce(d.outlet, d.analysis_outlet) LIKE ?1",
+            vec![format!("%{q}%")],
+        ),
+        None => ("", vec![]),
+    };
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM documents d{wh}"),
+        params_from_iter(args.iter()),
+        |r| r.get(0),
+    )?;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT d.id, d.title, coalesce(d.outlet, d.analysis_outlet), coalesce(d.published, d.analysis_published),
+                d.url, d.format, d.ingested_at,
+                (SELECT count(*) FROM events e WHERE e.doc_id = d.id)
+         FROM documents d{wh} ORDER BY d.ingested_at DESC, d.rowid DESC LIMIT {limit} OFFSET {offset}"
+    ))?;
+    let docs = st
+        .query_map(params_from_iter(args.iter()), |r| {
+            Ok(DocSummary {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                outlet: r.get(2)?,
+                published: r.get(3)?,
+                url: r.get(4)?,
+                format: r.get(5)?,
+                ingested_at: r.get(6)?,
+                events: r.get::<_, i64>(7)? as u64,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((total as u64, docs))
+}
+
+/// One bar of the timeline.
+#[derive(Debug, Serialize)]
+pub struct Bucket {
+    pub period: String,
+    pub event_type: String,
+    pub count: u64,
+}
+
+/// Events per day (or per week, starting Monday) and event type; undated events left out.
+pub fn timeline(conn: &Connection, f: &Filter, weekly: bool) -> Result<Vec<Bucket>, ApiError> {
+    let (wh, args) = f.sql();
+    let period = if weekly {
+        "date(event_date, '-6 days', 'weekday 1')"
+    } else {
+        "date(event_date)"
+    };
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {period} AS p, event_type, count(*) FROM events{wh} AND event_date IS NOT NULL
+         GROUP BY p, event_type HAVING p IS NOT NULL ORDER BY p, event_type"
+    ))?;
+    let rows = st
+        .query_map(params_from_iter(args.iter()), |r| {
+            Ok(Bucket {
+                period: r.get(0)?,
+                event_type: r.get(1)?,
+                count: r.get::<_, i64>(2)? as u64,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
