@@ -3,6 +3,7 @@
 
 mod bench;
 mod export;
+mod gazetteer;
 mod search;
 mod stories;
 
@@ -69,6 +70,9 @@ enum Command {
     },
     /// Look a place up in the gazetteer: every candidate, variants, parents, coordinates.
     Places { name: String },
+    /// Gazetteer tools.
+    #[command(subcommand)]
+    Gazetteer(GazetteerCommand),
     /// Full-text search of the stored documents (Arabic analyzer, alias expansion).
     Search {
         #[command(flatten)]
@@ -110,6 +114,20 @@ enum Command {
         /// Timed runs (the median is reported).
         #[arg(long, default_value_t = 5)]
         runs: usize,
+    },
+    /// Serve the JSON API and the web page over the store.
+    Serve(marsad_serve::ServeArgs),
+}
+
+#[derive(Subcommand)]
+enum GazetteerCommand {
+    /// Convert a GeoNames dump (tab-separated) into a places CSV for `--kb-extra`.
+    Import {
+        /// The GeoNames file (e.g. SY.txt).
+        dump: PathBuf,
+        /// Where to write the places CSV.
+        #[arg(long, short)]
+        out: PathBuf,
     },
 }
 
@@ -198,6 +216,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Places { name } => places(&cli, name),
+        Command::Gazetteer(GazetteerCommand::Import { dump, out }) => {
+            let kb = knowledge_base(&cli)?;
+            let r = gazetteer::import(&kb, dump, out)?;
+            eprintln!(
+                "read {} GeoNames rows: wrote {} places to {} ({} without an Arabic name, {} bad lines); load them with --kb-extra {}",
+                r.read,
+                r.written,
+                out.display(),
+                r.without_arabic,
+                r.bad_lines,
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Search { args, format } => search::run(&cli, args, *format),
         Command::Stories { args, format } => stories::run(&cli, args, *format),
         Command::Split { story, event } => stories::split(&cli, story, event),
@@ -212,6 +244,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let extractor = extractor(&cli)?;
             bench::run(&extractor, paths, &opts, *mb, *runs)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve(args) => {
+            marsad_serve::run(args, db_dir(&cli), extractor(&cli)?).map(|_| ExitCode::SUCCESS)
         }
     }
 }

@@ -264,3 +264,38 @@ fn csv_export_has_acled_columns() {
     }
     assert!(r.records().count() >= 10);
 }
+
+/// A GeoNames dump becomes a places file that `--kb-extra` loads and extraction uses.
+#[test]
+fn geonames_import_feeds_the_geocoder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gn.csv");
+    let o = marsad()
+        .args(["gazetteer", "import"])
+        .arg(repo().join("tests-data/geonames/sample.txt"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("sample.txt:3"), "the broken line is named: {err}");
+    let report = dir.path().join("r.txt");
+    std::fs::write(&report, "قصفت قوات النظام قرية خربة التجربة بالمدفعية أمس.\n").unwrap();
+    let o = marsad()
+        .arg("--kb-extra")
+        .arg(&out)
+        .arg("extract")
+        .arg(&report)
+        .args(["--format", "jsonl"])
+        .output()
+        .unwrap();
+    let e: Value = serde_json::from_slice(o.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    assert_eq!(e["location"], "Khirbet al-Tajriba");
+    assert_eq!(e["admin1"], "Deir ez-Zor");
+    assert_eq!(e["geo_precision"], 1);
+    // Without the extra file the village is unknown.
+    let o = marsad().arg("extract").arg(&report).args(["--format", "jsonl"]).output().unwrap();
+    let e: Value = serde_json::from_slice(o.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    assert_ne!(e["location"], "Khirbet al-Tajriba");
+}

@@ -54,7 +54,7 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
-    pub(crate) fn new(kb: &KnowledgeBase) -> Self {
+    pub(crate) fn new(kb: &KnowledgeBase, cfg: &LinkConfig) -> Self {
         let mut ctx = Ctx::default();
         let parents: HashMap<&str, Option<&str>> = kb
             .actors
@@ -75,6 +75,23 @@ impl Ctx {
             if counts {
                 // Civilians or "unknown gunmen" as a source are not a named source.
                 ctx.named.extend(a.aliases.iter().map(|s| key(s)));
+            }
+        }
+        // Related actors: the second family joins the first.
+        for (a, b) in &cfg.related_actors {
+            let root = |id: &str, ctx: &Ctx| {
+                ctx.actors
+                    .get(id)
+                    .map(|r| r.0.clone())
+                    .unwrap_or(id.to_string())
+            };
+            let (ra, rb) = (root(a, &ctx), root(b, &ctx));
+            if ra != rb {
+                for v in ctx.actors.values_mut() {
+                    if v.0 == rb {
+                        v.0 = ra.clone();
+                    }
+                }
             }
         }
         for (i, p) in kb.places.iter().enumerate() {
@@ -204,6 +221,16 @@ impl Ctx {
                 level = deepest(&admin);
             }
         }
+        // "south of Idlib" where Idlib is the city that names its governorate: Arabic "جنوب
+        // إدلب" is the governorate's south far more often than the city's edge.
+        if level.is_none() && COMPASS.iter().any(|c| lname.starts_with(c)) {
+            if let (Some(p), Some(a1)) = (kp, &admin[0]) {
+                if matches!(p.kind, PlaceKind::City | PlaceKind::Town) && p.name.eq_ignore_ascii_case(a1)
+                {
+                    level = Some(1);
+                }
+            }
+        }
         if level.is_none() && kp.is_none() && loc.geo_precision >= 3 {
             level = deepest(&admin).or(Some(0));
         }
@@ -228,6 +255,18 @@ impl Ctx {
         }
     }
 }
+
+/// Prefixes of a location named by a direction from a place ("south of Idlib").
+const COMPASS: &[&str] = &[
+    "north of ",
+    "south of ",
+    "east of ",
+    "west of ",
+    "north-east of ",
+    "north-west of ",
+    "south-east of ",
+    "south-west of ",
+];
 
 fn deepest(admin: &[Option<String>; 3]) -> Option<u8> {
     admin.iter().rposition(|a| a.is_some()).map(|i| i as u8 + 1)

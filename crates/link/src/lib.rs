@@ -57,13 +57,19 @@ pub struct LinkConfig {
     pub date_window_days: [i64; 4],
     /// Least pairwise score (0..1) for a link.
     pub min_score: f32,
+    /// Actor ids counted as one family when comparing actors: a coalition and the state that
+    /// leads it are named interchangeably ("القوات الأمريكية" / "التحالف الدولي").
+    pub related_actors: Vec<(String, String)>,
 }
 
 impl Default for LinkConfig {
     fn default() -> Self {
         LinkConfig {
-            date_window_days: [7, 2, 7, 31],
+            // Two reports of a day-precise event agree within a day ("أمس" written late at night,
+            // a report dated by its publication); two days apart is another happening.
+            date_window_days: [7, 1, 7, 31],
             min_score: 0.6,
+            related_actors: vec![("coalition".into(), "us".into())],
         }
     }
 }
@@ -376,7 +382,7 @@ fn explain(id: &str, matched: String, ev: PairEval) -> LinkExplanation {
 
 impl Linker {
     pub fn new(kb: Arc<KnowledgeBase>, cfg: LinkConfig) -> Self {
-        let ctx = Ctx::new(&kb);
+        let ctx = Ctx::new(&kb, &cfg);
         Linker {
             kb,
             ctx,
@@ -917,19 +923,55 @@ impl Linker {
     /// what kept them apart. `None` for an unknown story.
     pub fn closest_other(&self, story_id: &str) -> Option<KeptApart> {
         let st = self.story(story_id)?;
-        let mut best: Option<KeptApart> = None;
-        for id in &st.events {
-            if !self.derived.contains_key(id) {
-                continue;
+        let own: Vec<&String> = st
+            .events
+            .iter()
+            .filter(|e| self.derived.contains_key(*e))
+            .collect();
+        let mut cands: BTreeSet<&String> = BTreeSet::new();
+        for id in &own {
+            for c in self.index.lookup(&self.derived[*id], self.reach()) {
+                if let Some((k, _)) = self.story_of.get_key_value(&c) {
+                    if let Some(s) = self.story_of.get(k).filter(|s| *s != story_id) {
+                        cands.insert(s);
+                    }
+                }
             }
-            let k = self.kept_apart(id);
-            let better = match (&best, &k.best_candidate) {
-                (_, None) => best.is_none(),
-                (None, Some(_)) => true,
-                (Some(b), Some(_)) => b.best_candidate.is_none() || k.score > b.score,
-            };
+        }
+        let mut best: Option<KeptApart> = None;
+        for c in cands {
+            let other = &self.stories[self.story_pos[c]];
+            let mut score = 0.0_f32;
+            let mut reasons: Vec<String> = Vec::new();
+            for a in &own {
+                for b in other.events.iter().filter(|b| self.derived.contains_key(*b)) {
+                    let ev = self.eval(a, b);
+                    score = score.max(ev.score);
+                    for r in ev.conflicts {
+                        if !reasons.contains(&r) {
+                            reasons.push(r);
+                        }
+                    }
+                }
+            }
+            if score < self.cfg.min_score {
+                reasons.push(format!(
+                    "score {score:.2} below min_score {:.2}",
+                    self.cfg.min_score
+                ));
+            }
+            if reasons.is_empty() {
+                reasons.push(
+                    "every pair links, but each event joined the story it scored best with".into(),
+                );
+            }
+            let better = best.as_ref().is_none_or(|b| score > b.score);
             if better {
-                best = Some(k);
+                best = Some(KeptApart {
+                    best_candidate: Some(c.clone()),
+                    score,
+                    reasons,
+                });
             }
         }
         best

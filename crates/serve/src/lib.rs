@@ -161,3 +161,45 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 pub(crate) fn lock_read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
     m.read().unwrap_or_else(|e| e.into_inner())
 }
+
+/// Options of `marsad serve`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// File holding the bearer token for writes (MARSAD_TOKEN takes precedence).
+    #[arg(long)]
+    pub token_file: Option<PathBuf>,
+    /// Reads need the token too.
+    #[arg(long)]
+    pub private: bool,
+    /// Largest request body, in MiB.
+    #[arg(long, default_value_t = 16)]
+    pub body_limit_mb: usize,
+    /// Longest a request may take, in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub timeout_secs: u64,
+}
+
+/// `marsad serve`: the store in `db`, documents posted to the API analysed by `extractor`.
+pub fn run(args: &ServeArgs, db: PathBuf, extractor: Extractor) -> anyhow::Result<()> {
+    let token = Config::token_from(args.token_file.as_deref())?;
+    anyhow::ensure!(
+        !(args.private && token.is_none()),
+        "--private needs a token (MARSAD_TOKEN or --token-file)"
+    );
+    if token.is_none() {
+        eprintln!("marsad: no token (MARSAD_TOKEN or --token-file): writes are refused");
+    }
+    let config = Config {
+        addr: args.addr,
+        db,
+        token,
+        private: args.private,
+        body_limit: args.body_limit_mb.max(1) * 1024 * 1024,
+        timeout: Duration::from_secs(args.timeout_secs.max(1)),
+        extractor: Some(Arc::new(extractor)),
+    };
+    serve(config)
+}
