@@ -299,3 +299,21 @@ fn geonames_import_feeds_the_geocoder() {
     let e: Value = serde_json::from_slice(o.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
     assert_ne!(e["location"], "Khirbet al-Tajriba");
 }
+
+/// Every event of the seeds is located, with coordinates inside its country's bounding box.
+#[test]
+fn seed_events_are_located_inside_their_country() {
+    let events = extract_jsonl(&[&shared().join("seeds")]);
+    let bbox = |c: &str| match c {
+        "SY" => (32.3, 37.4, 35.6, 42.4),
+        "IQ" => (29.0, 37.4, 38.7, 48.6),
+        "TR" => (35.8, 42.2, 25.6, 44.9),
+        other => panic!("unexpected country {other}"),
+    };
+    for e in &events {
+        let country = e["country"].as_str().unwrap_or_else(|| panic!("event {} has no place", e["event_id"]));
+        let (lat, lon) = (e["latitude"].as_f64().unwrap(), e["longitude"].as_f64().unwrap());
+        let (la0, la1, lo0, lo1) = bbox(country);
+        assert!((la0..=la1).contains(&lat) && (lo0..=lo1).contains(&lon), "{} at {lat},{lon}", e["event_id"]);
+    }
+}

@@ -67,7 +67,7 @@ async fn not_found() -> ApiError {
 /// Writes always need the token; reads only when the server is private. The health check and
 /// the OpenAPI description stay open.
 async fn auth(State(st): St, headers: HeaderMap, req: Request, next: Next) -> Response {
-    let write = req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD;
+    let write = req.method() == axum::http::Method::POST;
     let path = req.uri().path();
     let open_path = path == "/api/health" || path == "/api/openapi.json";
     if !write && (open_path || !st.config.private) {
@@ -611,7 +611,12 @@ async fn post_documents(State(st): St, req: Request) -> ApiResult {
         for (n, item) in items.iter().enumerate() {
             let line = serde_json::to_vec(item)?;
             match marsad_ingest::parse_jsonl_line("request", "request", n + 1, &line, &opts) {
-                Ok((d, _)) => docs.push(d),
+                Ok((mut d, _)) => {
+                    if item.get("id").is_none_or(Value::is_null) {
+                        d.id = format!("api-{}", &d.content_hash[..12.min(d.content_hash.len())]);
+                    }
+                    docs.push(d)
+                }
                 Err(e) if single => return Err(ApiError::bad_request(e.to_string())),
                 Err(e) => errors.push(e.to_string()),
             }
