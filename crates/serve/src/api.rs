@@ -444,15 +444,20 @@ async fn search(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
     if limit == 0 || limit > 200 {
         return Err(ApiError::bad_request("limit must be between 1 and 200"));
     }
-    // Pick up documents indexed by other writers (another process, the ingest worker).
-    let stale = crate::lock_read(search).reloaded.elapsed() > Duration::from_secs(1);
-    if stale {
+    // Pick up documents indexed by the ingest worker (at once) or by another process (within
+    // a second).
+    let committed = st.ingest.committed.load(std::sync::atomic::Ordering::SeqCst);
+    let stale = |s: &crate::SearchState| {
+        s.seen != committed || s.reloaded.elapsed() > Duration::from_secs(1)
+    };
+    if stale(&crate::lock_read(search)) {
         let mut w = search.write().unwrap_or_else(|e| e.into_inner());
-        if w.reloaded.elapsed() > Duration::from_secs(1) {
+        if stale(&w) {
             if let Err(e) = w.index.commit() {
                 tracing::warn!("search reload: {e}");
             }
             w.reloaded = Instant::now();
+            w.seen = committed;
         }
     }
     let st2 = st.clone();

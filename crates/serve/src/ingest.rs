@@ -50,6 +50,8 @@ pub struct Ingest {
     tx: Mutex<mpsc::Sender<Job>>,
     batches: Arc<Mutex<Batches>>,
     next: AtomicU64,
+    /// Bumped after each commit to the search index, so readers know to reload.
+    pub committed: Arc<AtomicU64>,
 }
 
 impl Ingest {
@@ -58,14 +60,17 @@ impl Ingest {
         let (tx, rx) = mpsc::channel::<Job>();
         let batches: Arc<Mutex<Batches>> = Arc::default();
         let b = batches.clone();
+        let committed = Arc::new(AtomicU64::new(0));
+        let c = committed.clone();
         std::thread::Builder::new()
             .name("marsad-ingest".into())
-            .spawn(move || worker(store, extractor, index_dir, rx, b))
+            .spawn(move || worker(store, extractor, index_dir, rx, b, c))
             .expect("spawning the ingest thread");
         Ingest {
             tx: Mutex::new(tx),
             batches,
             next: AtomicU64::new(1),
+            committed,
         }
     }
 
@@ -130,6 +135,7 @@ fn worker(
     index_dir: PathBuf,
     rx: mpsc::Receiver<Job>,
     batches: Arc<Mutex<Batches>>,
+    committed: Arc<AtomicU64>,
 ) {
     while let Ok(job) = rx.recv() {
         update(&batches, &job.id, |s| s.state = "running");
@@ -187,6 +193,7 @@ fn worker(
             if let Err(e) = ix.commit() {
                 tracing::warn!("search index commit: {e}");
             }
+            committed.fetch_add(1, Ordering::SeqCst);
         }
         update(&batches, &job.id, |s| s.state = "done");
     }

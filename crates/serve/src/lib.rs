@@ -96,6 +96,8 @@ pub struct AppState {
 pub(crate) struct SearchState {
     pub(crate) index: marsad_search::SearchIndex,
     pub(crate) reloaded: Instant,
+    /// `Ingest::committed` at the last reload.
+    pub(crate) seen: u64,
 }
 
 /// Opens the store (creating it if needed) and the search index, and starts the ingest worker.
@@ -108,6 +110,7 @@ pub fn state(config: Config) -> anyhow::Result<Arc<AppState>> {
         Ok(index) => Some(RwLock::new(SearchState {
             index,
             reloaded: Instant::now(),
+            seen: 0,
         })),
         Err(e) => {
             tracing::warn!("search disabled: {}: {e}", index_dir.display());
