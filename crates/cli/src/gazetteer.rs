@@ -48,11 +48,25 @@ fn is_arabic(s: &str) -> bool {
 }
 
 pub fn import(kb: &KnowledgeBase, input: &Path, out: &Path) -> Result<ImportReport> {
-    let f = std::fs::File::open(input).with_context(|| format!("{}: cannot open", input.display()))?;
-    let mut w = csv::Writer::from_path(out).with_context(|| format!("{}: cannot write", out.display()))?;
+    let f =
+        std::fs::File::open(input).with_context(|| format!("{}: cannot open", input.display()))?;
+    let mut w =
+        csv::Writer::from_path(out).with_context(|| format!("{}: cannot write", out.display()))?;
     w.write_record([
-        "id", "kind", "name_en", "name_ar", "variants_ar", "country", "admin1", "admin2", "admin3", "lat", "lon",
-        "parent_id", "needs_context", "source",
+        "id",
+        "kind",
+        "name_en",
+        "name_ar",
+        "variants_ar",
+        "country",
+        "admin1",
+        "admin2",
+        "admin3",
+        "lat",
+        "lon",
+        "parent_id",
+        "needs_context",
+        "source",
     ])?;
     let subdistricts: Vec<&marsad_kb::Place> = kb
         .places
@@ -61,7 +75,8 @@ pub fn import(kb: &KnowledgeBase, input: &Path, out: &Path) -> Result<ImportRepo
         .collect();
     let mut report = ImportReport::default();
     for (n, line) in BufReader::new(f).lines().enumerate() {
-        let line = line.with_context(|| format!("{}:{}: not UTF-8 text", input.display(), n + 1))?;
+        let line =
+            line.with_context(|| format!("{}:{}: not UTF-8 text", input.display(), n + 1))?;
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
@@ -69,17 +84,36 @@ pub fn import(kb: &KnowledgeBase, input: &Path, out: &Path) -> Result<ImportRepo
         let cols: Vec<&str> = line.split('\t').collect();
         if cols.len() < 11 {
             report.bad_lines += 1;
-            eprintln!("marsad: warning: {}:{}: {} columns, a GeoNames row has 19", input.display(), n + 1, cols.len());
+            eprintln!(
+                "marsad: warning: {}:{}: {} columns, a GeoNames row has 19",
+                input.display(),
+                n + 1,
+                cols.len()
+            );
             continue;
         }
         let (Ok(lat), Ok(lon)) = (cols[4].parse::<f64>(), cols[5].parse::<f64>()) else {
             report.bad_lines += 1;
-            eprintln!("marsad: warning: {}:{}: bad coordinates", input.display(), n + 1);
+            eprintln!(
+                "marsad: warning: {}:{}: bad coordinates",
+                input.display(),
+                n + 1
+            );
             continue;
         };
-        let Some(kind) = kind_of(cols[6], cols[7]) else { continue };
-        let arabic: Vec<&str> = cols[3].split(',').map(str::trim).filter(|s| is_arabic(s)).collect();
-        let name_ar = if is_arabic(cols[1]) { Some(cols[1]) } else { arabic.first().copied() };
+        let Some(kind) = kind_of(cols[6], cols[7]) else {
+            continue;
+        };
+        let arabic: Vec<&str> = cols[3]
+            .split(',')
+            .map(str::trim)
+            .filter(|s| is_arabic(s))
+            .collect();
+        let name_ar = if is_arabic(cols[1]) {
+            Some(cols[1])
+        } else {
+            arabic.first().copied()
+        };
         let Some(name_ar) = name_ar else {
             report.without_arabic += 1;
             continue;
@@ -91,7 +125,8 @@ pub fn import(kb: &KnowledgeBase, input: &Path, out: &Path) -> Result<ImportRepo
             .then(|| {
                 subdistricts.iter().min_by(|a, b| {
                     let d = |p: &&&marsad_kb::Place| {
-                        (p.lat.unwrap() - lat).powi(2) + ((p.lon.unwrap() - lon) * lat.to_radians().cos()).powi(2)
+                        (p.lat.unwrap() - lat).powi(2)
+                            + ((p.lon.unwrap() - lon) * lat.to_radians().cos()).powi(2)
                     };
                     d(a).total_cmp(&d(b))
                 })
@@ -120,7 +155,8 @@ pub fn import(kb: &KnowledgeBase, input: &Path, out: &Path) -> Result<ImportRepo
             format!("{lon:.5}"),
             parent,
             "false".to_string(),
-            "GeoNames (CC BY 4.0); admin units from the nearest Open-Syria sub-district".to_string(),
+            "GeoNames (CC BY 4.0); admin units from the nearest Open-Syria sub-district"
+                .to_string(),
         ])?;
         report.written += 1;
     }

@@ -283,13 +283,14 @@ pub fn run(cli: &Cli, args: &StoryArgs, format: Format) -> Result<ExitCode> {
                     )?;
                 }
                 if let Some(k) = closest(s) {
-                    if let Some(c) = &k.best_candidate {
-                        writeln!(
+                    match &k.best_candidate {
+                        Some(c) => writeln!(
                             out,
                             "      apart from {c} (score {:.2}): {}",
                             k.score,
                             k.reasons.join("; ")
-                        )?;
+                        )?,
+                        None => writeln!(out, "      apart: {}", k.reasons.join("; "))?,
                     }
                 }
                 writeln!(out)?;

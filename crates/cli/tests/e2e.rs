@@ -279,9 +279,16 @@ fn geonames_import_feeds_the_geocoder() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("sample.txt:3"), "the broken line is named: {err}");
+    assert!(
+        err.contains("sample.txt:3"),
+        "the broken line is named: {err}"
+    );
     let report = dir.path().join("r.txt");
-    std::fs::write(&report, "قصفت قوات النظام قرية خربة التجربة بالمدفعية أمس.\n").unwrap();
+    std::fs::write(
+        &report,
+        "قصفت قوات النظام قرية خربة التجربة بالمدفعية أمس.\n",
+    )
+    .unwrap();
     let o = marsad()
         .arg("--kb-extra")
         .arg(&out)
@@ -295,7 +302,12 @@ fn geonames_import_feeds_the_geocoder() {
     assert_eq!(e["admin1"], "Deir ez-Zor");
     assert_eq!(e["geo_precision"], 1);
     // Without the extra file the village is unknown.
-    let o = marsad().arg("extract").arg(&report).args(["--format", "jsonl"]).output().unwrap();
+    let o = marsad()
+        .arg("extract")
+        .arg(&report)
+        .args(["--format", "jsonl"])
+        .output()
+        .unwrap();
     let e: Value = serde_json::from_slice(o.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
     assert_ne!(e["location"], "Khirbet al-Tajriba");
 }
@@ -311,9 +323,18 @@ fn seed_events_are_located_inside_their_country() {
         other => panic!("unexpected country {other}"),
     };
     for e in &events {
-        let country = e["country"].as_str().unwrap_or_else(|| panic!("event {} has no place", e["event_id"]));
-        let (lat, lon) = (e["latitude"].as_f64().unwrap(), e["longitude"].as_f64().unwrap());
+        let country = e["country"]
+            .as_str()
+            .unwrap_or_else(|| panic!("event {} has no place", e["event_id"]));
+        let (lat, lon) = (
+            e["latitude"].as_f64().unwrap(),
+            e["longitude"].as_f64().unwrap(),
+        );
         let (la0, la1, lo0, lo1) = bbox(country);
-        assert!((la0..=la1).contains(&lat) && (lo0..=lo1).contains(&lon), "{} at {lat},{lon}", e["event_id"]);
+        assert!(
+            (la0..=la1).contains(&lat) && (lo0..=lo1).contains(&lon),
+            "{} at {lat},{lon}",
+            e["event_id"]
+        );
     }
 }

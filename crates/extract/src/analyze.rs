@@ -218,6 +218,18 @@ impl Extractor {
         {
             return Some("term");
         }
+        // "في عام 1929": history. The Syrian war runs from 2011: a year before it in the
+        // clause marks the past, not the news.
+        let t = doc.text();
+        if doc.tokens_in(clause.clone()).any(|tk| {
+            tk.kind == TokenKind::Number
+                && tk.range.len() == 4
+                && t[tk.range.clone()]
+                    .parse::<u32>()
+                    .is_ok_and(|y| (1000..2011).contains(&y))
+        }) {
+            return Some("historical");
+        }
         // "اعتقلهم منذ أشهر": long before the report, background to it.
         if let Some((_, c)) = self.date_cue(doc, clause.clone()) {
             if kb.cues[c].days.is_some_and(|d| d <= -60) {
@@ -793,10 +805,24 @@ impl Extractor {
     /// Two statements of the same kind can be one happening: their actors overlap (or one
     /// names none) and their places are compatible (or one has none).
     fn compatible(&self, doc: &Doc, a: &Statement, b: &Statement) -> bool {
-        let kb = &self.kb;
         if !self.same_kind(a, b) {
             return false;
         }
+        let actors_ok = self.actors_compatible(doc, a, b);
+        // Two statements with their own verbs and different subjects are two happenings
+        // ("قصفت قوات النظام ... واستهدفت فصائل المعارضة ...").
+        let subject = |s: &Statement| s.actors.first().map(|&i| doc.actors[i].family.clone());
+        let subjects_ok = !(a.verbal && b.verbal)
+            || match (subject(a), subject(b)) {
+                (Some(x), Some(y)) => x == y,
+                _ => true,
+            };
+        actors_ok && subjects_ok && self.places_compatible(doc, a, b)
+    }
+
+    /// Their actors overlap by family, or one names none (civilians do not count).
+    fn actors_compatible(&self, doc: &Doc, a: &Statement, b: &Statement) -> bool {
+        let kb = &self.kb;
         let fam = |s: &Statement| -> Vec<String> {
             let mut f: Vec<String> = s
                 .actors
@@ -809,16 +835,7 @@ impl Extractor {
             f
         };
         let (fa, fb) = (fam(a), fam(b));
-        let actors_ok = fa.is_empty() || fb.is_empty() || fa.iter().any(|x| fb.contains(x));
-        // Two statements with their own verbs and different subjects are two happenings
-        // ("قصفت قوات النظام ... واستهدفت فصائل المعارضة ...").
-        let subject = |s: &Statement| s.actors.first().map(|&i| doc.actors[i].family.clone());
-        let subjects_ok = !(a.verbal && b.verbal)
-            || match (subject(a), subject(b)) {
-                (Some(x), Some(y)) => x == y,
-                _ => true,
-            };
-        actors_ok && subjects_ok && self.places_compatible(doc, a, b)
+        fa.is_empty() || fb.is_empty() || fa.iter().any(|x| fb.contains(x))
     }
 
     fn places_compatible(&self, doc: &Doc, a: &Statement, b: &Statement) -> bool {
@@ -828,12 +845,7 @@ impl Extractor {
         ) {
             // Two statements told with their own verbs are two happenings unless their places
             // agree; a vague region only rules nothing out for a noun that refers back.
-            (Some(pa), Some(pb)) => geo::compatible(
-                &self.kb,
-                &doc.places[pa],
-                &doc.places[pb],
-                !(a.verbal && b.verbal),
-            ),
+            (Some(pa), Some(pb)) => geo::compatible(doc, pa, pb, !(a.verbal && b.verbal)),
             _ => true,
         }
     }
@@ -870,14 +882,32 @@ impl Extractor {
                 // "الهدنة": the truce already told; with none told, a state of affairs
                 // ("في ظروف المعارك") unless the phrase carries its own count or date.
                 let antecedent = same_kind_groups(&groups).into_iter().rev().find(|&g| {
-                    groups[g]
-                        .iter()
-                        .all(|&j| self.places_compatible(doc, &statements[j], st))
+                    groups[g].iter().all(|&j| {
+                        self.places_compatible(doc, &statements[j], st)
+                            && self.actors_compatible(doc, &statements[j], st)
+                    })
                 });
-                let own_facts = st.killed.as_ref().is_some_and(|k| {
-                    k.2.iter()
-                        .any(|r| r.start >= st.clause.start && r.end <= st.clause.end)
-                }) || self.date_cue(doc, st.clause.clone()).is_some();
+                // "استهدفت الفصائل بالقذائف مدينة X": its own actors and its own place in
+                // its own clause make it a new telling, not a reference.
+                let inside =
+                    |r: &Range<usize>| r.start >= st.clause.start && r.end <= st.clause.end;
+                let own_place = st
+                    .place
+                    .is_some_and(|p| !st.place_fallback && inside(&doc.places[p].range));
+                let own_actors = st.actors.iter().any(|&a| inside(&doc.actors[a].range));
+                // "المعارك الخاطفة التي يخوضها ...": a description, whatever it names.
+                let described = doc
+                    .cues_in(st.range.end..(st.range.end + 40).min(st.clause.end))
+                    .any(|(c, k)| {
+                        k == CueKind::Relative
+                            && doc.tokens_in(st.range.end..c.range.start).count() <= 2
+                    });
+                let own_facts = own_place && own_actors && !described
+                    || st.killed.as_ref().is_some_and(|k| {
+                        k.2.iter()
+                            .any(|r| r.start >= st.clause.start && r.end <= st.clause.end)
+                    })
+                    || self.date_cue(doc, st.clause.clone()).is_some();
                 match antecedent {
                     Some(g) => Some(g),
                     None if !own_facts => continue,
@@ -956,9 +986,15 @@ impl Extractor {
         _n: usize,
     ) -> Option<Event> {
         let kb = &self.kb;
+        // The first telling in the body is the report's lead: it gets a point over later ones.
+        let first = group
+            .iter()
+            .copied()
+            .filter(|&i| !statements[i].headline && statements[i].denies.is_none())
+            .min_by_key(|&i| statements[i].range.start);
         let best_i = *group.iter().max_by_key(|&&i| {
             (
-                self.score(&statements[i]),
+                self.score(&statements[i]) + i32::from(Some(i) == first),
                 std::cmp::Reverse(statements[i].range.start),
             )
         })?;
@@ -992,6 +1028,17 @@ impl Extractor {
                     break;
                 }
             }
+        }
+        // A battle or a strategic development is something conflict actors do: with none
+        // named anywhere around it, the word was used of something else ("انسحاب" from a
+        // market, an "اتفاق" on a tender).
+        if actor_idx.is_empty()
+            && matches!(
+                trig.event_type.as_str(),
+                "Battles" | "Strategic developments"
+            )
+        {
+            return None;
         }
         let (actor1, actor2, assoc1, assoc2, _mediator) = self.roles(doc, best, &actor_idx, trig);
 

@@ -239,6 +239,16 @@ impl<'a> Doc<'a> {
             .map(|c| t[c].to_string());
         // Ambiguous names ("الصور" is also "the pictures") need a place word before them, or
         // must follow another place in a list ("بلدتي البصيرة والصور").
+        // A short village or site name glued to a proclitic is too often a word ("باراك" read
+        // as ب + آراك): accept it only after a place word.
+        let short = t[m.range.clone()]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .count()
+            <= 4;
+        if short && !m.prefix.is_empty() && typed.is_none() && place.kind.specificity() >= 6 {
+            return;
+        }
         if place.needs_context && typed.is_none() {
             // ... or be the next item of a typed list: "بلدتي البصيرة والصور".
             let listed = t[m.prefix.clone()].starts_with('و')

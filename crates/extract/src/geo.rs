@@ -233,10 +233,13 @@ fn type_bonus(word: &str, kind: PlaceKind) -> i64 {
 
 /// Two statements' places can describe the same happening: same row, or one inside the
 /// other's governorate at admin level.
-pub fn compatible(kb: &KnowledgeBase, a: &PlaceMention, b: &PlaceMention, lenient: bool) -> bool {
-    let pa = &kb.places[a.candidates[0]];
-    let pb = &kb.places[b.candidates[0]];
-    if a.candidates.iter().any(|x| b.candidates.contains(x)) {
+pub fn compatible(doc: &Doc, ia: usize, ib: usize, lenient: bool) -> bool {
+    let kb = doc.kb;
+    let (a, b) = (&doc.places[ia], &doc.places[ib]);
+    // The rows the names resolve to, not just any row of the same name.
+    let pa = &kb.places[doc.place_rows[ia]];
+    let pb = &kb.places[doc.place_rows[ib]];
+    if pa.id == pb.id {
         return true;
     }
     // Regions and deserts ("شرق الفرات", "البادية") have no admin unit: they rule nothing out.

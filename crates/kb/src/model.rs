@@ -241,6 +241,8 @@ pub enum CueKind {
     TimeUnit,
     /// "قابل للتمديد": a duration that can be extended.
     Extendable,
+    /// Relative pronouns ("التي", "الذي"): after an event noun they describe, not report.
+    Relative,
     /// Negation before a trigger ("لم تسجل أي اشتباكات"): the event did not happen.
     Negation,
 }

@@ -225,7 +225,8 @@ impl Ctx {
         // إدلب" is the governorate's south far more often than the city's edge.
         if level.is_none() && COMPASS.iter().any(|c| lname.starts_with(c)) {
             if let (Some(p), Some(a1)) = (kp, &admin[0]) {
-                if matches!(p.kind, PlaceKind::City | PlaceKind::Town) && p.name.eq_ignore_ascii_case(a1)
+                if matches!(p.kind, PlaceKind::City | PlaceKind::Town)
+                    && p.name.eq_ignore_ascii_case(a1)
                 {
                     level = Some(1);
                 }

@@ -944,7 +944,11 @@ impl Linker {
             let mut score = 0.0_f32;
             let mut reasons: Vec<String> = Vec::new();
             for a in &own {
-                for b in other.events.iter().filter(|b| self.derived.contains_key(*b)) {
+                for b in other
+                    .events
+                    .iter()
+                    .filter(|b| self.derived.contains_key(*b))
+                {
                     let ev = self.eval(a, b);
                     score = score.max(ev.score);
                     for r in ev.conflicts {
@@ -974,7 +978,13 @@ impl Linker {
                 });
             }
         }
-        best
+        Some(best.unwrap_or_else(|| KeptApart {
+            best_candidate: None,
+            score: 0.0,
+            reasons: vec![
+                "no other story of a compatible type in this governorate and date range".into(),
+            ],
+        }))
     }
 
     /// Why an event stands alone: the closest candidate story and what kept it apart.

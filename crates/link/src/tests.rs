@@ -314,7 +314,7 @@ fn same_ied_two_outlets_is_one_corroborated_story() {
     assert!(ex
         .agreed
         .iter()
-        .any(|a| a == "date: 1 day apart (window 2)"));
+        .any(|a| a == "date: 1 day apart (window 1)"));
     assert_eq!(l.stories().len(), 1);
     let s = &l.stories()[0];
     assert_eq!(s.events.len(), 2);
@@ -515,7 +515,7 @@ fn date_window_and_incompatible_types() {
     };
     assert!(
         kb.reasons
-            .contains(&"date: 4 days apart (window 2)".to_string()),
+            .contains(&"date: 4 days apart (window 1)".to_string()),
         "{:?}",
         kb.reasons
     );

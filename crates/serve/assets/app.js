@@ -447,23 +447,30 @@ views.timeline = async () => {
 };
 
 // ------------------------------------------------------------------ stories
+const STATUS_AR = { "single-source": "مصدر واحد", corroborated: "مؤكدة من عدة مصادر", contested: "متنازع عليها" };
 views.stories = async () => {
   const box = $("#stories");
   box.textContent = "";
   try {
-    const data = await api("/api/stories");
+    const data = await api("/api/stories?limit=200");
     const stories = data.stories || [];
     if (!stories.length) box.append(el("p", { class: "muted", text: "لا قصص." }));
     for (const st of stories) {
       const reports = el("div", { class: "reports" });
       for (const r of st.reports || []) {
-        reports.append(el("div", { class: "event-card t-" + typeClass(r.event_type) },
-          el("strong", { text: r.outlet || r.source || "" }),
-          el("div", { text: r.status || r.stance || "" }),
-          el("div", { text: r.evidence ? r.evidence.text || r.evidence : "" }),
+        reports.append(el("div", { class: "event-card t-" + typeClass(st.event_type), "data-event": r.event_id },
+          el("strong", { text: r.outlet || "—" }),
+          el("div", { class: "stance-" + r.stance, text: `الموقف: ${STANCE_AR[r.stance] || r.stance}` }),
+          el("div", { text: `المصدر المنقول عنه: ${r.cited_source || "—"}` }),
+          r.fatalities != null ? el("div", { text: `القتلى: ${r.fatalities}` }) : "",
+          el("p", { text: r.evidence ? r.evidence.text : "" }),
           docLink(r.doc)));
       }
-      box.append(el("div", { class: "story" }, el("h3", { text: `${st.id} — ${st.status || ""}` }), reports));
+      const [d0, d1] = st.date_range || [];
+      box.append(el("div", { class: "story", "data-story": st.id },
+        el("h3", { text: `${st.event_type} / ${st.sub_event_type} — ${STATUS_AR[st.status] || st.status}` }),
+        el("p", { class: "muted", text: [st.location ? st.location.name : "", d0 && d1 && d0 !== d1 ? `${d0} → ${d1}` : d0 || "", st.status_reason].filter(Boolean).join(" · ") }),
+        reports));
     }
   } catch (e) {
     box.append(el("p", { class: "muted", text: "القصص غير متاحة: " + e.message }));

@@ -41,7 +41,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/timeline", get(timeline))
         .route("/api/search", get(search))
         .route("/api/stories", get(stories))
-        .route("/api/stories/{id}", get(stories))
+        .route("/api/stories/{id}", get(story))
         .route("/api/batches/{id}", get(batch));
     reads = reads.route_layer(middleware::from_fn_with_state(state.clone(), auth));
     Router::new()
@@ -276,7 +276,7 @@ async fn health(State(st): St) -> ApiResult<Json<Value>> {
         "events": stats.events,
         "claims": stats.claims,
         "search": search_docs.map(|n| json!({"documents": n})),
-        "stories": false,
+        "stories": true,
         "private": st.config.private,
         "writes": st.config.token.is_some(),
     })))
@@ -446,7 +446,10 @@ async fn search(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
     }
     // Pick up documents indexed by the ingest worker (at once) or by another process (within
     // a second).
-    let committed = st.ingest.committed.load(std::sync::atomic::Ordering::SeqCst);
+    let committed = st
+        .ingest
+        .committed
+        .load(std::sync::atomic::Ordering::SeqCst);
     let stale = |s: &crate::SearchState| {
         s.seen != committed || s.reloaded.elapsed() > Duration::from_secs(1)
     };
@@ -494,11 +497,48 @@ async fn search(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
     })))
 }
 
-async fn stories() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_IMPLEMENTED,
-        "stories are not available: the store does not expose linked stories yet",
-    )
+async fn stories(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
+    check_known(
+        &p,
+        &[
+            "type",
+            "actor",
+            "place",
+            "status",
+            "since",
+            "until",
+            "min_reports",
+            "limit",
+        ],
+    )?;
+    let status = text(&p, "status");
+    if let Some(s) = &status {
+        if !["single-source", "corroborated", "contested"].contains(&s.as_str()) {
+            return Err(ApiError::bad_request(format!(
+                "status: single-source, corroborated or contested, got {s:?}"
+            )));
+        }
+    }
+    let filter = marsad_store::StoryFilter {
+        event_type: text(&p, "type"),
+        actor: text(&p, "actor"),
+        place: text(&p, "place"),
+        status,
+        since: date(&p, "since")?,
+        until: date(&p, "until")?,
+        min_reports: number(&p, "min_reports")?,
+        limit: Some(number(&p, "limit")?.unwrap_or(200).clamp(1, 5000)),
+    };
+    let stories = with_db(&st, move |r| Ok(r.store.stories(&filter)?)).await?;
+    Ok(Json(json!({"count": stories.len(), "stories": stories})))
+}
+
+async fn story(State(st): St, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let want = id.clone();
+    match with_db(&st, move |r| Ok(r.store.story(&want)?)).await? {
+        Some(s) => Ok(Json(serde_json::to_value(s)?)),
+        None => Err(ApiError::not_found(format!("no story {id:?}"))),
+    }
 }
 
 async fn batch(State(st): St, Path(id): Path<String>) -> ApiResult<Json<Value>> {

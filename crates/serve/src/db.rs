@@ -117,7 +117,7 @@ fn parse_events(rows: Vec<String>) -> Result<Vec<Event>, ApiError> {
         .collect()
 }
 
-/// Events matching `f` (ordered by document, then position), `limit` of them after `offset`
+/// Events matching `f` in the order they were stored (document by document, in text order), `limit` of them after `offset`
 /// (all when `limit` is `None`), and how many match in total when `count`.
 pub fn events(
     conn: &Connection,
@@ -139,7 +139,7 @@ pub fn events(
     };
     let lim = limit.map(|l| l as i64).unwrap_or(-1);
     let mut st = conn.prepare_cached(&format!(
-        "SELECT json FROM events{wh} ORDER BY doc_id, seq LIMIT {lim} OFFSET {offset}"
+        "SELECT json FROM events{wh} ORDER BY rowid LIMIT {lim} OFFSET {offset}"
     ))?;
     let rows = st
         .query_map(params_from_iter(args.iter()), |r| r.get::<_, String>(0))?
@@ -184,7 +184,7 @@ pub fn documents(
         "SELECT d.id, d.title, coalesce(d.outlet, d.analysis_outlet), coalesce(d.published, d.analysis_published),
                 d.url, d.format, d.ingested_at,
                 (SELECT count(*) FROM events e WHERE e.doc_id = d.id)
-         FROM documents d{wh} ORDER BY d.ingested_at DESC, d.rowid DESC LIMIT {limit} OFFSET {offset}"
+         FROM documents d{wh} ORDER BY d.rowid DESC LIMIT {limit} OFFSET {offset}"
     ))?;
     let docs = st
         .query_map(params_from_iter(args.iter()), |r| {

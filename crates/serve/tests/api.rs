@@ -86,8 +86,7 @@ async fn with_samples() -> Server {
         paths.sort();
         for p in paths {
             let name = p.file_name().unwrap().to_string_lossy().to_string();
-            let part =
-                reqwest::multipart::Part::bytes(std::fs::read(&p).unwrap()).file_name(name);
+            let part = reqwest::multipart::Part::bytes(std::fs::read(&p).unwrap()).file_name(name);
             form = form.part("file", part);
             n += 1;
         }
@@ -205,8 +204,16 @@ async fn reads_writes_and_errors() {
         .as_array()
         .unwrap()
         .iter()
-        .all(|e| e["event_type"].as_str().unwrap().to_lowercase().contains("battle")
-            || e["sub_event_type"].as_str().unwrap().to_lowercase().contains("battle")));
+        .all(|e| e["event_type"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("battle")
+            || e["sub_event_type"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("battle")));
     let (_, f) = s.get(&format!("/api/events?doc={}", urlenc(id))).await;
     assert!(f["events"]
         .as_array()
@@ -227,7 +234,10 @@ async fn reads_writes_and_errors() {
         .starts_with("text/csv"));
     let csv = r.text().await.unwrap();
     assert!(csv.starts_with("event_id_cnty,event_date"));
-    assert_eq!(csv.lines().count() as u64, events_total + 1 + multiline(&csv));
+    assert_eq!(
+        csv.lines().count() as u64,
+        events_total + 1 + multiline(&csv)
+    );
     let (st, g) = s.get("/api/events.geojson").await;
     assert_eq!(st, StatusCode::OK);
     let located = events.iter().filter(|e| e["latitude"].is_number()).count();
@@ -289,25 +299,37 @@ async fn reads_writes_and_errors() {
         .sum();
     assert_eq!(
         dated as usize,
-        events.iter().filter(|e| e["event_date"].is_string()).count()
+        events
+            .iter()
+            .filter(|e| e["event_date"].is_string())
+            .count()
     );
     let (st, sr) = s.get(&format!("/api/search?q={}", urlenc("قسد"))).await;
     assert_eq!(st, StatusCode::OK, "{sr}");
     assert!(sr["count"].as_u64().unwrap() >= 1, "{sr}");
     let hit = &sr["hits"][0];
     let (_, hd) = s
-        .get(&format!("/api/documents/{}", urlenc(hit["doc"].as_str().unwrap())))
+        .get(&format!(
+            "/api/documents/{}",
+            urlenc(hit["doc"].as_str().unwrap())
+        ))
         .await;
     let body = hd["text"].as_str().unwrap();
     for r in hit["highlights"].as_array().unwrap() {
-        let (a, b) = (r[0].as_u64().unwrap() as usize, r[1].as_u64().unwrap() as usize);
-        assert!(body.get(a..b).is_some(), "highlight {a}..{b} not on char boundaries");
+        let (a, b) = (
+            r[0].as_u64().unwrap() as usize,
+            r[1].as_u64().unwrap() as usize,
+        );
+        assert!(
+            body.get(a..b).is_some(),
+            "highlight {a}..{b} not on char boundaries"
+        );
     }
     let (st, v) = s.get("/api/stories").await;
-    assert!(st == StatusCode::OK || st == StatusCode::NOT_IMPLEMENTED, "{v}");
-    if st != StatusCode::OK {
-        assert_json_error(st, &v, StatusCode::NOT_IMPLEMENTED);
-    }
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert!(v["stories"].is_array(), "{v}");
+    let (st, v) = s.get("/api/stories/no-such-story").await;
+    assert_json_error(st, &v, StatusCode::NOT_FOUND);
 
     // bad parameters → 400 JSON
     for bad in [
@@ -328,6 +350,8 @@ async fn reads_writes_and_errors() {
         "/api/search",
         "/api/search?q=x&limit=0",
         "/api/search?q=(((",
+        "/api/stories?status=famous",
+        "/api/stories?min_reports=x",
     ] {
         let (st, v) = s.get(bad).await;
         assert_json_error(st, &v, StatusCode::BAD_REQUEST);
@@ -354,10 +378,20 @@ async fn reads_writes_and_errors() {
     let r = post(body.clone()).send().await.unwrap();
     let (st, v) = (r.status(), r.json::<Value>().await.unwrap());
     assert_json_error(st, &v, StatusCode::UNAUTHORIZED);
-    let r = post(body.clone()).bearer_auth("wrong").send().await.unwrap();
+    let r = post(body.clone())
+        .bearer_auth("wrong")
+        .send()
+        .await
+        .unwrap();
     let (st, v) = (r.status(), r.json::<Value>().await.unwrap());
     assert_json_error(st, &v, StatusCode::UNAUTHORIZED);
-    for bad in ["not json", "{\"title\": \"no text\"}", "[]", "42", "{\"text\": \"   \"}"] {
+    for bad in [
+        "not json",
+        "{\"title\": \"no text\"}",
+        "[]",
+        "42",
+        "{\"text\": \"   \"}",
+    ] {
         let r = post(bad.into()).bearer_auth(TOKEN).send().await.unwrap();
         let (st, v) = (r.status(), r.json::<Value>().await.unwrap());
         assert_json_error(st, &v, StatusCode::BAD_REQUEST);
@@ -377,7 +411,11 @@ async fn reads_writes_and_errors() {
     assert_eq!(r.status(), StatusCode::ACCEPTED);
     let v: Value = r.json().await.unwrap();
     let b = s.wait_batch(v["batch"].as_str().unwrap()).await;
-    assert_eq!((b["total"].as_u64(), b["new"].as_u64()), (Some(1), Some(1)), "{b}");
+    assert_eq!(
+        (b["total"].as_u64(), b["new"].as_u64()),
+        (Some(1), Some(1)),
+        "{b}"
+    );
     let new_id = b["documents"][0].as_str().unwrap().to_string();
     let (st, d) = s.get(&format!("/api/documents/{}", urlenc(&new_id))).await;
     assert_eq!(st, StatusCode::OK);
@@ -408,7 +446,10 @@ async fn reads_writes_and_errors() {
     assert_eq!(b["total"], 2, "{b}");
     assert_eq!(b["new"], 1, "{b}");
     assert_eq!(b["errors"].as_array().unwrap().len(), 1, "{b}");
-    assert!(b["errors"][0].as_str().unwrap().contains("feed.jsonl:2"), "{b}");
+    assert!(
+        b["errors"][0].as_str().unwrap().contains("feed.jsonl:2"),
+        "{b}"
+    );
 }
 
 fn multiline(csv: &str) -> u64 {

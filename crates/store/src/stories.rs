@@ -37,6 +37,9 @@ CREATE TABLE IF NOT EXISTS story_events (event_id TEXT PRIMARY KEY, story_id TEX
 CREATE INDEX IF NOT EXISTS story_events_story ON story_events(story_id);
 "#;
 
+/// Outlet and title of a document.
+pub type OutletTitle = (Option<String>, Option<String>);
+
 /// Filters for [`Store::stories`]; all optional, combined with AND.
 #[derive(Debug, Clone, Default)]
 pub struct StoryFilter {
@@ -450,10 +453,7 @@ impl Store {
     }
 
     /// Outlet (as analyzed, else as given) and title of a stored document.
-    pub fn document_summary(
-        &self,
-        id: &str,
-    ) -> Result<Option<(Option<String>, Option<String>)>, StoreError> {
+    pub fn document_summary(&self, id: &str) -> Result<Option<OutletTitle>, StoreError> {
         self.sql(|c| {
             c.query_row(
                 "SELECT coalesce(analysis_outlet, outlet), title FROM documents WHERE id = ?1",
