@@ -117,7 +117,9 @@ fn parse_events(rows: Vec<String>) -> Result<Vec<Event>, ApiError> {
         .collect()
 }
 
-/// Events matching `f` in the order they were stored (document by document, in text order), `limit` of them after `offset`
+/// Events matching `f` ordered by document, then position (a document's events are stored in
+/// text order, so `rowid` orders them within it and the `events_doc` index pages deep offsets
+/// without reading event rows), `limit` of them after `offset`
 /// (all when `limit` is `None`), and how many match in total when `count`.
 pub fn events(
     conn: &Connection,
@@ -139,7 +141,7 @@ pub fn events(
     };
     let lim = limit.map(|l| l as i64).unwrap_or(-1);
     let mut st = conn.prepare_cached(&format!(
-        "SELECT json FROM events{wh} ORDER BY rowid LIMIT {lim} OFFSET {offset}"
+        "SELECT json FROM events WHERE rowid IN (SELECT rowid FROM events{wh} ORDER BY doc_id, rowid LIMIT {lim} OFFSET {offset}) ORDER BY doc_id, rowid"
     ))?;
     let rows = st
         .query_map(params_from_iter(args.iter()), |r| r.get::<_, String>(0))?

@@ -160,7 +160,7 @@ pub fn csv(events: &[Event]) -> anyhow::Result<Vec<u8>> {
     for e in events {
         w.write_record(csv_record(e))?;
     }
-    Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// One JSON object per line.
