@@ -420,6 +420,10 @@ def nbh_needs_context(name):
     return False
 
 
+GENERIC_NOUNS = {"المحافظة", "المدينة", "البلدة", "المنطقة", "الحي", "القرية", "المركز",
+                 "مركز المدينة", "الشرقي", "الغربي", "الشمالي", "الجنوبي", "الوسط"}
+
+
 def build_neighbourhoods(admin_by_id):
     with open(NBH_SRC, encoding="utf-8-sig", newline="") as f:
         src = list(csv.DictReader(f))
@@ -437,7 +441,12 @@ def build_neighbourhoods(admin_by_id):
         raw = r["NAME_AR"].strip()
         lines = list(dict.fromkeys(x.strip() for x in raw.splitlines() if x.strip()))
         raw = lines[0] if lines else raw
-        parts = [x.strip() for x in re.split(r"[_\-/]", raw) if x.strip()]
+        # Generic nouns are never names ("قرى المحافظة" is not the Mohafaza neighbourhood).
+        if raw.split("_")[0].strip() in GENERIC_NOUNS:
+            continue
+        parts = [x.strip() for x in re.split(r"[_\-/]", raw) if x.strip() and x.strip() not in GENERIC_NOUNS]
+        if not parts:
+            continue
         name_ar = parts[0]
         variants = parts[1:]
         if len(parts) > 1:

@@ -42,7 +42,15 @@ pub fn statement_place(
             .filter(|(_, p)| inside(p) && p.range.start < trigger)
             .map(|(i, _)| i)
             .next_back();
-        after.or(before)
+        // The nearer of the two; the one after wins ties ("قصف ... على بلدة X").
+        match (after, before) {
+            (Some(a), Some(b)) => {
+                let da = doc.places[a].phrase.start.saturating_sub(trigger);
+                let db = trigger.saturating_sub(doc.places[b].range.end);
+                Some(if db < da { b } else { a })
+            }
+            (a, b) => a.or(b),
+        }
     };
     // A named town or admin unit first, in the clause, segment, sentence, then the sentences
     // just before; a vague region or the country ("شرق الفرات", "سوريا") comes last, after the
