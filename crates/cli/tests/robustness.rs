@@ -129,7 +129,16 @@ fn extract(paths: &[&Path], extra: &[&str]) -> Run {
         .arg("--format")
         .arg("jsonl")
         .args(paths);
-    run(c)
+    let t = Instant::now();
+    let r = run(c);
+    let names: Vec<_> = paths.iter().filter_map(|p| p.file_name()).collect();
+    eprintln!(
+        "extract {names:?}: exit {:?}, {:.1} s, peak RSS {} MiB",
+        r.status.code(),
+        t.elapsed().as_secs_f64(),
+        r.peak_kib / 1024
+    );
+    r
 }
 
 // ---------------------------------------------------------------------------------------
