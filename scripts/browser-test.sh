@@ -24,6 +24,6 @@ fi
 [ -d "$SEEDS" ] || { echo "no seeds at $SEEDS (set SEEDS)" >&2; exit 2; }
 cargo build --release -p marsad --quiet
 
-MARSAD_BIN="$ROOT/target/release/marsad" SEEDS="$SEEDS" CHROMIUM="$CHROMIUM" \
+MARSAD_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/marsad" SEEDS="$SEEDS" CHROMIUM="$CHROMIUM" \
 SCREENSHOTS="$ROOT/target/screenshots" MARSAD_LOG=warn \
   node "$RUNNER/run.mjs"

@@ -264,3 +264,17 @@ fn diacritics_and_tatweel_do_not_hide_names() {
     let ev = e.actor1.as_ref().unwrap().evidence.as_ref().unwrap();
     assert_eq!(&text[ev.start..ev.end], ev.text);
 }
+
+#[test]
+fn direction_and_near_lower_the_precision() {
+    let a = analyze("قصفت قوات النظام بالمدفعية مواقع شرق بلدة كفرنبل.");
+    let loc = a.events[0].location.as_ref().unwrap();
+    assert!(loc.name.starts_with("east of"), "{loc:?}");
+    assert_eq!(loc.geo_precision, 2);
+    let a = analyze("قصفت قوات النظام بالمدفعية مواقع قرب بلدة كفرنبل.");
+    let loc = a.events[0].location.as_ref().unwrap();
+    assert!(loc.name.starts_with("near"), "{loc:?}");
+    assert_eq!(loc.geo_precision, 2);
+    let a = analyze("قصفت قوات النظام بالمدفعية بلدة كفرنبل.");
+    assert_eq!(a.events[0].location.as_ref().unwrap().geo_precision, 1);
+}
