@@ -189,6 +189,7 @@ fn linking_precision_and_recall_on_the_linking_corpus() {
     assert!(p >= 0.9, "linking precision {p:.3} < 0.9");
     assert!(r >= 0.9, "linking recall {r:.3} < 0.9");
     assert!(p_all >= 0.9, "end-to-end precision {p_all:.3} < 0.9");
+    assert!(r_all >= 0.9, "end-to-end recall {r_all:.3} < 0.9");
 }
 
 /// Reports written for this test: other SDF–ISIS happenings (same actors, same sub-event types,
