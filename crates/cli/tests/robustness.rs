@@ -504,7 +504,6 @@ fn bidi_controls_and_zero_width_chars_change_no_event() {
 }
 
 #[test]
-#[ignore = "normalizer keeps these default-ignorable chars (issue 6 robustness finding)"]
 fn other_default_ignorable_chars_change_no_event() {
     same_events_with_sprinkled(OTHER_DEFAULT_IGNORABLE);
 }

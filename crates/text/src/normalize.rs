@@ -133,7 +133,19 @@ fn map_char(c: char) -> Mapped {
         | '\u{2060}'..='\u{2064}'
         | '\u{2066}'..='\u{2069}'
         | '\u{FEFF}'
-        | '\u{00AD}' => Drop,
+        | '\u{00AD}'
+        // The other default-ignorable code points: they are invisible and would split words.
+        | '\u{034F}'
+        | '\u{115F}'..='\u{1160}'
+        | '\u{17B4}'..='\u{17B5}'
+        | '\u{180B}'..='\u{180F}'
+        | '\u{206A}'..='\u{206F}'
+        | '\u{3164}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FFA0}'
+        | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E0FFF}' => Drop,
         // Quotes.
         '«' | '»' | '“' | '”' | '„' | '‟' | '″' | '‘' | '’' | '‚' | '‛' | '`' | '\'' | '´'
         | '＂' | '＇' | '‹' | '›' => One('"'),
