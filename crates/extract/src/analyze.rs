@@ -865,11 +865,16 @@ impl Extractor {
         });
         for i in order {
             let st = &statements[i];
+            // Only the most recent groups and members are compared: a report refers back a
+            // few paragraphs, not a thousand, and this keeps merging linear in long inputs.
+            let lo = groups.len().saturating_sub(RECENT_GROUPS);
             let same_kind_groups = |groups: &Vec<Vec<usize>>| -> Vec<usize> {
-                (0..groups.len())
+                (lo..groups.len())
                     .filter(|&g| {
                         groups[g]
                             .iter()
+                            .rev()
+                            .take(RECENT_MEMBERS)
                             .any(|&j| self.same_kind(&statements[j], st))
                     })
                     .collect()
@@ -882,7 +887,7 @@ impl Extractor {
                 // "الهدنة": the truce already told; with none told, a state of affairs
                 // ("في ظروف المعارك") unless the phrase carries its own count or date.
                 let antecedent = same_kind_groups(&groups).into_iter().rev().find(|&g| {
-                    groups[g].iter().all(|&j| {
+                    groups[g].iter().rev().take(RECENT_MEMBERS).all(|&j| {
                         self.places_compatible(doc, &statements[j], st)
                             && self.actors_compatible(doc, &statements[j], st)
                     })
@@ -915,18 +920,21 @@ impl Extractor {
                 }
             } else {
                 // Same segment, same kind: one happening told with two trigger words.
-                groups
-                    .iter()
-                    .position(|g| {
-                        g.iter().any(|&j| {
+                (lo..groups.len())
+                    .find(|&g| {
+                        groups[g].iter().rev().take(RECENT_MEMBERS).any(|&j| {
                             statements[j].segment == st.segment
                                 && self.same_kind(&statements[j], st)
                                 && self.places_compatible(doc, &statements[j], st)
                         })
                     })
                     .or_else(|| {
-                        groups.iter().position(|g| {
-                            g.iter().all(|&j| self.compatible(doc, &statements[j], st))
+                        (lo..groups.len()).find(|&g| {
+                            groups[g]
+                                .iter()
+                                .rev()
+                                .take(RECENT_MEMBERS)
+                                .all(|&j| self.compatible(doc, &statements[j], st))
                         })
                     })
             };
@@ -1349,6 +1357,11 @@ impl Extractor {
         counts.first().map(|(o, _)| kb.outlets[*o].name.clone())
     }
 }
+
+/// How many of the latest event groups, and of their latest statements, a new statement is
+/// compared with when merging.
+const RECENT_GROUPS: usize = 48;
+const RECENT_MEMBERS: usize = 16;
 
 /// Frames that tell the same kind of happening (a truce is an agreement).
 fn frame_class(frame: &str) -> &str {
