@@ -103,6 +103,12 @@ try {
       const full = await api("/api/documents/" + encodeURIComponent(d.id));
       await page.goto(base + "/#/doc/" + encodeURIComponent(d.id));
       await page.waitForSelector("#doc-text mark");
+      // A hash change does not reload the page: wait until this document replaced the last.
+      await page.waitForFunction(
+        (t) => document.querySelector("#doc-text")?.textContent === t,
+        full.text,
+        { timeout: 10000 },
+      );
       const got = await page.evaluate(() => {
         const out = {};
         for (const m of document.querySelectorAll("#doc-text mark")) {
