@@ -359,11 +359,11 @@ impl Extractor {
 
         // Actors: the segment's, else the sentence's, else the previous sentence's.
         let in_range = |r: &Range<usize>| -> Vec<usize> {
-            doc.actors
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| a.range.start >= r.start && a.range.end <= r.end && !a.area_owner)
-                .map(|(i, _)| i)
+            doc.actor_indices(r)
+                .filter(|&i| {
+                    let a = &doc.actors[i];
+                    a.range.end <= r.end && !a.area_owner
+                })
                 .collect()
         };
         // One-sided happenings (a base set up, a group formed) take the actors of their own

@@ -62,6 +62,8 @@ pub struct Doc<'a> {
     pub places: Vec<PlaceMention>,
     /// The gazetteer row each place mention resolves to (see `geo::resolve_all`).
     pub place_rows: Vec<usize>,
+    /// The document's main place, computed once (see `geo::document_place`).
+    pub main_place: std::sync::OnceLock<Option<usize>>,
     pub outlets: Vec<(Range<usize>, usize)>,
     pub triggers: Vec<Mention>,
     pub cues: Vec<Mention>,
@@ -116,6 +118,7 @@ impl<'a> Doc<'a> {
             actors: Vec::new(),
             places: Vec::new(),
             place_rows: Vec::new(),
+            main_place: std::sync::OnceLock::new(),
             outlets: Vec::new(),
             triggers,
             cues,
@@ -318,6 +321,20 @@ impl<'a> Doc<'a> {
                 .is_some_and(|p| p.destination && start.saturating_sub(p.range.end) <= 3);
         };
         self.cue_before(d.start, CueKind::Arrival, 2).is_none()
+    }
+
+    /// Indexes of the actor mentions starting inside `r` (mentions are sorted by start).
+    pub fn actor_indices(&self, r: &Range<usize>) -> Range<usize> {
+        let lo = self.actors.partition_point(|a| a.range.start < r.start);
+        let hi = self.actors.partition_point(|a| a.range.start < r.end);
+        lo..hi.max(lo)
+    }
+
+    /// Indexes of the place mentions whose name starts inside `r`.
+    pub fn place_indices(&self, r: &Range<usize>) -> Range<usize> {
+        let lo = self.places.partition_point(|p| p.range.start < r.start);
+        let hi = self.places.partition_point(|p| p.range.start < r.end);
+        lo..hi.max(lo)
     }
 
     /// Tokens inside a normalized range.

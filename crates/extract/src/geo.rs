@@ -28,20 +28,11 @@ pub fn statement_place(
                 && !p.destination
                 && (allow_vague || !vague(p))
         };
-        let after = doc
-            .places
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| inside(p) && p.range.start >= trigger)
-            .map(|(i, _)| i)
-            .next();
-        let before = doc
-            .places
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| inside(p) && p.range.start < trigger)
-            .map(|(i, _)| i)
-            .next_back();
+        let mut span = doc.place_indices(r);
+        let after = span
+            .clone()
+            .find(|&i| inside(&doc.places[i]) && doc.places[i].range.start >= trigger);
+        let before = span.rfind(|&i| inside(&doc.places[i]) && doc.places[i].range.start < trigger);
         // The nearer of the two; the one after wins ties ("قصف ... على بلدة X").
         match (after, before) {
             (Some(a), Some(b)) => {
@@ -137,24 +128,21 @@ fn within_city(doc: &Doc, p: usize) -> usize {
 /// The document's main place: the one named most often, weighted towards specific places
 /// (a village named twice beats "شرق الفرات" named three times); ties go to the first.
 pub fn document_place(doc: &Doc, kb: &KnowledgeBase) -> Option<usize> {
-    let mut best: Option<(usize, usize)> = None;
-    for (i, p) in doc.places.iter().enumerate() {
-        if p.destination || is_vague(kb, p) {
-            continue;
+    *doc.main_place.get_or_init(|| {
+        // Count each resolved row once (linear), then weigh by specificity.
+        let mut counts: std::collections::HashMap<usize, (usize, usize)> = Default::default();
+        for (i, p) in doc.places.iter().enumerate() {
+            if p.destination || is_vague(kb, p) {
+                continue;
+            }
+            counts.entry(doc.place_rows[i]).or_insert((i, 0)).1 += 1;
         }
-        let row = &kb.places[doc.place_rows[i]];
-        let n = doc
-            .places
-            .iter()
-            .enumerate()
-            .filter(|(j, q)| !q.destination && doc.place_rows[*j] == doc.place_rows[i])
-            .count();
-        let weight = n * (2 + row.kind.specificity() as usize);
-        if best.is_none_or(|(_, m)| weight > m) {
-            best = Some((i, weight));
-        }
-    }
-    best.map(|(i, _)| i)
+        counts
+            .into_iter()
+            .map(|(row, (first, n))| (first, n * (2 + kb.places[row].kind.specificity() as usize)))
+            .max_by_key(|&(first, w)| (w, std::cmp::Reverse(first)))
+            .map(|(i, _)| i)
+    })
 }
 
 /// Which gazetteer row a mention means: the kind word before it ("مدينة", "ريف", "حقل"), then
