@@ -2,7 +2,6 @@
 //! store, and prints or exports what they produce.
 
 mod bench;
-mod export;
 mod gazetteer;
 mod search;
 mod stories;
@@ -17,6 +16,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use marsad_extract::{Analysis, Event, Extractor};
 use marsad_ingest::{read_inputs, Dedup, Document, Item, ReadOptions};
 use marsad_kb::KnowledgeBase;
+use marsad_store::export;
 use marsad_store::{EventFilter, Inserted, Store};
 use rayon::prelude::*;
 

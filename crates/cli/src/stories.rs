@@ -19,6 +19,7 @@ use marsad_ingest::Document;
 use marsad_kb::KnowledgeBase;
 use marsad_link::{KeptApart, LinkConfig, Linker, Story};
 use marsad_search::{Config, SearchIndex};
+use marsad_store::export;
 use marsad_store::{Store, StoryFilter};
 use serde::Serialize;
 
@@ -339,16 +340,16 @@ pub fn export(store: &Store, events: &[Event], format: Format) -> Result<()> {
         Format::Jsonl => {
             for e in events {
                 let s = by_event.get(&e.id).map(|s| s.as_ref());
-                serde_json::to_writer(&mut out, &crate::export::Row::with_story(e, s))?;
+                serde_json::to_writer(&mut out, &export::Row::with_story(e, s))?;
                 out.write_all(b"\n")?;
             }
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut out);
-            w.write_record(crate::export::CSV_HEADER)?;
+            w.write_record(export::CSV_HEADER)?;
             for e in events {
                 let s = by_event.get(&e.id).map(|s| s.as_ref());
-                w.write_record(crate::export::csv_record_with(e, s))?;
+                w.write_record(export::csv_record_with(e, s))?;
             }
             w.flush()?;
         }

@@ -11,6 +11,7 @@ use marsad_extract::{Analysis, Event};
 use marsad_ingest::Document;
 use rusqlite::{params, Connection, OptionalExtension};
 
+pub mod export;
 mod stories;
 pub use stories::*;
 

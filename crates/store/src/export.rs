@@ -1,4 +1,5 @@
-//! Export rows: the JSONL contract read by the evaluation, and an ACLED-style CSV.
+//! Export rows: the JSONL contract read by the evaluation, and an ACLED-style CSV. One
+//! definition for every writer (the CLI's `export`/`extract`, the HTTP API's downloads).
 
 use marsad_extract::{ActorRef, Event, Span};
 use serde::Serialize;
