@@ -73,41 +73,18 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// `WHERE ...` (same semantics as `Store::events`) and its arguments.
+    /// `WHERE ...` and its arguments: the store's own, so the API filters as `Store::events`.
     fn sql(&self) -> (String, Vec<String>) {
-        let mut sql = String::from(" WHERE 1=1");
-        let mut args: Vec<String> = Vec::new();
-        let like = |s: &str| format!("%{}%", s.to_lowercase());
-        if let Some(t) = &self.event_type {
-            sql.push_str(" AND (lower(event_type) LIKE ? OR lower(sub_event_type) LIKE ?)");
-            args.push(like(t));
-            args.push(like(t));
+        marsad_store::EventFilter {
+            event_type: self.event_type.clone(),
+            actor: self.actor.clone(),
+            place: self.place.clone(),
+            since: self.since.clone(),
+            until: self.until.clone(),
+            doc: self.doc.clone(),
+            limit: None,
         }
-        if let Some(a) = &self.actor {
-            sql.push_str(" AND lower(actors) LIKE ?");
-            args.push(like(a));
-        }
-        if let Some(p) = &self.place {
-            sql.push_str(
-                " AND (lower(location) LIKE ? OR location_ar LIKE ? OR lower(admin1) LIKE ?)",
-            );
-            args.push(like(p));
-            args.push(format!("%{p}%"));
-            args.push(like(p));
-        }
-        if let Some(s) = &self.since {
-            sql.push_str(" AND event_date >= ?");
-            args.push(s.clone());
-        }
-        if let Some(u) = &self.until {
-            sql.push_str(" AND event_date <= ?");
-            args.push(u.clone());
-        }
-        if let Some(d) = &self.doc {
-            sql.push_str(" AND doc_id = ?");
-            args.push(d.clone());
-        }
-        (sql, args)
+        .where_sql()
     }
 }
 

@@ -64,6 +64,46 @@ pub struct EventFilter {
     pub limit: Option<usize>,
 }
 
+impl EventFilter {
+    /// The ` WHERE ...` clause over the `events` table for these filters, with its arguments
+    /// (limit excluded), for every reader of the table.
+    pub fn where_sql(&self) -> (String, Vec<String>) {
+        let mut sql = String::from(" WHERE 1=1");
+        let mut args: Vec<String> = Vec::new();
+        let like = |s: &str| format!("%{}%", s.to_lowercase());
+        if let Some(t) = &self.event_type {
+            sql.push_str(" AND (lower(event_type) LIKE ? OR lower(sub_event_type) LIKE ?)");
+            args.push(like(t));
+            args.push(like(t));
+        }
+        if let Some(a) = &self.actor {
+            sql.push_str(" AND lower(actors) LIKE ?");
+            args.push(like(a));
+        }
+        if let Some(p) = &self.place {
+            sql.push_str(
+                " AND (lower(location) LIKE ? OR location_ar LIKE ? OR lower(admin1) LIKE ?)",
+            );
+            args.push(like(p));
+            args.push(format!("%{p}%"));
+            args.push(like(p));
+        }
+        if let Some(s) = &self.since {
+            sql.push_str(" AND event_date >= ?");
+            args.push(s.clone());
+        }
+        if let Some(u) = &self.until {
+            sql.push_str(" AND event_date <= ?");
+            args.push(u.clone());
+        }
+        if let Some(d) = &self.doc {
+            sql.push_str(" AND doc_id = ?");
+            args.push(d.clone());
+        }
+        (sql, args)
+    }
+}
+
 /// Counts of what is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Stats {
@@ -293,38 +333,8 @@ impl Store {
 
     /// Events matching `filter`, ordered by document then position.
     pub fn events(&self, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
-        let mut sql = String::from("SELECT json FROM events WHERE 1=1");
-        let mut args: Vec<String> = Vec::new();
-        let like = |s: &str| format!("%{}%", s.to_lowercase());
-        if let Some(t) = &filter.event_type {
-            sql.push_str(" AND (lower(event_type) LIKE ? OR lower(sub_event_type) LIKE ?)");
-            args.push(like(t));
-            args.push(like(t));
-        }
-        if let Some(a) = &filter.actor {
-            sql.push_str(" AND lower(actors) LIKE ?");
-            args.push(like(a));
-        }
-        if let Some(p) = &filter.place {
-            sql.push_str(
-                " AND (lower(location) LIKE ? OR location_ar LIKE ? OR lower(admin1) LIKE ?)",
-            );
-            args.push(like(p));
-            args.push(format!("%{p}%"));
-            args.push(like(p));
-        }
-        if let Some(s) = &filter.since {
-            sql.push_str(" AND event_date >= ?");
-            args.push(s.clone());
-        }
-        if let Some(u) = &filter.until {
-            sql.push_str(" AND event_date <= ?");
-            args.push(u.clone());
-        }
-        if let Some(d) = &filter.doc {
-            sql.push_str(" AND doc_id = ?");
-            args.push(d.clone());
-        }
+        let (wh, args) = filter.where_sql();
+        let mut sql = format!("SELECT json FROM events{wh}");
         sql.push_str(" ORDER BY doc_id, seq");
         if let Some(l) = filter.limit {
             sql.push_str(&format!(" LIMIT {l}"));
