@@ -87,22 +87,14 @@ impl<'a> Doc<'a> {
             .into_iter()
             .filter(|p| !skipped(p))
             .collect();
-        let cues: Vec<Mention> = kb
-            .find_cues(t)
-            .into_iter()
-            .filter(|m| !skipped(&m.range))
-            .collect();
-        let triggers: Vec<Mention> = kb
-            .find_triggers(t)
-            .into_iter()
-            .filter(|m| !skipped(&m.range))
-            .collect();
-        let entities: Vec<Mention> = kb
-            .find_entities(t)
-            .into_iter()
-            .filter(|m| !skipped(&m.range))
-            .collect();
-        let quantities: Vec<Quantity> = marsad_text::quantities(t)
+        let found = kb.find_all(t);
+        let keep = |ms: Vec<Mention>| -> Vec<Mention> {
+            ms.into_iter().filter(|m| !skipped(&m.range)).collect()
+        };
+        let cues = keep(found.cues);
+        let triggers = keep(found.triggers);
+        let entities = keep(found.entities);
+        let quantities: Vec<Quantity> = marsad_text::quantities_in(t, &tokens)
             .into_iter()
             .filter(|q| !skipped(&q.range))
             .collect();

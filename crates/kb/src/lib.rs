@@ -15,7 +15,7 @@ mod matcher;
 mod model;
 
 pub use model::{
-    Actor, ActorKind, Cue, CueKind, Entity, Mention, Outlet, Place, PlaceKind, Trigger,
+    Actor, ActorKind, Cue, CueKind, Entity, Matches, Mention, Outlet, Place, PlaceKind, Trigger,
 };
 
 use matcher::{Group, GroupBuilder};
@@ -93,9 +93,9 @@ pub struct KnowledgeBase {
     pub triggers: Vec<Trigger>,
     pub cues: Vec<Cue>,
     pub outlets: Vec<Outlet>,
-    entity_group: Group,
-    trigger_group: Group,
-    cue_group: Group,
+    /// One automaton over every actor, place, outlet, trigger and cue phrase: a text is walked
+    /// once for all of them.
+    group: Group,
     actor_ids: HashMap<String, usize>,
     place_ids: HashMap<String, usize>,
     place_names: HashMap<String, Vec<usize>>,
@@ -172,22 +172,53 @@ impl KnowledgeBase {
         Ok(())
     }
 
+    /// Entities, triggers and cues of normalized text in one pass over it: what
+    /// [`KnowledgeBase::find_entities`], [`KnowledgeBase::find_triggers`] and
+    /// [`KnowledgeBase::find_cues`] return, at the cost of one.
+    pub fn find_all(&self, norm: &str) -> Matches {
+        let (mut entities, mut triggers, mut cues) = (Vec::new(), Vec::new(), Vec::new());
+        for c in self.group.candidates(norm) {
+            match c.target.entity {
+                Entity::Actor(_) | Entity::Place(_) | Entity::Outlet(_) => entities.push(c),
+                Entity::Trigger(_) => triggers.push(c),
+                Entity::Cue(_) => cues.push(c),
+            }
+        }
+        Matches {
+            entities: self.select_entities(entities),
+            triggers: self.select_triggers(norm, triggers),
+            cues: select_cues(cues),
+        }
+    }
+
     /// Actors, places and outlets in normalized text: leftmost-longest, non-overlapping, sorted
     /// by position. A span naming both an actor and a place gives the actor; a place with several
     /// records gives the first loaded (see [`KnowledgeBase::places_named`] for all).
     pub fn find_entities(&self, norm: &str) -> Vec<Mention> {
-        let cands = self.entity_group.candidates(norm);
-        matcher::select_leftmost_longest(cands)
-            .iter()
-            .map(matcher::to_mention)
-            .collect()
+        self.find_all(norm).entities
     }
 
     /// Event triggers in normalized text: leftmost-longest among the triggers whose `requires`
     /// is met (see [`KnowledgeBase::requirement_met`]); blockers take part in the selection (so
     /// they remove the triggers they cover) and are not returned.
     pub fn find_triggers(&self, norm: &str) -> Vec<Mention> {
-        let mut cands = self.trigger_group.candidates(norm);
+        self.find_all(norm).triggers
+    }
+
+    /// Cue phrases in normalized text: overlapping allowed (one span may be several cues),
+    /// sorted by start, then end, then cue index.
+    pub fn find_cues(&self, norm: &str) -> Vec<Mention> {
+        self.find_all(norm).cues
+    }
+
+    fn select_entities(&self, cands: Vec<matcher::Candidate>) -> Vec<Mention> {
+        matcher::select_leftmost_longest(cands)
+            .iter()
+            .map(matcher::to_mention)
+            .collect()
+    }
+
+    fn select_triggers(&self, norm: &str, mut cands: Vec<matcher::Candidate>) -> Vec<Mention> {
         if cands
             .iter()
             .any(|c| !self.trigger_of(c.target.entity).requires.is_empty())
@@ -219,20 +250,6 @@ impl KnowledgeBase {
         let t = &self.triggers[trigger];
         let tokens = matcher::word_tokens(norm);
         matcher::requirement_met(norm, &tokens, span, &t.requires, t.window)
-    }
-
-    /// Cue phrases in normalized text: overlapping allowed (one span may be several cues),
-    /// sorted by start, then end, then cue index.
-    pub fn find_cues(&self, norm: &str) -> Vec<Mention> {
-        let mut ms: Vec<Mention> = self
-            .cue_group
-            .candidates(norm)
-            .iter()
-            .map(matcher::to_mention)
-            .collect();
-        ms.sort_by_key(|m| (m.range.start, m.range.end, entity_index(m.entity)));
-        ms.dedup_by(|a, b| a.range == b.range && a.entity == b.entity);
-        ms
     }
 
     /// The actor with this id.
@@ -384,6 +401,8 @@ impl KnowledgeBase {
             }
         }
 
+        // Entities, triggers and cues share one automaton; a phrase that is several of them is
+        // one pattern with several targets.
         let mut eb = GroupBuilder::default();
         for (i, a) in self.actors.iter().enumerate() {
             for al in &a.aliases {
@@ -411,21 +430,23 @@ impl KnowledgeBase {
         for (k, i) in names {
             eb.add(k, Entity::Place(i), false, PRI_PLACE);
         }
-        self.entity_group = eb.build();
-
-        let mut tb = GroupBuilder::default();
         for (i, t) in self.triggers.iter().enumerate() {
-            tb.add(&t.phrase, Entity::Trigger(i), false, 0);
+            eb.add(&t.phrase, Entity::Trigger(i), false, 0);
         }
-        self.trigger_group = tb.build();
-
-        let mut cb = GroupBuilder::default();
         for (i, c) in self.cues.iter().enumerate() {
-            cb.add(&c.phrase, Entity::Cue(i), false, 0);
+            eb.add(&c.phrase, Entity::Cue(i), false, 0);
         }
-        self.cue_group = cb.build();
+        self.group = eb.build();
         Ok(())
     }
+}
+
+/// Cue candidates: sorted by start, then end, then cue index; the same cue on the same span once.
+fn select_cues(cands: Vec<matcher::Candidate>) -> Vec<Mention> {
+    let mut ms: Vec<Mention> = cands.iter().map(matcher::to_mention).collect();
+    ms.sort_by_key(|m| (m.range.start, m.range.end, entity_index(m.entity)));
+    ms.dedup_by(|a, b| a.range == b.range && a.entity == b.entity);
+    ms
 }
 
 fn entity_index(e: Entity) -> usize {

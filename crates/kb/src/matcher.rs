@@ -6,7 +6,9 @@
 //! searched ("للتنظيم" = ل + التنظيم), accepted at word start or after و/ف.
 
 use crate::model::{Entity, Mention};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind, StartKind};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -32,7 +34,7 @@ pub(crate) struct Target {
 /// One automaton with its targets per pattern.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Group {
-    ac: Option<AhoCorasick>,
+    ac: Option<DFA>,
     targets: Vec<Vec<Target>>,
 }
 
@@ -95,8 +97,12 @@ impl GroupBuilder {
             None
         } else {
             Some(
-                AhoCorasick::builder()
+                // Matches start only at a word start or right after a proclitic, so the automaton
+                // is walked anchored from those positions instead of scanning every byte: short
+                // cue patterns such as "ل" or "في" would otherwise match inside most words.
+                DFA::builder()
                     .match_kind(MatchKind::Standard)
+                    .start_kind(StartKind::Anchored)
                     .build(&self.patterns)
                     .expect("automaton over knowledge-base patterns"),
             )
@@ -108,24 +114,8 @@ impl GroupBuilder {
     }
 }
 
-fn prev_char(text: &str, i: usize) -> Option<char> {
-    text[..i].chars().next_back()
-}
-
 fn next_char(text: &str, i: usize) -> Option<char> {
     text[i..].chars().next()
-}
-
-/// Start of the word containing byte `i` (walking back over word chars).
-fn word_start(text: &str, i: usize) -> usize {
-    let mut s = i;
-    while let Some(c) = prev_char(text, s) {
-        if !is_word_char(c) {
-            break;
-        }
-        s -= c.len_utf8();
-    }
-    s
 }
 
 fn word_end(text: &str, i: usize) -> usize {
@@ -146,44 +136,107 @@ impl Group {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for m in ac.find_overlapping_iter(text) {
-            let (s, e) = (m.start(), m.end());
-            // Patterns are whole chars, but guard against a match starting mid-char.
-            if !text.is_char_boundary(s) || !text.is_char_boundary(e) {
-                continue;
+        let mut anchors: Vec<usize> = Vec::with_capacity(4);
+        for ws in word_starts(text) {
+            anchors.clear();
+            anchors.push(ws);
+            let word = &text[ws..];
+            for p in PROCLITICS {
+                if word.starts_with(p) {
+                    anchors.push(ws + p.len());
+                }
             }
-            let ws = word_start(text, s);
-            let ends_word = next_char(text, e).is_none_or(|c| !is_word_char(c));
-            for t in &self.targets[m.pattern().as_usize()] {
-                let end = if t.star {
-                    word_end(text, e)
-                } else if ends_word {
-                    e
-                } else {
-                    continue;
-                };
-                let pre = &text[ws..s];
-                let (prefix, start) = if t.lil {
-                    if !(pre.is_empty() || LIL_PROCLITICS.contains(&pre)) {
-                        continue;
-                    }
-                    let l = 'ل'.len_utf8();
-                    (ws..s + l, s + l)
-                } else {
-                    if !(pre.is_empty() || PROCLITICS.contains(&pre)) {
-                        continue;
-                    }
-                    (ws..s, s)
-                };
-                out.push(Candidate {
-                    prefix,
-                    range: start..end,
-                    target: *t,
-                });
+            for &anchor in &anchors {
+                self.candidates_at(ac, text, ws, anchor, &mut out);
             }
         }
         out
     }
+
+    /// The candidates whose match starts exactly at `anchor`, inside the word starting at `ws`.
+    fn candidates_at(
+        &self,
+        ac: &DFA,
+        text: &str,
+        ws: usize,
+        anchor: usize,
+        out: &mut Vec<Candidate>,
+    ) {
+        let bytes = text.as_bytes();
+        let Ok(mut sid) = ac.start_state(Anchored::Yes) else {
+            return;
+        };
+        for (i, &b) in bytes.iter().enumerate().skip(anchor) {
+            sid = ac.next_state(Anchored::Yes, sid, b);
+            if ac.is_dead(sid) {
+                break;
+            }
+            if !ac.is_match(sid) {
+                continue;
+            }
+            let e = i + 1;
+            if !text.is_char_boundary(e) {
+                continue;
+            }
+            for k in 0..ac.match_len(sid) {
+                let pid = ac.match_pattern(sid, k);
+                // A state also carries the patterns that are suffixes of what the walk read.
+                if e - ac.pattern_len(pid) == anchor {
+                    self.push_targets(text, ws, anchor, e, pid.as_usize(), out);
+                }
+            }
+        }
+    }
+
+    fn push_targets(
+        &self,
+        text: &str,
+        ws: usize,
+        s: usize,
+        e: usize,
+        pattern: usize,
+        out: &mut Vec<Candidate>,
+    ) {
+        let ends_word = next_char(text, e).is_none_or(|c| !is_word_char(c));
+        for t in &self.targets[pattern] {
+            let end = if t.star {
+                word_end(text, e)
+            } else if ends_word {
+                e
+            } else {
+                continue;
+            };
+            let pre = &text[ws..s];
+            let (prefix, start) = if t.lil {
+                if !(pre.is_empty() || LIL_PROCLITICS.contains(&pre)) {
+                    continue;
+                }
+                let l = 'ل'.len_utf8();
+                (ws..s + l, s + l)
+            } else {
+                if !(pre.is_empty() || PROCLITICS.contains(&pre)) {
+                    continue;
+                }
+                (ws..s, s)
+            };
+            out.push(Candidate {
+                prefix,
+                range: start..end,
+                target: *t,
+            });
+        }
+    }
+}
+
+/// Byte offsets where a word (a run of word chars) starts.
+fn word_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut prev_word = false;
+    text.char_indices().filter_map(move |(i, c)| {
+        let w = is_word_char(c);
+        let start = w && !prev_word;
+        prev_word = w;
+        start.then_some(i)
+    })
 }
 
 /// Leftmost-longest, non-overlapping selection (by word start, then end, then priority).

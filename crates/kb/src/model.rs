@@ -272,6 +272,16 @@ pub enum Entity {
     Cue(usize),
 }
 
+/// Everything the knowledge base finds in one normalized text (see
+/// [`crate::KnowledgeBase::find_all`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Matches {
+    /// Actors, places and outlets.
+    pub entities: Vec<Mention>,
+    pub triggers: Vec<Mention>,
+    pub cues: Vec<Mention>,
+}
+
 /// A match in normalized text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mention {

@@ -29,7 +29,7 @@ mod sentence;
 mod token;
 
 pub use normalize::{normalize, normalize_key, Normalized};
-pub use number::{quantities, Approx, Quantity};
+pub use number::{quantities, quantities_in, Approx, Quantity};
 pub use sentence::{clauses, paragraphs, sentences};
 pub use token::{
     is_word_char, proclitic_splits, strip_article, token_iter, tokens, Token, TokenIter, TokenKind,

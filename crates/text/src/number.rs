@@ -1,13 +1,13 @@
 //! Counts in normalized text: digits, Arabic number words, approximation markers; dates and years
 //! are left out.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::calendar::month_at;
 use crate::normalize::normalize_key;
 use crate::token::{tokens, Token, TokenKind};
+use rustc_hash::FxHashMap;
 
 /// How approximate a number in the text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -52,11 +52,34 @@ enum Lex {
     Vague(u64),
 }
 
-fn lexicon() -> &'static HashMap<String, Lex> {
-    static LEX: OnceLock<HashMap<String, Lex>> = OnceLock::new();
+/// The number words, and what a word must look like to be one of them: most words of a text are
+/// rejected by their length or first letter before any hashing.
+struct Lexicon {
+    words: FxHashMap<String, Lex>,
+    first_chars: Vec<char>,
+    max_len: usize,
+}
+
+fn lexicon() -> &'static Lexicon {
+    static LEX: OnceLock<Lexicon> = OnceLock::new();
     LEX.get_or_init(|| {
+        let words = number_words();
+        let mut first_chars: Vec<char> = words.keys().filter_map(|w| w.chars().next()).collect();
+        first_chars.sort_unstable();
+        first_chars.dedup();
+        let max_len = words.keys().map(String::len).max().unwrap_or(0);
+        Lexicon {
+            words,
+            first_chars,
+            max_len,
+        }
+    })
+}
+
+fn number_words() -> FxHashMap<String, Lex> {
+    {
         use Lex::*;
-        let mut m: HashMap<String, Lex> = HashMap::new();
+        let mut m: FxHashMap<String, Lex> = FxHashMap::default();
         let mut add = |words: &[&str], l: Lex| {
             for w in words {
                 m.insert(normalize_key(w), l);
@@ -139,12 +162,20 @@ fn lexicon() -> &'static HashMap<String, Lex> {
         add(&["عشرات", "العشرات"], Vague(10));
         add(&["مئات", "المئات"], Vague(100));
         m
-    })
+    }
 }
 
 #[inline]
 fn lex(word: &str) -> Option<Lex> {
-    lexicon().get(word).copied()
+    let l = lexicon();
+    if word.len() > l.max_len {
+        return None;
+    }
+    let first = word.chars().next()?;
+    if l.first_chars.binary_search(&first).is_err() {
+        return None;
+    }
+    l.words.get(word).copied()
 }
 
 /// Proclitics allowed glued to a number word or digits ("وخمسه", "بحوالي", "ب15").
@@ -232,7 +263,7 @@ const ESTIMATE: &[&str] = &[
 
 struct Ctx<'a> {
     norm: &'a str,
-    toks: Vec<Token>,
+    toks: &'a [Token],
 }
 
 impl<'a> Ctx<'a> {
@@ -603,10 +634,12 @@ impl Ctx<'_> {
 /// dates ("2017/11/29", "28 نوفمبر", "28 تشرين الثاني"), times and percentages are not counts and
 /// are skipped. Dual nouns ("عنصرين") are left to the caller.
 pub fn quantities(norm: &str) -> Vec<Quantity> {
-    let ctx = Ctx {
-        norm,
-        toks: tokens(norm),
-    };
+    quantities_in(norm, &tokens(norm))
+}
+
+/// [`quantities`] over tokens already computed: `toks` must be `tokens(norm)`.
+pub fn quantities_in(norm: &str, toks: &[Token]) -> Vec<Quantity> {
+    let ctx = Ctx { norm, toks };
     let mut out = Vec::new();
     let mut k = 0;
     let mut floor = 0;
