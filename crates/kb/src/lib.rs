@@ -219,22 +219,15 @@ impl KnowledgeBase {
     }
 
     fn select_triggers(&self, norm: &str, mut cands: Vec<matcher::Candidate>) -> Vec<Mention> {
-        if cands
-            .iter()
-            .any(|c| !self.trigger_of(c.target.entity).requires.is_empty())
-        {
-            let tokens = matcher::word_tokens(norm);
-            cands.retain(|c| {
-                let t = self.trigger_of(c.target.entity);
-                matcher::requirement_met(
-                    norm,
-                    &tokens,
-                    c.prefix.start..c.range.end,
-                    &t.requires,
-                    t.window,
-                )
-            });
-        }
+        cands.retain(|c| {
+            let t = self.trigger_of(c.target.entity);
+            if t.requires.is_empty() {
+                return true;
+            }
+            let span = c.prefix.start..c.range.end;
+            let tokens = matcher::word_tokens_around(norm, &span, t.window);
+            matcher::requirement_met(norm, &tokens, span, &t.requires, t.window)
+        });
         matcher::select_leftmost_longest(cands)
             .iter()
             .filter(|c| !self.trigger_of(c.target.entity).is_blocker())
@@ -248,7 +241,7 @@ impl KnowledgeBase {
     /// continue). Always true for a trigger without `requires`.
     pub fn requirement_met(&self, norm: &str, trigger: usize, span: Range<usize>) -> bool {
         let t = &self.triggers[trigger];
-        let tokens = matcher::word_tokens(norm);
+        let tokens = matcher::word_tokens_around(norm, &span, t.window);
         matcher::requirement_met(norm, &tokens, span, &t.requires, t.window)
     }
 

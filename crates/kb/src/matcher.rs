@@ -141,9 +141,12 @@ impl Group {
             anchors.clear();
             anchors.push(ws);
             let word = &text[ws..];
-            for p in PROCLITICS {
-                if word.starts_with(p) {
-                    anchors.push(ws + p.len());
+            // Every proclitic starts with one of these letters; most words start with another.
+            if word.starts_with(['و', 'ف', 'ب', 'ل', 'ك']) {
+                for p in PROCLITICS {
+                    if word.starts_with(p) {
+                        anchors.push(ws + p.len());
+                    }
                 }
             }
             for &anchor in &anchors {
@@ -228,14 +231,33 @@ impl Group {
     }
 }
 
-/// Byte offsets where a word (a run of word chars) starts.
+/// Byte offsets where a word (a run of word chars) starts. Decodes ASCII and two-byte chars (the
+/// Arabic block) by hand: this runs over every byte of every document.
 fn word_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
     let mut prev_word = false;
-    text.char_indices().filter_map(move |(i, c)| {
-        let w = is_word_char(c);
-        let start = w && !prev_word;
-        prev_word = w;
-        start.then_some(i)
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (w, n) = if b < 0x80 {
+                (b.is_ascii_alphanumeric(), 1)
+            } else if (0xC0..0xE0).contains(&b) && i + 1 < bytes.len() {
+                let cp = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
+                (char::from_u32(cp).is_some_and(is_word_char), 2)
+            } else {
+                let c = text[i..].chars().next().expect("char boundary");
+                (is_word_char(c), c.len_utf8())
+            };
+            let at = i;
+            i += n;
+            let start = w && !prev_word;
+            prev_word = w;
+            if start {
+                return Some(at);
+            }
+        }
+        None
     })
 }
 
@@ -313,7 +335,47 @@ fn token_matches(tok: &str, w: &str, star: bool, allow_prefix: bool) -> bool {
             .any(|p| tok.strip_prefix(p).is_some_and(with_article))
 }
 
-/// Is one of `requires` within `window` tokens before or after the mention `span`?
+/// The word tokens of `text` around `span`: the same ranges [`word_tokens`] gives for the whole
+/// text, but only enough of them to have `window` words on each side of the span (or to reach the
+/// text's ends), so checking a trigger costs the size of its neighbourhood, not of the document.
+pub(crate) fn word_tokens_around(
+    text: &str,
+    span: &Range<usize>,
+    window: usize,
+) -> Vec<Range<usize>> {
+    let len = text.len();
+    let mut reach = 64 * (window + 1);
+    loop {
+        let mut lo = span.start.saturating_sub(reach);
+        while !text.is_char_boundary(lo) {
+            lo -= 1;
+        }
+        // Never cut a word: start and end the slice outside of one.
+        while let Some(c) = text[..lo].chars().next_back().filter(|&c| is_word_char(c)) {
+            lo -= c.len_utf8();
+        }
+        let mut hi = (span.end + reach).min(len);
+        while !text.is_char_boundary(hi) {
+            hi += 1;
+        }
+        while let Some(c) = text[hi..].chars().next().filter(|&c| is_word_char(c)) {
+            hi += c.len_utf8();
+        }
+        let toks: Vec<Range<usize>> = word_tokens(&text[lo..hi])
+            .into_iter()
+            .map(|t| t.start + lo..t.end + lo)
+            .collect();
+        let before = toks.partition_point(|t| t.end <= span.start);
+        let after = toks.len() - toks.partition_point(|t| t.start < span.end);
+        if (before >= window || lo == 0) && (after >= window || hi == len) {
+            return toks;
+        }
+        reach *= 4;
+    }
+}
+
+/// Is one of `requires` within `window` tokens before or after the mention `span`? `tokens`
+/// are word tokens of `text` covering at least `window` words on each side of the span.
 pub(crate) fn requirement_met(
     text: &str,
     tokens: &[Range<usize>],

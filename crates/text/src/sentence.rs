@@ -44,42 +44,42 @@ fn is_terminator(c: char) -> bool {
 pub fn sentences(norm: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
-    let mut iter = norm.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+    let bytes = norm.as_bytes();
+    // Every char that matters is ASCII except '…' (E2 80 A6), so the scan is over bytes and
+    // skips everything else without decoding it.
+    let stop = |b: u8| matches!(b, b'\n' | b'.' | b'!' | b'?' | 0xE2);
+    let mut i = 0;
+    while let Some(k) = bytes[i..].iter().position(|&b| stop(b)) {
+        i += k;
+        let c = norm[i..].chars().next().expect("char boundary");
         if c == '\n' {
             out.extend(trimmed(norm, start..i));
             start = i + 1;
+            i += 1;
             continue;
         }
         if !is_terminator(c) {
+            i += c.len_utf8();
             continue;
         }
         // Consume the whole run of terminators.
         let mut end = i + c.len_utf8();
         let mut dots = usize::from(c == '.');
         let mut ellipsis = c == '…';
-        while let Some(&(j, d)) = iter.peek() {
+        for d in norm[end..].chars() {
             if !is_terminator(d) {
                 break;
             }
             dots += usize::from(d == '.');
             ellipsis |= d == '…';
-            end = j + d.len_utf8();
-            iter.next();
+            end += d.len_utf8();
         }
         ellipsis |= dots >= 2;
-        let prev_digit = norm[..i]
-            .chars()
-            .next_back()
-            .is_some_and(|p| p.is_ascii_digit());
+        let prev_digit = i > 0 && bytes[i - 1].is_ascii_digit();
         // Closing quotes/brackets directly after the run belong to this sentence.
         let mut after = end;
-        for d in norm[end..].chars() {
-            if matches!(d, '"' | ')' | ']' | '}') {
-                after += d.len_utf8();
-            } else {
-                break;
-            }
+        while after < bytes.len() && matches!(bytes[after], b'"' | b')' | b']' | b'}') {
+            after += 1;
         }
         let next = norm[after..].chars().next();
         let split = match next {
@@ -92,9 +92,9 @@ pub fn sentences(norm: &str) -> Vec<Range<usize>> {
             out.extend(trimmed(norm, start..after));
             start = after;
             // Skip the consumed closers.
-            while iter.peek().is_some_and(|&(j, _)| j < after) {
-                iter.next();
-            }
+            i = after;
+        } else {
+            i = end;
         }
     }
     out.extend(trimmed(norm, start..norm.len()));
@@ -111,10 +111,11 @@ pub fn clauses(norm: &str, sentence: Range<usize>) -> Vec<Range<usize>> {
     let bytes = norm.as_bytes();
     let mut start = begin;
     let mut i = begin;
-    while i < end {
+    let candidate = |b: u8| matches!(b, b';' | b':' | b'(' | b')' | b'[' | b']' | b',' | b'-');
+    while let Some(k) = bytes[i..end].iter().position(|&b| candidate(b)) {
+        i += k;
         let b = bytes[i];
         let cut = match b {
-            b';' | b':' | b'(' | b')' | b'[' | b']' => true,
             b',' => {
                 !(i > begin
                     && bytes[i - 1].is_ascii_digit()
@@ -125,7 +126,7 @@ pub fn clauses(norm: &str, sentence: Range<usize>) -> Vec<Range<usize>> {
                 (i == begin || bytes[i - 1] == b' ')
                     && (i + 1 >= end || bytes[i + 1] == b' ' || bytes[i + 1] == b'\n')
             }
-            _ => false,
+            _ => true,
         };
         if cut {
             out.extend(trimmed(norm, start..i));
