@@ -135,38 +135,46 @@ pub(crate) type Records = (Vec<Actor>, Vec<Trigger>, Vec<Cue>, Vec<Outlet>);
 pub(crate) fn finish_toml(path: &str, src: &str, doc: TomlDoc) -> Result<Records, KbError> {
     let mut actors = Vec::with_capacity(doc.actor.len());
     for mut a in doc.actor {
-        let line = line_of(src, &a.id);
+        // Lines are looked up only for errors: a search per record made loading quadratic.
+        let line = {
+            let key = a.id.clone();
+            move || line_of(src, &key)
+        };
         if a.id.trim().is_empty() || a.name.trim().is_empty() {
-            return Err(invalid(path, line, "actor with empty id or name".into()));
+            return Err(invalid(path, line(), "actor with empty id or name".into()));
         }
         a.aliases = dedup_norm(&a.aliases);
         a.anaphors = dedup_norm(&a.anaphors);
         if a.aliases.is_empty() {
             return Err(invalid(
                 path,
-                line,
+                line(),
                 format!("actor {:?} has no aliases", a.id),
             ));
         }
         if let Some(bad) = a.aliases.iter().chain(&a.anaphors).find(|s| s.is_empty()) {
             return Err(invalid(
                 path,
-                line,
+                line(),
                 format!("actor {:?}: empty alias {bad:?}", a.id),
             ));
         }
         actors.push(a);
     }
     let mut triggers = Vec::with_capacity(doc.trigger.len());
-    let mut seen = std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<String, (String, _)> = std::collections::HashMap::new();
     for t in doc.trigger {
-        let line = line_of(src, &t.phrase);
+        // Lines are looked up only for errors: a search per record made loading quadratic.
+        let line = {
+            let key = t.phrase.clone();
+            move || line_of(src, &key)
+        };
         let mut phrase = norm_phrase(&t.phrase);
         if t.prefix_match && !phrase.ends_with('*') {
             phrase.push('*');
         }
         if phrase.trim_end_matches('*').is_empty() {
-            return Err(invalid(path, line, "trigger with empty phrase".into()));
+            return Err(invalid(path, line(), "trigger with empty phrase".into()));
         }
         let event_type = if t.sub_event_type.is_empty() {
             String::new()
@@ -175,7 +183,7 @@ pub(crate) fn finish_toml(path: &str, src: &str, doc: TomlDoc) -> Result<Records
             else {
                 return Err(invalid(
                     path,
-                    line,
+                    line(),
                     format!(
                         "trigger {:?}: unknown sub_event_type {:?}",
                         t.phrase, t.sub_event_type
@@ -185,7 +193,7 @@ pub(crate) fn finish_toml(path: &str, src: &str, doc: TomlDoc) -> Result<Records
             if !t.event_type.is_empty() && t.event_type != et {
                 return Err(invalid(
                     path,
-                    line,
+                    line(),
                     format!(
                         "trigger {:?}: event_type {:?} does not fit sub_event_type {:?}",
                         t.phrase, t.event_type, t.sub_event_type
@@ -203,14 +211,15 @@ pub(crate) fn finish_toml(path: &str, src: &str, doc: TomlDoc) -> Result<Records
             }
             return Err(invalid(
                 path,
-                line,
+                line(),
                 format!(
-                    "trigger phrase {:?} repeats line {prev} with another meaning",
-                    t.phrase
+                    "trigger phrase {:?} repeats line {} with another meaning",
+                    t.phrase,
+                    line_of(src, prev)
                 ),
             ));
         }
-        seen.insert(phrase.clone(), (line, key));
+        seen.insert(phrase.clone(), (t.phrase.clone(), key));
         let requires: Vec<String> = t
             .requires
             .iter()
@@ -230,10 +239,14 @@ pub(crate) fn finish_toml(path: &str, src: &str, doc: TomlDoc) -> Result<Records
     let mut cues = Vec::with_capacity(doc.cue.len());
     let mut seen_cues = std::collections::HashSet::new();
     for mut c in doc.cue {
-        let line = line_of(src, &c.phrase);
+        // Lines are looked up only for errors: a search per record made loading quadratic.
+        let line = {
+            let key = c.phrase.clone();
+            move || line_of(src, &key)
+        };
         c.phrase = norm_phrase(&c.phrase);
         if c.phrase.trim_end_matches('*').is_empty() {
-            return Err(invalid(path, line, "cue with empty phrase".into()));
+            return Err(invalid(path, line(), "cue with empty phrase".into()));
         }
         // The same phrase written twice (e.g. with and without hamza) is one cue.
         if seen_cues.insert((c.phrase.clone(), c.kind)) {
@@ -242,15 +255,19 @@ pub(crate) fn finish_toml(path: &str, src: &str, doc: TomlDoc) -> Result<Records
     }
     let mut outlets = Vec::with_capacity(doc.outlet.len());
     for mut o in doc.outlet {
-        let line = line_of(src, &o.id);
+        // Lines are looked up only for errors: a search per record made loading quadratic.
+        let line = {
+            let key = o.id.clone();
+            move || line_of(src, &key)
+        };
         if o.id.trim().is_empty() {
-            return Err(invalid(path, line, "outlet with empty id".into()));
+            return Err(invalid(path, line(), "outlet with empty id".into()));
         }
         o.aliases = dedup_norm(&o.aliases);
         if o.aliases.is_empty() {
             return Err(invalid(
                 path,
-                line,
+                line(),
                 format!("outlet {:?} has no aliases", o.id),
             ));
         }
@@ -305,14 +322,14 @@ fn opt(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-fn parse_coord(path: &str, line: usize, s: &str) -> Result<Option<f64>, KbError> {
+fn parse_coord(path: &str, line: impl Fn() -> usize, s: &str) -> Result<Option<f64>, KbError> {
     let t = s.trim();
     if t.is_empty() {
         return Ok(None);
     }
     t.parse::<f64>().map(Some).map_err(|_| KbError::Csv {
         path: path.to_string(),
-        line,
+        line: line(),
         message: format!("bad coordinate {t:?}"),
     })
 }
@@ -339,20 +356,23 @@ pub(crate) fn parse_places(path: &str, src: &str) -> Result<Vec<Place>, KbError>
                 return Err(csv_err(line, e.to_string()));
             }
         };
-        let line = line_of(src, &raw.id).max(1);
+        let line = {
+            let key = raw.id.clone();
+            move || line_of(src, &key).max(1)
+        };
         if raw.id.is_empty() || raw.name_ar.is_empty() {
-            return Err(csv_err(line, "empty id or name_ar".into()));
+            return Err(csv_err(line(), "empty id or name_ar".into()));
         }
         let kind: PlaceKind = serde::Deserialize::deserialize(serde::de::value::StrDeserializer::<
             serde::de::value::Error,
         >::new(
             raw.kind.trim().to_lowercase().as_str(),
         ))
-        .map_err(|_| csv_err(line, format!("unknown place kind {:?}", raw.kind)))?;
+        .map_err(|_| csv_err(line(), format!("unknown place kind {:?}", raw.kind)))?;
         let needs_context = match raw.needs_context.trim().to_lowercase().as_str() {
             "" | "false" | "0" | "no" => false,
             "true" | "1" | "yes" => true,
-            other => return Err(csv_err(line, format!("bad needs_context {other:?}"))),
+            other => return Err(csv_err(line(), format!("bad needs_context {other:?}"))),
         };
         let variants: Vec<String> = raw
             .variants_ar
@@ -362,8 +382,8 @@ pub(crate) fn parse_places(path: &str, src: &str) -> Result<Vec<Place>, KbError>
             .map(str::to_string)
             .collect();
         out.push(Place {
-            lat: parse_coord(path, line, &raw.lat)?,
-            lon: parse_coord(path, line, &raw.lon)?,
+            lat: parse_coord(path, &line, &raw.lat)?,
+            lon: parse_coord(path, &line, &raw.lon)?,
             id: raw.id,
             kind,
             name: raw.name_en,

@@ -12,7 +12,7 @@ use aho_corasick::{Anchored, MatchKind, StartKind};
 use std::collections::HashMap;
 use std::ops::Range;
 
-use marsad_text::is_word_char;
+use marsad_text::{is_word_char, word_char_at};
 
 /// Proclitic sequences accepted before a name.
 const PROCLITICS: &[&str] = &["و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك"];
@@ -231,24 +231,13 @@ impl Group {
     }
 }
 
-/// Byte offsets where a word (a run of word chars) starts. Decodes ASCII and two-byte chars (the
-/// Arabic block) by hand: this runs over every byte of every document.
+/// Byte offsets where a word (a run of word chars) starts.
 fn word_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
-    let bytes = text.as_bytes();
     let mut i = 0;
     let mut prev_word = false;
     std::iter::from_fn(move || {
-        while i < bytes.len() {
-            let b = bytes[i];
-            let (w, n) = if b < 0x80 {
-                (b.is_ascii_alphanumeric(), 1)
-            } else if (0xC0..0xE0).contains(&b) && i + 1 < bytes.len() {
-                let cp = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
-                (char::from_u32(cp).is_some_and(is_word_char), 2)
-            } else {
-                let c = text[i..].chars().next().expect("char boundary");
-                (is_word_char(c), c.len_utf8())
-            };
+        while i < text.len() {
+            let (w, n) = word_char_at(text, i);
             let at = i;
             i += n;
             let start = w && !prev_word;
@@ -295,14 +284,17 @@ pub(crate) fn to_mention(c: &Candidate) -> Mention {
 pub(crate) fn word_tokens(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
-    for (i, c) in text.char_indices() {
-        if is_word_char(c) {
+    let mut i = 0;
+    while i < text.len() {
+        let (word, n) = word_char_at(text, i);
+        if word {
             if start.is_none() {
                 start = Some(i);
             }
         } else if let Some(s) = start.take() {
             out.push(s..i);
         }
+        i += n;
     }
     if let Some(s) = start {
         out.push(s..text.len());

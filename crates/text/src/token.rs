@@ -39,6 +39,24 @@ pub fn is_word_char(c: char) -> bool {
         || matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{0610}'..='\u{061A}')
 }
 
+/// The char starting at byte `i` of `text` (a char boundary): whether it is a word char
+/// ([`is_word_char`]) and its length in bytes. ASCII and two-byte chars (the Arabic block) are
+/// decoded by hand, because word scans run over every byte of every document.
+#[inline]
+pub fn word_char_at(text: &str, i: usize) -> (bool, usize) {
+    let bytes = text.as_bytes();
+    let b = bytes[i];
+    if b < 0x80 {
+        (b.is_ascii_alphanumeric(), 1)
+    } else if (0xC0..0xE0).contains(&b) && i + 1 < bytes.len() {
+        let cp = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
+        (char::from_u32(cp).is_some_and(is_word_char), 2)
+    } else {
+        let c = text[i..].chars().next().expect("char boundary");
+        (is_word_char(c), c.len_utf8())
+    }
+}
+
 #[inline]
 fn is_letter(c: char) -> bool {
     !c.is_ascii_digit() && is_word_char(c)
@@ -63,10 +81,17 @@ impl Iterator for TokenIter<'_> {
     #[inline]
     fn next(&mut self) -> Option<Token> {
         let bytes = self.text.as_bytes();
-        // Skip whitespace.
+        // Skip whitespace (ASCII by byte; other chars decoded).
         loop {
-            let rest = self.text.get(self.pos..)?;
-            let c = rest.chars().next()?;
+            let b = *bytes.get(self.pos)?;
+            if matches!(b, 0x09..=0x0D | b' ') {
+                self.pos += 1;
+                continue;
+            }
+            if b < 0x80 {
+                break;
+            }
+            let c = self.text[self.pos..].chars().next()?;
             if c.is_whitespace() {
                 self.pos += c.len_utf8();
             } else {
@@ -98,11 +123,12 @@ impl Iterator for TokenIter<'_> {
         }
         if is_letter(c) {
             let mut i = start;
-            for ch in self.text[start..].chars() {
-                if !is_word_char(ch) {
+            while i < bytes.len() {
+                let (word, n) = word_char_at(self.text, i);
+                if !word {
                     break;
                 }
-                i += ch.len_utf8();
+                i += n;
             }
             self.pos = i;
             return Some(Token {
