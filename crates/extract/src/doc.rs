@@ -103,7 +103,7 @@ impl<'a> Doc<'a> {
             kb,
             id: &doc.id,
             original: &doc.text,
-            norm: norm.clone(),
+            norm,
             tokens,
             paragraphs,
             sentences: Vec::new(),
