@@ -282,7 +282,7 @@ impl KnowledgeBase {
     fn trigger_of(&self, e: Entity) -> &Trigger {
         match e {
             Entity::Trigger(i) => &self.triggers[i],
-            _ => unreachable!("trigger automaton only holds triggers"),
+            _ => unreachable!("only trigger candidates are passed here"),
         }
     }
 
