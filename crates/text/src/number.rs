@@ -285,7 +285,8 @@ impl<'a> Ctx<'a> {
         if let Some(l) = lex(w) {
             return Some((l, ""));
         }
-        if !with_prefix {
+        // Every prefix starts with one of these letters; most words start with another.
+        if !with_prefix || !w.starts_with(['و', 'ب', 'ل', 'ف']) {
             return None;
         }
         for p in NUM_PREFIXES {
@@ -314,6 +315,8 @@ impl<'a> Ctx<'a> {
         let s = self.text(k);
         match t.kind {
             TokenKind::Number => Some((s, "")),
+            // Digits glued after a proclitic end the word ("ب15").
+            TokenKind::Word if !s.as_bytes().last().is_some_and(u8::is_ascii_digit) => None,
             TokenKind::Word => NUM_PREFIXES.iter().find_map(|p| {
                 let d = s.strip_prefix(p)?;
                 (d.as_bytes().first()?.is_ascii_digit()
