@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """Generate N short Arabic conflict reports as JSONL for benchmarks.
 
-    scripts/gen_corpus.py N OUT.jsonl [--seed S]
+    scripts/gen_corpus.py N OUT.jsonl [--seed S] [--random-dates]
 
 Every report is filled from the knowledge base: actor aliases from data/actors.toml, place
 names from data/gazetteer/*.csv (places.csv and admin.csv), a few trigger phrases, outlets
 from data/outlets.toml. A report is a headline sentence plus template sentences repeated
 until it reaches 80-300 words, so lengths look like real wire copy. Output lines follow the
 ingest JSONL format: {"id", "url", "outlet", "title", "published", "text"}.
+Publication dates span 7 years (2017-2023) and follow the order of the reports, like a feed or
+an archive read in date order: report i of N is dated day i * 2555 / N, up to 2 days earlier
+(late reports). --random-dates draws every date uniformly over the 7 years instead (an archive
+read in no order: the worst case for linking, which re-decides the linked events dated after
+each late report). Either way the output depends only on N and the seed.
 The text is synthetic: good for throughput and latency figures, not for accuracy.
 """
 
@@ -96,6 +101,9 @@ def load_outlets():
 def main():
     args = sys.argv[1:]
     seed = 7
+    random_dates = "--random-dates" in args
+    if random_dates:
+        args.remove("--random-dates")
     if "--seed" in args:
         i = args.index("--seed")
         seed = int(args[i + 1])
@@ -124,7 +132,10 @@ def main():
                 sents.append(s)
                 words += len(s.split())
             words_total += words
-            published = start + dt.timedelta(days=rng.randrange(0, 7 * 365))
+            # One draw per report either way, so both orders share every other field.
+            r = rng.randrange(0, 7 * 365)
+            day = r if random_dates else max(0, i * 7 * 365 // n - r % 3)
+            published = start + dt.timedelta(days=day)
             rec = {
                 "id": f"gen-{i:07d}",
                 "url": f"https://example.org/gen/{i}",
