@@ -6,15 +6,18 @@ mod gazetteer;
 mod search;
 mod stories;
 
+use std::collections::HashSet;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::{mpsc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use marsad_extract::{Analysis, Event, Extractor};
-use marsad_ingest::{read_inputs, Dedup, Document, Item, ReadOptions};
+use marsad_ingest::{read_inputs, Document, Item, ReadOptions};
 use marsad_kb::KnowledgeBase;
 use marsad_store::export;
 use marsad_store::{EventFilter, Inserted, Store};
@@ -292,48 +295,133 @@ fn progress(len: Option<u64>) -> ProgressBar {
     pb
 }
 
-/// Reads the inputs in batches: errors are reported per input, documents deduplicated by
-/// content hash, and each batch is extracted in parallel.
-fn for_each_batch(
+/// Documents per batch: read together, extracted in parallel, then stored in one transaction.
+const BATCH: usize = 512;
+/// A batch is cut earlier once its texts reach this many bytes (large documents).
+const BATCH_BYTES: usize = 8 << 20;
+/// Batches waiting between two stages of [`for_each_analyzed`]: what bounds its memory.
+const IN_FLIGHT: usize = 2;
+/// The search index is committed after this many new documents, or this long after its last
+/// commit, whichever comes first (and at the end); the store is committed every batch.
+const INDEX_COMMIT_DOCS: usize = 100_000;
+const INDEX_COMMIT_EVERY: Duration = Duration::from_secs(60);
+
+/// What the reading stage counted.
+#[derive(Debug, Default, Clone, Copy)]
+struct ReadCounts {
+    errors: usize,
+    warnings: usize,
+    /// Duplicates within the input.
+    dupes: usize,
+    /// Documents `skip` dropped.
+    skipped: usize,
+}
+
+/// Exact duplicates by content hash, keeping 16 bytes per document (the first 128 bits of the
+/// SHA-256) rather than the hex string.
+#[derive(Default)]
+struct SeenHashes {
+    short: HashSet<u128>,
+    other: HashSet<String>,
+}
+
+impl SeenHashes {
+    fn is_new(&mut self, d: &Document) -> bool {
+        let h = &d.content_hash;
+        match h.get(..32).and_then(|p| u128::from_str_radix(p, 16).ok()) {
+            Some(k) if h.len() == 64 => self.short.insert(k),
+            _ => self.other.insert(h.clone()),
+        }
+    }
+}
+
+/// Reads the inputs, extracts events and hands each batch of analyzed documents, in input
+/// order, to `on_batch` on the calling thread. Reading runs on its own thread, extraction on
+/// another (in parallel over the rayon pool), so reading, extracting and whatever `on_batch`
+/// does (writing the store) overlap; the stages pass at most [`IN_FLIGHT`] batches of
+/// [`BATCH`] documents (or [`BATCH_BYTES`]) to each other, so memory stays flat whatever the input size.
+/// Errors are reported per input, documents deduplicated by content hash, and documents for
+/// which `skip` says `true` (already stored) are dropped before extraction.
+fn for_each_analyzed(
     paths: &[PathBuf],
     opts: &ReadOptions,
-    mut on_batch: impl FnMut(Vec<Document>) -> Result<()>,
-) -> Result<(usize, usize, usize)> {
+    ex: &Extractor,
+    mut skip: impl FnMut(&Document) -> Result<bool> + Send,
+    mut on_batch: impl FnMut(Vec<(Document, Analysis)>) -> Result<()>,
+) -> Result<ReadCounts> {
     let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from("-")]
     } else {
         paths.to_vec()
     };
-    let mut dedup = Dedup::new();
-    let mut batch = Vec::new();
-    let (mut errors, mut warnings, mut dupes) = (0, 0, 0);
-    for item in read_inputs(&paths, opts) {
-        match item {
-            Item::Doc(d) => {
-                if dedup.is_new(&d) {
-                    batch.push(d);
-                } else {
-                    dupes += 1;
-                    tracing::info!(doc = %d.id, "duplicate document skipped");
+    let (doc_tx, doc_rx) = mpsc::sync_channel::<Vec<Document>>(IN_FLIGHT);
+    let (out_tx, out_rx) = mpsc::sync_channel::<Vec<(Document, Analysis)>>(IN_FLIGHT);
+    std::thread::scope(|scope| {
+        let reader = std::thread::Builder::new()
+            .name("marsad-read".into())
+            .spawn_scoped(scope, move || -> Result<ReadCounts> {
+                let mut seen = SeenHashes::default();
+                let mut counts = ReadCounts::default();
+                let mut batch = Vec::with_capacity(BATCH);
+                let mut bytes = 0;
+                for item in read_inputs(&paths, opts) {
+                    match item {
+                        Item::Doc(d) => {
+                            if !seen.is_new(&d) {
+                                counts.dupes += 1;
+                                tracing::info!(doc = %d.id, "duplicate document skipped");
+                            } else if skip(&d)? {
+                                counts.skipped += 1;
+                            } else {
+                                bytes += d.text.len();
+                                batch.push(d);
+                            }
+                        }
+                        Item::Error(e) => {
+                            counts.errors += 1;
+                            eprintln!("marsad: error: {e}");
+                        }
+                        Item::Warning { origin, message } => {
+                            counts.warnings += 1;
+                            eprintln!("marsad: warning: {origin}: {message}");
+                        }
+                    }
+                    if batch.len() >= BATCH || bytes >= BATCH_BYTES {
+                        bytes = 0;
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                        if doc_tx.send(full).is_err() {
+                            // The consumer stopped (an error): it reports why.
+                            return Ok(counts);
+                        }
+                    }
                 }
-            }
-            Item::Error(e) => {
-                errors += 1;
-                eprintln!("marsad: error: {e}");
-            }
-            Item::Warning { origin, message } => {
-                warnings += 1;
-                eprintln!("marsad: warning: {origin}: {message}");
+                if !batch.is_empty() {
+                    doc_tx.send(batch).ok();
+                }
+                Ok(counts)
+            })
+            .expect("spawning the reading thread");
+        std::thread::Builder::new()
+            .name("marsad-extract".into())
+            .spawn_scoped(scope, move || {
+                for docs in doc_rx {
+                    if out_tx.send(analyze_batch(ex, docs)).is_err() {
+                        break;
+                    }
+                }
+            })
+            .expect("spawning the extraction thread");
+        let mut result = Ok(());
+        for batch in out_rx {
+            if let Err(e) = on_batch(batch) {
+                result = Err(e);
+                break;
             }
         }
-        if batch.len() >= 256 {
-            on_batch(std::mem::take(&mut batch))?;
-        }
-    }
-    if !batch.is_empty() {
-        on_batch(batch)?;
-    }
-    Ok((errors, warnings, dupes))
+        // Dropping the receiver (end of the loop) stops the other stages on an error.
+        let counts = reader.join().expect("reading thread panicked")?;
+        result.map(|()| counts)
+    })
 }
 
 fn analyze_batch(ex: &Extractor, docs: Vec<Document>) -> Vec<(Document, Analysis)> {
@@ -345,43 +433,90 @@ fn analyze_batch(ex: &Extractor, docs: Vec<Document>) -> Vec<(Document, Analysis
         .collect()
 }
 
+/// A document the store took, for linking and indexing.
+struct Stored {
+    id: String,
+    rowid: i64,
+    doc: Document,
+    analysis: Analysis,
+}
+
+/// `marsad ingest`: read → extract → store → link and index, each stage on its own thread
+/// (the store writer on the calling one), passing bounded batches.
+///
+/// Each batch is stored in one transaction; the linker and the index follow on another thread,
+/// so storing the next batch overlaps linking this one. Both write through the one connection
+/// (behind a mutex: SQLite has one writer at a time, and waiting on the mutex beats SQLite's
+/// busy sleeps). The linker saves its changes every batch, the search index commits every
+/// [`INDEX_COMMIT_DOCS`] documents or [`INDEX_COMMIT_EVERY`]; a kill in between is caught up by
+/// the next run.
 fn ingest(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<ExitCode> {
     let ex = extractor(cli)?;
     let mut store = open_store(cli)?;
-    let mut follow = stories::Follow::open(&mut store, ex.kb(), &db_dir(cli))?;
+    let follow = stories::Follow::open(&mut store, ex.kb(), &db_dir(cli))?;
+    let store = Mutex::new(store);
+    // The reading thread's own connection: documents already stored are skipped before
+    // paying for their extraction.
+    let lookup = open_store(cli)?;
     let pb = progress(None);
     let (mut new, mut known, mut events) = (0usize, 0usize, 0usize);
     let mut failed_writes = 0usize;
-    let (errors, warnings, dupes) = for_each_batch(paths, opts, |docs| {
-        // Skip what the store already holds before paying for extraction.
-        let mut fresh = Vec::new();
-        for d in docs {
-            if store.find_hash(&d.content_hash)?.is_some() {
-                known += 1;
-            } else {
-                fresh.push(d);
-            }
-        }
-        for (d, a) in analyze_batch(&ex, fresh) {
-            match store.insert(&d, &a) {
-                Ok(Inserted::New(id)) => {
-                    follow.add(&id, &d, &a)?;
-                    new += 1;
-                    events += a.events.len();
+    let (stored_tx, stored_rx) = mpsc::sync_channel::<Vec<Stored>>(IN_FLIGHT);
+    let read = std::thread::scope(|scope| -> Result<ReadCounts> {
+        let store = &store;
+        let linking = std::thread::Builder::new()
+            .name("marsad-link".into())
+            .spawn_scoped(scope, move || link_and_index(follow, store, stored_rx))
+            .expect("spawning the linking thread");
+        let read = for_each_analyzed(
+            paths,
+            opts,
+            &ex,
+            move |d| Ok(lookup.find_hash(&d.content_hash)?.is_some()),
+            |batch| {
+                let mut stored = Vec::with_capacity(batch.len());
+                let mut store = lock(store);
+                store.begin_batch()?;
+                for (doc, analysis) in batch {
+                    match store.insert(&doc, &analysis) {
+                        Ok(Inserted::New(id)) => {
+                            new += 1;
+                            events += analysis.events.len();
+                            let rowid = store.last_inserted_rowid().unwrap_or_default();
+                            stored.push(Stored {
+                                id,
+                                rowid,
+                                doc,
+                                analysis,
+                            });
+                        }
+                        Ok(Inserted::Duplicate(_)) => known += 1,
+                        Err(e) => {
+                            failed_writes += 1;
+                            eprintln!("marsad: error: {}: {e}", doc.origin);
+                        }
+                    }
+                    pb.inc(1);
                 }
-                Ok(Inserted::Duplicate(_)) => known += 1,
-                Err(e) => {
-                    failed_writes += 1;
-                    eprintln!("marsad: error: {}: {e}", d.origin);
+                store.commit_batch()?;
+                drop(store);
+                pb.set_message(format!("{events} events"));
+                if !stored.is_empty() && stored_tx.send(stored).is_err() {
+                    anyhow::bail!("linking stopped");
                 }
-            }
-            pb.inc(1);
-        }
-        follow.commit(&mut store)?;
-        pb.set_message(format!("{events} events"));
-        Ok(())
+                Ok(())
+            },
+        );
+        drop(stored_tx);
+        let linked = linking.join().expect("linking thread panicked");
+        // A linking error is the cause of a "linking stopped" one.
+        linked?;
+        read
     })?;
     pb.finish_and_clear();
+    let store = store.into_inner().unwrap_or_else(|e| e.into_inner());
+    let (errors, warnings, dupes) = (read.errors, read.warnings, read.dupes);
+    known += read.skipped;
     let stats = store.stats()?;
     eprintln!(
         "ingested {new} new documents ({events} events); {known} already stored, {dupes} duplicates in input, {errors} errors, {warnings} warnings; store {} holds {} documents, {} events",
@@ -396,45 +531,81 @@ fn ingest(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<ExitCode> 
     })
 }
 
+pub(crate) fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
+    // A panic elsewhere holding the lock leaves no half-done transaction worth refusing: the
+    // connection rolls back what it did not commit.
+    store.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The linking stage of [`ingest`]: links and indexes each stored batch, saves the linker's
+/// changes, commits the index now and then and once at the end.
+fn link_and_index(
+    mut follow: stories::Follow,
+    store: &Mutex<Store>,
+    batches: mpsc::Receiver<Vec<Stored>>,
+) -> Result<()> {
+    let mut committed = Instant::now();
+    let mut upto = 0;
+    for batch in batches {
+        for s in batch {
+            follow.add(store, &s.id, &s.doc, &s.analysis)?;
+            upto = s.rowid;
+        }
+        follow.save(&mut lock(store))?;
+        if follow.pending() >= INDEX_COMMIT_DOCS || committed.elapsed() >= INDEX_COMMIT_EVERY {
+            follow.commit_index(&mut lock(store), upto)?;
+            committed = Instant::now();
+        }
+    }
+    follow.commit_index(&mut lock(store), upto)?;
+    Ok(())
+}
+
 fn extract(cli: &Cli, paths: &[PathBuf], format: Format, opts: &ReadOptions) -> Result<ExitCode> {
     let ex = extractor(cli)?;
     let mut all: Vec<Event> = Vec::new();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut csv_header_done = false;
-    let (errors, _, _) = for_each_batch(paths, opts, |docs| {
-        for (_, a) in analyze_batch(&ex, docs) {
-            match format {
-                Format::Table => all.extend(a.events),
-                Format::Jsonl => {
-                    for e in &a.events {
-                        serde_json::to_writer(&mut out, &export::Row::new(e))?;
-                        out.write_all(b"\n")?;
+    let read = for_each_analyzed(
+        paths,
+        opts,
+        &ex,
+        |_| Ok(false),
+        |batch| {
+            for (_, a) in batch {
+                match format {
+                    Format::Table => all.extend(a.events),
+                    Format::Jsonl => {
+                        for e in &a.events {
+                            serde_json::to_writer(&mut out, &export::Row::new(e))?;
+                            out.write_all(b"\n")?;
+                        }
                     }
-                }
-                Format::Csv => {
-                    let mut w = csv::WriterBuilder::new()
-                        .has_headers(false)
-                        .from_writer(&mut out);
-                    if !csv_header_done {
-                        w.write_record(export::CSV_HEADER)?;
-                        csv_header_done = true;
+                    Format::Csv => {
+                        let mut w = csv::WriterBuilder::new()
+                            .has_headers(false)
+                            .from_writer(&mut out);
+                        if !csv_header_done {
+                            w.write_record(export::CSV_HEADER)?;
+                            csv_header_done = true;
+                        }
+                        for e in &a.events {
+                            w.write_record(export::csv_record(e))?;
+                        }
+                        w.flush()?;
                     }
-                    for e in &a.events {
-                        w.write_record(export::csv_record(e))?;
-                    }
-                    w.flush()?;
                 }
             }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     out.flush()?;
     drop(out);
     if format == Format::Table {
         print_table(&all)?;
     }
-    Ok(if errors > 0 {
+    Ok(if read.errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

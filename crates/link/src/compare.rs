@@ -320,7 +320,7 @@ impl PlaceInfo {
         for i in 0..l as usize {
             match (&self.admin[i], &other.admin[i]) {
                 (Some(a), Some(b)) => {
-                    if a.to_lowercase() != b.to_lowercase() {
+                    if !eq_lowercase(a, b) {
                         return Some(false);
                     }
                 }
@@ -329,6 +329,20 @@ impl PlaceInfo {
         }
         Some(true)
     }
+}
+
+/// `a.to_lowercase() == b.to_lowercase()`, without building the two strings.
+fn eq_lowercase(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    // `str::to_lowercase` maps a final capital sigma by context; `char::to_lowercase` cannot.
+    if a.contains('Σ') || b.contains('Σ') {
+        return a.to_lowercase() == b.to_lowercase();
+    }
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
 }
 
 /// How two places relate.
@@ -347,13 +361,21 @@ pub(crate) enum PlaceRelation {
     Conflict(String),
 }
 
-pub(crate) fn place_relation(a: &PlaceInfo, b: &PlaceInfo) -> PlaceRelation {
+/// How two places relate; without `explain`, the names and reasons it carries are left empty.
+fn place_relation(a: &PlaceInfo, b: &PlaceInfo, explain: bool) -> PlaceRelation {
     if a.id == b.id && !a.id.is_empty() {
         return PlaceRelation::Same;
     }
+    let name = |p: &PlaceInfo| {
+        if explain {
+            p.name.clone()
+        } else {
+            String::new()
+        }
+    };
     let nested = |inner: &PlaceInfo, outer: &PlaceInfo| PlaceRelation::Nested {
-        inner: inner.name.clone(),
-        outer: outer.name.clone(),
+        inner: name(inner),
+        outer: name(outer),
         equal: inner.level.is_some() && inner.level == outer.level,
     };
     if b.ancestors.contains(&a.id) {
@@ -380,6 +402,9 @@ pub(crate) fn place_relation(a: &PlaceInfo, b: &PlaceInfo) -> PlaceRelation {
         if xy.is_none() && yx.is_none() {
             return PlaceRelation::Unknown;
         }
+        if !explain {
+            return PlaceRelation::Conflict(String::new());
+        }
         return PlaceRelation::Conflict(format!(
             "place: {} vs {} (neither contains the other)",
             a.name, b.name
@@ -395,6 +420,8 @@ pub(crate) fn place_relation(a: &PlaceInfo, b: &PlaceInfo) -> PlaceRelation {
             };
             if d <= limit {
                 PlaceRelation::Near(d)
+            } else if !explain {
+                PlaceRelation::Conflict(String::new())
             } else {
                 PlaceRelation::Conflict(format!(
                     "place: {} vs {} ({:.1} km apart, limit {})",
@@ -402,6 +429,7 @@ pub(crate) fn place_relation(a: &PlaceInfo, b: &PlaceInfo) -> PlaceRelation {
                 ))
             }
         }
+        _ if !explain => PlaceRelation::Conflict(String::new()),
         _ => PlaceRelation::Conflict(format!(
             "place: {} vs {} (different places)",
             a.name, b.name
@@ -440,6 +468,9 @@ pub(crate) fn day_number(iso: &str) -> Option<i64> {
 /// What is kept per event so comparisons need not look things up again.
 #[derive(Debug, Clone)]
 pub(crate) struct Derived {
+    /// The event's document and sub-event type (all that comparing reads of the event itself).
+    pub doc: String,
+    pub sub_event_type: String,
     pub family: String,
     pub actors: BTreeMap<String, String>,
     pub place: Option<PlaceInfo>,
@@ -456,6 +487,8 @@ impl Derived {
             _ => cfg.date_window_days[0],
         };
         Derived {
+            doc: e.doc.clone(),
+            sub_event_type: e.sub_event_type.clone(),
             family: type_family(&e.sub_event_type).to_string(),
             actors: ctx.families(e),
             place: e.location.as_ref().map(|l| ctx.place_info(kb, l)),
@@ -491,50 +524,69 @@ impl PairEval {
 
 /// Compares two events of different documents (a pair from the same document, or one the user
 /// split apart, gets a conflict).
-pub(crate) fn compare(a: (&Event, &Derived), b: (&Event, &Derived), cannot_link: bool) -> PairEval {
-    let (ea, da) = a;
-    let (eb, db) = b;
+pub(crate) fn compare(a: &Derived, b: &Derived, cannot_link: bool) -> PairEval {
+    compare_with(a, b, cannot_link, true)
+}
+
+/// [`compare`]'s score and whether anything conflicts, without writing what agreed or why
+/// (the conflicts are empty strings): all that deciding a link needs, without the formatting
+/// that is most of the cost of a comparison.
+pub(crate) fn score(a: &Derived, b: &Derived, cannot_link: bool) -> PairEval {
+    compare_with(a, b, cannot_link, false)
+}
+
+fn compare_with(da: &Derived, db: &Derived, cannot_link: bool, explain: bool) -> PairEval {
+    let (ea, eb) = (da, db);
     let mut out = PairEval::default();
+    // Reasons and agreements are only written out when explaining.
+    let conflict = |out: &mut PairEval, why: &dyn Fn() -> String| {
+        out.conflicts
+            .push(if explain { why() } else { String::new() });
+    };
+    let agree = |out: &mut PairEval, what: &dyn Fn() -> String| {
+        if explain {
+            out.agreed.push(what());
+        }
+    };
     if ea.doc == eb.doc {
-        out.conflicts.push("same document".into());
+        conflict(&mut out, &|| "same document".into());
     }
     if cannot_link {
-        out.conflicts.push("kept apart by a split".into());
+        conflict(&mut out, &|| "kept apart by a split".into());
     }
     // Type.
     if ea.sub_event_type == eb.sub_event_type {
         out.score += W_TYPE_SAME;
-        out.agreed.push("sub_event_type".into());
+        agree(&mut out, &|| "sub_event_type".into());
     } else if da.family == db.family {
         out.score += W_TYPE_COMPATIBLE;
-        out.agreed.push(format!(
-            "sub_event_type: {} ~ {}",
-            ea.sub_event_type, eb.sub_event_type
-        ));
+        agree(&mut out, &|| {
+            format!(
+                "sub_event_type: {} ~ {}",
+                ea.sub_event_type, eb.sub_event_type
+            )
+        });
     } else {
-        out.conflicts.push(format!(
-            "sub_event_type: {} vs {}",
-            ea.sub_event_type, eb.sub_event_type
-        ));
+        conflict(&mut out, &|| {
+            format!(
+                "sub_event_type: {} vs {}",
+                ea.sub_event_type, eb.sub_event_type
+            )
+        });
     }
     // Actors.
-    let shared: Vec<&String> = da
-        .actors
-        .iter()
-        .filter(|(k, _)| db.actors.contains_key(*k))
-        .map(|(_, v)| v)
-        .collect();
-    let actor_anchor = !shared.is_empty();
+    let actor_anchor = da.actors.keys().any(|k| db.actors.contains_key(k));
     if actor_anchor {
         out.score += W_ACTORS;
-        out.agreed.push(format!(
-            "actors: {}",
-            shared
+        agree(&mut out, &|| {
+            let shared: Vec<&str> = da
+                .actors
                 .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+                .filter(|(k, _)| db.actors.contains_key(*k))
+                .map(|(_, v)| v.as_str())
+                .collect();
+            format!("actors: {}", shared.join(", "))
+        });
     } else if !da.actors.is_empty() && !db.actors.is_empty() {
         let names = |m: &BTreeMap<String, String>| {
             m.values()
@@ -542,20 +594,18 @@ pub(crate) fn compare(a: (&Event, &Derived), b: (&Event, &Derived), cannot_link:
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        out.conflicts.push(format!(
-            "actors: {} vs {}",
-            names(&da.actors),
-            names(&db.actors)
-        ));
+        conflict(&mut out, &|| {
+            format!("actors: {} vs {}", names(&da.actors), names(&db.actors))
+        });
     }
     // Place.
     let mut place_anchor = false;
     if let (Some(pa), Some(pb)) = (&da.place, &db.place) {
-        match place_relation(pa, pb) {
+        match place_relation(pa, pb, explain) {
             PlaceRelation::Same => {
                 out.score += W_PLACE_SAME;
                 place_anchor = true;
-                out.agreed.push(format!("place: {}", pa.name));
+                agree(&mut out, &|| format!("place: {}", pa.name));
             }
             PlaceRelation::Nested {
                 inner,
@@ -565,13 +615,14 @@ pub(crate) fn compare(a: (&Event, &Derived), b: (&Event, &Derived), cannot_link:
                 out.score += W_PLACE_NESTED;
                 place_anchor = true;
                 let rel = if equal { "=" } else { "⊂" };
-                out.agreed.push(format!("place: {inner} {rel} {outer}"));
+                agree(&mut out, &|| format!("place: {inner} {rel} {outer}"));
             }
             PlaceRelation::Near(d) => {
                 out.score += W_PLACE_NEAR;
                 place_anchor = true;
-                out.agreed
-                    .push(format!("place: {} ≈ {} ({d:.1} km)", pa.name, pb.name));
+                agree(&mut out, &|| {
+                    format!("place: {} ≈ {} ({d:.1} km)", pa.name, pb.name)
+                });
             }
             PlaceRelation::Unknown => {}
             PlaceRelation::Conflict(why) => out.conflicts.push(why),
@@ -583,25 +634,28 @@ pub(crate) fn compare(a: (&Event, &Derived), b: (&Event, &Derived), cannot_link:
             let diff = (x - y).abs();
             let window = da.window.max(db.window);
             if diff > window {
-                out.conflicts
-                    .push(format!("date: {diff} days apart (window {window})"));
+                conflict(&mut out, &|| {
+                    format!("date: {diff} days apart (window {window})")
+                });
             } else {
                 out.score += W_DATE * (1.0 - diff as f32 / (window as f32 + 1.0));
-                let apart = match diff {
-                    0 => "same day".to_string(),
-                    1 => "1 day apart".to_string(),
-                    n => format!("{n} days apart"),
-                };
-                out.agreed.push(format!("date: {apart} (window {window})"));
+                agree(&mut out, &|| {
+                    let apart = match diff {
+                        0 => "same day".to_string(),
+                        1 => "1 day apart".to_string(),
+                        n => format!("{n} days apart"),
+                    };
+                    format!("date: {apart} (window {window})")
+                });
             }
         }
         _ => {
             out.score += W_DATE_UNKNOWN;
-            out.agreed.push("date: unknown on one side".into());
+            agree(&mut out, &|| "date: unknown on one side".into());
         }
     }
     if !actor_anchor && !place_anchor {
-        out.conflicts.push("no shared actor or place".into());
+        conflict(&mut out, &|| "no shared actor or place".into());
     }
     out.score = (out.score * 1000.0).round() / 1000.0;
     out

@@ -40,7 +40,7 @@ mod tests;
 
 pub use compare::type_family;
 
-use compare::{compare, Ctx, Derived, PairEval};
+use compare::{compare, score, Ctx, Derived, PairEval};
 use marsad_extract::{Event, Location, Span, Stance};
 use marsad_kb::KnowledgeBase;
 use serde::{Deserialize, Serialize};
@@ -210,6 +210,52 @@ pub struct Entry {
     pub outlet: Option<String>,
 }
 
+/// The event as the linker keeps it: without what neither comparing events nor building a
+/// story reads (the statements, the evidence of actors, dates, counts and truce terms), which
+/// is about half of an event's memory. The place, the headline evidence and the cited source
+/// stay: a story's reports and location show them.
+fn slim(e: &Event) -> Event {
+    let mut e = e.clone();
+    slim_in_place(&mut e);
+    e
+}
+
+impl Entry {
+    /// Drops what the linker does not keep of the event (see [`Linker::entry`]): a caller
+    /// loading many entries for [`Linker::from_state`] can do it as it goes.
+    pub fn slim(&mut self) {
+        slim_in_place(&mut self.event);
+    }
+}
+
+fn slim_in_place(e: &mut Event) {
+    e.claims = Vec::new();
+    for a in [
+        &mut e.actor1,
+        &mut e.actor2,
+        &mut e.assoc_actor_1,
+        &mut e.assoc_actor_2,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        a.evidence = None;
+    }
+    e.date.evidence = None;
+    for c in [&mut e.fatalities, &mut e.injured, &mut e.arrested]
+        .into_iter()
+        .flatten()
+    {
+        c.evidence = Vec::new();
+    }
+    if let Some(t) = &mut e.truce {
+        t.mediator_evidence = None;
+        t.start_evidence = None;
+        t.duration_evidence = None;
+        t.terms = Vec::new();
+    }
+}
+
 type Key = (String, Option<String>, Option<i64>);
 type BucketKey = (String, Option<i64>);
 type AdminKey = (String, Option<String>);
@@ -218,10 +264,33 @@ type AdminKey = (String, Option<String>);
 /// filed under `None` and found by every lookup of their group).
 #[derive(Debug, Default)]
 struct Index {
-    by_key: HashMap<Key, Vec<String>>,
-    by_bucket: HashMap<BucketKey, Vec<String>>,
-    by_admin: HashMap<AdminKey, Vec<String>>,
-    by_family: HashMap<String, Vec<String>>,
+    by_key: HashMap<Key, Vec<Filed>>,
+    by_bucket: HashMap<BucketKey, Vec<Filed>>,
+    by_admin: HashMap<AdminKey, Vec<Filed>>,
+    by_family: HashMap<String, Vec<Filed>>,
+}
+
+/// An event as the index files it: its id (one allocation shared by the four maps) and what
+/// comparing it needs, so the candidates of a new event are checked and scored without looking
+/// each one up.
+#[derive(Debug, Clone)]
+struct Filed {
+    id: Arc<str>,
+    /// `d.day` and `d.window`, here so that most candidates are dropped without reading `d`.
+    day: Option<i64>,
+    window: i64,
+    d: Arc<Derived>,
+}
+
+impl Filed {
+    /// Whether the dates are close enough to link: both inside the wider of the two windows
+    /// (an undated event is not constrained).
+    fn in_window(&self, d: &Derived) -> bool {
+        match (d.day, self.day) {
+            (Some(x), Some(y)) => (x - y).abs() <= d.window.max(self.window),
+            _ => true,
+        }
+    }
 }
 
 fn bucket(day: i64) -> i64 {
@@ -236,21 +305,38 @@ impl Index {
         ((f.clone(), a.clone(), b), (f.clone(), b), (f, a))
     }
 
-    fn insert(&mut self, id: &str, d: &Derived) {
+    fn insert(&mut self, id: &str, d: &Arc<Derived>) {
         let (k, kb, ka) = Self::keys(d);
-        self.by_key.entry(k).or_default().push(id.to_string());
-        self.by_bucket.entry(kb).or_default().push(id.to_string());
-        self.by_admin.entry(ka).or_default().push(id.to_string());
-        self.by_family
-            .entry(d.family.clone())
-            .or_default()
-            .push(id.to_string());
+        let f = Filed {
+            id: Arc::from(id),
+            day: d.day,
+            window: d.window,
+            d: d.clone(),
+        };
+        self.by_key.entry(k).or_default().push(f.clone());
+        self.by_bucket.entry(kb).or_default().push(f.clone());
+        self.by_admin.entry(ka).or_default().push(f.clone());
+        self.by_family.entry(d.family.clone()).or_default().push(f);
+    }
+
+    /// Takes every event of `gone` out, in one pass over the lists.
+    fn remove_all(&mut self, gone: &HashSet<Arc<str>>) {
+        fn take<K>(m: &mut HashMap<K, Vec<Filed>>, gone: &HashSet<Arc<str>>) {
+            m.retain(|_, v| {
+                v.retain(|f| !gone.contains(&f.id));
+                !v.is_empty()
+            });
+        }
+        take(&mut self.by_key, gone);
+        take(&mut self.by_bucket, gone);
+        take(&mut self.by_admin, gone);
+        take(&mut self.by_family, gone);
     }
 
     fn remove(&mut self, id: &str, d: &Derived) {
-        fn take<K: std::hash::Hash + Eq>(m: &mut HashMap<K, Vec<String>>, k: K, id: &str) {
+        fn take<K: std::hash::Hash + Eq>(m: &mut HashMap<K, Vec<Filed>>, k: K, id: &str) {
             if let Some(v) = m.get_mut(&k) {
-                v.retain(|x| x != id);
+                v.retain(|x| &*x.id != id);
                 if v.is_empty() {
                     m.remove(&k);
                 }
@@ -266,8 +352,15 @@ impl Index {
     /// Every filed event that could link with `d` (`reach` week buckets either side).
     fn lookup(&self, d: &Derived, reach: i64) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
+        self.visit(d, reach, |f| {
+            out.insert(f.id.to_string());
+        });
+        out
+    }
+
+    fn visit<'a>(&'a self, d: &Derived, reach: i64, mut each: impl FnMut(&'a Filed)) {
         let f = &d.family;
-        let mut put = |v: Option<&Vec<String>>| out.extend(v.into_iter().flatten().cloned());
+        let mut put = |v: Option<&'a Vec<Filed>>| v.into_iter().flatten().for_each(&mut each);
         match (d.admin1(), d.day.map(bucket)) {
             (Some(a), Some(b)) => {
                 for bb in b - reach..=b + reach {
@@ -289,7 +382,6 @@ impl Index {
             }
             (None, None) => put(self.by_family.get(f)),
         }
-        out
     }
 }
 
@@ -349,8 +441,10 @@ pub struct Linker {
     kb: Arc<KnowledgeBase>,
     ctx: Ctx,
     cfg: LinkConfig,
-    entries: HashMap<String, Entry>,
-    derived: HashMap<String, Derived>,
+    // Boxed: the tables hold one pointer per slot, not a whole event (most slots of a hash
+    // table are spare capacity). `derived` is shared with the index.
+    entries: HashMap<String, Box<Entry>>,
+    derived: HashMap<String, Arc<Derived>>,
     index: Index,
     /// Pairs that link (score over `min_score`, no conflict).
     edges: HashMap<String, BTreeSet<String>>,
@@ -404,6 +498,7 @@ impl Linker {
         &self.cfg
     }
 
+    /// Every story, in no particular order.
     pub fn stories(&self) -> &[Story] {
         &self.stories
     }
@@ -417,9 +512,10 @@ impl Linker {
         self.story_of.get(event_id).and_then(|s| self.story(s))
     }
 
-    /// An event held, with the outlet it was added under.
+    /// An event held, with the outlet it was added under (without its statements and the
+    /// evidence of its parts: see the linker's state).
     pub fn entry(&self, event_id: &str) -> Option<&Entry> {
-        self.entries.get(event_id)
+        self.entries.get(event_id).map(|e| &**e)
     }
 
     /// Whether an event id is held.
@@ -459,10 +555,163 @@ impl Linker {
         self.entries.is_empty()
     }
 
+    // ------------------------------------------------------ holding part of the events
+
+    /// The day number (days since 1970-01-01) the linker dates an event by; `None` when it
+    /// has no usable date.
+    pub fn event_day(e: &Event) -> Option<i64> {
+        e.date.date.as_deref().and_then(compare::day_number)
+    }
+
+    /// The ISO date (`YYYY-MM-DD`) of a day number of [`Linker::event_day`].
+    pub fn day_to_iso(day: i64) -> String {
+        // Howard Hinnant's civil_from_days.
+        let z = day + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+
+    /// How far back in time adding an event reaches: adding an event dated day `d` reads and
+    /// changes only events dated from `d - lookback_days()` on (its candidates lie inside the
+    /// widest date window, and their stories span at most that window again; from there
+    /// only events at or after `d` are followed), plus undated events and the events linked
+    /// to them. An undated event reaches everything.
+    pub fn lookback_days(&self) -> i64 {
+        2 * self
+            .cfg
+            .date_window_days
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .max(0)
+    }
+
+    /// Lets the stories whose events are all dated before `day` leave memory, with their
+    /// events and links (they stay in the store: see [`Linker::restore`]). Kept whatever
+    /// their dates: undated events, and the stories of events linked to one. Returns how many
+    /// events left.
+    ///
+    /// Adding events later gives the same stories as if nothing had left, as long as every
+    /// event added is dated at least [`Linker::lookback_days`] after `day` (or the events it
+    /// reaches were restored first). Call it only when the changes were taken (saved): the
+    /// events that leave must not be waiting to be saved. [`Linker::to_state`] and the
+    /// lookups describe what is held.
+    pub fn evict_before(&mut self, day: i64) -> usize {
+        debug_assert!(self.changes.is_empty(), "evicting unsaved changes");
+        let undated_link = |l: &Linker, e: &String| {
+            l.edges.get(e).is_some_and(|ns| {
+                ns.iter()
+                    .any(|n| l.derived.get(n).is_some_and(|d| d.day.is_none()))
+            })
+        };
+        let leaving: Vec<usize> = self
+            .stories
+            .iter()
+            .enumerate()
+            .filter(|(_, st)| {
+                st.events.iter().all(|e| {
+                    self.derived
+                        .get(e)
+                        .is_some_and(|d| d.day.is_some_and(|x| x < day))
+                        && !undated_link(self, e)
+                })
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if leaving.is_empty() {
+            return 0;
+        }
+        let mut gone: HashSet<Arc<str>> = HashSet::new();
+        // From the back, so that swap_remove moves only stories that stay.
+        for &i in leaving.iter().rev() {
+            let st = self.stories.swap_remove(i);
+            self.story_pos.remove(&st.id);
+            if let Some(moved) = self.stories.get(i) {
+                self.story_pos.insert(moved.id.clone(), i);
+            }
+            for e in &st.events {
+                if self.story_of.get(e) == Some(&st.id) {
+                    self.story_of.remove(e);
+                }
+                self.entries.remove(e);
+                self.derived.remove(e);
+                // Links to events that stay are kept on their side: never followed (see above).
+                self.edges.remove(e);
+                gone.insert(Arc::from(e.as_str()));
+            }
+        }
+        self.index.remove_all(&gone);
+        gone.len()
+    }
+
+    /// Brings back into memory events, stories and links read back from what was saved
+    /// (those already held are left alone): the inverse of [`Linker::evict_before`]. The
+    /// stories' events must be among the events held or given.
+    pub fn restore(
+        &mut self,
+        entries: Vec<Entry>,
+        stories: Vec<Story>,
+        edges: Vec<(String, String)>,
+    ) {
+        for mut entry in entries {
+            if self.entries.contains_key(&entry.event.id) {
+                continue;
+            }
+            entry.slim();
+            let d = Arc::new(Derived::new(&self.ctx, &self.kb, &self.cfg, &entry.event));
+            self.index.insert(&entry.event.id, &d);
+            self.derived.insert(entry.event.id.clone(), d);
+            self.entries.insert(entry.event.id.clone(), Box::new(entry));
+        }
+        for (a, b) in edges {
+            if self.entries.contains_key(&a) {
+                self.edges.entry(a.clone()).or_default().insert(b.clone());
+            }
+            if self.entries.contains_key(&b) {
+                self.edges.entry(b).or_default().insert(a);
+            }
+        }
+        for st in stories {
+            if self.story_pos.contains_key(&st.id) {
+                continue;
+            }
+            for e in &st.events {
+                self.story_of.insert(e.clone(), st.id.clone());
+            }
+            self.story_pos.insert(st.id.clone(), self.stories.len());
+            self.stories.push(st);
+        }
+    }
+
     /// Adds the events of one document (`outlet` is its outlet; when `None` each event's
     /// `source` is used). An event id already held is replaced. Returns, for each event, the
     /// story it is now in and why.
     pub fn add(&mut self, outlet: Option<&str>, events: &[Event]) -> Vec<LinkDecision> {
+        let (order, minted) = self.add_inner(outlet, events);
+        order.iter().map(|id| self.decision(id, &minted)).collect()
+    }
+
+    /// [`Linker::add`] without the decisions: the same stories, none of the explanations
+    /// (what a bulk ingest that does not print them needs; explaining an event that stands
+    /// alone compares it with every candidate again).
+    pub fn add_events(&mut self, outlet: Option<&str>, events: &[Event]) {
+        self.add_inner(outlet, events);
+    }
+
+    /// Adds the events; returns their ids in order and the story ids minted.
+    fn add_inner(
+        &mut self,
+        outlet: Option<&str>,
+        events: &[Event],
+    ) -> (Vec<String>, HashSet<String>) {
         let mut order: Vec<String> = Vec::new();
         let mut seeds: BTreeSet<String> = BTreeSet::new();
         let mut start = (i64::MAX, String::from("\u{10FFFF}"));
@@ -472,16 +721,16 @@ impl Linker {
                 seeds.extend(self.detach(&e.id));
             }
             let entry = Entry {
-                event: e.clone(),
+                event: slim(e),
                 outlet: outlet
                     .map(str::to_string)
                     .or_else(|| e.source.clone())
                     .filter(|o| !o.trim().is_empty()),
             };
-            let d = Derived::new(&self.ctx, &self.kb, &self.cfg, e);
+            let d = Arc::new(Derived::new(&self.ctx, &self.kb, &self.cfg, e));
             self.index.insert(&e.id, &d);
             self.derived.insert(e.id.clone(), d);
-            self.entries.insert(e.id.clone(), entry);
+            self.entries.insert(e.id.clone(), Box::new(entry));
             self.changes.events.insert(e.id.clone());
             self.changes.events_removed.remove(&e.id);
             if !order.contains(&e.id) {
@@ -492,20 +741,33 @@ impl Linker {
         }
         let reach = self.reach();
         for id in &order {
-            for c in self.index.lookup(&self.derived[id], reach) {
-                if &c != id && self.may_link(id, &c) && self.eval(id, &c).links(self.cfg.min_score)
+            // Candidates of other documents, inside the date window, that link by score: checked
+            // on what the index holds, without looking each one up.
+            let da = self.derived[id].clone();
+            let mut linked: Vec<Arc<str>> = Vec::new();
+            self.index.visit(&da, reach, |f| {
+                if f.in_window(&da)
+                    && *f.id != **id
+                    && f.d.doc != da.doc
+                    && score(&da, &f.d, self.cannot_pair(id, &f.id)).links(self.cfg.min_score)
                 {
-                    let p = pair(id, &c);
-                    self.changes.edges_removed.remove(&p);
-                    self.changes.edges_added.insert(p);
-                    self.edges.entry(id.clone()).or_default().insert(c.clone());
-                    self.edges.entry(c).or_default().insert(id.clone());
+                    linked.push(f.id.clone());
                 }
+            });
+            linked.sort_unstable();
+            linked.dedup();
+            for c in linked {
+                let c = c.to_string();
+                let p = pair(id, &c);
+                self.changes.edges_removed.remove(&p);
+                self.changes.edges_added.insert(p);
+                self.edges.entry(id.clone()).or_default().insert(c.clone());
+                self.edges.entry(c).or_default().insert(id.clone());
             }
         }
         let dirty: HashSet<String> = order.iter().cloned().collect();
         let minted = self.repartition(seeds, start, None, &dirty);
-        order.iter().map(|id| self.decision(id, &minted)).collect()
+        (order, minted)
     }
 
     /// Moves `event_id` out of `story_id` and remembers that it must not be linked with the
@@ -563,7 +825,7 @@ impl Linker {
 
     /// The whole state as a value.
     pub fn to_state(&self) -> LinkerState {
-        let mut events: Vec<Entry> = self.entries.values().cloned().collect();
+        let mut events: Vec<Entry> = self.entries.values().map(|e| (**e).clone()).collect();
         events.sort_by(|a, b| a.event.id.cmp(&b.event.id));
         let mut edges: Vec<(String, String)> = self
             .edges
@@ -600,11 +862,12 @@ impl Linker {
         }
         let mut l = Linker::new(kb, state.config);
         l.next_story = state.next_story;
-        for entry in state.events {
-            let d = Derived::new(&l.ctx, &l.kb, &l.cfg, &entry.event);
+        for mut entry in state.events {
+            slim_in_place(&mut entry.event);
+            let d = Arc::new(Derived::new(&l.ctx, &l.kb, &l.cfg, &entry.event));
             l.index.insert(&entry.event.id, &d);
             l.derived.insert(entry.event.id.clone(), d);
-            l.entries.insert(entry.event.id.clone(), entry);
+            l.entries.insert(entry.event.id.clone(), Box::new(entry));
         }
         for (a, b) in state.edges {
             l.edges.entry(a.clone()).or_default().insert(b.clone());
@@ -630,24 +893,18 @@ impl Linker {
         (w + 6) / 7 + 1
     }
 
-    /// Cheap checks before [`Linker::eval`]: other document, dates inside the window.
-    fn may_link(&self, a: &str, b: &str) -> bool {
-        if self.entries[a].event.doc == self.entries[b].event.doc {
-            return false;
-        }
-        let (da, db) = (&self.derived[a], &self.derived[b]);
-        match (da.day, db.day) {
-            (Some(x), Some(y)) => (x - y).abs() <= da.window.max(db.window),
-            _ => true,
-        }
+    /// Whether the pair was split apart (no lookup while nothing was).
+    fn cannot_pair(&self, a: &str, b: &str) -> bool {
+        !self.cannot.is_empty() && self.cannot.contains(&pair(a, b))
     }
 
     fn eval(&self, a: &str, b: &str) -> PairEval {
-        compare(
-            (&self.entries[a].event, &self.derived[a]),
-            (&self.entries[b].event, &self.derived[b]),
-            self.cannot.contains(&pair(a, b)),
-        )
+        compare(&self.derived[a], &self.derived[b], self.cannot_pair(a, b))
+    }
+
+    /// [`Linker::eval`] without the explanations (same score, same conflict or none).
+    fn score(&self, a: &str, b: &str) -> PairEval {
+        score(&self.derived[a], &self.derived[b], self.cannot_pair(a, b))
     }
 
     /// Takes an event out of the index and the link graph before it is replaced; returns the
@@ -688,8 +945,16 @@ impl Linker {
 
     /// Canonical position of an event: date (undated last), then id.
     fn position(&self, id: &str) -> (i64, String) {
-        let day = self.derived.get(id).and_then(|d| d.day);
-        (day.unwrap_or(i64::MAX), id.to_string())
+        (self.day_key(id), id.to_string())
+    }
+
+    fn day_key(&self, id: &str) -> i64 {
+        self.derived.get(id).and_then(|d| d.day).unwrap_or(i64::MAX)
+    }
+
+    /// `self.position(id) >= *start`, without building the position.
+    fn at_or_after(&self, id: &str, start: &(i64, String)) -> bool {
+        (self.day_key(id), id) >= (start.0, start.1.as_str())
     }
 
     /// Recomputes the stories of everything connected to `seeds` (by links or by sharing a
@@ -708,16 +973,16 @@ impl Linker {
         // from an earlier one (whose story stays), only linked events at or after `start`; from
         // any event, its story mates. Decisions of events outside cannot change: none of their
         // candidate stories gains or loses a member.
-        let mut set: BTreeSet<String> = BTreeSet::new();
+        let mut set: HashSet<String> = HashSet::new();
         let mut queue: Vec<String> = seeds.into_iter().collect();
         while let Some(x) = queue.pop() {
             if !self.entries.contains_key(&x) || !set.insert(x.clone()) {
                 continue;
             }
-            let suffix = self.position(&x) >= start;
+            let suffix = self.at_or_after(&x, &start);
             if let Some(ns) = self.edges.get(&x) {
                 for n in ns {
-                    if !set.contains(n) && (suffix || self.position(n) >= start) {
+                    if !set.contains(n) && (suffix || self.at_or_after(n, &start)) {
                         queue.push(n.clone());
                     }
                 }
@@ -766,11 +1031,12 @@ impl Linker {
                 .flatten()
                 .filter_map(|n| cluster_of.get(n).copied())
                 .collect();
+            // Scored without explanations; the chosen pair is explained below.
             let mut best: Option<(usize, String, PairEval)> = None;
             'cluster: for c in cands {
                 let mut top: Option<(String, PairEval)> = None;
                 for m in &clusters[c].members {
-                    let ev = self.eval(id, m);
+                    let ev = self.score(id, m);
                     if !ev.conflicts.is_empty() {
                         continue 'cluster;
                     }
@@ -787,7 +1053,8 @@ impl Linker {
                 }
             }
             match best {
-                Some((c, m, ev)) => {
+                Some((c, m, _)) => {
+                    let ev = self.eval(id, &m);
                     clusters[c].members.push(id.clone());
                     clusters[c].joins.push(explain(id, m, ev));
                     cluster_of.insert(id.clone(), c);
@@ -859,7 +1126,7 @@ impl Linker {
             if unchanged {
                 continue;
             }
-            let members: Vec<&Entry> = c.members.iter().map(|m| &self.entries[m]).collect();
+            let members: Vec<&Entry> = c.members.iter().map(|m| &*self.entries[m]).collect();
             let st = story::build(sid, &self.ctx, &self.kb, &members, links);
             self.changes.stories_removed.remove(sid);
             self.changes.stories.insert(sid.clone());
@@ -874,14 +1141,24 @@ impl Linker {
                 self.story_of.insert(m, sid.clone());
             }
         }
-        let stale: HashSet<&String> = old_ids.iter().filter(|s| !used.contains(*s)).collect();
-        if !stale.is_empty() {
-            for s in &stale {
-                self.changes.stories.remove(*s);
-                self.changes.stories_removed.insert((*s).clone());
+        // Stories no cluster kept: out of the list (the last story takes the freed place, so
+        // the list is in no particular order) and out of `story_of` for any member not
+        // placed elsewhere above. Rebuilding the maps instead would cost the whole list.
+        for s in old_ids.iter().filter(|s| !used.contains(*s)) {
+            self.changes.stories.remove(s);
+            self.changes.stories_removed.insert(s.clone());
+            let Some(p) = self.story_pos.remove(s) else {
+                continue;
+            };
+            let old = self.stories.swap_remove(p);
+            if let Some(moved) = self.stories.get(p) {
+                self.story_pos.insert(moved.id.clone(), p);
             }
-            self.stories.retain(|s| !stale.contains(&s.id));
-            self.reindex_stories();
+            for e in &old.events {
+                if self.story_of.get(e) == Some(s) {
+                    self.story_of.remove(e);
+                }
+            }
         }
         minted
     }

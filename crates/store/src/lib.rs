@@ -2,8 +2,9 @@
 //!
 //! In: a [`Document`] with its [`Analysis`]. Out: the same, queried back with filters.
 //! A document is keyed by the hash of its text, so ingesting the same input twice changes
-//! nothing; each document is written in one transaction, so a failure or a kill never leaves a
-//! half-written document and never touches what was stored before.
+//! nothing; each document is written in one transaction (a savepoint inside a batch, see
+//! [`Store::begin_batch`]), so a failure or a kill never leaves a half-written document and
+//! never touches what was stored before.
 
 use std::path::{Path, PathBuf};
 
@@ -117,6 +118,8 @@ pub struct Stats {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Rowid of the document stored by the last successful [`Store::insert`] of a new one.
+    last_rowid: Option<i64>,
 }
 
 const SCHEMA: &str = r#"
@@ -158,7 +161,22 @@ CREATE TABLE IF NOT EXISTS claims (
     stance TEXT NOT NULL, cited_source TEXT, headline INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS claims_event ON claims(event_id);
+CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 "#;
+
+/// A stored document as read back in insertion order by [`Store::documents_after`].
+#[derive(Debug, Clone)]
+pub struct StoredDocument {
+    /// Insertion order key (SQLite rowid of the `documents` row).
+    pub rowid: i64,
+    /// The document, `id` being its stored id.
+    pub doc: Document,
+    /// Outlet and publication date as the analysis gave them.
+    pub analysis_outlet: Option<String>,
+    pub analysis_published: Option<String>,
+    /// Its events, in order.
+    pub events: Vec<Event>,
+}
 
 impl Store {
     /// Opens (creating if needed) the store in directory `dir` (file `marsad.sqlite`).
@@ -172,16 +190,130 @@ impl Store {
             path: path.clone(),
             source,
         })?;
-        let store = Store { conn, path };
+        let store = Store {
+            conn,
+            path,
+            last_rowid: None,
+        };
         store.sql(|c| {
             c.pragma_update(None, "journal_mode", "WAL")?;
             c.pragma_update(None, "synchronous", "NORMAL")?;
             c.pragma_update(None, "foreign_keys", "ON")?;
             // Readers (a server) and a writer (an ingest) share the file: wait, don't fail.
             c.busy_timeout(std::time::Duration::from_secs(30))?;
+            // Bulk ingest touches index pages all over the b-trees (content hash, mention
+            // entities): a 64 MiB page cache (bounded) spares re-reading them every batch.
+            c.pragma_update(None, "cache_size", -65_536)?;
+            // The savepoint of each document inside a batch keeps a sub-journal: in memory
+            // (one document's pages), not in a temporary file written page by page.
+            c.pragma_update(None, "temp_store", "MEMORY")?;
             c.execute_batch(SCHEMA)
         })?;
         Ok(store)
+    }
+
+    /// Starts a write transaction that the following [`Store::insert`]s (each in its own
+    /// savepoint, so a failed document still leaves nothing behind) and a
+    /// [`Store::save_linker`] join, until [`Store::commit_batch`]. One commit per batch
+    /// instead of one per document: a kill loses at most the batch, never part of a document.
+    pub fn begin_batch(&mut self) -> Result<(), StoreError> {
+        self.sql(|c| c.execute_batch("BEGIN IMMEDIATE"))
+    }
+
+    /// Commits the transaction opened by [`Store::begin_batch`].
+    pub fn commit_batch(&mut self) -> Result<(), StoreError> {
+        self.sql(|c| c.execute_batch("COMMIT"))
+    }
+
+    /// A value of the store's own bookkeeping (e.g. how far the search index got).
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.sql(|c| {
+            c.query_row("SELECT value FROM store_meta WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+        })
+    }
+
+    /// Sets a bookkeeping value (in the open batch, if any).
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.sql(|c| {
+            c.prepare_cached("INSERT OR REPLACE INTO store_meta (key, value) VALUES (?1, ?2)")?
+                .execute([key, value])
+                .map(|_| ())
+        })
+    }
+
+    /// Highest insertion-order key of a stored document (0 when empty).
+    pub fn last_document_rowid(&self) -> Result<i64, StoreError> {
+        self.sql(|c| {
+            c.query_row("SELECT coalesce(max(rowid), 0) FROM documents", [], |r| {
+                r.get(0)
+            })
+        })
+    }
+
+    /// Number of stored documents.
+    pub fn document_count(&self) -> Result<u64, StoreError> {
+        self.sql(|c| {
+            c.query_row("SELECT count(*) FROM documents", [], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+        })
+    }
+
+    /// Up to `limit` stored documents inserted after `rowid`, in insertion order, with their
+    /// events (for catching an index up page by page).
+    pub fn documents_after(
+        &self,
+        rowid: i64,
+        limit: usize,
+    ) -> Result<Vec<StoredDocument>, StoreError> {
+        type Row = (i64, String, String, String, Option<String>, Option<String>);
+        let rows: Vec<Row> = self.sql(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT rowid, id, doc_json, text, analysis_outlet, analysis_published FROM documents
+                 WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
+            )?;
+            let rows = st.query_map(params![rowid, limit as i64], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?;
+            rows.collect()
+        })?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (rowid, id, json, text, analysis_outlet, analysis_published) in rows {
+            let doc = self.document_from_row(&id, &json, text)?;
+            let events: Vec<String> = self.sql(|c| {
+                let mut st =
+                    c.prepare_cached("SELECT json FROM events WHERE doc_id = ?1 ORDER BY seq")?;
+                let rows = st.query_map([&id], |r| r.get(0))?;
+                rows.collect()
+            })?;
+            let events = events
+                .iter()
+                .map(|j| {
+                    serde_json::from_str(j).map_err(|source| StoreError::Json {
+                        path: self.path.clone(),
+                        what: "event".into(),
+                        source,
+                    })
+                })
+                .collect::<Result<Vec<Event>, _>>()?;
+            out.push(StoredDocument {
+                rowid,
+                doc,
+                analysis_outlet,
+                analysis_published,
+                events,
+            });
+        }
+        Ok(out)
     }
 
     /// Path of the SQLite file.
@@ -199,18 +331,15 @@ impl Store {
     /// Id under which a text with this hash is stored, if any.
     pub fn find_hash(&self, content_hash: &str) -> Result<Option<String>, StoreError> {
         self.sql(|c| {
-            c.query_row(
-                "SELECT id FROM documents WHERE content_hash = ?1",
-                [content_hash],
-                |r| r.get(0),
-            )
-            .optional()
+            c.prepare_cached("SELECT id FROM documents WHERE content_hash = ?1")?
+                .query_row([content_hash], |r| r.get(0))
+                .optional()
         })
     }
 
-    /// Stores a document with its analysis in one transaction. A document whose text is already
-    /// stored is left alone. A different text under an id already taken gets the id suffixed with
-    /// its hash.
+    /// Stores a document with its analysis in one transaction (a savepoint of the batch when
+    /// one is open). A document whose text is already stored is left alone. A different text
+    /// under an id already taken gets the id suffixed with its hash.
     pub fn insert(&mut self, doc: &Document, analysis: &Analysis) -> Result<Inserted, StoreError> {
         if let Some(id) = self.find_hash(&doc.content_hash)? {
             return Ok(Inserted::Duplicate(id));
@@ -220,12 +349,10 @@ impl Store {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.transaction().map_err(err)?;
+        let tx = self.conn.savepoint().map_err(err)?;
         let taken: bool = tx
-            .query_row("SELECT 1 FROM documents WHERE id = ?1", [&doc.id], |_| {
-                Ok(())
-            })
-            .optional()
+            .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")
+            .and_then(|mut st| st.query_row([&doc.id], |_| Ok(())).optional())
             .map_err(err)?
             .is_some();
         let id = if taken {
@@ -237,10 +364,18 @@ impl Store {
         } else {
             doc.id.clone()
         };
-        let doc_json = serde_json::to_string(doc).expect("document serializes");
-        tx.execute(
+        // The text is its own column: `doc_json` holds the rest (read back by
+        // `document_from_row`), not a second copy of the text.
+        let doc_json = serde_json::to_string(&Document {
+            text: String::new(),
+            ..doc.clone()
+        })
+        .expect("document serializes");
+        tx.prepare_cached(
             "INSERT INTO documents (id, content_hash, origin, format, url, outlet, title, published, text, doc_json, analysis_outlet, analysis_published)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )
+        .and_then(|mut st| st.execute(
             params![
                 id,
                 doc.content_hash,
@@ -255,8 +390,9 @@ impl Store {
                 analysis.outlet,
                 analysis.published
             ],
-        )
+        ))
         .map_err(err)?;
+        let rowid = tx.last_insert_rowid();
         {
             let mut m = tx
                 .prepare_cached("INSERT INTO mentions (doc_id, kind, entity, start, end, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
@@ -328,7 +464,14 @@ impl Store {
             }
         }
         tx.commit().map_err(err)?;
+        self.last_rowid = Some(rowid);
         Ok(Inserted::New(id))
+    }
+
+    /// Insertion-order key ([`StoredDocument::rowid`]) of the document the last
+    /// [`Store::insert`] returning [`Inserted::New`] stored.
+    pub fn last_inserted_rowid(&self) -> Option<i64> {
+        self.last_rowid
     }
 
     /// Events matching `filter`, ordered by document then position.
@@ -357,30 +500,45 @@ impl Store {
 
     /// A stored document with its events, by id (or by file stem prefix when unique).
     pub fn document(&self, id: &str) -> Result<Option<(Document, Vec<Event>)>, StoreError> {
-        let json: Option<(String, String)> = self.sql(|c| {
+        let row: Option<(String, String, String)> = self.sql(|c| {
             c.query_row(
-                "SELECT id, doc_json FROM documents WHERE id = ?1
-                 UNION ALL SELECT id, doc_json FROM documents WHERE id LIKE ?2 AND NOT EXISTS (SELECT 1 FROM documents WHERE id = ?1)
+                "SELECT id, doc_json, text FROM documents WHERE id = ?1
+                 UNION ALL SELECT id, doc_json, text FROM documents WHERE id LIKE ?2 AND NOT EXISTS (SELECT 1 FROM documents WHERE id = ?1)
                  LIMIT 1",
                 params![id, format!("{id}%")],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()
         })?;
-        let Some((stored_id, json)) = json else {
+        let Some((stored_id, json, text)) = row else {
             return Ok(None);
         };
-        let mut doc: Document = serde_json::from_str(&json).map_err(|source| StoreError::Json {
-            path: self.path.clone(),
-            what: format!("document {stored_id}"),
-            source,
-        })?;
-        doc.id = stored_id.clone();
+        let doc = self.document_from_row(&stored_id, &json, text)?;
         let events = self.events(&EventFilter {
             doc: Some(stored_id),
             ..Default::default()
         })?;
         Ok(Some((doc, events)))
+    }
+
+    /// A document from its row: `doc_json` with the id and the text columns put back (rows
+    /// written before the text had its own place in `doc_json` carry it there as well).
+    fn document_from_row(
+        &self,
+        id: &str,
+        json: &str,
+        text: String,
+    ) -> Result<Document, StoreError> {
+        let mut doc: Document = serde_json::from_str(json).map_err(|source| StoreError::Json {
+            path: self.path.clone(),
+            what: format!("document {id}"),
+            source,
+        })?;
+        doc.id = id.to_string();
+        if doc.text.is_empty() {
+            doc.text = text;
+        }
+        Ok(doc)
     }
 
     /// How many rows each table holds.

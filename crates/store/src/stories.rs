@@ -14,7 +14,7 @@ use std::sync::Arc;
 use marsad_extract::Event;
 use marsad_kb::KnowledgeBase;
 use marsad_link::{Changes, Entry, LinkConfig, Linker, LinkerState, Story, STATE_VERSION};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::{Store, StoreError};
 
@@ -22,6 +22,7 @@ const STORY_SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS link_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS link_events (event_id TEXT PRIMARY KEY, outlet TEXT);
 CREATE TABLE IF NOT EXISTS link_edges (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS link_edges_b ON link_edges(b);
 CREATE TABLE IF NOT EXISTS link_cannot (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stories (
     id TEXT PRIMARY KEY,
@@ -88,7 +89,7 @@ fn place_text(e: &Event) -> Vec<String> {
     v
 }
 
-fn put_story(tx: &Transaction, linker: &Linker, s: &Story) -> rusqlite::Result<()> {
+fn put_story(tx: &Connection, linker: &Linker, s: &Story) -> rusqlite::Result<()> {
     let mut actors: Vec<String> = Vec::new();
     let mut places: Vec<String> = Vec::new();
     let mut types: Vec<String> = vec![s.event_type.clone(), s.sub_event_type.clone()];
@@ -134,7 +135,7 @@ fn put_story(tx: &Transaction, linker: &Linker, s: &Story) -> rusqlite::Result<(
     Ok(())
 }
 
-fn put_meta(tx: &Transaction, linker: &Linker, next_story: u64) -> rusqlite::Result<()> {
+fn put_meta(tx: &Connection, linker: &Linker, next_story: u64) -> rusqlite::Result<()> {
     let mut m =
         tx.prepare_cached("INSERT OR REPLACE INTO link_meta (key, value) VALUES (?1, ?2)")?;
     m.execute(params!["version", STATE_VERSION.to_string()])?;
@@ -163,7 +164,8 @@ impl Store {
         })
     }
 
-    /// Persists what changed in `linker` since its last save (or load), in one transaction.
+    /// Persists what changed in `linker` since its last save (or load), in one transaction (a
+    /// savepoint of the batch when one is open, see [`Store::begin_batch`]).
     /// When the store holds no linker yet, the whole state is written.
     pub fn save_linker(&mut self, linker: &mut Linker) -> Result<(), StoreError> {
         if !self.has_linker()? {
@@ -174,7 +176,7 @@ impl Store {
         let next_story = linker.next_story_number();
         let path = self.path.clone();
         let err = rows_err(&path);
-        let tx = self.conn.transaction().map_err(&err)?;
+        let tx = self.conn.savepoint().map_err(&err)?;
         {
             let mut ins_ev = tx
                 .prepare_cached(
@@ -237,7 +239,7 @@ impl Store {
         let state = linker.to_state();
         let path = self.path.clone();
         let err = rows_err(&path);
-        let tx = self.conn.transaction().map_err(&err)?;
+        let tx = self.conn.savepoint().map_err(&err)?;
         tx.execute_batch(
             "DELETE FROM link_meta; DELETE FROM link_events; DELETE FROM link_edges;
              DELETE FROM link_cannot; DELETE FROM stories; DELETE FROM story_events;",
@@ -300,17 +302,35 @@ impl Store {
             .get("next_story")
             .and_then(|v| v.parse().ok())
             .unwrap_or(1);
-        let rows: Vec<(String, Option<String>)> = self.sql(|c| {
+        // Row by row, each entry slimmed as it is read: the whole table's JSON is never held.
+        let mut events = Vec::new();
+        let mut bad: Option<serde_json::Error> = None;
+        self.sql(|c| {
             let mut st = c.prepare(
                 "SELECT e.json, l.outlet FROM link_events l JOIN events e ON e.id = l.event_id ORDER BY l.event_id",
             )?;
-            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect()
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let j = r.get_ref(0)?.as_str()?;
+                match serde_json::from_str::<Event>(j) {
+                    Ok(event) => {
+                        let mut en = Entry {
+                            event,
+                            outlet: r.get(1)?,
+                        };
+                        en.slim();
+                        events.push(en);
+                    }
+                    Err(e) => {
+                        bad = Some(e);
+                        break;
+                    }
+                }
+            }
+            Ok(())
         })?;
-        let mut events = Vec::with_capacity(rows.len());
-        for (j, outlet) in rows {
-            let event: Event = serde_json::from_str(&j).map_err(|e| json_err("event", e))?;
-            events.push(Entry { event, outlet });
+        if let Some(e) = bad {
+            return Err(json_err("event", e));
         }
         let pairs = |table: &str| -> Result<Vec<(String, String)>, StoreError> {
             self.sql(|c| {
@@ -331,6 +351,114 @@ impl Store {
             edges,
             cannot_link,
         }))
+    }
+
+    /// Part of the saved linker state, for [`Linker::restore`]: the linked events dated from
+    /// `from` to `to` (ISO dates, inclusive; `None` leaves that side open: both `None` is every
+    /// linked event), with every event of their stories, those stories and their links.
+    #[allow(clippy::type_complexity)]
+    pub fn linker_part(
+        &self,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<(Vec<Entry>, Vec<Story>, Vec<(String, String)>), StoreError> {
+        self.ensure_story_schema()?;
+        let json_err = |what: &str, source| StoreError::Json {
+            path: self.path.clone(),
+            what: what.to_string(),
+            source,
+        };
+        let parse = |rows: Vec<(String, Option<String>)>| -> Result<Vec<Entry>, StoreError> {
+            rows.into_iter()
+                .map(|(j, outlet)| {
+                    let event: Event =
+                        serde_json::from_str(&j).map_err(|e| json_err("event", e))?;
+                    let mut en = Entry { event, outlet };
+                    en.slim();
+                    Ok(en)
+                })
+                .collect()
+        };
+        // Driven by the date index when a date bounds the range.
+        let mut sql = String::from(
+            "SELECT e.json, l.outlet FROM events e JOIN link_events l ON l.event_id = e.id WHERE 1=1",
+        );
+        let mut args: Vec<&str> = Vec::new();
+        if let Some(f) = from {
+            sql.push_str(" AND e.event_date >= ?");
+            args.push(f);
+        }
+        if let Some(t) = to {
+            sql.push_str(" AND e.event_date <= ?");
+            args.push(t);
+        }
+        let rows: Vec<(String, Option<String>)> = self.sql(|c| {
+            let mut st = c.prepare(&sql)?;
+            let rows = st.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+            rows.collect()
+        })?;
+        let mut entries = parse(rows)?;
+        let mut have: std::collections::HashSet<String> =
+            entries.iter().map(|e| e.event.id.clone()).collect();
+        // Their stories, and the stories' other events.
+        let mut story_ids: std::collections::BTreeSet<String> = Default::default();
+        self.sql(|c| {
+            let mut st =
+                c.prepare_cached("SELECT story_id FROM story_events WHERE event_id = ?1")?;
+            for id in &have {
+                if let Some(s) = st.query_row([id], |r| r.get(0)).optional()? {
+                    story_ids.insert(s);
+                }
+            }
+            Ok(())
+        })?;
+        let mut stories = Vec::with_capacity(story_ids.len());
+        for id in &story_ids {
+            if let Some(s) = self.story(id)? {
+                stories.push(s);
+            }
+        }
+        let missing: Vec<String> = stories
+            .iter()
+            .flat_map(|s| s.events.iter())
+            .filter(|e| !have.contains(*e))
+            .cloned()
+            .collect();
+        let rows: Vec<(String, Option<String>)> = self.sql(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT e.json, l.outlet FROM link_events l JOIN events e ON e.id = l.event_id
+                 WHERE l.event_id = ?1",
+            )?;
+            let mut out = Vec::new();
+            for id in &missing {
+                if let Some(r) = st
+                    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?
+                {
+                    out.push(r);
+                }
+            }
+            Ok(out)
+        })?;
+        let more = parse(rows)?;
+        have.extend(more.iter().map(|e| e.event.id.clone()));
+        entries.extend(more);
+        let edges: Vec<(String, String)> = self.sql(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT a, b FROM link_edges WHERE a = ?1 UNION ALL SELECT a, b FROM link_edges WHERE b = ?1",
+            )?;
+            let mut out = Vec::new();
+            for id in &have {
+                let rows = st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                for r in rows {
+                    out.push(r?);
+                }
+            }
+            Ok(out)
+        })?;
+        Ok((entries, stories, edges))
     }
 
     /// The saved linker, or `None` when nothing was saved yet.
