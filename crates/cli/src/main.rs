@@ -339,9 +339,9 @@ impl SeenHashes {
 /// order, to `on_batch` on the calling thread. Reading runs on its own thread, extraction on
 /// another (in parallel over the rayon pool), so reading, extracting and whatever `on_batch`
 /// does (writing the store) overlap; the stages pass at most [`IN_FLIGHT`] batches of
-/// [`BATCH`] documents (or [`BATCH_BYTES`]) to each other, so memory stays flat whatever the input size.
-/// Errors are reported per input, documents deduplicated by content hash, and documents for
-/// which `skip` says `true` (already stored) are dropped before extraction.
+/// [`BATCH`] documents (or [`BATCH_BYTES`]) to each other, so memory stays flat whatever the
+/// input size. Errors are reported per input, documents deduplicated by content hash, and
+/// documents for which `skip` says `true` (already stored) are dropped before extraction.
 fn for_each_analyzed(
     paths: &[PathBuf],
     opts: &ReadOptions,
@@ -477,6 +477,8 @@ fn ingest(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<ExitCode> 
                 let mut stored = Vec::with_capacity(batch.len());
                 let mut store = lock(store);
                 store.begin_batch()?;
+                // On any error below the batch is rolled back (the guard), not left open.
+                let mut store = BatchGuard { store, done: false };
                 for (doc, analysis) in batch {
                     match store.insert(&doc, &analysis) {
                         Ok(Inserted::New(id)) => {
@@ -499,6 +501,7 @@ fn ingest(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<ExitCode> 
                     pb.inc(1);
                 }
                 store.commit_batch()?;
+                store.done = true;
                 drop(store);
                 pb.set_message(format!("{events} events"));
                 if !stored.is_empty() && stored_tx.send(stored).is_err() {
@@ -529,6 +532,33 @@ fn ingest(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<ExitCode> 
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The store with a batch open: rolled back when dropped before `done` is set.
+struct BatchGuard<'a> {
+    store: MutexGuard<'a, Store>,
+    done: bool,
+}
+
+impl std::ops::Deref for BatchGuard<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+impl std::ops::DerefMut for BatchGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+}
+
+impl Drop for BatchGuard<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.store.rollback_batch();
+        }
+    }
 }
 
 pub(crate) fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {

@@ -225,6 +225,14 @@ impl Store {
         self.sql(|c| c.execute_batch("COMMIT"))
     }
 
+    /// Abandons the transaction opened by [`Store::begin_batch`], if it is still open.
+    pub fn rollback_batch(&mut self) {
+        if !self.conn.is_autocommit() {
+            // Nothing more to do if it fails: closing the connection rolls back as well.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+
     /// A value of the store's own bookkeeping (e.g. how far the search index got).
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.sql(|c| {
