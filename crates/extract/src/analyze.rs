@@ -338,8 +338,9 @@ impl Extractor {
             .filter(|tk| tk.kind == TokenKind::Word)
             .filter(|tk| tk.range.end <= m.range.start || tk.range.start >= m.range.end)
             .any(|tk| {
-                let w = &t[tk.range.clone()];
-                trig.requires.iter().any(|r| word_matches(w, r))
+                // The readings of the word, once for all of the trigger's requirements.
+                let readings = marsad_text::proclitic_splits(&t[tk.range.clone()]);
+                trig.requires.iter().any(|r| word_matches(&readings, r))
             })
     }
 
@@ -1375,19 +1376,18 @@ fn frame_class(frame: &str) -> &str {
 /// Frames too vague to keep two statements apart ("انفجار", "مداهمة").
 const GENERIC_FRAMES: &[&str] = &["explosion", "raid", "clash"];
 
-/// `w` matches a `requires` word: exactly, after a proclitic, or by prefix when it ends in `*`.
-fn word_matches(w: &str, pattern: &str) -> bool {
+/// A word, given as its `readings` ([`marsad_text::proclitic_splits`]), matches a `requires`
+/// word: exactly, after a proclitic, or by prefix when it ends in `*`.
+fn word_matches(readings: &[(&str, &str)], pattern: &str) -> bool {
     let (p, prefix) = match pattern.strip_suffix('*') {
         Some(p) => (p, true),
         None => (pattern, false),
     };
-    marsad_text::proclitic_splits(w)
-        .into_iter()
-        .any(|(_, stem)| {
-            if prefix {
-                stem.starts_with(p)
-            } else {
-                stem == p
-            }
-        })
+    readings.iter().any(|&(_, stem)| {
+        if prefix {
+            stem.starts_with(p)
+        } else {
+            stem == p
+        }
+    })
 }

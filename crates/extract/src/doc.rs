@@ -87,7 +87,7 @@ impl<'a> Doc<'a> {
             .into_iter()
             .filter(|p| !skipped(p))
             .collect();
-        let found = kb.find_all(t);
+        let found = kb.find_all_in(t, &tokens);
         let keep = |ms: Vec<Mention>| -> Vec<Mention> {
             ms.into_iter().filter(|m| !skipped(&m.range)).collect()
         };
@@ -256,7 +256,7 @@ impl<'a> Doc<'a> {
             }
         }
         let name = marsad_text::normalize_key(&t[m.range.clone()]);
-        let mut candidates = kb.places_named(&name);
+        let mut candidates = kb.places_named_key(&name).to_vec();
         if candidates.is_empty() {
             candidates.push(i);
         }

@@ -5,7 +5,7 @@
 //!
 //! The pipeline inside one document:
 //! 1. normalize the text (offset map kept), split paragraphs, sentences, segments and clauses;
-//! 2. find knowledge-base mentions (actors, places, outlets, triggers, cues) with aho-corasick;
+//! 2. find knowledge-base mentions (actors, places, outlets, triggers, cues) with one trie;
 //! 3. every trigger that is not background, purpose, habitual or an agreement's term becomes a
 //!    statement ([`Claim`]) with its own arguments read from its clause, segment or sentence;
 //! 4. statements of the same happening inside the document (same sub-event type and frame,

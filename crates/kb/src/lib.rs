@@ -1,5 +1,5 @@
 //! The knowledge base of marsad: actors, places, event triggers, cue words and news outlets, and
-//! the automata that find them in normalized text.
+//! the trie that finds them in normalized text.
 //!
 //! In: the TOML files `data/actors.toml`, `data/triggers.toml`, `data/cues.toml`,
 //! `data/outlets.toml` and the gazetteer CSVs `data/gazetteer/*.csv` (embedded at build time, or
@@ -13,6 +13,7 @@
 mod load;
 mod matcher;
 mod model;
+mod trie;
 
 pub use model::{
     Actor, ActorKind, Cue, CueKind, Entity, Matches, Mention, Outlet, Place, PlaceKind, Trigger,
@@ -85,7 +86,7 @@ pub enum KbError {
     UnsupportedFile { path: String },
 }
 
-/// All knowledge and the automata over it.
+/// All knowledge and the trie over it.
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeBase {
     pub actors: Vec<Actor>,
@@ -93,7 +94,7 @@ pub struct KnowledgeBase {
     pub triggers: Vec<Trigger>,
     pub cues: Vec<Cue>,
     pub outlets: Vec<Outlet>,
-    /// One automaton over every actor, place, outlet, trigger and cue phrase: a text is walked
+    /// One trie over every actor, place, outlet, trigger and cue phrase: a text is walked
     /// once for all of them.
     group: Group,
     actor_ids: HashMap<String, usize>,
@@ -156,7 +157,7 @@ impl KnowledgeBase {
 
     /// Adds a user file: a TOML with any of `[[actor]]`, `[[trigger]]`, `[[cue]]`, `[[outlet]]`,
     /// or a places CSV. Entries with an existing key replace it (actors, outlets and places by
-    /// `id`, triggers by normalized phrase, cues by phrase and kind). Rebuilds the automata; on
+    /// `id`, triggers by normalized phrase, cues by phrase and kind). Rebuilds the trie; on
     /// error the knowledge base is left unchanged.
     pub fn extend_from_file(&mut self, path: &Path) -> Result<(), KbError> {
         let src = read(path)?;
@@ -176,8 +177,20 @@ impl KnowledgeBase {
     /// [`KnowledgeBase::find_entities`], [`KnowledgeBase::find_triggers`] and
     /// [`KnowledgeBase::find_cues`] return, at the cost of one.
     pub fn find_all(&self, norm: &str) -> Matches {
+        self.find_all_at(norm, &marsad_text::word_runs(norm).collect::<Vec<_>>())
+    }
+
+    /// [`KnowledgeBase::find_all`] for a text already tokenized: `tokens` =
+    /// [`marsad_text::tokens`]`(norm)`, so the words are read off them instead of scanning the
+    /// text again.
+    pub fn find_all_in(&self, norm: &str, tokens: &[marsad_text::Token]) -> Matches {
+        self.find_all_at(norm, &marsad_text::word_runs_in(norm, tokens))
+    }
+
+    /// `words` = the runs of word chars of `norm` ([`marsad_text::word_runs`]).
+    fn find_all_at(&self, norm: &str, words: &[Range<usize>]) -> Matches {
         let (mut entities, mut triggers, mut cues) = (Vec::new(), Vec::new(), Vec::new());
-        for c in self.group.candidates(norm) {
+        for c in self.group.candidates(norm, words.iter().map(|w| w.start)) {
             match c.target.entity {
                 Entity::Actor(_) | Entity::Place(_) | Entity::Outlet(_) => entities.push(c),
                 Entity::Trigger(_) => triggers.push(c),
@@ -186,7 +199,7 @@ impl KnowledgeBase {
         }
         Matches {
             entities: self.select_entities(entities),
-            triggers: self.select_triggers(norm, triggers),
+            triggers: self.select_triggers(norm, words, triggers),
             cues: select_cues(cues),
         }
     }
@@ -218,15 +231,17 @@ impl KnowledgeBase {
             .collect()
     }
 
-    fn select_triggers(&self, norm: &str, mut cands: Vec<matcher::Candidate>) -> Vec<Mention> {
+    /// `words` = the runs of word chars of `norm`, which the `requires` checks count in.
+    fn select_triggers(
+        &self,
+        norm: &str,
+        words: &[Range<usize>],
+        mut cands: Vec<matcher::Candidate>,
+    ) -> Vec<Mention> {
         cands.retain(|c| {
             let t = self.trigger_of(c.target.entity);
-            if t.requires.is_empty() {
-                return true;
-            }
             let span = c.prefix.start..c.range.end;
-            let tokens = matcher::word_tokens_around(norm, &span, t.window);
-            matcher::requirement_met(norm, &tokens, span, &t.requires, t.window)
+            matcher::requirement_met(norm, words, span, &t.requires, t.window)
         });
         matcher::select_leftmost_longest(cands)
             .iter()
@@ -270,6 +285,20 @@ impl KnowledgeBase {
     pub fn places_named(&self, name_norm: &str) -> Vec<usize> {
         let key = load::norm_phrase(name_norm);
         self.place_names.get(&key).cloned().unwrap_or_default()
+    }
+
+    /// [`KnowledgeBase::places_named`] for a name already passed through
+    /// [`marsad_text::normalize_key`], without normalizing it again (it is a fixed point, and
+    /// has no whitespace runs or ends to collapse).
+    pub fn places_named_key(&self, key: &str) -> &[usize] {
+        if key.ends_with('*') {
+            // `norm_phrase` reads a trailing '*' as an open end.
+            return self
+                .place_names
+                .get(&load::norm_phrase(key))
+                .map_or(&[], Vec::as_slice);
+        }
+        self.place_names.get(key).map_or(&[], Vec::as_slice)
     }
 
     /// Trigger indexes per `frame` label (handy for grouping).
@@ -337,7 +366,7 @@ impl KnowledgeBase {
         Ok(())
     }
 
-    /// Checks cross-record rules and rebuilds the indexes and automata.
+    /// Checks cross-record rules and rebuilds the indexes and the trie.
     fn rebuild(&mut self) -> Result<(), KbError> {
         let path = self.last_path.clone();
         self.actor_ids = self
@@ -394,7 +423,7 @@ impl KnowledgeBase {
             }
         }
 
-        // Entities, triggers and cues share one automaton; a phrase that is several of them is
+        // Entities, triggers and cues share one trie; a phrase that is several of them is
         // one pattern with several targets.
         let mut eb = GroupBuilder::default();
         for (i, a) in self.actors.iter().enumerate() {

@@ -1,4 +1,4 @@
-//! Aho-Corasick automata over normalized patterns, with the word-boundary and proclitic rules.
+//! Matching normalized patterns through one trie, with the word-boundary and proclitic rules.
 //!
 //! A match counts when it ends at a word boundary (or, for a pattern ending in `*`, is extended to
 //! the end of the word) and starts at a word start or right after a proclitic sequence that starts
@@ -6,13 +6,11 @@
 //! searched ("للتنظيم" = ل + التنظيم), accepted at word start or after و/ف.
 
 use crate::model::{Entity, Mention};
-use aho_corasick::automaton::Automaton;
-use aho_corasick::dfa::DFA;
-use aho_corasick::{Anchored, MatchKind, StartKind};
+use crate::trie::Trie;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use marsad_text::{is_word_char, word_char_at};
+use marsad_text::{is_word_char, word_char_at, word_end, word_runs};
 
 /// Proclitic sequences accepted before a name.
 const PROCLITICS: &[&str] = &["و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك"];
@@ -31,10 +29,10 @@ pub(crate) struct Target {
     pub star: bool,
 }
 
-/// One automaton with its targets per pattern.
+/// One trie over every pattern, with its targets per pattern.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Group {
-    ac: Option<DFA>,
+    pub(crate) trie: Trie,
     targets: Vec<Vec<Target>>,
 }
 
@@ -93,104 +91,61 @@ impl GroupBuilder {
     }
 
     pub fn build(self) -> Group {
-        let ac = if self.patterns.is_empty() {
-            None
-        } else {
-            Some(
-                // Matches start only at a word start or right after a proclitic, so the automaton
-                // is walked anchored from those positions instead of scanning every byte: short
-                // cue patterns such as "ل" or "في" would otherwise match inside most words.
-                DFA::builder()
-                    .match_kind(MatchKind::Standard)
-                    .start_kind(StartKind::Anchored)
-                    .build(&self.patterns)
-                    .expect("automaton over knowledge-base patterns"),
-            )
-        };
         Group {
-            ac,
+            trie: Trie::new(&self.patterns),
             targets: self.targets,
         }
     }
 }
 
-fn next_char(text: &str, i: usize) -> Option<char> {
-    text[i..].chars().next()
-}
-
-fn word_end(text: &str, i: usize) -> usize {
-    let mut e = i;
-    while let Some(c) = next_char(text, e) {
-        if !is_word_char(c) {
-            break;
-        }
-        e += c.len_utf8();
-    }
-    e
-}
-
 impl Group {
-    /// Every boundary-valid (match, target) pair, in no particular order.
-    pub fn candidates(&self, text: &str) -> Vec<Candidate> {
-        let Some(ac) = &self.ac else {
-            return Vec::new();
-        };
+    /// Every boundary-valid (match, target) pair, in no particular order. `word_starts` are the
+    /// offsets where the runs of word chars of `text` start ([`marsad_text::word_runs`]).
+    pub fn candidates(
+        &self,
+        text: &str,
+        word_starts: impl Iterator<Item = usize>,
+    ) -> Vec<Candidate> {
         let mut out = Vec::new();
-        let mut anchors: Vec<usize> = Vec::with_capacity(4);
-        for ws in word_starts(text) {
-            anchors.clear();
-            anchors.push(ws);
-            let word = &text[ws..];
+        let mut hits = Vec::new();
+        for ws in word_starts {
+            self.candidates_at(text, ws, ws, &mut hits, &mut out);
+            let word = &text.as_bytes()[ws..];
             // Every proclitic starts with one of these letters; most words start with another.
-            if word.starts_with(['و', 'ف', 'ب', 'ل', 'ك']) {
+            if text[ws..].starts_with(['و', 'ف', 'ب', 'ل', 'ك']) {
                 for p in PROCLITICS {
-                    if word.starts_with(p) {
-                        anchors.push(ws + p.len());
+                    if starts_with(word, p.as_bytes()) {
+                        self.candidates_at(text, ws, ws + p.len(), &mut hits, &mut out);
                     }
                 }
-            }
-            for &anchor in &anchors {
-                self.candidates_at(ac, text, ws, anchor, &mut out);
             }
         }
         out
     }
 
-    /// The candidates whose match starts exactly at `anchor`, inside the word starting at `ws`.
+    /// The candidates whose match starts exactly at `anchor`, inside the word starting at `ws`:
+    /// every pattern `text[anchor..]` starts with (matches start only at a word start or right
+    /// after a proclitic, so the trie is walked from those positions instead of scanning every
+    /// byte: short cue patterns such as "ل" or "في" would otherwise match inside most words).
+    /// `hits` is scratch space.
+    #[inline]
     fn candidates_at(
         &self,
-        ac: &DFA,
         text: &str,
         ws: usize,
         anchor: usize,
+        hits: &mut Vec<(usize, usize)>,
         out: &mut Vec<Candidate>,
     ) {
-        let bytes = text.as_bytes();
-        let Ok(mut sid) = ac.start_state(Anchored::Yes) else {
-            return;
-        };
-        for (i, &b) in bytes.iter().enumerate().skip(anchor) {
-            sid = ac.next_state(Anchored::Yes, sid, b);
-            if ac.is_dead(sid) {
-                break;
-            }
-            if !ac.is_match(sid) {
-                continue;
-            }
-            let e = i + 1;
-            if !text.is_char_boundary(e) {
-                continue;
-            }
-            for k in 0..ac.match_len(sid) {
-                let pid = ac.match_pattern(sid, k);
-                // A state also carries the patterns that are suffixes of what the walk read.
-                if e - ac.pattern_len(pid) == anchor {
-                    self.push_targets(text, ws, anchor, e, pid.as_usize(), out);
-                }
-            }
+        self.trie.prefixes_of(&text.as_bytes()[anchor..], hits);
+        for &(len, pattern) in hits.iter() {
+            self.push_targets(text, ws, anchor, anchor + len, pattern, out);
         }
     }
 
+    /// Pattern `pattern` spans `s..e`: its targets whose boundary rules hold. Kept out of line so
+    /// the walk stays small.
+    #[inline(never)]
     fn push_targets(
         &self,
         text: &str,
@@ -200,7 +155,8 @@ impl Group {
         pattern: usize,
         out: &mut Vec<Candidate>,
     ) {
-        let ends_word = next_char(text, e).is_none_or(|c| !is_word_char(c));
+        let ends_word = e == text.len() || !word_char_at(text, e).0;
+        let pre = &text[ws..s];
         for t in &self.targets[pattern] {
             let end = if t.star {
                 word_end(text, e)
@@ -209,7 +165,6 @@ impl Group {
             } else {
                 continue;
             };
-            let pre = &text[ws..s];
             let (prefix, start) = if t.lil {
                 if !(pre.is_empty() || LIL_PROCLITICS.contains(&pre)) {
                     continue;
@@ -231,23 +186,10 @@ impl Group {
     }
 }
 
-/// Byte offsets where a word (a run of word chars) starts.
-fn word_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
-    let mut i = 0;
-    let mut prev_word = false;
-    std::iter::from_fn(move || {
-        while i < text.len() {
-            let (w, n) = word_char_at(text, i);
-            let at = i;
-            i += n;
-            let start = w && !prev_word;
-            prev_word = w;
-            if start {
-                return Some(at);
-            }
-        }
-        None
-    })
+/// `hay.starts_with(prefix)` for the few bytes of a proclitic, without a call to `memcmp`.
+#[inline]
+fn starts_with(hay: &[u8], prefix: &[u8]) -> bool {
+    hay.len() >= prefix.len() && hay.iter().zip(prefix).all(|(a, b)| a == b)
 }
 
 /// Leftmost-longest, non-overlapping selection (by word start, then end, then priority).
@@ -282,24 +224,7 @@ pub(crate) fn to_mention(c: &Candidate) -> Mention {
 
 /// Byte ranges of the word tokens (runs of word chars) of `text`.
 pub(crate) fn word_tokens(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut i = 0;
-    while i < text.len() {
-        let (word, n) = word_char_at(text, i);
-        if word {
-            if start.is_none() {
-                start = Some(i);
-            }
-        } else if let Some(s) = start.take() {
-            out.push(s..i);
-        }
-        i += n;
-    }
-    if let Some(s) = start {
-        out.push(s..text.len());
-    }
-    out
+    word_runs(text).collect()
 }
 
 /// Does token `tok` match the required word `w` (proclitics allowed before it; `star` lets it

@@ -465,3 +465,15 @@ fn builtin_matches_everyday_wording() {
     let t = nk("حلقت طائرات استطلاع فوق المدينة");
     assert!(kb.find_triggers(&t).is_empty());
 }
+
+#[test]
+fn places_named_key_agrees_with_places_named() {
+    let kb = KnowledgeBase::builtin().unwrap();
+    for p in &kb.places {
+        for name in std::iter::once(&p.name_ar).chain(&p.variants) {
+            let key = nk(name);
+            assert_eq!(kb.places_named_key(&key), kb.places_named(name), "{name}");
+        }
+    }
+    assert!(kb.places_named_key("لا يوجد مكان بهذا الاسم").is_empty());
+}

@@ -69,11 +69,14 @@ pub fn month_from_name(word_or_phrase: &str) -> Option<u32> {
 /// two-word name may be separated by several spaces.
 pub fn month_at(norm: &str, pos: usize) -> Option<(u32, usize)> {
     let rest = norm.get(pos..)?;
-    let head = rest.as_bytes().get(..2)?;
+    let &[h0, h1, ..] = rest.as_bytes() else {
+        return None;
+    };
     let mut best: Option<(u32, usize)> = None;
     for &(name, m) in MONTHS {
-        // Cheap reject on the first two bytes (one Arabic letter) before splitting the name.
-        if name.as_bytes().get(..2) != Some(head) {
+        // Cheap reject on the first two bytes (one Arabic letter) before splitting the name,
+        // compared one by one rather than by a call to `memcmp`.
+        if !matches!(name.as_bytes(), &[n0, n1, ..] if n0 == h0 && n1 == h1) {
             continue;
         }
         let Some(len) = match_phrase(rest, name) else {

@@ -32,6 +32,6 @@ pub use normalize::{normalize, normalize_key, Normalized};
 pub use number::{quantities, quantities_in, Approx, Quantity};
 pub use sentence::{clauses, paragraphs, sentences};
 pub use token::{
-    is_word_char, proclitic_splits, strip_article, token_iter, tokens, word_char_at, Token,
-    TokenIter, TokenKind,
+    is_word_char, proclitic_splits, strip_article, token_iter, tokens, word_char_at, word_end,
+    word_runs, word_runs_in, Token, TokenIter, TokenKind,
 };

@@ -7,20 +7,64 @@ use std::ops::Range;
 pub struct Normalized {
     /// The normalized text (see [`normalize`] for the rules).
     pub text: String,
-    /// `map[i]` = byte offset in the original of the char that produced normalized byte `i`;
-    /// `map[text.len()]` = original length. Non-decreasing.
-    map: Vec<u32>,
+    /// The offset map, `map(i)` = byte offset in the original of the char that produced
+    /// normalized byte `i` (`map(text.len())` = original length; non-decreasing), stored as the
+    /// pieces where it follows one rule, sorted by `norm`: most of a text is copied char for char
+    /// (or changed into a char of the same length), so a piece covers a whole stretch between two
+    /// deletions or length changes, instead of one entry per byte.
+    pieces: Vec<Piece>,
+    /// Length of the original.
+    original_len: u32,
     /// Original offsets where a run of deleted chars (diacritics, controls) starts right after a
     /// char that produced output. Sorted. Lets [`Normalized::original_range`] end a range at the
     /// end of the last producing char instead of swallowing the deleted marks after it.
     cuts: Vec<u32>,
 }
 
+/// A stretch of the normalized text from byte `norm` to the next piece (or the end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Piece {
+    norm: u32,
+    orig: u32,
+    /// All bytes map to `orig` (one original char expanded into several). Otherwise the piece is
+    /// aligned: each char has the length of the original char it came from and the original
+    /// chars are contiguous, so a byte maps to `orig` + (start of its char − `norm`).
+    expanded: bool,
+}
+
 impl Normalized {
+    /// The piece holding normalized byte `i` (`i < text.len()`) and the end of that piece.
+    #[inline]
+    fn piece(&self, i: usize) -> (Piece, usize) {
+        let k = self.pieces.partition_point(|p| p.norm as usize <= i) - 1;
+        let end = self
+            .pieces
+            .get(k + 1)
+            .map_or(self.text.len(), |p| p.norm as usize);
+        (self.pieces[k], end)
+    }
+
+    /// Start of the char holding byte `i` of the normalized text.
+    #[inline]
+    fn char_start(&self, mut i: usize) -> usize {
+        while !self.text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+
     /// Original byte offset where normalized byte `i` comes from (`i == text.len()` allowed).
     #[inline]
     pub fn original_offset(&self, i: usize) -> usize {
-        self.map[i.min(self.text.len())] as usize
+        if i >= self.text.len() {
+            return self.original_len as usize;
+        }
+        let (p, _) = self.piece(i);
+        if p.expanded {
+            p.orig as usize
+        } else {
+            p.orig as usize + (self.char_start(i) - p.norm as usize)
+        }
     }
 
     /// Original byte range covering normalized range `r`: from the start of the char producing
@@ -30,17 +74,24 @@ impl Normalized {
         let len = self.text.len();
         let start_n = r.start.min(len);
         let end_n = r.end.min(len);
-        let start = self.map[start_n] as usize;
+        let start = self.original_offset(start_n);
         if end_n <= start_n {
             return start..start;
         }
-        let last = self.map[end_n - 1];
-        // First normalized byte produced by a later original char (or the final entry).
-        let mut j = end_n;
-        while self.map[j] == last {
-            j += 1;
-        }
-        let mut end = self.map[j];
+        let last = self.original_offset(end_n - 1) as u32;
+        // First normalized byte produced by a later original char (or the end): the end of the
+        // piece of an expanded char, else the next char.
+        let (p, piece_end) = self.piece(end_n - 1);
+        let j = if p.expanded {
+            piece_end
+        } else {
+            let mut j = end_n;
+            while !self.text.is_char_boundary(j) {
+                j += 1;
+            }
+            j
+        };
+        let mut end = self.original_offset(j) as u32;
         // A run of deleted chars right after `last` starts where `last` ends.
         let k = self.cuts.partition_point(|&c| c <= last);
         if let Some(&cut) = self.cuts.get(k) {
@@ -52,9 +103,32 @@ impl Normalized {
     }
 
     /// Smallest normalized offset whose original offset is `>= orig` (for mapping ranges known in
-    /// the original, e.g. repeated paragraphs found by ingest, into the normalized text).
+    /// the original, e.g. repeated paragraphs found by ingest, into the normalized text);
+    /// `text.len() + 1` past the original's end.
     pub fn from_original(&self, orig: usize) -> usize {
-        self.map.partition_point(|&o| (o as usize) < orig)
+        let len = self.text.len();
+        if orig > self.original_len as usize {
+            return len + 1;
+        }
+        // The first piece starting at or after `orig`; the answer is there or in the piece
+        // before it.
+        let k = self.pieces.partition_point(|p| (p.orig as usize) < orig);
+        let next = self.pieces.get(k).map_or(len, |p| p.norm as usize);
+        let Some(prev) = k.checked_sub(1).map(|k| self.pieces[k]) else {
+            return next;
+        };
+        if prev.expanded {
+            return next;
+        }
+        // Aligned: original and normalized offsets advance together.
+        let mut j = prev.norm as usize + (orig - prev.orig as usize);
+        if j >= next {
+            return next;
+        }
+        while !self.text.is_char_boundary(j) {
+            j += 1;
+        }
+        j.min(next)
     }
 }
 
@@ -162,75 +236,201 @@ fn map_char(c: char) -> Mapped {
     }
 }
 
-/// Drive the rules over `original`, calling `emit(orig_offset, out_char)` for every output char
-/// and `drop(orig_offset)` for every deleted char. Shared by [`normalize`] and [`normalize_key`].
+/// Receives the result of the rules, char by char.
+trait Sink {
+    /// Original char at byte `i` produced `out`.
+    fn emit(&mut self, i: usize, out: char);
+    /// Original char at byte `i` produced several chars.
+    fn expand(&mut self, i: usize, out: &[char]) {
+        out.iter().for_each(|&o| self.emit(i, o));
+    }
+    /// Original char at byte `i` was deleted.
+    fn drop(&mut self, i: usize);
+}
+
+/// The ASCII rules (the hot path of Latin text, digits and punctuation).
 #[inline]
-fn run<E: FnMut(usize, char), D: FnMut(usize)>(original: &str, mut emit: E, mut drop: D) {
+fn map_ascii(b: u8) -> u8 {
+    match b {
+        b'A'..=b'Z' => b + 32,
+        b'\t' | b'\r' | 0x0B | 0x0C => b' ',
+        b'\'' | b'`' => b'"',
+        _ => b,
+    }
+}
+
+/// Apply the rules to the char starting at byte `i` of `original` (a char boundary), reporting
+/// to `sink`; returns the char's length. Shared by [`normalize`] and [`normalize_key`].
+#[inline]
+fn rule_at(original: &str, i: usize, sink: &mut impl Sink) -> usize {
     let bytes = original.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            // ASCII fast path.
-            let out = match b {
-                b'A'..=b'Z' => (b + 32) as char,
-                b'\t' | b'\r' | 0x0B | 0x0C => ' ',
-                b'\'' | b'`' => '"',
-                _ => b as char,
-            };
-            emit(i, out);
-            i += 1;
-            continue;
+    let b = bytes[i];
+    if b < 0x80 {
+        sink.emit(i, map_ascii(b) as char);
+        return 1;
+    }
+    if (0xD8..=0xDB).contains(&b) {
+        // Two-byte char of the Arabic block: decode by hand and use the table.
+        let cp = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
+        match ARABIC[(cp - 0x0600) as usize] {
+            '\0' => sink.drop(i),
+            o => sink.emit(i, o),
         }
-        if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
-            // Two-byte char of the Arabic block: decode by hand and use the table.
-            let cp = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
-            let o = ARABIC[(cp - 0x0600) as usize];
-            if o == '\0' {
-                drop(i);
-            } else {
-                emit(i, o);
-            }
-            i += 2;
-            continue;
-        }
-        // `i` is always on a char boundary.
-        let c = original[i..].chars().next().expect("char boundary");
-        match map_char(c) {
-            Mapped::Same => emit(i, c),
-            Mapped::Drop => drop(i),
-            Mapped::One(o) => emit(i, o),
-            // One char out: "İ" gives "i", not "i" + combining dot.
-            Mapped::Lower => emit(i, c.to_lowercase().next().unwrap_or(c)),
-            Mapped::Compat => {
-                let mut any = false;
-                let mut buf = ['\0'; 24];
-                let mut n = 0;
-                unicode_normalization::char::decompose_compatible(c, |d| {
-                    let o = match map_char(d) {
-                        Mapped::Same => Some(d),
-                        Mapped::One(o) => Some(o),
-                        Mapped::Drop => None,
-                        // Decompositions contain no presentation forms or capitals; be safe.
-                        Mapped::Compat | Mapped::Lower => Some(d),
-                    };
-                    if let Some(o) = o {
-                        if n < buf.len() {
-                            buf[n] = o;
-                            n += 1;
-                        }
-                        any |= o != ' ';
+        return 2;
+    }
+    let c = original[i..].chars().next().expect("char boundary");
+    match map_char(c) {
+        Mapped::Same => sink.emit(i, c),
+        Mapped::Drop => sink.drop(i),
+        Mapped::One(o) => sink.emit(i, o),
+        // One char out: "İ" gives "i", not "i" + combining dot.
+        Mapped::Lower => sink.emit(i, c.to_lowercase().next().unwrap_or(c)),
+        Mapped::Compat => {
+            let mut any = false;
+            let mut buf = ['\0'; 24];
+            let mut n = 0;
+            unicode_normalization::char::decompose_compatible(c, |d| {
+                let o = match map_char(d) {
+                    Mapped::Same => Some(d),
+                    Mapped::One(o) => Some(o),
+                    Mapped::Drop => None,
+                    // Decompositions contain no presentation forms or capitals; be safe.
+                    Mapped::Compat | Mapped::Lower => Some(d),
+                };
+                if let Some(o) = o {
+                    if n < buf.len() {
+                        buf[n] = o;
+                        n += 1;
                     }
-                });
-                // Isolated diacritic forms decompose to space + mark: drop them entirely.
-                if any {
-                    buf[..n].iter().for_each(|&o| emit(i, o));
-                } else {
-                    drop(i);
+                    any |= o != ' ';
                 }
+            });
+            // Isolated diacritic forms decompose to space + mark: drop them entirely.
+            if !any {
+                sink.drop(i);
+            } else if n == 1 {
+                sink.emit(i, buf[0]);
+            } else {
+                sink.expand(i, &buf[..n]);
             }
         }
-        i += c.len_utf8();
+    }
+    c.len_utf8()
+}
+
+/// Length of the char at byte `i` if the rules leave it unchanged (the common case: most Arabic
+/// letters, spaces, digits, punctuation), else 0. Only the ASCII and Arabic-block fast paths are
+/// checked; other chars take [`rule_at`].
+#[inline]
+fn unchanged_at(bytes: &[u8], i: usize) -> usize {
+    let b = bytes[i];
+    if b < 0x80 {
+        usize::from(map_ascii(b) == b)
+    } else if (0xD8..=0xDB).contains(&b) {
+        let cp = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
+        2 * usize::from(ARABIC[(cp - 0x0600) as usize] as u32 == cp)
+    } else {
+        0
+    }
+}
+
+/// Builds a [`Normalized`]: unchanged runs of the original are copied whole, other chars go
+/// through [`rule_at`].
+struct Builder {
+    text: String,
+    pieces: Vec<Piece>,
+    cuts: Vec<u32>,
+    /// The last piece is aligned and its next char may extend it.
+    open: bool,
+    /// Whether the previous original char was deleted (a cut is recorded at the start of a run;
+    /// deletions at the very start need none).
+    prev_dropped: bool,
+}
+
+impl Builder {
+    /// Make the output from here on map to original offset `i`, char for char: extend the last
+    /// piece when it is aligned and ends at `i`, else start a piece.
+    #[inline]
+    fn align(&mut self, i: usize) {
+        let n = self.text.len();
+        if let Some(p) = self.pieces.last().filter(|_| self.open) {
+            if i - p.orig as usize == n - p.norm as usize {
+                return;
+            }
+        }
+        self.pieces.push(Piece {
+            norm: n as u32,
+            orig: i as u32,
+            expanded: false,
+        });
+        self.open = true;
+    }
+
+    /// Copy `original[run]`, which the rules leave unchanged.
+    fn copy(&mut self, original: &str, run: Range<usize>) {
+        if run.is_empty() {
+            return;
+        }
+        self.align(run.start);
+        self.text.push_str(&original[run]);
+        self.prev_dropped = false;
+    }
+}
+
+/// Length of the UTF-8 char whose first byte is `b`.
+#[inline]
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0..0x80 => 1,
+        0xC0..0xE0 => 2,
+        0xE0..0xF0 => 3,
+        _ => 4,
+    }
+}
+
+impl Builder {
+    /// [`Sink::emit`], with the original char's first byte at hand.
+    #[inline]
+    fn emit_char(&mut self, i: usize, first_byte: u8, out: char) {
+        self.align(i);
+        self.text.push(out);
+        // A char of another length ends the alignment after it.
+        self.open = out.len_utf8() == utf8_len(first_byte);
+        self.prev_dropped = false;
+    }
+}
+
+/// [`Builder`] over the original text it reads.
+struct Output<'a> {
+    b: Builder,
+    original: &'a [u8],
+}
+
+impl Sink for Output<'_> {
+    #[inline]
+    fn emit(&mut self, i: usize, out: char) {
+        self.b.emit_char(i, self.original[i], out);
+    }
+
+    fn expand(&mut self, i: usize, out: &[char]) {
+        let b = &mut self.b;
+        b.pieces.push(Piece {
+            norm: b.text.len() as u32,
+            orig: i as u32,
+            expanded: true,
+        });
+        b.text.extend(out);
+        b.open = false;
+        b.prev_dropped = false;
+    }
+
+    #[inline]
+    fn drop(&mut self, i: usize) {
+        let b = &mut self.b;
+        if !b.prev_dropped {
+            b.cuts.push(i as u32);
+        }
+        b.prev_dropped = true;
     }
 }
 
@@ -250,49 +450,69 @@ pub fn normalize(original: &str) -> Normalized {
         original.len() < u32::MAX as usize,
         "text too long to normalize"
     );
-    let mut text = String::with_capacity(original.len());
-    let mut map: Vec<u32> = Vec::with_capacity(original.len() + 1);
-    let mut cuts: Vec<u32> = Vec::new();
-    // Whether the previous original char was deleted (a cut is recorded at the start of a run;
-    // deletions at the very start need none).
-    let prev_dropped = std::cell::Cell::new(true);
-    run(
-        original,
-        |i, o| {
-            text.push(o);
-            map.extend(std::iter::repeat_n(i as u32, o.len_utf8()));
-            prev_dropped.set(false);
+    let bytes = original.as_bytes();
+    let mut out = Output {
+        b: Builder {
+            text: String::with_capacity(original.len()),
+            pieces: Vec::new(),
+            cuts: Vec::new(),
+            open: false,
+            prev_dropped: true,
         },
-        |i| {
-            if !prev_dropped.get() {
-                cuts.push(i as u32);
-            }
-            prev_dropped.set(true);
-        },
-    );
-    map.push(original.len() as u32);
-    Normalized { text, map, cuts }
+        original: bytes,
+    };
+    // Start of the pending run of unchanged chars.
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let n = unchanged_at(bytes, i);
+        if n > 0 {
+            i += n;
+            continue;
+        }
+        out.b.copy(original, run..i);
+        i += rule_at(original, i, &mut out);
+        run = i;
+    }
+    out.b.copy(original, run..bytes.len());
+    let b = out.b;
+    Normalized {
+        text: b.text,
+        pieces: b.pieces,
+        original_len: original.len() as u32,
+        cuts: b.cuts,
+    }
 }
 
 /// Normalize a knowledge-base entry or query: the [`normalize`] rules, then trimmed, with every
 /// whitespace run (newlines included) collapsed to one space, so keys compare with `==`.
 pub fn normalize_key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending_space = false;
-    run(
-        s,
-        |_, o| {
+    /// Collects the output, collapsing whitespace runs.
+    struct Key {
+        out: String,
+        pending_space: bool,
+    }
+    impl Sink for Key {
+        fn emit(&mut self, _: usize, o: char) {
             if o == ' ' || o == '\n' {
-                pending_space = !out.is_empty();
+                self.pending_space = !self.out.is_empty();
             } else {
-                if pending_space {
-                    out.push(' ');
-                    pending_space = false;
+                if self.pending_space {
+                    self.out.push(' ');
+                    self.pending_space = false;
                 }
-                out.push(o);
+                self.out.push(o);
             }
-        },
-        |_| {},
-    );
-    out
+        }
+        fn drop(&mut self, _: usize) {}
+    }
+    let mut key = Key {
+        out: String::with_capacity(s.len()),
+        pending_space: false,
+    };
+    let mut i = 0;
+    while i < s.len() {
+        i += rule_at(s, i, &mut key);
+    }
+    key.out
 }

@@ -53,24 +53,100 @@ enum Lex {
 }
 
 /// The number words, and what a word must look like to be one of them: most words of a text are
-/// rejected by their length or first letter before any hashing.
+/// rejected by their length or first two letters before any hashing.
 struct Lexicon {
     words: FxHashMap<String, Lex>,
-    first_chars: Vec<char>,
+    /// Bit `head(w)` is set for every key `w` that has a [`head`] and a [`tail`].
+    heads: Vec<u64>,
+    /// Bit `tail(w)` is set likewise: many words share their first two letters ("ال") with a
+    /// number word, few also their last two.
+    tails: Vec<u64>,
+    /// Some key has no [`head`] or [`tail`] (then words without one are looked up too).
+    headless: bool,
     max_len: usize,
+}
+
+impl Lexicon {
+    /// The class of `word` if it is a number word.
+    #[inline]
+    fn get(&self, word: &str) -> Option<Lex> {
+        if word.len() > self.max_len {
+            return None;
+        }
+        let bit = |set: &[u64], i: usize| set[i / 64] & (1 << (i % 64)) != 0;
+        let known = match (head(word.as_bytes()), tail(word.as_bytes())) {
+            (Some(h), Some(t)) => bit(&self.heads, h) && bit(&self.tails, t),
+            _ => self.headless,
+        };
+        if !known {
+            return None;
+        }
+        self.lookup(word)
+    }
+
+    /// The hash lookup behind [`Lexicon::get`], out of line so the inlined filter stays small.
+    #[inline(never)]
+    fn lookup(&self, word: &str) -> Option<Lex> {
+        self.words.get(word).copied()
+    }
+
+    /// Whether some suffix of `word` may be a number word: [`Lexicon::get`] of every suffix
+    /// is `None` when this is false, as a suffix of four bytes or more has the word's [`tail`].
+    #[inline]
+    fn may_end(&self, word: &str) -> bool {
+        self.may_end_bytes(word.as_bytes())
+    }
+
+    /// [`Lexicon::may_end`] on the bytes of a word.
+    #[inline]
+    fn may_end_bytes(&self, word: &[u8]) -> bool {
+        self.headless || tail(word).is_some_and(|t| self.tails[t / 64] & (1 << (t % 64)) != 0)
+    }
+}
+
+/// The last two chars of `w` as one index, like [`head`].
+#[inline]
+fn tail(w: &[u8]) -> Option<usize> {
+    head(&w[w.len().checked_sub(4)?..])
+}
+
+/// The first two chars of `w` as one index when both are in the Arabic block (U+0600–U+06FF):
+/// `(first - 0x600) * 256 + (second - 0x600)`.
+#[inline]
+fn head(w: &[u8]) -> Option<usize> {
+    let arabic = |lead: u8, cont: u8| {
+        (0xD8..=0xDB)
+            .contains(&lead)
+            .then_some((usize::from(lead & 0x03) << 6) | usize::from(cont & 0x3F))
+    };
+    match w {
+        [a, b, c, d, ..] => Some((arabic(*a, *b)? << 8) | arabic(*c, *d)?),
+        _ => None,
+    }
 }
 
 fn lexicon() -> &'static Lexicon {
     static LEX: OnceLock<Lexicon> = OnceLock::new();
     LEX.get_or_init(|| {
         let words = number_words();
-        let mut first_chars: Vec<char> = words.keys().filter_map(|w| w.chars().next()).collect();
-        first_chars.sort_unstable();
-        first_chars.dedup();
+        let mut heads = vec![0u64; (256 * 256) / 64];
+        let mut tails = vec![0u64; (256 * 256) / 64];
+        let mut headless = false;
+        for w in words.keys() {
+            match (head(w.as_bytes()), tail(w.as_bytes())) {
+                (Some(h), Some(t)) => {
+                    heads[h / 64] |= 1 << (h % 64);
+                    tails[t / 64] |= 1 << (t % 64);
+                }
+                _ => headless = true,
+            }
+        }
         let max_len = words.keys().map(String::len).max().unwrap_or(0);
         Lexicon {
             words,
-            first_chars,
+            heads,
+            tails,
+            headless,
             max_len,
         }
     })
@@ -165,17 +241,12 @@ fn number_words() -> FxHashMap<String, Lex> {
     }
 }
 
+/// `word.strip_prefix(p)` for a proclitic of a few bytes, compared inline rather than by a call
+/// to `memcmp` (this runs for every word starting with a proclitic letter).
 #[inline]
-fn lex(word: &str) -> Option<Lex> {
-    let l = lexicon();
-    if word.len() > l.max_len {
-        return None;
-    }
-    let first = word.chars().next()?;
-    if l.first_chars.binary_search(&first).is_err() {
-        return None;
-    }
-    l.words.get(word).copied()
+fn strip_short_prefix<'w>(word: &'w str, p: &str) -> Option<&'w str> {
+    let (w, p) = (word.as_bytes(), p.as_bytes());
+    (w.len() >= p.len() && w.iter().zip(p).all(|(a, b)| a == b)).then(|| &word[p.len()..])
 }
 
 /// Proclitics allowed glued to a number word or digits ("وخمسه", "بحوالي", "ب15").
@@ -264,12 +335,29 @@ const ESTIMATE: &[&str] = &[
 struct Ctx<'a> {
     norm: &'a str,
     toks: &'a [Token],
+    lex: &'static Lexicon,
 }
 
 impl<'a> Ctx<'a> {
     #[inline]
     fn text(&self, k: usize) -> &'a str {
         &self.norm[self.toks[k].range.clone()]
+    }
+
+    /// Whether a count may start at token `k`: a number, a word ending in digits ("ب15"), or a
+    /// word [`Lexicon::may_end`] lets through (what [`Ctx::digits_at`] and [`Ctx::lex_at`] check
+    /// first). Most tokens fail this cheap test.
+    #[inline]
+    fn may_start(&self, k: usize) -> bool {
+        let t = &self.toks[k];
+        let bytes = &self.norm.as_bytes()[t.range.clone()];
+        match t.kind {
+            TokenKind::Number => true,
+            TokenKind::Punct => false,
+            TokenKind::Word => {
+                bytes.last().is_some_and(u8::is_ascii_digit) || self.lex.may_end_bytes(bytes)
+            }
+        }
     }
 
     #[inline]
@@ -282,7 +370,12 @@ impl<'a> Ctx<'a> {
     /// Returns the class and the proclitic used.
     fn lex_at(&self, k: usize, with_prefix: bool) -> Option<(Lex, &'a str)> {
         let w = self.word(k)?;
-        if let Some(l) = lex(w) {
+        // Every reading (the word or a stem after a proclitic) ends like the word: this one
+        // check rejects most words.
+        if !self.lex.may_end(w) {
+            return None;
+        }
+        if let Some(l) = self.lex.get(w) {
             return Some((l, ""));
         }
         // Every prefix starts with one of these letters; most words start with another.
@@ -290,12 +383,10 @@ impl<'a> Ctx<'a> {
             return None;
         }
         for p in NUM_PREFIXES {
-            if let Some(stem) = w.strip_prefix(p) {
+            if let Some(stem) = strip_short_prefix(w, p) {
                 // Stems of two letters ("ست") are too ambiguous with a prefix ("لست").
-                if stem.chars().count() >= 3 {
-                    if let Some(l) = lex(stem) {
-                        return Some((l, &w[..p.len()]));
-                    }
+                if let Some(l) = self.lex.get(stem).filter(|_| stem.chars().count() >= 3) {
+                    return Some((l, &w[..p.len()]));
                 }
             }
         }
@@ -305,7 +396,7 @@ impl<'a> Ctx<'a> {
     /// Word `k` read as "و" + number word: the class of the stem.
     fn conj_lex_at(&self, k: usize) -> Option<Lex> {
         let stem = self.word(k)?.strip_prefix('و')?;
-        lex(stem)
+        self.lex.get(stem)
     }
 
     /// Digits at token `k`: a Number token, or a word made of a proclitic glued to digits
@@ -620,7 +711,7 @@ impl Ctx<'_> {
         };
         try_at(end).or_else(|| {
             let noun = self.word(end)?;
-            if lex(noun).is_some() {
+            if self.lex.get(noun).is_some() {
                 return None;
             }
             try_at(end + 1)
@@ -642,11 +733,19 @@ pub fn quantities(norm: &str) -> Vec<Quantity> {
 
 /// [`quantities`] over tokens already computed: `toks` must be `tokens(norm)`.
 pub fn quantities_in(norm: &str, toks: &[Token]) -> Vec<Quantity> {
-    let ctx = Ctx { norm, toks };
+    let ctx = Ctx {
+        norm,
+        toks,
+        lex: lexicon(),
+    };
     let mut out = Vec::new();
     let mut k = 0;
     let mut floor = 0;
     while k < ctx.toks.len() {
+        if !ctx.may_start(k) {
+            k += 1;
+            continue;
+        }
         let parsed = ctx.digits_number_at(k).or_else(|| ctx.words_at(k));
         let Some(p) = parsed else {
             k += 1;

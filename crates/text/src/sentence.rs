@@ -5,6 +5,8 @@
 
 use std::ops::Range;
 
+use crate::token::is_alphanumeric;
+
 /// Trim whitespace from `r` in `s`; `None` when nothing meaningful (no letter or digit) remains.
 #[inline]
 fn trimmed(s: &str, r: Range<usize>) -> Option<Range<usize>> {
@@ -12,7 +14,7 @@ fn trimmed(s: &str, r: Range<usize>) -> Option<Range<usize>> {
     let t = slice.trim_start();
     let start = r.start + (slice.len() - t.len());
     let t = t.trim_end();
-    if t.is_empty() || !t.chars().any(char::is_alphanumeric) {
+    if t.is_empty() || !t.chars().any(is_alphanumeric) {
         return None;
     }
     Some(start..start + t.len())
@@ -31,6 +33,51 @@ pub fn paragraphs(norm: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// The next byte of a small set in a text, searched with `memchr` (SIMD) in groups of up to
+/// three bytes. Each group's next hit is kept until the search passes it, so every byte is
+/// scanned once per group however often the caller asks.
+struct Finder<'a, const N: usize> {
+    hay: &'a [u8],
+    groups: [&'static [u8]; N],
+    /// Per group: `None` before the first search, then the next hit (`usize::MAX`: none left).
+    hits: [Option<usize>; N],
+}
+
+impl<'a, const N: usize> Finder<'a, N> {
+    fn new(hay: &'a [u8], groups: [&'static [u8]; N]) -> Self {
+        Finder {
+            hay,
+            groups,
+            hits: [None; N],
+        }
+    }
+
+    /// First position `>= from` holding a byte of one of the groups.
+    #[inline]
+    fn find(&mut self, from: usize) -> Option<usize> {
+        let mut best = usize::MAX;
+        for (group, hit) in self.groups.iter().zip(&mut self.hits) {
+            let at = match *hit {
+                Some(at) if at >= from => at,
+                _ => {
+                    let rest = self.hay.get(from..).unwrap_or_default();
+                    let found = match **group {
+                        [a] => memchr::memchr(a, rest),
+                        [a, b] => memchr::memchr2(a, b, rest),
+                        [a, b, c] => memchr::memchr3(a, b, c, rest),
+                        _ => unreachable!("groups hold one to three bytes"),
+                    };
+                    let at = found.map_or(usize::MAX, |k| from + k);
+                    *hit = Some(at);
+                    at
+                }
+            };
+            best = best.min(at);
+        }
+        (best != usize::MAX).then_some(best)
+    }
+}
+
 #[inline]
 fn is_terminator(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…')
@@ -47,10 +94,10 @@ pub fn sentences(norm: &str) -> Vec<Range<usize>> {
     let bytes = norm.as_bytes();
     // Every char that matters is ASCII except '…' (E2 80 A6), so the scan is over bytes and
     // skips everything else without decoding it.
-    let stop = |b: u8| matches!(b, b'\n' | b'.' | b'!' | b'?' | 0xE2);
+    let mut stops = Finder::new(bytes, [b".!?", b"\n\xE2"]);
     let mut i = 0;
-    while let Some(k) = bytes[i..].iter().position(|&b| stop(b)) {
-        i += k;
+    while let Some(k) = stops.find(i) {
+        i = k;
         let c = norm[i..].chars().next().expect("char boundary");
         if c == '\n' {
             out.extend(trimmed(norm, start..i));
@@ -111,9 +158,9 @@ pub fn clauses(norm: &str, sentence: Range<usize>) -> Vec<Range<usize>> {
     let bytes = norm.as_bytes();
     let mut start = begin;
     let mut i = begin;
-    let candidate = |b: u8| matches!(b, b';' | b':' | b'(' | b')' | b'[' | b']' | b',' | b'-');
-    while let Some(k) = bytes[i..end].iter().position(|&b| candidate(b)) {
-        i += k;
+    let mut candidates = Finder::new(&bytes[..end], [b",;:", b"()-", b"[]"]);
+    while let Some(k) = candidates.find(i) {
+        i = k;
         let b = bytes[i];
         let cut = match b {
             b',' => {

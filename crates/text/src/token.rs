@@ -1,6 +1,7 @@
 //! Tokens over normalized text, word-boundary checks and Arabic proclitic splits.
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// What a [`Token`] is; matchers mostly look at words, number finding at numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,15 +29,62 @@ pub struct Token {
 /// the check also works on text that was not normalized.
 #[inline]
 pub fn is_word_char(c: char) -> bool {
+    match low_class(c) {
+        Some(class) => class & WORD != 0,
+        None => word_char_slow(c),
+    }
+}
+
+/// [`is_word_char`] by the Unicode tables (the source of truth for [`LOW_CLASSES`]).
+fn word_char_slow(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
-    // Fast path: the Arabic letters, marks and digits (U+0610–U+061A, U+0620–U+0669).
-    if ('\u{0620}'..='\u{0669}').contains(&c) || ('\u{0610}'..='\u{061A}').contains(&c) {
-        return true;
-    }
     c.is_alphanumeric()
         || matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{0610}'..='\u{061A}')
+}
+
+/// [`char::is_alphanumeric`], by table for the chars below U+0800 (Arabic included): the
+/// Unicode-table walk costs hundreds of instructions per Arabic letter.
+#[inline]
+pub(crate) fn is_alphanumeric(c: char) -> bool {
+    match low_class(c) {
+        Some(class) => class & ALNUM != 0,
+        None => c.is_alphanumeric(),
+    }
+}
+
+/// Flag in [`LOW_CLASSES`]: a word char ([`word_char_slow`]).
+const WORD: u8 = 1;
+/// Flag in [`LOW_CLASSES`]: [`char::is_alphanumeric`].
+const ALNUM: u8 = 2;
+/// Flag in [`LOW_CLASSES`]: [`char::is_whitespace`].
+const SPACE: u8 = 4;
+
+/// The [`WORD`], [`ALNUM`] and [`SPACE`] flags of `c`, from the Unicode tables.
+fn class_slow(c: char) -> u8 {
+    let flag = |set: bool, flag: u8| if set { flag } else { 0 };
+    flag(word_char_slow(c), WORD)
+        | flag(c.is_alphanumeric(), ALNUM)
+        | flag(c.is_whitespace(), SPACE)
+}
+
+/// Char classes of every code point below U+0800 (ASCII and two-byte UTF-8, which holds the
+/// Arabic block), so the per-char checks that run over every byte of every document are one load.
+static LOW_CLASSES: LazyLock<[u8; 0x800]> = LazyLock::new(|| {
+    let mut t = [0u8; 0x800];
+    for (cp, class) in t.iter_mut().enumerate() {
+        if let Some(c) = char::from_u32(cp as u32) {
+            *class = class_slow(c);
+        }
+    }
+    t
+});
+
+/// The [`LOW_CLASSES`] entry of `c`, if it is below U+0800.
+#[inline]
+fn low_class(c: char) -> Option<u8> {
+    LOW_CLASSES.get(c as usize).copied()
 }
 
 /// The char starting at byte `i` of `text` (a char boundary): whether it is a word char
@@ -44,22 +92,67 @@ pub fn is_word_char(c: char) -> bool {
 /// decoded by hand, because word scans run over every byte of every document.
 #[inline]
 pub fn word_char_at(text: &str, i: usize) -> (bool, usize) {
+    word_char_in(&LOW_CLASSES, text, i)
+}
+
+/// [`word_char_at`] with the class table already at hand (loops fetch it once).
+#[inline(always)]
+fn word_char_in(classes: &[u8; 0x800], text: &str, i: usize) -> (bool, usize) {
+    let (class, n) = class_at(classes, text, i);
+    (class & WORD != 0, n)
+}
+
+/// The class flags and byte length of the char starting at byte `i` of `text` (a char
+/// boundary); `classes` = [`LOW_CLASSES`].
+#[inline(always)]
+fn class_at(classes: &[u8; 0x800], text: &str, i: usize) -> (u8, usize) {
     let bytes = text.as_bytes();
     let b = bytes[i];
     if b < 0x80 {
-        (b.is_ascii_alphanumeric(), 1)
-    } else if (0xC0..0xE0).contains(&b) && i + 1 < bytes.len() {
-        let cp = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
-        (char::from_u32(cp).is_some_and(is_word_char), 2)
+        (classes[usize::from(b)], 1)
+    } else if b < 0xE0 {
+        // A two-byte char (a `&str` has no lone continuation byte at a char boundary).
+        let cp = ((usize::from(b) & 0x1F) << 6) | (usize::from(bytes[i + 1]) & 0x3F);
+        (classes[cp], 2)
     } else {
         let c = text[i..].chars().next().expect("char boundary");
-        (is_word_char(c), c.len_utf8())
+        (class_slow(c), c.len_utf8())
     }
 }
 
+/// End of the run of word chars ([`is_word_char`]) starting at byte `i` of `text` (a char
+/// boundary); `i` itself when no word char starts there.
 #[inline]
-fn is_letter(c: char) -> bool {
-    !c.is_ascii_digit() && is_word_char(c)
+pub fn word_end(text: &str, i: usize) -> usize {
+    let classes = &*LOW_CLASSES;
+    let mut e = i;
+    while e < text.len() {
+        let (word, n) = word_char_in(classes, text, e);
+        if !word {
+            break;
+        }
+        e += n;
+    }
+    e
+}
+
+/// The maximal runs of word chars ([`is_word_char`]) of `text`, in order: the words a
+/// knowledge-base match must start and end on (digits included, unlike [`tokens`]).
+pub fn word_runs(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let classes = &*LOW_CLASSES;
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < text.len() {
+            let (word, n) = word_char_in(classes, text, i);
+            if word {
+                let start = i;
+                i = word_end(text, i + n);
+                return Some(start..i);
+            }
+            i += n;
+        }
+        None
+    })
 }
 
 /// Iterator form of [`tokens`], for callers that stream over a text without keeping the tokens.
@@ -81,26 +174,22 @@ impl Iterator for TokenIter<'_> {
     #[inline]
     fn next(&mut self) -> Option<Token> {
         let bytes = self.text.as_bytes();
-        // Skip whitespace (ASCII by byte; other chars decoded).
-        loop {
+        let classes = &*LOW_CLASSES;
+        // Skip whitespace.
+        let (start, class, len) = loop {
             let b = *bytes.get(self.pos)?;
             if matches!(b, 0x09..=0x0D | b' ') {
                 self.pos += 1;
                 continue;
             }
-            if b < 0x80 {
-                break;
+            let (class, n) = class_at(classes, self.text, self.pos);
+            if class & SPACE != 0 {
+                self.pos += n;
+                continue;
             }
-            let c = self.text[self.pos..].chars().next()?;
-            if c.is_whitespace() {
-                self.pos += c.len_utf8();
-            } else {
-                break;
-            }
-        }
-        let start = self.pos;
-        let c = self.text[start..].chars().next()?;
-        if c.is_ascii_digit() {
+            break (self.pos, class, n);
+        };
+        if bytes[start].is_ascii_digit() {
             let mut i = start + 1;
             loop {
                 while i < bytes.len() && bytes[i].is_ascii_digit() {
@@ -121,22 +210,16 @@ impl Iterator for TokenIter<'_> {
                 kind: TokenKind::Number,
             });
         }
-        if is_letter(c) {
-            let mut i = start;
-            while i < bytes.len() {
-                let (word, n) = word_char_at(self.text, i);
-                if !word {
-                    break;
-                }
-                i += n;
-            }
+        // A word char that is not an ASCII digit: a letter.
+        if class & WORD != 0 {
+            let i = word_end(self.text, start + len);
             self.pos = i;
             return Some(Token {
                 range: start..i,
                 kind: TokenKind::Word,
             });
         }
-        let end = start + c.len_utf8();
+        let end = start + len;
         self.pos = end;
         Some(Token {
             range: start..end,
@@ -150,6 +233,38 @@ impl Iterator for TokenIter<'_> {
 pub fn tokens(norm: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(norm.len() / 5 + 1);
     out.extend(token_iter(norm));
+    out
+}
+
+/// The runs of [`word_runs`], read off `tokens` (= [`tokens`]`(norm)`) instead of scanning the
+/// text again: every word char is in a word or number token; a word token glued after a number
+/// ("2024هدنه") continues the number's run, and a separator inside a number ("1,200") ends one.
+pub fn word_runs_in(norm: &str, tokens: &[Token]) -> Vec<Range<usize>> {
+    let bytes = norm.as_bytes();
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(tokens.len());
+    let mut after_number = usize::MAX;
+    for t in tokens {
+        match t.kind {
+            TokenKind::Word if t.range.start == after_number => {
+                if let Some(run) = out.last_mut() {
+                    run.end = t.range.end;
+                }
+            }
+            TokenKind::Word => out.push(t.range.clone()),
+            TokenKind::Number => {
+                let mut start = t.range.start;
+                for k in t.range.clone() {
+                    if matches!(bytes[k], b'.' | b',') {
+                        out.push(start..k);
+                        start = k + 1;
+                    }
+                }
+                out.push(start..t.range.end);
+                after_number = t.range.end;
+            }
+            TokenKind::Punct => {}
+        }
+    }
     out
 }
 

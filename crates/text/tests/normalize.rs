@@ -97,6 +97,86 @@ fn check_invariants(original: &str) {
     assert_eq!(norm.original_offset(len), original.len());
 }
 
+/// The offset map one entry per normalized byte, and the cuts, rebuilt char by char: the rules
+/// act on each char alone, so a char's own normalization is its share of the text.
+fn reference_map(original: &str) -> (String, Vec<usize>, Vec<usize>) {
+    let (mut text, mut map, mut cuts) = (String::new(), Vec::new(), Vec::new());
+    let mut prev_dropped = true;
+    for (i, c) in original.char_indices() {
+        let out = normalize(&original[i..i + c.len_utf8()]).text;
+        if out.is_empty() && !prev_dropped {
+            cuts.push(i);
+        }
+        prev_dropped = out.is_empty();
+        map.extend(std::iter::repeat_n(i, out.len()));
+        text.push_str(&out);
+    }
+    map.push(original.len());
+    (text, map, cuts)
+}
+
+/// `original_range` over the reference map (the definition the piece-based map must meet).
+fn reference_range(
+    map: &[usize],
+    cuts: &[usize],
+    r: std::ops::Range<usize>,
+) -> std::ops::Range<usize> {
+    let len = map.len() - 1;
+    let (s, e) = (r.start.min(len), r.end.min(len));
+    let start = map[s];
+    if e <= s {
+        return start..start;
+    }
+    let last = map[e - 1];
+    let mut j = e;
+    while map[j] == last {
+        j += 1;
+    }
+    let cut = cuts.iter().find(|&&c| c > last).copied();
+    let end = cut.map_or(map[j], |c| c.min(map[j]));
+    start..end.max(start)
+}
+
+fn check_against_reference(original: &str) {
+    let norm = normalize(original);
+    let (text, map, cuts) = reference_map(original);
+    assert_eq!(norm.text, text);
+    for (i, &o) in map.iter().enumerate() {
+        assert_eq!(norm.original_offset(i), o, "offset of {i} in {original:?}");
+    }
+    for o in 0..=original.len() + 1 {
+        let want = map.partition_point(|&m| m < o);
+        assert_eq!(
+            norm.from_original(o),
+            want,
+            "from_original({o}) in {original:?}"
+        );
+    }
+    for a in 0..=text.len() {
+        for b in a..=(a + 8).min(text.len() + 1) {
+            let want = reference_range(&map, &cuts, a..b);
+            assert_eq!(norm.original_range(a..b), want, "{a}..{b} in {original:?}");
+        }
+    }
+}
+
+#[test]
+fn map_matches_reference_on_edge_cases() {
+    for s in [
+        "",
+        "ّ",
+        "aّ",
+        "ﻻ",
+        "aﷺb",
+        "٣٠ «قوّات»",
+        "ـقـ",
+        "\u{200F}a\u{FEFF}",
+        "İß…",
+    ] {
+        check_against_reference(s);
+    }
+}
+
 fn arabicish() -> impl Strategy<Value = String> {
     pieces(true)
 }
@@ -140,6 +220,16 @@ proptest! {
     #[test]
     fn map_invariants_arabic(s in arabicish()) {
         check_invariants(&s);
+    }
+
+    #[test]
+    fn map_matches_reference(s in "\\PC{0,40}") {
+        check_against_reference(&s);
+    }
+
+    #[test]
+    fn map_matches_reference_arabic(s in arabicish()) {
+        check_against_reference(&s);
     }
 
     #[test]

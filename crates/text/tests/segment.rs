@@ -162,3 +162,15 @@ proptest::proptest! {
         }
     }
 }
+
+proptest::proptest! {
+    /// The runs of word chars read off the tokens are the scanned ones.
+    #[test]
+    fn word_runs_from_tokens(s in "[ a-zA-Z0-9.,;\"«»()\\-\\n\u{0621}-\u{064A}\u{064B}\u{0660}-\u{0669}\u{066D}\u{06F0}\u{0966}\u{00A0}…×]{0,60}") {
+        let n = normalize(&s).text;
+        let toks = tokens(&n);
+        let from_tokens = marsad_text::word_runs_in(&n, &toks);
+        let scanned: Vec<_> = marsad_text::word_runs(&n).collect();
+        proptest::prop_assert_eq!(from_tokens, scanned);
+    }
+}
