@@ -4,7 +4,10 @@
 use crate::LinkConfig;
 use marsad_extract::{ActorRef, Event, Location};
 use marsad_kb::{ActorKind, KnowledgeBase, PlaceKind};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::{FxBuildHasher, FxHashMap};
+use std::collections::BTreeMap;
+use std::hash::BuildHasher;
+use std::sync::Arc;
 
 // Weights of the pairwise score (they add up to 1).
 const W_TYPE_SAME: f32 = 0.30;
@@ -42,13 +45,13 @@ pub fn type_family(sub_event_type: &str) -> &str {
 #[derive(Debug, Default)]
 pub(crate) struct Ctx {
     /// Actor id → (family root id, counts as a participant for overlap).
-    actors: HashMap<String, (String, bool)>,
+    actors: FxHashMap<String, (String, bool)>,
     /// Actor id → display name.
-    actor_names: HashMap<String, String>,
+    actor_names: FxHashMap<String, String>,
     /// Place id → index into `kb.places`.
-    places: HashMap<String, usize>,
+    places: FxHashMap<String, usize>,
     /// Lower-cased outlet id or name → normalized names and aliases.
-    outlets: HashMap<String, Vec<String>>,
+    outlets: FxHashMap<String, Vec<String>>,
     /// Normalized aliases of every actor and outlet (a cited source naming one is "named").
     named: Vec<String>,
 }
@@ -56,7 +59,7 @@ pub(crate) struct Ctx {
 impl Ctx {
     pub(crate) fn new(kb: &KnowledgeBase, cfg: &LinkConfig) -> Self {
         let mut ctx = Ctx::default();
-        let parents: HashMap<&str, Option<&str>> = kb
+        let parents: FxHashMap<&str, Option<&str>> = kb
             .actors
             .iter()
             .map(|a| (a.id.as_str(), a.parent.as_deref()))
@@ -146,11 +149,10 @@ impl Ctx {
         out
     }
 
-    /// True when the cited source names an actor (not civilians or an unidentified group) or an
-    /// outlet of the knowledge base.
-    pub(crate) fn is_named_source(&self, cited: &str) -> bool {
-        let k = key(cited);
-        self.named.iter().any(|n| k.contains(n.as_str()))
+    /// True when the cited source whose [`key`] is `cited` names an actor (not civilians or an
+    /// unidentified group) or an outlet of the knowledge base.
+    fn is_named_source(&self, cited: &str) -> bool {
+        self.named.iter().any(|n| cited.contains(n.as_str()))
     }
 
     /// True when `cited` (a cited-source phrase) names the outlet `outlet`.
@@ -244,13 +246,17 @@ impl Ctx {
         } else {
             loc.country.clone()
         };
+        let hash = |s: &String| FxBuildHasher.hash_one(s);
         PlaceInfo {
+            id_hash: hash(&loc.place_id),
             id: loc.place_id.clone(),
             name: loc.name.clone(),
             country,
-            admin,
+            admin: admin.map(|a| a.map(|a| a.to_lowercase())),
             level,
+            ancestor_hashes: ancestors.iter().map(hash).collect(),
             ancestors,
+            cos_lat: coords.map_or(0.0, |(lat, _)| lat.to_radians().cos()),
             coords,
             precision: loc.geo_precision,
         }
@@ -291,19 +297,39 @@ pub(crate) fn key(s: &str) -> String {
 #[derive(Debug, Clone)]
 pub(crate) struct PlaceInfo {
     pub id: String,
+    /// Hashes of `id` and `ancestors` (same order): most places compared are not the same,
+    /// which the hashes tell without comparing ids.
+    id_hash: u64,
     pub name: String,
     pub country: String,
+    /// admin1, admin2, admin3, in lower case (they are compared so).
     pub admin: [Option<String>; 3],
     /// Administrative level when the place is an area (0 country, 1 governorate, 2 district,
     /// 3 sub-district); `None` for a point.
     pub level: Option<u8>,
     /// Enclosing places (kb parent chain), nearest first.
     pub ancestors: Vec<String>,
+    ancestor_hashes: Vec<u64>,
     pub coords: Option<(f64, f64)>,
+    /// The cosine of the latitude (in radians) the distance to another place needs (0 without
+    /// coordinates).
+    cos_lat: f64,
     pub precision: u8,
 }
 
 impl PlaceInfo {
+    fn same_id(&self, other: &PlaceInfo) -> bool {
+        self.id_hash == other.id_hash && self.id == other.id
+    }
+
+    /// Whether `other` is among the places enclosing `self` (the kb parent chain).
+    fn inside(&self, other: &PlaceInfo) -> bool {
+        self.ancestors
+            .iter()
+            .zip(&self.ancestor_hashes)
+            .any(|(a, &h)| h == other.id_hash && *a == other.id)
+    }
+
     /// True when the area `self` contains `other` by the administrative fields. `None` when
     /// a field needed to decide is missing.
     fn contains(&self, other: &PlaceInfo) -> Option<bool> {
@@ -320,7 +346,7 @@ impl PlaceInfo {
         for i in 0..l as usize {
             match (&self.admin[i], &other.admin[i]) {
                 (Some(a), Some(b)) => {
-                    if !eq_lowercase(a, b) {
+                    if a != b {
                         return Some(false);
                     }
                 }
@@ -329,20 +355,6 @@ impl PlaceInfo {
         }
         Some(true)
     }
-}
-
-/// `a.to_lowercase() == b.to_lowercase()`, without building the two strings.
-fn eq_lowercase(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        return a.eq_ignore_ascii_case(b);
-    }
-    // `str::to_lowercase` maps a final capital sigma by context; `char::to_lowercase` cannot.
-    if a.contains('Σ') || b.contains('Σ') {
-        return a.to_lowercase() == b.to_lowercase();
-    }
-    a.chars()
-        .flat_map(char::to_lowercase)
-        .eq(b.chars().flat_map(char::to_lowercase))
 }
 
 /// How two places relate.
@@ -363,7 +375,7 @@ pub(crate) enum PlaceRelation {
 
 /// How two places relate; without `explain`, the names and reasons it carries are left empty.
 fn place_relation(a: &PlaceInfo, b: &PlaceInfo, explain: bool) -> PlaceRelation {
-    if a.id == b.id && !a.id.is_empty() {
+    if a.same_id(b) && !a.id.is_empty() {
         return PlaceRelation::Same;
     }
     let name = |p: &PlaceInfo| {
@@ -378,10 +390,10 @@ fn place_relation(a: &PlaceInfo, b: &PlaceInfo, explain: bool) -> PlaceRelation 
         outer: name(outer),
         equal: inner.level.is_some() && inner.level == outer.level,
     };
-    if b.ancestors.contains(&a.id) {
+    if b.inside(a) {
         return nested(b, a);
     }
-    if a.ancestors.contains(&b.id) {
+    if a.inside(b) {
         return nested(a, b);
     }
     // Deeper areas first, so that two equal areas read "b ⊂ a" whichever comes first.
@@ -412,7 +424,7 @@ fn place_relation(a: &PlaceInfo, b: &PlaceInfo, explain: bool) -> PlaceRelation 
     }
     match (a.coords, b.coords) {
         (Some(p), Some(q)) => {
-            let d = haversine_km(p, q);
+            let d = haversine_km(p, a.cos_lat, q, b.cos_lat);
             let limit = if a.precision <= 1 && b.precision <= 1 {
                 NEAR_PRECISE_KM
             } else {
@@ -437,12 +449,12 @@ fn place_relation(a: &PlaceInfo, b: &PlaceInfo, explain: bool) -> PlaceRelation 
     }
 }
 
-fn haversine_km((lat1, lon1): (f64, f64), (lat2, lon2): (f64, f64)) -> f64 {
+/// Great-circle distance of two points, given with the cosines of their latitudes.
+fn haversine_km((lat1, lon1): (f64, f64), cos1: f64, (lat2, lon2): (f64, f64), cos2: f64) -> f64 {
     let r = 6371.0_f64;
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
     let dp = (lat2 - lat1).to_radians();
     let dl = (lon2 - lon1).to_radians();
-    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    let h = (dp / 2.0).sin().powi(2) + cos1 * cos2 * (dl / 2.0).sin().powi(2);
     2.0 * r * h.sqrt().min(1.0).asin()
 }
 
@@ -465,45 +477,116 @@ pub(crate) fn day_number(iso: &str) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
+/// The matching key of a cited source and whether it names an actor or outlet
+/// ([`Ctx::is_named_source`]), remembered by phrase: a few phrases ("according to activists",
+/// an agency's name) are cited by most reports, and working either out costs much more than
+/// looking it up.
+#[derive(Debug, Default)]
+pub(crate) struct CitedSources(FxHashMap<String, (Arc<str>, bool)>);
+
+impl CitedSources {
+    /// Phrases remembered at most (then it starts over), so that memory stays bounded.
+    const MAX: usize = 50_000;
+
+    fn get(&mut self, ctx: &Ctx, cited: &str) -> (Arc<str>, bool) {
+        if let Some(v) = self.0.get(cited) {
+            return v.clone();
+        }
+        if self.0.len() >= Self::MAX {
+            self.0.clear();
+        }
+        let k = key(cited);
+        let v = (Arc::from(k.as_str()), ctx.is_named_source(&k));
+        self.0.insert(cited.to_string(), v.clone());
+        v
+    }
+}
+
 /// What is kept per event so comparisons need not look things up again.
 #[derive(Debug, Clone)]
 pub(crate) struct Derived {
     /// The event's document and sub-event type (all that comparing reads of the event itself).
     pub doc: String,
+    /// Hash of `doc`: telling two documents apart without reading their ids (which share a
+    /// long prefix).
+    pub doc_hash: u64,
     pub sub_event_type: String,
     pub family: String,
     pub actors: BTreeMap<String, String>,
+    /// The keys of `actors` with their hashes: most pairs of events share no family, which
+    /// the hashes tell without comparing names.
+    actor_keys: Vec<(u64, String)>,
+    /// A bit for each key of `actors` (by hash): two events whose bits do not meet share no
+    /// family.
+    pub actor_bits: u64,
     pub place: Option<PlaceInfo>,
     pub day: Option<i64>,
     pub window: i64,
+    /// The admin1 the candidate index files the event under (lower case; none for an event
+    /// placed at country level).
+    pub admin1: Option<String>,
+    /// The cited source's matching key (what a story counts sources by), and whether it names
+    /// an actor or outlet: here so that rebuilding a story does not work them out again.
+    pub cited_key: Option<Arc<str>>,
+    pub named_source: bool,
 }
 
 impl Derived {
-    pub(crate) fn new(ctx: &Ctx, kb: &KnowledgeBase, cfg: &LinkConfig, e: &Event) -> Self {
+    /// Whether the two events share an actor family.
+    fn shares_actor(&self, other: &Derived) -> bool {
+        self.actor_bits & other.actor_bits != 0
+            && self
+                .actor_keys
+                .iter()
+                .any(|a| other.actor_keys.iter().any(|b| a.0 == b.0 && a.1 == b.1))
+    }
+
+    pub(crate) fn new(
+        ctx: &Ctx,
+        kb: &KnowledgeBase,
+        cfg: &LinkConfig,
+        cited: &mut CitedSources,
+        e: &Event,
+    ) -> Self {
+        let (cited_key, named_source) = match &e.cited_source {
+            Some(s) => {
+                let (k, named) = cited.get(ctx, &s.text);
+                (Some(k), named)
+            }
+            None => (None, false),
+        };
         let window = match e.date.time_precision {
             Some(1) => cfg.date_window_days[1],
             Some(2) => cfg.date_window_days[2],
             Some(3) => cfg.date_window_days[3],
             _ => cfg.date_window_days[0],
         };
+        let place = e.location.as_ref().map(|l| ctx.place_info(kb, l));
+        let admin1 = place
+            .as_ref()
+            .filter(|p| p.level != Some(0))
+            .and_then(|p| p.admin[0].clone());
+        let actors = ctx.families(e);
+        let actor_keys: Vec<(u64, String)> = actors
+            .keys()
+            .map(|k| (FxBuildHasher.hash_one(k), k.clone()))
+            .collect();
+        let actor_bits = actor_keys.iter().fold(0, |b, (h, _)| b | 1 << (h % 64));
         Derived {
             doc: e.doc.clone(),
+            doc_hash: FxBuildHasher.hash_one(&e.doc),
             sub_event_type: e.sub_event_type.clone(),
             family: type_family(&e.sub_event_type).to_string(),
-            actors: ctx.families(e),
-            place: e.location.as_ref().map(|l| ctx.place_info(kb, l)),
+            actors,
+            actor_keys,
+            actor_bits,
+            place,
             day: e.date.date.as_deref().and_then(day_number),
             window,
+            admin1,
+            cited_key,
+            named_source,
         }
-    }
-
-    /// The admin1 the candidate index files the event under.
-    pub(crate) fn admin1(&self) -> Option<String> {
-        let p = self.place.as_ref()?;
-        if p.level == Some(0) {
-            return None;
-        }
-        p.admin[0].as_ref().map(|a| a.to_lowercase())
     }
 }
 
@@ -516,77 +599,43 @@ pub(crate) struct PairEval {
     pub conflicts: Vec<String>,
 }
 
-impl PairEval {
-    pub(crate) fn links(&self, min_score: f32) -> bool {
-        self.conflicts.is_empty() && self.score >= min_score
-    }
-}
-
 /// Compares two events of different documents (a pair from the same document, or one the user
 /// split apart, gets a conflict).
-pub(crate) fn compare(a: &Derived, b: &Derived, cannot_link: bool) -> PairEval {
-    compare_with(a, b, cannot_link, true)
-}
-
-/// [`compare`]'s score and whether anything conflicts, without writing what agreed or why
-/// (the conflicts are empty strings): all that deciding a link needs, without the formatting
-/// that is most of the cost of a comparison.
-pub(crate) fn score(a: &Derived, b: &Derived, cannot_link: bool) -> PairEval {
-    compare_with(a, b, cannot_link, false)
-}
-
-fn compare_with(da: &Derived, db: &Derived, cannot_link: bool, explain: bool) -> PairEval {
-    let (ea, eb) = (da, db);
+pub(crate) fn compare(da: &Derived, db: &Derived, cannot_link: bool) -> PairEval {
     let mut out = PairEval::default();
-    // Reasons and agreements are only written out when explaining.
-    let conflict = |out: &mut PairEval, why: &dyn Fn() -> String| {
-        out.conflicts
-            .push(if explain { why() } else { String::new() });
-    };
-    let agree = |out: &mut PairEval, what: &dyn Fn() -> String| {
-        if explain {
-            out.agreed.push(what());
-        }
-    };
-    if ea.doc == eb.doc {
-        conflict(&mut out, &|| "same document".into());
+    if da.doc == db.doc {
+        out.conflicts.push("same document".into());
     }
     if cannot_link {
-        conflict(&mut out, &|| "kept apart by a split".into());
+        out.conflicts.push("kept apart by a split".into());
     }
     // Type.
-    if ea.sub_event_type == eb.sub_event_type {
+    if da.sub_event_type == db.sub_event_type {
         out.score += W_TYPE_SAME;
-        agree(&mut out, &|| "sub_event_type".into());
+        out.agreed.push("sub_event_type".into());
     } else if da.family == db.family {
         out.score += W_TYPE_COMPATIBLE;
-        agree(&mut out, &|| {
-            format!(
-                "sub_event_type: {} ~ {}",
-                ea.sub_event_type, eb.sub_event_type
-            )
-        });
+        out.agreed.push(format!(
+            "sub_event_type: {} ~ {}",
+            da.sub_event_type, db.sub_event_type
+        ));
     } else {
-        conflict(&mut out, &|| {
-            format!(
-                "sub_event_type: {} vs {}",
-                ea.sub_event_type, eb.sub_event_type
-            )
-        });
+        out.conflicts.push(format!(
+            "sub_event_type: {} vs {}",
+            da.sub_event_type, db.sub_event_type
+        ));
     }
     // Actors.
-    let actor_anchor = da.actors.keys().any(|k| db.actors.contains_key(k));
+    let actor_anchor = da.shares_actor(db);
     if actor_anchor {
+        let shared: Vec<&str> = da
+            .actors
+            .iter()
+            .filter(|(k, _)| db.actors.contains_key(*k))
+            .map(|(_, v)| v.as_str())
+            .collect();
         out.score += W_ACTORS;
-        agree(&mut out, &|| {
-            let shared: Vec<&str> = da
-                .actors
-                .iter()
-                .filter(|(k, _)| db.actors.contains_key(*k))
-                .map(|(_, v)| v.as_str())
-                .collect();
-            format!("actors: {}", shared.join(", "))
-        });
+        out.agreed.push(format!("actors: {}", shared.join(", ")));
     } else if !da.actors.is_empty() && !db.actors.is_empty() {
         let names = |m: &BTreeMap<String, String>| {
             m.values()
@@ -594,18 +643,20 @@ fn compare_with(da: &Derived, db: &Derived, cannot_link: bool, explain: bool) ->
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        conflict(&mut out, &|| {
-            format!("actors: {} vs {}", names(&da.actors), names(&db.actors))
-        });
+        out.conflicts.push(format!(
+            "actors: {} vs {}",
+            names(&da.actors),
+            names(&db.actors)
+        ));
     }
     // Place.
     let mut place_anchor = false;
     if let (Some(pa), Some(pb)) = (&da.place, &db.place) {
-        match place_relation(pa, pb, explain) {
+        match place_relation(pa, pb, true) {
             PlaceRelation::Same => {
                 out.score += W_PLACE_SAME;
                 place_anchor = true;
-                agree(&mut out, &|| format!("place: {}", pa.name));
+                out.agreed.push(format!("place: {}", pa.name));
             }
             PlaceRelation::Nested {
                 inner,
@@ -615,14 +666,13 @@ fn compare_with(da: &Derived, db: &Derived, cannot_link: bool, explain: bool) ->
                 out.score += W_PLACE_NESTED;
                 place_anchor = true;
                 let rel = if equal { "=" } else { "⊂" };
-                agree(&mut out, &|| format!("place: {inner} {rel} {outer}"));
+                out.agreed.push(format!("place: {inner} {rel} {outer}"));
             }
             PlaceRelation::Near(d) => {
                 out.score += W_PLACE_NEAR;
                 place_anchor = true;
-                agree(&mut out, &|| {
-                    format!("place: {} ≈ {} ({d:.1} km)", pa.name, pb.name)
-                });
+                out.agreed
+                    .push(format!("place: {} ≈ {} ({d:.1} km)", pa.name, pb.name));
             }
             PlaceRelation::Unknown => {}
             PlaceRelation::Conflict(why) => out.conflicts.push(why),
@@ -634,29 +684,89 @@ fn compare_with(da: &Derived, db: &Derived, cannot_link: bool, explain: bool) ->
             let diff = (x - y).abs();
             let window = da.window.max(db.window);
             if diff > window {
-                conflict(&mut out, &|| {
-                    format!("date: {diff} days apart (window {window})")
-                });
+                out.conflicts
+                    .push(format!("date: {diff} days apart (window {window})"));
             } else {
                 out.score += W_DATE * (1.0 - diff as f32 / (window as f32 + 1.0));
-                agree(&mut out, &|| {
-                    let apart = match diff {
-                        0 => "same day".to_string(),
-                        1 => "1 day apart".to_string(),
-                        n => format!("{n} days apart"),
-                    };
-                    format!("date: {apart} (window {window})")
-                });
+                let apart = match diff {
+                    0 => "same day".to_string(),
+                    1 => "1 day apart".to_string(),
+                    n => format!("{n} days apart"),
+                };
+                out.agreed.push(format!("date: {apart} (window {window})"));
             }
         }
         _ => {
             out.score += W_DATE_UNKNOWN;
-            agree(&mut out, &|| "date: unknown on one side".into());
+            out.agreed.push("date: unknown on one side".into());
         }
     }
     if !actor_anchor && !place_anchor {
-        conflict(&mut out, &|| "no shared actor or place".into());
+        out.conflicts.push("no shared actor or place".into());
     }
     out.score = (out.score * 1000.0).round() / 1000.0;
     out
+}
+
+/// [`compare`]'s score when nothing conflicts, `None` when something does: all that deciding
+/// a link needs. It stops at the first conflict and writes no reasons (formatting them is most
+/// of the cost of a comparison); the score adds the same terms in the same order, so it is the
+/// same number.
+pub(crate) fn score(da: &Derived, db: &Derived, cannot_link: bool) -> Option<f32> {
+    if cannot_link || (da.doc_hash == db.doc_hash && da.doc == db.doc) {
+        return None;
+    }
+    let mut score = 0.0_f32;
+    if da.sub_event_type == db.sub_event_type {
+        score += W_TYPE_SAME;
+    } else if da.family == db.family {
+        score += W_TYPE_COMPATIBLE;
+    } else {
+        return None;
+    }
+    let actor_anchor = da.shares_actor(db);
+    if actor_anchor {
+        score += W_ACTORS;
+    } else if !da.actors.is_empty() && !db.actors.is_empty() {
+        return None;
+    }
+    let mut place_anchor = false;
+    if let (Some(pa), Some(pb)) = (&da.place, &db.place) {
+        match place_relation(pa, pb, false) {
+            PlaceRelation::Same => {
+                score += W_PLACE_SAME;
+                place_anchor = true;
+            }
+            PlaceRelation::Nested { .. } => {
+                score += W_PLACE_NESTED;
+                place_anchor = true;
+            }
+            PlaceRelation::Near(_) => {
+                score += W_PLACE_NEAR;
+                place_anchor = true;
+            }
+            PlaceRelation::Unknown => {}
+            PlaceRelation::Conflict(_) => return None,
+        }
+    }
+    match (da.day, db.day) {
+        (Some(x), Some(y)) => {
+            let diff = (x - y).abs();
+            let window = da.window.max(db.window);
+            if diff > window {
+                return None;
+            }
+            score += W_DATE * (1.0 - diff as f32 / (window as f32 + 1.0));
+        }
+        _ => score += W_DATE_UNKNOWN,
+    }
+    if !actor_anchor && !place_anchor {
+        return None;
+    }
+    Some((score * 1000.0).round() / 1000.0)
+}
+
+/// Whether two events link: nothing conflicts and the score reaches `min_score`.
+pub(crate) fn links(da: &Derived, db: &Derived, cannot_link: bool, min_score: f32) -> bool {
+    score(da, db, cannot_link).is_some_and(|s| s >= min_score)
 }

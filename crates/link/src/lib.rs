@@ -40,11 +40,13 @@ mod tests;
 
 pub use compare::type_family;
 
-use compare::{compare, score, Ctx, Derived, PairEval};
+use compare::{compare, links, score, CitedSources, Ctx, Derived, PairEval};
 use marsad_extract::{Event, Location, Span, Stance};
 use marsad_kb::KnowledgeBase;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
 /// Tuning of the linker.
@@ -215,7 +217,52 @@ pub struct Entry {
 /// is about half of an event's memory. The place, the headline evidence and the cited source
 /// stay: a story's reports and location show them.
 fn slim(e: &Event) -> Event {
-    let mut e = e.clone();
+    // Every field named, so that a new one is a decision here; the statements are not
+    // copied at all (they are most of what an event owns).
+    let Event {
+        id,
+        doc,
+        event_type,
+        sub_event_type,
+        frame,
+        actor1,
+        actor2,
+        assoc_actor_1,
+        assoc_actor_2,
+        location,
+        date,
+        fatalities,
+        injured,
+        arrested,
+        source,
+        cited_source,
+        stance,
+        evidence,
+        claims: _,
+        truce,
+    } = e;
+    let mut e = Event {
+        id: id.clone(),
+        doc: doc.clone(),
+        event_type: event_type.clone(),
+        sub_event_type: sub_event_type.clone(),
+        frame: frame.clone(),
+        actor1: actor1.clone(),
+        actor2: actor2.clone(),
+        assoc_actor_1: assoc_actor_1.clone(),
+        assoc_actor_2: assoc_actor_2.clone(),
+        location: location.clone(),
+        date: date.clone(),
+        fatalities: fatalities.clone(),
+        injured: injured.clone(),
+        arrested: arrested.clone(),
+        source: source.clone(),
+        cited_source: cited_source.clone(),
+        stance: *stance,
+        evidence: evidence.clone(),
+        claims: Vec::new(),
+        truce: truce.clone(),
+    };
     slim_in_place(&mut e);
     e
 }
@@ -256,29 +303,123 @@ fn slim_in_place(e: &mut Event) {
     }
 }
 
-type Key = (String, Option<String>, Option<i64>);
-type BucketKey = (String, Option<i64>);
-type AdminKey = (String, Option<String>);
+// ---------------------------------------------------------------- interned ids
+
+/// An event id as the linker handles it internally (see [`Interner`]).
+type Ev = u32;
+/// A story id as the linker handles it internally.
+type Sk = u32;
+
+/// Ids (of events, of stories) as small integer handles. The linker's tables and sets are
+/// keyed by handles, so that its hot paths hash and compare integers instead of long ids
+/// sharing a prefix (`<doc>#<n>`), and copy them without allocating. Whatever is ordered by
+/// id still compares the names: a handle says nothing about order. The handles of ids
+/// nothing refers to any more are given out again ([`Linker::collect_ids`]).
+#[derive(Debug, Default)]
+struct Interner {
+    /// The name of each handle; `None` for a free one.
+    names: Vec<Option<Arc<str>>>,
+    /// [`prefix_key`] of each name.
+    prefixes: Vec<u128>,
+    of: FxHashMap<Arc<str>, u32>,
+    free: Vec<u32>,
+}
+
+/// The first 16 bytes of a name (zero-padded) as a number: two names whose keys differ are
+/// ordered as their keys are, so most comparisons of ids (of one pattern, differing in their
+/// last digits) are one integer comparison.
+fn prefix_key(name: &str) -> u128 {
+    let mut b = [0u8; 16];
+    let n = name.len().min(16);
+    b[..n].copy_from_slice(&name.as_bytes()[..n]);
+    u128::from_be_bytes(b)
+}
+
+impl Interner {
+    fn get(&self, name: &str) -> Option<u32> {
+        self.of.get(name).copied()
+    }
+
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(h) = self.get(name) {
+            return h;
+        }
+        let prefix = prefix_key(name);
+        let name: Arc<str> = Arc::from(name);
+        let h = match self.free.pop() {
+            Some(h) => {
+                self.names[h as usize] = Some(name.clone());
+                self.prefixes[h as usize] = prefix;
+                h
+            }
+            None => {
+                self.names.push(Some(name.clone()));
+                self.prefixes.push(prefix);
+                u32::try_from(self.names.len() - 1).expect("fewer than 2^32 ids")
+            }
+        };
+        self.of.insert(name, h);
+        h
+    }
+
+    fn name(&self, h: u32) -> &str {
+        self.names[h as usize].as_deref().expect("a live handle")
+    }
+
+    /// Orders two handles as their names.
+    fn cmp(&self, a: u32, b: u32) -> Ordering {
+        if a == b {
+            return Ordering::Equal;
+        }
+        self.prefixes[a as usize]
+            .cmp(&self.prefixes[b as usize])
+            .then_with(|| self.name(a).cmp(self.name(b)))
+    }
+
+    /// Handles given out so far, live or free: every handle is below this.
+    fn slots(&self) -> usize {
+        self.names.len()
+    }
+
+    fn release(&mut self, h: u32) {
+        if let Some(name) = self.names[h as usize].take() {
+            self.of.remove(&name);
+            self.free.push(h);
+        }
+    }
+}
+
+// ---------------------------------------------------------------- candidate index
+
+/// A type group or an admin1 name as the index keys it.
+type Name = u32;
+type Key = (Name, Option<Name>, Option<i64>);
+type BucketKey = (Name, Option<i64>);
+type AdminKey = (Name, Option<Name>);
 
 /// Candidate lookup by type group, admin1 and week bucket (events missing admin1 or a date are
 /// filed under `None` and found by every lookup of their group).
 #[derive(Debug, Default)]
 struct Index {
-    by_key: HashMap<Key, Vec<Filed>>,
-    by_bucket: HashMap<BucketKey, Vec<Filed>>,
-    by_admin: HashMap<AdminKey, Vec<Filed>>,
-    by_family: HashMap<String, Vec<Filed>>,
+    /// The type groups and admin1 names seen (as many as there are groups and governorates:
+    /// never released), so that keys are integers, built without allocating.
+    names: FxHashMap<String, Name>,
+    by_key: FxHashMap<Key, Vec<Filed>>,
+    by_bucket: FxHashMap<BucketKey, Vec<Filed>>,
+    by_admin: FxHashMap<AdminKey, Vec<Filed>>,
+    by_family: FxHashMap<Name, Vec<Filed>>,
 }
 
-/// An event as the index files it: its id (one allocation shared by the four maps) and what
-/// comparing it needs, so the candidates of a new event are checked and scored without looking
-/// each one up.
+/// An event as the index files it: its handle and what comparing it needs, so the candidates
+/// of a new event are checked and scored without looking each one up.
 #[derive(Debug, Clone)]
 struct Filed {
-    id: Arc<str>,
-    /// `d.day` and `d.window`, here so that most candidates are dropped without reading `d`.
+    id: Ev,
+    /// `d.day`, `d.window` and `d.actor_bits`, here so that most candidates are dropped
+    /// without reading `d`.
     day: Option<i64>,
     window: i64,
+    actor_bits: u64,
     d: Arc<Derived>,
 }
 
@@ -291,6 +432,12 @@ impl Filed {
             _ => true,
         }
     }
+
+    /// Whether both events name actors and none of the same family (a conflict): what the
+    /// bits tell for sure.
+    fn other_actors(&self, d: &Derived) -> bool {
+        self.actor_bits != 0 && d.actor_bits != 0 && self.actor_bits & d.actor_bits == 0
+    }
 }
 
 fn bucket(day: i64) -> i64 {
@@ -298,30 +445,45 @@ fn bucket(day: i64) -> i64 {
 }
 
 impl Index {
-    fn keys(d: &Derived) -> (Key, BucketKey, AdminKey) {
-        let f = d.family.clone();
-        let a = d.admin1();
-        let b = d.day.map(bucket);
-        ((f.clone(), a.clone(), b), (f.clone(), b), (f, a))
+    fn name(&mut self, s: &str) -> Name {
+        if let Some(&n) = self.names.get(s) {
+            return n;
+        }
+        let n = Name::try_from(self.names.len()).expect("fewer than 2^32 names");
+        self.names.insert(s.to_string(), n);
+        n
     }
 
-    fn insert(&mut self, id: &str, d: &Arc<Derived>) {
-        let (k, kb, ka) = Self::keys(d);
+    /// The keys of a filed event (its names are known).
+    fn keys(&self, d: &Derived) -> (Key, BucketKey, AdminKey, Name) {
+        let f = self.names[&d.family];
+        let a = d.admin1.as_ref().map(|a| self.names[a]);
+        let b = d.day.map(bucket);
+        ((f, a, b), (f, b), (f, a), f)
+    }
+
+    fn insert(&mut self, id: Ev, d: &Arc<Derived>) {
+        self.name(&d.family);
+        if let Some(a) = &d.admin1 {
+            self.name(a);
+        }
+        let (k, kb, ka, kf) = self.keys(d);
         let f = Filed {
-            id: Arc::from(id),
+            id,
             day: d.day,
             window: d.window,
+            actor_bits: d.actor_bits,
             d: d.clone(),
         };
         self.by_key.entry(k).or_default().push(f.clone());
         self.by_bucket.entry(kb).or_default().push(f.clone());
         self.by_admin.entry(ka).or_default().push(f.clone());
-        self.by_family.entry(d.family.clone()).or_default().push(f);
+        self.by_family.entry(kf).or_default().push(f);
     }
 
     /// Takes every event of `gone` out, in one pass over the lists.
-    fn remove_all(&mut self, gone: &HashSet<Arc<str>>) {
-        fn take<K>(m: &mut HashMap<K, Vec<Filed>>, gone: &HashSet<Arc<str>>) {
+    fn remove_all(&mut self, gone: &FxHashSet<Ev>) {
+        fn take<K>(m: &mut FxHashMap<K, Vec<Filed>>, gone: &FxHashSet<Ev>) {
             m.retain(|_, v| {
                 v.retain(|f| !gone.contains(&f.id));
                 !v.is_empty()
@@ -333,54 +495,63 @@ impl Index {
         take(&mut self.by_family, gone);
     }
 
-    fn remove(&mut self, id: &str, d: &Derived) {
-        fn take<K: std::hash::Hash + Eq>(m: &mut HashMap<K, Vec<Filed>>, k: K, id: &str) {
+    fn remove(&mut self, id: Ev, d: &Derived) {
+        fn take<K: std::hash::Hash + Eq>(m: &mut FxHashMap<K, Vec<Filed>>, k: K, id: Ev) {
             if let Some(v) = m.get_mut(&k) {
-                v.retain(|x| &*x.id != id);
+                v.retain(|x| x.id != id);
                 if v.is_empty() {
                     m.remove(&k);
                 }
             }
         }
-        let (k, kb, ka) = Self::keys(d);
+        let (k, kb, ka, kf) = self.keys(d);
         take(&mut self.by_key, k, id);
         take(&mut self.by_bucket, kb, id);
         take(&mut self.by_admin, ka, id);
-        take(&mut self.by_family, d.family.clone(), id);
+        take(&mut self.by_family, kf, id);
     }
 
-    /// Every filed event that could link with `d` (`reach` week buckets either side).
-    fn lookup(&self, d: &Derived, reach: i64) -> BTreeSet<String> {
-        let mut out = BTreeSet::new();
-        self.visit(d, reach, |f| {
-            out.insert(f.id.to_string());
-        });
+    /// Every filed event that could link with `d` (`reach` week buckets either side), in no
+    /// particular order, possibly more than once.
+    fn lookup(&self, d: &Derived, reach: i64) -> Vec<Ev> {
+        let mut out = Vec::new();
+        self.visit(d, reach, |f| out.push(f.id));
         out
     }
 
     fn visit<'a>(&'a self, d: &Derived, reach: i64, mut each: impl FnMut(&'a Filed)) {
-        let f = &d.family;
+        // A name never filed has no list of its own.
+        let Some(&f) = self.names.get(&d.family) else {
+            return;
+        };
+        let admin = d.admin1.as_ref().map(|a| self.names.get(a).copied());
         let mut put = |v: Option<&'a Vec<Filed>>| v.into_iter().flatten().for_each(&mut each);
-        match (d.admin1(), d.day.map(bucket)) {
+        match (admin, d.day.map(bucket)) {
             (Some(a), Some(b)) => {
                 for bb in b - reach..=b + reach {
-                    put(self.by_key.get(&(f.clone(), Some(a.clone()), Some(bb))));
-                    put(self.by_key.get(&(f.clone(), None, Some(bb))));
+                    if let Some(a) = a {
+                        put(self.by_key.get(&(f, Some(a), Some(bb))));
+                    }
+                    put(self.by_key.get(&(f, None, Some(bb))));
                 }
-                put(self.by_key.get(&(f.clone(), Some(a), None)));
-                put(self.by_key.get(&(f.clone(), None, None)));
+                if let Some(a) = a {
+                    put(self.by_key.get(&(f, Some(a), None)));
+                }
+                put(self.by_key.get(&(f, None, None)));
             }
             (Some(a), None) => {
-                put(self.by_admin.get(&(f.clone(), Some(a))));
-                put(self.by_admin.get(&(f.clone(), None)));
+                if let Some(a) = a {
+                    put(self.by_admin.get(&(f, Some(a))));
+                }
+                put(self.by_admin.get(&(f, None)));
             }
             (None, Some(b)) => {
                 for bb in b - reach..=b + reach {
-                    put(self.by_bucket.get(&(f.clone(), Some(bb))));
+                    put(self.by_bucket.get(&(f, Some(bb))));
                 }
-                put(self.by_bucket.get(&(f.clone(), None)));
+                put(self.by_bucket.get(&(f, None)));
             }
-            (None, None) => put(self.by_family.get(f)),
+            (None, None) => put(self.by_family.get(&f)),
         }
     }
 }
@@ -441,36 +612,141 @@ pub struct Linker {
     kb: Arc<KnowledgeBase>,
     ctx: Ctx,
     cfg: LinkConfig,
-    // Boxed: the tables hold one pointer per slot, not a whole event (most slots of a hash
-    // table are spare capacity). `derived` is shared with the index.
-    entries: HashMap<String, Box<Entry>>,
-    derived: HashMap<String, Arc<Derived>>,
+    cited_sources: CitedSources,
+    /// Event ids, and what is held about each one by handle (`nodes` has a slot per handle).
+    ids: Interner,
+    nodes: Vec<Node>,
+    /// By handle too.
+    hot: Vec<Hot>,
+    /// Events held (nodes with an entry).
+    held: usize,
     index: Index,
-    /// Pairs that link (score over `min_score`, no conflict).
-    edges: HashMap<String, BTreeSet<String>>,
-    /// Pairs split apart by the user (ordered).
-    cannot: HashSet<(String, String)>,
+    /// Pairs split apart by the user, ordered by id as [`LinkerState::cannot_link`] has them.
+    cannot: FxHashSet<(Ev, Ev)>,
     stories: Vec<Story>,
-    story_pos: HashMap<String, usize>,
-    story_of: HashMap<String, String>,
+    /// The handles of each story of `stories` (same positions).
+    shapes: Vec<Shape>,
+    story_ids: Interner,
+    /// Position in `stories` of each story handle.
+    story_pos: Vec<Option<usize>>,
     next_story: u64,
     changes: Changes,
+    /// The number of the current (or last) [`Linker::repartition`] pass.
+    pass: u32,
+}
+
+/// What the linker holds about an event id.
+#[derive(Debug, Default)]
+struct Node {
+    // Boxed: the slots hold one pointer, not a whole event. `derived` is shared with the index.
+    entry: Option<Box<Entry>>,
+    derived: Option<Arc<Derived>>,
+    /// The events it links with, ascending by handle. Links to events that left memory stay
+    /// on the side of the events that remain (see [`Linker::evict_before`]).
+    edges: Vec<Ev>,
+    story: Option<Sk>,
+}
+
+/// What [`Linker::repartition`] reads of every event it comes across (most of them only
+/// looked at, as the link of an event it reached), apart from the rest of [`Node`]: 16 bytes
+/// an event, four to a cache line.
+#[derive(Debug, Clone, Copy)]
+struct Hot {
+    /// The day of its canonical position: its date's, `i64::MAX` when undated or not held.
+    day: i64,
+    /// The last pass that reached the event, and the cluster it placed it in then
+    /// (`NO_CLUSTER` until placed): scratch of that pass, here rather than in maps of its own.
+    pass: u32,
+    cluster: u32,
+}
+
+const NO_CLUSTER: u32 = u32::MAX;
+
+impl Default for Hot {
+    fn default() -> Self {
+        Hot {
+            day: i64::MAX,
+            pass: 0,
+            cluster: NO_CLUSTER,
+        }
+    }
+}
+
+/// A story's handle and the handles of its events (`Story::events`, in order).
+#[derive(Debug)]
+struct Shape {
+    key: Sk,
+    members: Vec<Ev>,
+}
+
+/// Canonical position of an event: date (undated last), then id (compared by name, see
+/// [`Linker::cmp_pos`]).
+#[derive(Debug, Clone, Copy)]
+struct Pos {
+    day: i64,
+    ev: Ev,
 }
 
 /// A story being formed: members in order, and how each one after the first joined.
+#[derive(Default)]
 struct Cluster {
-    members: Vec<String>,
-    /// `joined` is filled in once the story id is known.
-    joins: Vec<LinkExplanation>,
+    members: Vec<Ev>,
+    joins: Vec<Join>,
 }
 
-fn explain(id: &str, matched: String, ev: PairEval) -> LinkExplanation {
+/// How a member joined a cluster. `joined` is filled in once the story id is known, and only
+/// for the stories that changed: most clusters are stories as they were.
+enum Join {
+    /// As in the story now at this position: link `link` of its links.
+    Kept {
+        story: usize,
+        link: usize,
+    },
+    New(LinkExplanation),
+}
+
+fn explain(id: &str, matched: &str, ev: PairEval) -> LinkExplanation {
     LinkExplanation {
         event_id: id.to_string(),
         joined: String::new(),
-        matched,
+        matched: matched.to_string(),
         score: ev.score,
         agreed: ev.agreed,
+    }
+}
+
+/// `a == b` once `a.joined` is `joined`.
+fn same_link(a: &LinkExplanation, joined: &str, b: &LinkExplanation) -> bool {
+    if std::ptr::eq(a, b) {
+        // A story's link kept as it was (most of them): equal to itself unless its score is
+        // NaN.
+        return b.joined == joined && !a.score.is_nan();
+    }
+    b.joined == joined
+        && a.event_id == b.event_id
+        && a.matched == b.matched
+        && a.score == b.score
+        && a.agreed == b.agreed
+}
+
+/// Inserts `x` into an ascending set.
+fn set_insert(v: &mut Vec<Ev>, x: Ev) -> bool {
+    match v.binary_search(&x) {
+        Ok(_) => false,
+        Err(i) => {
+            v.insert(i, x);
+            true
+        }
+    }
+}
+
+fn set_remove(v: &mut Vec<Ev>, x: Ev) -> bool {
+    match v.binary_search(&x) {
+        Ok(i) => {
+            v.remove(i);
+            true
+        }
+        Err(_) => false,
     }
 }
 
@@ -481,16 +757,20 @@ impl Linker {
             kb,
             ctx,
             cfg,
-            entries: HashMap::new(),
-            derived: HashMap::new(),
+            cited_sources: CitedSources::default(),
+            ids: Interner::default(),
+            nodes: Vec::new(),
+            hot: Vec::new(),
+            held: 0,
             index: Index::default(),
-            edges: HashMap::new(),
-            cannot: HashSet::new(),
+            cannot: FxHashSet::default(),
             stories: Vec::new(),
-            story_pos: HashMap::new(),
-            story_of: HashMap::new(),
+            shapes: Vec::new(),
+            story_ids: Interner::default(),
+            story_pos: Vec::new(),
             next_story: 1,
             changes: Changes::default(),
+            pass: 0,
         }
     }
 
@@ -504,36 +784,48 @@ impl Linker {
     }
 
     pub fn story(&self, id: &str) -> Option<&Story> {
-        self.story_pos.get(id).map(|&i| &self.stories[i])
+        self.story_at(self.story_ids.get(id)?)
+            .map(|p| &self.stories[p])
     }
 
     /// The story an event belongs to.
     pub fn story_of(&self, event_id: &str) -> Option<&Story> {
-        self.story_of.get(event_id).and_then(|s| self.story(s))
+        self.story_pos_of(self.ids.get(event_id)?)
+            .map(|p| &self.stories[p])
     }
 
     /// An event held, with the outlet it was added under (without its statements and the
     /// evidence of its parts: see the linker's state).
     pub fn entry(&self, event_id: &str) -> Option<&Entry> {
-        self.entries.get(event_id).map(|e| &**e)
+        self.nodes[self.ids.get(event_id)? as usize]
+            .entry
+            .as_deref()
     }
 
     /// Whether an event id is held.
     pub fn contains(&self, event_id: &str) -> bool {
-        self.entries.contains_key(event_id)
+        self.entry(event_id).is_some()
     }
 
     /// Ids of the events held (unordered).
     pub fn event_ids(&self) -> impl Iterator<Item = &String> {
-        self.entries.keys()
+        self.nodes
+            .iter()
+            .filter_map(|n| n.entry.as_ref().map(|e| &e.event.id))
     }
 
     /// The events an event links with (pair score over `min_score`, no conflict).
     pub fn links_of(&self, event_id: &str) -> Vec<String> {
-        self.edges
-            .get(event_id)
-            .map(|s| s.iter().cloned().collect())
-            .unwrap_or_default()
+        let Some(x) = self.ids.get(event_id) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = self.nodes[x as usize]
+            .edges
+            .iter()
+            .map(|&n| self.ids.name(n).to_string())
+            .collect();
+        out.sort();
+        out
     }
 
     /// The number the next minted story id (`s<N>`) will carry.
@@ -548,11 +840,11 @@ impl Linker {
 
     /// Number of events held.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.held
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.held == 0
     }
 
     // ------------------------------------------------------ holding part of the events
@@ -606,20 +898,19 @@ impl Linker {
     /// lookups describe what is held.
     pub fn evict_before(&mut self, day: i64) -> usize {
         debug_assert!(self.changes.is_empty(), "evicting unsaved changes");
-        let undated_link = |l: &Linker, e: &String| {
-            l.edges.get(e).is_some_and(|ns| {
-                ns.iter()
-                    .any(|n| l.derived.get(n).is_some_and(|d| d.day.is_none()))
-            })
+        let undated_link = |l: &Linker, e: Ev| {
+            l.nodes[e as usize]
+                .edges
+                .iter()
+                .any(|&n| l.derived_of(n).is_some_and(|d| d.day.is_none()))
         };
         let leaving: Vec<usize> = self
-            .stories
+            .shapes
             .iter()
             .enumerate()
-            .filter(|(_, st)| {
-                st.events.iter().all(|e| {
-                    self.derived
-                        .get(e)
+            .filter(|(_, sh)| {
+                sh.members.iter().all(|&e| {
+                    self.derived_of(e)
                         .is_some_and(|d| d.day.is_some_and(|x| x < day))
                         && !undated_link(self, e)
                 })
@@ -629,26 +920,32 @@ impl Linker {
         if leaving.is_empty() {
             return 0;
         }
-        let mut gone: HashSet<Arc<str>> = HashSet::new();
+        let mut gone: FxHashSet<Ev> = FxHashSet::default();
         // From the back, so that swap_remove moves only stories that stay.
         for &i in leaving.iter().rev() {
-            let st = self.stories.swap_remove(i);
-            self.story_pos.remove(&st.id);
-            if let Some(moved) = self.stories.get(i) {
-                self.story_pos.insert(moved.id.clone(), i);
+            self.stories.swap_remove(i);
+            let sh = self.shapes.swap_remove(i);
+            self.story_pos[sh.key as usize] = None;
+            if let Some(moved) = self.shapes.get(i) {
+                self.story_pos[moved.key as usize] = Some(i);
             }
-            for e in &st.events {
-                if self.story_of.get(e) == Some(&st.id) {
-                    self.story_of.remove(e);
+            for &e in &sh.members {
+                let n = &mut self.nodes[e as usize];
+                if n.story == Some(sh.key) {
+                    n.story = None;
                 }
-                self.entries.remove(e);
-                self.derived.remove(e);
+                if n.entry.take().is_some() {
+                    self.held -= 1;
+                }
+                n.derived = None;
+                self.hot[e as usize].day = i64::MAX;
                 // Links to events that stay are kept on their side: never followed (see above).
-                self.edges.remove(e);
-                gone.insert(Arc::from(e.as_str()));
+                n.edges = Vec::new();
+                gone.insert(e);
             }
         }
         self.index.remove_all(&gone);
+        self.collect_ids();
         gone.len()
     }
 
@@ -662,32 +959,36 @@ impl Linker {
         edges: Vec<(String, String)>,
     ) {
         for mut entry in entries {
-            if self.entries.contains_key(&entry.event.id) {
+            let x = self.ev(&entry.event.id);
+            if self.nodes[x as usize].entry.is_some() {
                 continue;
             }
             entry.slim();
-            let d = Arc::new(Derived::new(&self.ctx, &self.kb, &self.cfg, &entry.event));
-            self.index.insert(&entry.event.id, &d);
-            self.derived.insert(entry.event.id.clone(), d);
-            self.entries.insert(entry.event.id.clone(), Box::new(entry));
+            let d = self.derive(&entry.event);
+            self.hold(x, entry, d);
         }
         for (a, b) in edges {
-            if self.entries.contains_key(&a) {
-                self.edges.entry(a.clone()).or_default().insert(b.clone());
+            if self.contains(&a) {
+                let (x, y) = (self.ev(&a), self.ev(&b));
+                set_insert(&mut self.nodes[x as usize].edges, y);
             }
-            if self.entries.contains_key(&b) {
-                self.edges.entry(b).or_default().insert(a);
+            if self.contains(&b) {
+                let (x, y) = (self.ev(&a), self.ev(&b));
+                set_insert(&mut self.nodes[y as usize].edges, x);
             }
         }
         for st in stories {
-            if self.story_pos.contains_key(&st.id) {
+            let sk = self.sk(&st.id);
+            if self.story_at(sk).is_some() {
                 continue;
             }
-            for e in &st.events {
-                self.story_of.insert(e.clone(), st.id.clone());
+            let members: Vec<Ev> = st.events.iter().map(|e| self.ev(e)).collect();
+            for &e in &members {
+                self.nodes[e as usize].story = Some(sk);
             }
-            self.story_pos.insert(st.id.clone(), self.stories.len());
+            self.story_pos[sk as usize] = Some(self.stories.len());
             self.stories.push(st);
+            self.shapes.push(Shape { key: sk, members });
         }
     }
 
@@ -696,7 +997,7 @@ impl Linker {
     /// story it is now in and why.
     pub fn add(&mut self, outlet: Option<&str>, events: &[Event]) -> Vec<LinkDecision> {
         let (order, minted) = self.add_inner(outlet, events);
-        order.iter().map(|id| self.decision(id, &minted)).collect()
+        order.iter().map(|&x| self.decision(x, &minted)).collect()
     }
 
     /// [`Linker::add`] without the decisions: the same stories, none of the explanations
@@ -706,19 +1007,20 @@ impl Linker {
         self.add_inner(outlet, events);
     }
 
-    /// Adds the events; returns their ids in order and the story ids minted.
-    fn add_inner(
-        &mut self,
-        outlet: Option<&str>,
-        events: &[Event],
-    ) -> (Vec<String>, HashSet<String>) {
-        let mut order: Vec<String> = Vec::new();
-        let mut seeds: BTreeSet<String> = BTreeSet::new();
-        let mut start = (i64::MAX, String::from("\u{10FFFF}"));
+    /// Adds the events; returns their handles in order and the story handles minted.
+    fn add_inner(&mut self, outlet: Option<&str>, events: &[Event]) -> (Vec<Ev>, Vec<Sk>) {
+        let mut order: Vec<Ev> = Vec::new();
+        let mut seeds: Vec<Ev> = Vec::new();
+        let mut start: Option<Pos> = None;
+        let mut earliest = |l: &Linker, p: Pos| match start {
+            Some(s) if l.cmp_pos(s, p).is_le() => {}
+            _ => start = Some(p),
+        };
         for e in events {
-            if self.entries.contains_key(&e.id) {
-                start = start.min(self.position(&e.id));
-                seeds.extend(self.detach(&e.id));
+            let x = self.ev(&e.id);
+            if self.nodes[x as usize].entry.is_some() {
+                earliest(self, self.position(x));
+                seeds.extend(self.detach(x));
             }
             let entry = Entry {
                 event: slim(e),
@@ -727,45 +1029,46 @@ impl Linker {
                     .or_else(|| e.source.clone())
                     .filter(|o| !o.trim().is_empty()),
             };
-            let d = Arc::new(Derived::new(&self.ctx, &self.kb, &self.cfg, e));
-            self.index.insert(&e.id, &d);
-            self.derived.insert(e.id.clone(), d);
-            self.entries.insert(e.id.clone(), Box::new(entry));
+            let d = self.derive(e);
+            self.hold(x, entry, d);
             self.changes.events.insert(e.id.clone());
             self.changes.events_removed.remove(&e.id);
-            if !order.contains(&e.id) {
-                order.push(e.id.clone());
+            if !order.contains(&x) {
+                order.push(x);
             }
-            seeds.insert(e.id.clone());
-            start = start.min(self.position(&e.id));
+            seeds.push(x);
+            earliest(self, self.position(x));
         }
         let reach = self.reach();
-        for id in &order {
+        for &x in &order {
             // Candidates of other documents, inside the date window, that link by score: checked
             // on what the index holds, without looking each one up.
-            let da = self.derived[id].clone();
-            let mut linked: Vec<Arc<str>> = Vec::new();
+            let da = self.derived(x).clone();
+            let mut linked: Vec<Ev> = Vec::new();
             self.index.visit(&da, reach, |f| {
                 if f.in_window(&da)
-                    && *f.id != **id
-                    && f.d.doc != da.doc
-                    && score(&da, &f.d, self.cannot_pair(id, &f.id)).links(self.cfg.min_score)
+                    && !f.other_actors(&da)
+                    && f.id != x
+                    && links(&da, &f.d, self.cannot_pair(x, f.id), self.cfg.min_score)
                 {
-                    linked.push(f.id.clone());
+                    linked.push(f.id);
                 }
             });
             linked.sort_unstable();
             linked.dedup();
             for c in linked {
-                let c = c.to_string();
-                let p = pair(id, &c);
+                let p = pair(self.ids.name(x), self.ids.name(c));
                 self.changes.edges_removed.remove(&p);
                 self.changes.edges_added.insert(p);
-                self.edges.entry(id.clone()).or_default().insert(c.clone());
-                self.edges.entry(c).or_default().insert(id.clone());
+                set_insert(&mut self.nodes[x as usize].edges, c);
+                set_insert(&mut self.nodes[c as usize].edges, x);
             }
         }
-        let dirty: HashSet<String> = order.iter().cloned().collect();
+        let Some(start) = start else {
+            // No events: nothing to decide.
+            return (order, Vec::new());
+        };
+        let dirty: FxHashSet<Ev> = order.iter().copied().collect();
         let minted = self.repartition(seeds, start, None, &dirty);
         (order, minted)
     }
@@ -786,34 +1089,46 @@ impl Linker {
         if story.events.len() < 2 {
             return Err(LinkError::NothingToSplit(story_id.to_string()));
         }
-        let mates = story.events.clone();
-        for m in mates.iter().filter(|m| *m != event_id) {
-            self.cannot.insert(pair(m, event_id));
-            self.changes.cannot_added.insert(pair(m, event_id));
-            if self.edges.get(m).is_some_and(|s| s.contains(event_id)) {
-                self.changes.edges_added.remove(&pair(m, event_id));
-                self.changes.edges_removed.insert(pair(m, event_id));
+        let p = self
+            .story_ids
+            .get(story_id)
+            .and_then(|k| self.story_at(k))
+            .expect("the story exists");
+        let mates = self.shapes[p].members.clone();
+        let x = self
+            .ids
+            .get(event_id)
+            .expect("a story's events have handles");
+        for &m in mates.iter().filter(|&&m| m != x) {
+            let p = pair(self.ids.name(m), event_id);
+            self.cannot.insert(self.pair_key(m, x));
+            self.changes.cannot_added.insert(p.clone());
+            if set_remove(&mut self.nodes[m as usize].edges, x) {
+                self.changes.edges_added.remove(&p);
+                self.changes.edges_removed.insert(p);
             }
-            if let Some(s) = self.edges.get_mut(m) {
-                s.remove(event_id);
-            }
-            if let Some(s) = self.edges.get_mut(event_id) {
-                s.remove(m);
-            }
+            set_remove(&mut self.nodes[x as usize].edges, m);
         }
         let start = mates
             .iter()
-            .map(|m| self.position(m))
-            .min()
+            .map(|&m| self.position(m))
+            .min_by(|a, b| self.cmp_pos(*a, *b))
             .expect("story has events");
-        let dirty: HashSet<String> = mates.iter().cloned().collect();
-        self.repartition(mates.into_iter().collect(), start, Some(event_id), &dirty);
-        Ok(self.story_of[event_id].clone())
+        let dirty: FxHashSet<Ev> = mates.iter().copied().collect();
+        self.repartition(mates, start, Some(x), &dirty);
+        let sk = self.nodes[x as usize]
+            .story
+            .expect("the event is in a story");
+        Ok(self.story_ids.name(sk).to_string())
     }
 
     /// The pairs split apart so far.
     pub fn cannot_link(&self) -> Vec<(String, String)> {
-        let mut v: Vec<_> = self.cannot.iter().cloned().collect();
+        let mut v: Vec<_> = self
+            .cannot
+            .iter()
+            .map(|&(a, b)| (self.ids.name(a).to_string(), self.ids.name(b).to_string()))
+            .collect();
         v.sort();
         v
     }
@@ -825,17 +1140,25 @@ impl Linker {
 
     /// The whole state as a value.
     pub fn to_state(&self) -> LinkerState {
-        let mut events: Vec<Entry> = self.entries.values().map(|e| (**e).clone()).collect();
-        events.sort_by(|a, b| a.event.id.cmp(&b.event.id));
-        let mut edges: Vec<(String, String)> = self
-            .edges
+        let mut events: Vec<Entry> = self
+            .nodes
             .iter()
-            .flat_map(|(a, bs)| {
-                bs.iter()
-                    .filter(move |b| a < *b)
-                    .map(move |b| (a.clone(), b.clone()))
-            })
+            .filter_map(|n| n.entry.as_deref().cloned())
             .collect();
+        events.sort_by(|a, b| a.event.id.cmp(&b.event.id));
+        let mut edges: Vec<(String, String)> = Vec::new();
+        for (a, n) in self.nodes.iter().enumerate() {
+            if n.edges.is_empty() {
+                continue;
+            }
+            let a = self.ids.name(a as Ev);
+            for &b in &n.edges {
+                let b = self.ids.name(b);
+                if a < b {
+                    edges.push((a.to_string(), b.to_string()));
+                }
+            }
+        }
         edges.sort();
         LinkerState {
             version: STATE_VERSION,
@@ -864,18 +1187,29 @@ impl Linker {
         l.next_story = state.next_story;
         for mut entry in state.events {
             slim_in_place(&mut entry.event);
-            let d = Arc::new(Derived::new(&l.ctx, &l.kb, &l.cfg, &entry.event));
-            l.index.insert(&entry.event.id, &d);
-            l.derived.insert(entry.event.id.clone(), d);
-            l.entries.insert(entry.event.id.clone(), Box::new(entry));
+            let d = l.derive(&entry.event);
+            let x = l.ev(&entry.event.id);
+            l.hold(x, entry, d);
         }
         for (a, b) in state.edges {
-            l.edges.entry(a.clone()).or_default().insert(b.clone());
-            l.edges.entry(b).or_default().insert(a);
+            let (x, y) = (l.ev(&a), l.ev(&b));
+            set_insert(&mut l.nodes[x as usize].edges, y);
+            set_insert(&mut l.nodes[y as usize].edges, x);
         }
-        l.cannot = state.cannot_link.into_iter().collect();
+        for (a, b) in state.cannot_link {
+            let k = (l.ev(&a), l.ev(&b));
+            l.cannot.insert(k);
+        }
+        for (i, s) in state.stories.iter().enumerate() {
+            let sk = l.sk(&s.id);
+            l.story_pos[sk as usize] = Some(i);
+            let members: Vec<Ev> = s.events.iter().map(|e| l.ev(e)).collect();
+            for &e in &members {
+                l.nodes[e as usize].story = Some(sk);
+            }
+            l.shapes.push(Shape { key: sk, members });
+        }
         l.stories = state.stories;
-        l.reindex_stories();
         Ok(l)
     }
 
@@ -893,340 +1227,530 @@ impl Linker {
         (w + 6) / 7 + 1
     }
 
+    /// The handle of an event id, given one (with its slot) if it has none yet.
+    fn ev(&mut self, id: &str) -> Ev {
+        let x = self.ids.intern(id);
+        if self.nodes.len() < self.ids.slots() {
+            self.nodes.resize_with(self.ids.slots(), Node::default);
+            self.hot.resize(self.ids.slots(), Hot::default());
+        }
+        x
+    }
+
+    /// The handle of a story id, given one if it has none yet.
+    fn sk(&mut self, id: &str) -> Sk {
+        let k = self.story_ids.intern(id);
+        if self.story_pos.len() < self.story_ids.slots() {
+            self.story_pos.resize(self.story_ids.slots(), None);
+        }
+        k
+    }
+
+    /// Position in `stories` of a story.
+    fn story_at(&self, k: Sk) -> Option<usize> {
+        self.story_pos[k as usize]
+    }
+
+    /// Position in `stories` of an event's story.
+    fn story_pos_of(&self, x: Ev) -> Option<usize> {
+        self.story_at(self.nodes[x as usize].story?)
+    }
+
+    /// What comparing the event and building its stories need.
+    fn derive(&mut self, e: &Event) -> Arc<Derived> {
+        let cited = &mut self.cited_sources;
+        Arc::new(Derived::new(&self.ctx, &self.kb, &self.cfg, cited, e))
+    }
+
+    /// Holds an event (replacing what was held under its id) and files it in the index.
+    fn hold(&mut self, x: Ev, entry: Entry, d: Arc<Derived>) {
+        self.index.insert(x, &d);
+        self.hot[x as usize].day = d.day.unwrap_or(i64::MAX);
+        let n = &mut self.nodes[x as usize];
+        n.derived = Some(d);
+        if n.entry.replace(Box::new(entry)).is_none() {
+            self.held += 1;
+        }
+    }
+
+    fn derived_of(&self, x: Ev) -> Option<&Derived> {
+        self.nodes[x as usize].derived.as_deref()
+    }
+
+    fn derived(&self, x: Ev) -> &Arc<Derived> {
+        self.nodes[x as usize]
+            .derived
+            .as_ref()
+            .expect("the event is held")
+    }
+
+    /// The key of a pair in `cannot`: ordered by id.
+    fn pair_key(&self, a: Ev, b: Ev) -> (Ev, Ev) {
+        if self.ids.cmp(a, b).is_le() {
+            (a, b)
+        } else {
+            (b, a)
+        }
+    }
+
     /// Whether the pair was split apart (no lookup while nothing was).
-    fn cannot_pair(&self, a: &str, b: &str) -> bool {
-        !self.cannot.is_empty() && self.cannot.contains(&pair(a, b))
+    fn cannot_pair(&self, a: Ev, b: Ev) -> bool {
+        !self.cannot.is_empty() && self.cannot.contains(&self.pair_key(a, b))
     }
 
+    fn pair_eval(&self, a: Ev, b: Ev) -> PairEval {
+        compare(self.derived(a), self.derived(b), self.cannot_pair(a, b))
+    }
+
+    /// [`Linker::pair_eval`] of two held events by id.
+    #[cfg(test)]
     fn eval(&self, a: &str, b: &str) -> PairEval {
-        compare(&self.derived[a], &self.derived[b], self.cannot_pair(a, b))
+        let h = |id| self.ids.get(id).expect("a held event");
+        self.pair_eval(h(a), h(b))
     }
 
-    /// [`Linker::eval`] without the explanations (same score, same conflict or none).
-    fn score(&self, a: &str, b: &str) -> PairEval {
-        score(&self.derived[a], &self.derived[b], self.cannot_pair(a, b))
+    /// [`Linker::pair_eval`]'s score when nothing conflicts.
+    fn pair_score(&self, a: Ev, b: Ev) -> Option<f32> {
+        score(self.derived(a), self.derived(b), self.cannot_pair(a, b))
     }
 
     /// Takes an event out of the index and the link graph before it is replaced; returns the
     /// events whose stories must be recomputed. Its story membership is kept so the story id
     /// can be reused.
-    fn detach(&mut self, id: &str) -> Vec<String> {
+    fn detach(&mut self, x: Ev) -> Vec<Ev> {
         let mut out = Vec::new();
-        if let Some(d) = self.derived.remove(id) {
-            self.index.remove(id, &d);
+        self.hot[x as usize].day = i64::MAX;
+        if let Some(d) = self.nodes[x as usize].derived.take() {
+            self.index.remove(x, &d);
         }
-        if let Some(ns) = self.edges.remove(id) {
-            for n in ns {
-                self.changes.edges_added.remove(&pair(id, &n));
-                self.changes.edges_removed.insert(pair(id, &n));
-                if let Some(s) = self.edges.get_mut(&n) {
-                    s.remove(id);
-                }
-                out.push(n);
-            }
+        for n in std::mem::take(&mut self.nodes[x as usize].edges) {
+            let p = pair(self.ids.name(x), self.ids.name(n));
+            self.changes.edges_added.remove(&p);
+            self.changes.edges_removed.insert(p);
+            set_remove(&mut self.nodes[n as usize].edges, x);
+            out.push(n);
         }
-        if let Some(s) = self.story_of(id) {
-            out.extend(s.events.iter().filter(|e| *e != id).cloned());
+        if let Some(p) = self.story_pos_of(x) {
+            out.extend(self.shapes[p].members.iter().filter(|&&e| e != x));
         }
-        self.entries.remove(id);
+        if self.nodes[x as usize].entry.take().is_some() {
+            self.held -= 1;
+        }
         out
     }
 
-    fn reindex_stories(&mut self) {
-        self.story_pos.clear();
-        self.story_of.clear();
-        for (i, s) in self.stories.iter().enumerate() {
-            self.story_pos.insert(s.id.clone(), i);
-            for e in &s.events {
-                self.story_of.insert(e.clone(), s.id.clone());
+    /// Gives back the handles nothing refers to any more: ids of events that left memory
+    /// and of stories that no longer exist (after [`Linker::evict_before`], so that the
+    /// tables do not grow with every event ever seen).
+    fn collect_ids(&mut self) {
+        let mut live = vec![false; self.nodes.len()];
+        for (x, n) in self.nodes.iter().enumerate() {
+            if n.entry.is_some() || n.derived.is_some() || n.story.is_some() || !n.edges.is_empty()
+            {
+                live[x] = true;
+                for &y in &n.edges {
+                    live[y as usize] = true;
+                }
+            }
+        }
+        for &(a, b) in &self.cannot {
+            live[a as usize] = true;
+            live[b as usize] = true;
+        }
+        for sh in &self.shapes {
+            for &m in &sh.members {
+                live[m as usize] = true;
+            }
+        }
+        for (x, live) in live.into_iter().enumerate() {
+            if !live {
+                self.ids.release(x as Ev);
+            }
+        }
+        let mut live = vec![false; self.story_pos.len()];
+        for sh in &self.shapes {
+            live[sh.key as usize] = true;
+        }
+        for n in &self.nodes {
+            if let Some(k) = n.story {
+                live[k as usize] = true;
+            }
+        }
+        for (k, live) in live.into_iter().enumerate() {
+            if !live {
+                self.story_ids.release(k as Sk);
             }
         }
     }
 
-    /// Canonical position of an event: date (undated last), then id.
-    fn position(&self, id: &str) -> (i64, String) {
-        (self.day_key(id), id.to_string())
+    fn position(&self, x: Ev) -> Pos {
+        Pos {
+            day: self.hot[x as usize].day,
+            ev: x,
+        }
     }
 
-    fn day_key(&self, id: &str) -> i64 {
-        self.derived.get(id).and_then(|d| d.day).unwrap_or(i64::MAX)
+    /// Orders canonical positions: by day, then by id.
+    fn cmp_pos(&self, a: Pos, b: Pos) -> Ordering {
+        a.day.cmp(&b.day).then_with(|| self.ids.cmp(a.ev, b.ev))
     }
 
-    /// `self.position(id) >= *start`, without building the position.
-    fn at_or_after(&self, id: &str, start: &(i64, String)) -> bool {
-        (self.day_key(id), id) >= (start.0, start.1.as_str())
+    /// Whether the event's position is `start` or after it.
+    fn at_or_after(&self, x: Ev, start: Pos) -> bool {
+        self.cmp_pos(self.position(x), start).is_ge()
     }
 
     /// Recomputes the stories of everything connected to `seeds` (by links or by sharing a
     /// story). Events before `start` (canonical order) keep the story they have: the greedy pass
     /// would give them the same one, since nothing before `start` changed. Stories whose members
-    /// and links are unchanged and hold no `dirty` event are not rebuilt. Returns the story ids
-    /// minted.
+    /// and links are unchanged and hold no `dirty` event are not rebuilt. Returns the story
+    /// handles minted.
     fn repartition(
         &mut self,
-        seeds: BTreeSet<String>,
-        start: (i64, String),
-        pin_new: Option<&str>,
-        dirty: &HashSet<String>,
-    ) -> HashSet<String> {
+        seeds: Vec<Ev>,
+        start: Pos,
+        pin_new: Option<Ev>,
+        dirty: &FxHashSet<Ev>,
+    ) -> Vec<Sk> {
         // What the change can reach: from an event at or after `start`, every linked event;
         // from an earlier one (whose story stays), only linked events at or after `start`; from
         // any event, its story mates. Decisions of events outside cannot change: none of their
         // candidate stories gains or loses a member.
-        let mut set: HashSet<String> = HashSet::new();
-        let mut queue: Vec<String> = seeds.into_iter().collect();
+        self.pass = self.pass.wrapping_add(1);
+        if self.pass == 0 {
+            // Wrapped around: no mark may look recent.
+            self.hot.iter_mut().for_each(|h| h.pass = 0);
+            self.pass = 1;
+        }
+        let pass = self.pass;
+        let mut order: Vec<Ev> = Vec::new();
+        let mut queue = seeds;
         while let Some(x) = queue.pop() {
-            if !self.entries.contains_key(&x) || !set.insert(x.clone()) {
+            if self.hot[x as usize].pass == pass || self.nodes[x as usize].entry.is_none() {
                 continue;
             }
-            let suffix = self.at_or_after(&x, &start);
-            if let Some(ns) = self.edges.get(&x) {
-                for n in ns {
-                    if !set.contains(n) && (suffix || self.at_or_after(n, &start)) {
-                        queue.push(n.clone());
-                    }
+            self.hot[x as usize] = Hot {
+                pass,
+                cluster: NO_CLUSTER,
+                ..self.hot[x as usize]
+            };
+            order.push(x);
+            let in_set = |n: &Ev| self.hot[*n as usize].pass == pass;
+            let suffix = self.at_or_after(x, start);
+            for n in &self.nodes[x as usize].edges {
+                if !in_set(n) && (suffix || self.at_or_after(*n, start)) {
+                    queue.push(*n);
                 }
             }
-            if let Some(s) = self.story_of(&x) {
-                queue.extend(s.events.iter().filter(|n| !set.contains(*n)).cloned());
+            if let Some(p) = self.story_pos_of(x) {
+                queue.extend(self.shapes[p].members.iter().filter(|n| !in_set(n)));
             }
         }
-        let mut order: Vec<(i64, String)> = set.iter().map(|id| self.position(id)).collect();
-        order.sort();
+        // The cluster an event of the pass was placed in.
+        let cluster_of = |l: &Linker, n: Ev| {
+            let h = l.hot[n as usize];
+            (h.pass == pass && h.cluster != NO_CLUSTER).then_some(h.cluster as usize)
+        };
+        order.sort_unstable_by(|&a, &b| self.cmp_pos(self.position(a), self.position(b)));
         let mut clusters: Vec<Cluster> = Vec::new();
-        let mut cluster_of: HashMap<String, usize> = HashMap::new();
-        let mut prefix_cluster: HashMap<String, usize> = HashMap::new();
-        for pos in &order {
-            let id = &pos.1;
+        let mut prefix_cluster: FxHashMap<Sk, usize> = FxHashMap::default();
+        for &x in &order {
+            let id = self.ids.name(x);
             // Before `start`: as it was.
-            if *pos < start {
-                if let Some(sid) = self.story_of.get(id) {
-                    let ci = *prefix_cluster.entry(sid.clone()).or_insert_with(|| {
-                        clusters.push(Cluster {
-                            members: Vec::new(),
-                            joins: Vec::new(),
-                        });
+            if !self.at_or_after(x, start) {
+                if let Some(sk) = self.nodes[x as usize].story {
+                    let ci = *prefix_cluster.entry(sk).or_insert_with(|| {
+                        clusters.push(Cluster::default());
                         clusters.len() - 1
                     });
-                    if !clusters[ci].members.is_empty() {
-                        let st = &self.stories[self.story_pos[sid]];
-                        let link = st.links.iter().find(|l| &l.event_id == id).cloned();
-                        let link = link.unwrap_or_else(|| {
-                            let m = clusters[ci].members[0].clone();
-                            let ev = self.eval(id, &m);
-                            explain(id, m, ev)
-                        });
-                        clusters[ci].joins.push(link);
+                    let c = &clusters[ci];
+                    if !c.members.is_empty() {
+                        let p = self.story_at(sk).expect("the story of an event exists");
+                        let links = &self.stories[p].links;
+                        // The story's members before `start` come first, in the same order:
+                        // the k-th one joined by link k - 1.
+                        let k = c.members.len();
+                        let at = match links.get(k - 1) {
+                            Some(l) if l.event_id == id => Some(k - 1),
+                            _ => links.iter().position(|l| l.event_id == id),
+                        };
+                        let join = match at {
+                            Some(link) => Join::Kept { story: p, link },
+                            None => {
+                                let m = c.members[0];
+                                Join::New(explain(id, self.ids.name(m), self.pair_eval(x, m)))
+                            }
+                        };
+                        clusters[ci].joins.push(join);
                     }
-                    clusters[ci].members.push(id.clone());
-                    cluster_of.insert(id.clone(), ci);
+                    clusters[ci].members.push(x);
+                    self.hot[x as usize].cluster = ci as u32;
                     continue;
                 }
             }
             // Greedy: the best-scoring story with a linked member and no conflicting one.
-            let cands: BTreeSet<usize> = self
+            let mut cands: Vec<usize> = self.nodes[x as usize]
                 .edges
-                .get(id)
-                .into_iter()
-                .flatten()
-                .filter_map(|n| cluster_of.get(n).copied())
+                .iter()
+                .filter_map(|&n| cluster_of(self, n))
                 .collect();
+            cands.sort_unstable();
+            cands.dedup();
             // Scored without explanations; the chosen pair is explained below.
-            let mut best: Option<(usize, String, PairEval)> = None;
+            let mut best: Option<(usize, Ev, f32)> = None;
             'cluster: for c in cands {
-                let mut top: Option<(String, PairEval)> = None;
-                for m in &clusters[c].members {
-                    let ev = self.score(id, m);
-                    if !ev.conflicts.is_empty() {
+                let mut top: Option<(Ev, f32)> = None;
+                for &m in &clusters[c].members {
+                    let Some(s) = self.pair_score(x, m) else {
                         continue 'cluster;
-                    }
-                    if top.as_ref().is_none_or(|(_, t)| ev.score > t.score) {
-                        top = Some((m.clone(), ev));
+                    };
+                    if top.is_none_or(|(_, t)| s > t) {
+                        top = Some((m, s));
                     }
                 }
-                if let Some((m, ev)) = top {
-                    if ev.score >= self.cfg.min_score
-                        && best.as_ref().is_none_or(|b| ev.score > b.2.score)
-                    {
-                        best = Some((c, m, ev));
+                if let Some((m, s)) = top {
+                    if s >= self.cfg.min_score && best.is_none_or(|b| s > b.2) {
+                        best = Some((c, m, s));
                     }
                 }
             }
             match best {
                 Some((c, m, _)) => {
-                    let ev = self.eval(id, &m);
-                    clusters[c].members.push(id.clone());
-                    clusters[c].joins.push(explain(id, m, ev));
-                    cluster_of.insert(id.clone(), c);
+                    let join = explain(id, self.ids.name(m), self.pair_eval(x, m));
+                    clusters[c].members.push(x);
+                    clusters[c].joins.push(Join::New(join));
+                    self.hot[x as usize].cluster = c as u32;
                 }
                 None => {
-                    cluster_of.insert(id.clone(), clusters.len());
+                    self.hot[x as usize].cluster = clusters.len() as u32;
                     clusters.push(Cluster {
-                        members: vec![id.clone()],
+                        members: vec![x],
                         joins: Vec::new(),
                     });
                 }
             }
         }
-        clusters.retain(|c| !c.members.is_empty());
         // Story ids: reuse the old story sharing most events.
-        let old_ids: BTreeSet<String> = set
+        let mut old_ids: Vec<Sk> = order
             .iter()
-            .filter_map(|e| self.story_of.get(e).cloned())
+            .filter_map(|&e| self.nodes[e as usize].story)
             .collect();
-        let mut overlaps: Vec<(usize, usize, String)> = Vec::new();
+        old_ids.sort_unstable();
+        old_ids.dedup();
+        old_ids.sort_by(|&a, &b| self.story_ids.cmp(a, b));
+        let mut overlaps: Vec<(usize, usize, Sk)> = Vec::new();
         for (ci, c) in clusters.iter().enumerate() {
-            if pin_new.is_some_and(|p| c.members.iter().any(|m| m == p)) {
+            if pin_new.is_some_and(|p| c.members.contains(&p)) {
                 continue;
             }
-            let mut counts: BTreeMap<&String, usize> = BTreeMap::new();
-            for m in &c.members {
-                if let Some(s) = self.story_of.get(m) {
+            let mut counts: FxHashMap<Sk, usize> = FxHashMap::default();
+            for &m in &c.members {
+                if let Some(s) = self.nodes[m as usize].story {
                     *counts.entry(s).or_default() += 1;
                 }
             }
-            overlaps.extend(counts.into_iter().map(|(s, n)| (n, ci, s.clone())));
+            overlaps.extend(counts.into_iter().map(|(s, n)| (n, ci, s)));
         }
-        overlaps.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        let mut ids: Vec<Option<String>> = vec![None; clusters.len()];
-        let mut used: HashSet<String> = HashSet::new();
+        overlaps.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(a.1.cmp(&b.1))
+                .then_with(|| self.story_ids.cmp(a.2, b.2))
+        });
+        let mut ids: Vec<Option<Sk>> = vec![None; clusters.len()];
+        let mut used: FxHashSet<Sk> = FxHashSet::default();
         for (_, ci, s) in overlaps {
-            if ids[ci].is_none() && !used.contains(&s) {
-                used.insert(s.clone());
+            if ids[ci].is_none() && used.insert(s) {
                 ids[ci] = Some(s);
             }
         }
-        let mut minted = HashSet::new();
-        let ids: Vec<String> = ids
+        let mut minted = Vec::new();
+        let ids: Vec<Sk> = ids
             .into_iter()
             .map(|id| {
                 id.unwrap_or_else(|| {
-                    let id = format!("s{}", self.next_story);
+                    let k = self.sk(&format!("s{}", self.next_story));
                     self.next_story += 1;
-                    minted.insert(id.clone());
-                    id
+                    minted.push(k);
+                    k
                 })
             })
             .collect();
-        // Build and store what changed.
-        for (c, sid) in clusters.into_iter().zip(&ids) {
-            let links: Vec<LinkExplanation> = c
-                .joins
-                .into_iter()
-                .map(|mut l| {
-                    l.joined = sid.clone();
-                    l
-                })
-                .collect();
-            let unchanged = self.story(sid).is_some_and(|old| {
-                old.events == c.members
-                    && old.links == links
+        // What changed, decided before anything is written (a kept link refers to a story by
+        // its position now).
+        let mut changed: Vec<(Sk, Vec<Ev>, Vec<LinkExplanation>)> = Vec::new();
+        for (c, &sk) in clusters.into_iter().zip(&ids) {
+            let sid = self.story_ids.name(sk);
+            let unchanged = self.story_at(sk).is_some_and(|p| {
+                let old = &self.stories[p];
+                self.shapes[p].members == c.members
+                    && old.links.len() == c.joins.len()
+                    && c.joins
+                        .iter()
+                        .zip(&old.links)
+                        .all(|(j, o)| same_link(self.join_link(j), sid, o))
                     && !c.members.iter().any(|m| dirty.contains(m))
             });
             if unchanged {
                 continue;
             }
-            let members: Vec<&Entry> = c.members.iter().map(|m| &*self.entries[m]).collect();
-            let st = story::build(sid, &self.ctx, &self.kb, &members, links);
-            self.changes.stories_removed.remove(sid);
-            self.changes.stories.insert(sid.clone());
-            match self.story_pos.get(sid) {
-                Some(&p) => self.stories[p] = st,
-                None => {
-                    self.story_pos.insert(sid.clone(), self.stories.len());
-                    self.stories.push(st);
-                }
+            let links: Vec<LinkExplanation> = c
+                .joins
+                .into_iter()
+                .map(|j| {
+                    let mut l = match j {
+                        Join::Kept { story, link } => self.stories[story].links[link].clone(),
+                        Join::New(l) => l,
+                    };
+                    l.joined = sid.to_string();
+                    l
+                })
+                .collect();
+            changed.push((sk, c.members, links));
+        }
+        // Build and store what changed.
+        for (sk, members, links) in changed {
+            let sid = self.story_ids.name(sk).to_string();
+            let events: Vec<(&Entry, &Derived)> = members
+                .iter()
+                .map(|&m| {
+                    let n = &self.nodes[m as usize];
+                    let held = "the event is held";
+                    (
+                        n.entry.as_deref().expect(held),
+                        &**n.derived.as_ref().expect(held),
+                    )
+                })
+                .collect();
+            let st = story::build(&sid, &self.ctx, &self.kb, &events, links);
+            self.changes.stories_removed.remove(&sid);
+            self.changes.stories.insert(sid);
+            for &m in &members {
+                self.nodes[m as usize].story = Some(sk);
             }
-            for m in c.members {
-                self.story_of.insert(m, sid.clone());
+            let shape = Shape { key: sk, members };
+            match self.story_at(sk) {
+                Some(p) => {
+                    self.stories[p] = st;
+                    self.shapes[p] = shape;
+                }
+                None => {
+                    self.story_pos[sk as usize] = Some(self.stories.len());
+                    self.stories.push(st);
+                    self.shapes.push(shape);
+                }
             }
         }
         // Stories no cluster kept: out of the list (the last story takes the freed place, so
         // the list is in no particular order) and out of `story_of` for any member not
         // placed elsewhere above. Rebuilding the maps instead would cost the whole list.
-        for s in old_ids.iter().filter(|s| !used.contains(*s)) {
-            self.changes.stories.remove(s);
-            self.changes.stories_removed.insert(s.clone());
-            let Some(p) = self.story_pos.remove(s) else {
+        for &s in old_ids.iter().filter(|s| !used.contains(*s)) {
+            let sid = self.story_ids.name(s);
+            self.changes.stories.remove(sid);
+            self.changes.stories_removed.insert(sid.to_string());
+            let Some(p) = self.story_pos[s as usize].take() else {
                 continue;
             };
-            let old = self.stories.swap_remove(p);
-            if let Some(moved) = self.stories.get(p) {
-                self.story_pos.insert(moved.id.clone(), p);
+            self.stories.swap_remove(p);
+            let old = self.shapes.swap_remove(p);
+            if let Some(moved) = self.shapes.get(p) {
+                self.story_pos[moved.key as usize] = Some(p);
             }
-            for e in &old.events {
-                if self.story_of.get(e) == Some(s) {
-                    self.story_of.remove(e);
+            for &e in &old.members {
+                if self.nodes[e as usize].story == Some(s) {
+                    self.nodes[e as usize].story = None;
                 }
             }
         }
         minted
     }
 
-    fn decision(&self, id: &str, minted: &HashSet<String>) -> LinkDecision {
-        let sid = self.story_of[id].clone();
-        let st = &self.stories[self.story_pos[&sid]];
+    /// The link a join stands for (`joined` not filled in).
+    fn join_link<'a>(&'a self, j: &'a Join) -> &'a LinkExplanation {
+        match j {
+            Join::Kept { story, link } => &self.stories[*story].links[*link],
+            Join::New(l) => l,
+        }
+    }
+
+    fn decision(&self, x: Ev, minted: &[Sk]) -> LinkDecision {
+        let id = self.ids.name(x);
+        let sk = self.nodes[x as usize]
+            .story
+            .expect("the event is in a story");
+        let sid = self.story_ids.name(sk);
+        let p = self.story_at(sk).expect("the story exists");
+        let st = &self.stories[p];
         let explanation = if let Some(l) = st.links.iter().find(|l| l.event_id == id) {
             LinkOutcome::Joined(l.clone())
         } else if st.events.len() > 1 {
             // The first event of a story others joined: explained by its best partner.
-            let (m, ev) = st
-                .events
+            let (m, ev) = self.shapes[p]
+                .members
                 .iter()
-                .filter(|m| *m != id)
-                .map(|m| (m, self.eval(id, m)))
+                .filter(|&&m| m != x)
+                .map(|&m| (self.ids.name(m), self.pair_eval(x, m)))
                 .max_by(|a, b| a.1.score.total_cmp(&b.1.score).then(b.0.cmp(a.0)))
                 .expect("story has another event");
             LinkOutcome::Joined(LinkExplanation {
                 event_id: id.to_string(),
-                joined: sid.clone(),
-                matched: m.clone(),
+                joined: sid.to_string(),
+                matched: m.to_string(),
                 score: ev.score,
                 agreed: ev.agreed,
             })
         } else {
-            LinkOutcome::KeptApart(self.kept_apart(id))
+            LinkOutcome::KeptApart(self.kept_apart(x))
         };
         LinkDecision {
             event_id: id.to_string(),
-            new_story: minted.contains(&sid),
-            story_id: sid,
+            new_story: minted.contains(&sk),
+            story_id: sid.to_string(),
             explanation,
         }
+    }
+
+    /// The events filed in the index that could link with `x`, ordered by id.
+    fn candidates(&self, x: Ev) -> Vec<Ev> {
+        let mut out = self.index.lookup(self.derived(x), self.reach());
+        out.sort_unstable();
+        out.dedup();
+        out.sort_by(|&a, &b| self.ids.cmp(a, b));
+        out
     }
 
     /// Why a story was not joined with its closest neighbour: over its events, the candidate
     /// story (of a compatible type, same governorate and date range) that scored highest, with
     /// what kept them apart. `None` for an unknown story.
     pub fn closest_other(&self, story_id: &str) -> Option<KeptApart> {
-        let st = self.story(story_id)?;
-        let own: Vec<&String> = st
-            .events
+        let own_key = self.story_ids.get(story_id)?;
+        let p = self.story_at(own_key)?;
+        let held = |e: &&Ev| self.derived_of(**e).is_some();
+        let own: Vec<Ev> = self.shapes[p]
+            .members
             .iter()
-            .filter(|e| self.derived.contains_key(*e))
+            .filter(held)
+            .copied()
             .collect();
-        let mut cands: BTreeSet<&String> = BTreeSet::new();
-        for id in &own {
-            for c in self.index.lookup(&self.derived[*id], self.reach()) {
-                if let Some((k, _)) = self.story_of.get_key_value(&c) {
-                    if let Some(s) = self.story_of.get(k).filter(|s| *s != story_id) {
-                        cands.insert(s);
-                    }
+        let mut cands: BTreeSet<&str> = BTreeSet::new();
+        for &id in &own {
+            for c in self.candidates(id) {
+                if let Some(s) = self.nodes[c as usize].story.filter(|&s| s != own_key) {
+                    cands.insert(self.story_ids.name(s));
                 }
             }
         }
         let mut best: Option<KeptApart> = None;
         for c in cands {
-            let other = &self.stories[self.story_pos[c]];
+            let q = self
+                .story_ids
+                .get(c)
+                .and_then(|k| self.story_at(k))
+                .expect("the story of an event exists");
             let mut score = 0.0_f32;
             let mut reasons: Vec<String> = Vec::new();
-            for a in &own {
-                for b in other
-                    .events
-                    .iter()
-                    .filter(|b| self.derived.contains_key(*b))
-                {
-                    let ev = self.eval(a, b);
+            for &a in &own {
+                for &b in self.shapes[q].members.iter().filter(held) {
+                    let ev = self.pair_eval(a, b);
                     score = score.max(ev.score);
                     for r in ev.conflicts {
                         if !reasons.contains(&r) {
@@ -1249,7 +1773,7 @@ impl Linker {
             let better = best.as_ref().is_none_or(|b| score > b.score);
             if better {
                 best = Some(KeptApart {
-                    best_candidate: Some(c.clone()),
+                    best_candidate: Some(c.to_string()),
                     score,
                     reasons,
                 });
@@ -1265,18 +1789,21 @@ impl Linker {
     }
 
     /// Why an event stands alone: the closest candidate story and what kept it apart.
-    fn kept_apart(&self, id: &str) -> KeptApart {
-        let own = self.story_of.get(id);
-        let mut by_story: BTreeMap<&String, Vec<PairEval>> = BTreeMap::new();
-        for c in self.index.lookup(&self.derived[id], self.reach()) {
-            if c == id {
+    fn kept_apart(&self, x: Ev) -> KeptApart {
+        let own = self.nodes[x as usize].story;
+        let mut by_story: BTreeMap<&str, Vec<PairEval>> = BTreeMap::new();
+        for c in self.candidates(x) {
+            if c == x {
                 continue;
             }
-            if let Some(s) = self.story_of.get(&c).filter(|s| Some(*s) != own) {
-                by_story.entry(s).or_default().push(self.eval(id, &c));
+            if let Some(s) = self.nodes[c as usize].story.filter(|s| Some(*s) != own) {
+                by_story
+                    .entry(self.story_ids.name(s))
+                    .or_default()
+                    .push(self.pair_eval(x, c));
             }
         }
-        let mut best: Option<(&String, f32, Vec<String>)> = None;
+        let mut best: Option<(&str, f32, Vec<String>)> = None;
         for (s, evs) in by_story {
             let score = evs.iter().map(|e| e.score).fold(0.0_f32, f32::max);
             let mut reasons: Vec<String> = Vec::new();
@@ -1302,7 +1829,7 @@ impl Linker {
                     ));
                 }
                 KeptApart {
-                    best_candidate: Some(s.clone()),
+                    best_candidate: Some(s.to_string()),
                     score,
                     reasons,
                 }

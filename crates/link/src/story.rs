@@ -1,20 +1,22 @@
 //! A story's summary: reports, figures, status, place and dates, from its events.
 
-use crate::compare::Ctx;
+use crate::compare::{Ctx, Derived};
 use crate::{Entry, Figure, LinkExplanation, Report, Story, StoryStatus};
 use marsad_extract::{Count, Event, Stance};
 use marsad_kb::KnowledgeBase;
 use std::collections::BTreeSet;
 
-/// Builds the story `id` from its events (in canonical order) and the explanations of how
-/// they joined.
+/// Builds the story `id` from its events (in canonical order, each with its derived values)
+/// and the explanations of how they joined.
 pub(crate) fn build(
     id: &str,
     ctx: &Ctx,
     kb: &KnowledgeBase,
-    members: &[&Entry],
+    events: &[(&Entry, &Derived)],
     links: Vec<LinkExplanation>,
 ) -> Story {
+    let members: Vec<&Entry> = events.iter().map(|(m, _)| *m).collect();
+    let members = &members[..];
     let reports: Vec<Report> = members
         .iter()
         .map(|m| Report {
@@ -29,15 +31,14 @@ pub(crate) fn build(
         .collect();
     let (event_type, sub_event_type) = majority_type(members);
     let outlets = distinct_outlets(&reports);
-    let cited: BTreeSet<String> = reports
+    let cited: BTreeSet<&str> = events
         .iter()
-        .filter_map(|r| r.cited_source.as_deref())
-        .map(crate::compare::key)
+        .filter_map(|(_, d)| d.cited_key.as_deref())
         .filter(|k| !k.is_empty())
         .collect();
-    let fatalities = figure(ctx, members, |e| e.fatalities.as_ref());
-    let injured = figure(ctx, members, |e| e.injured.as_ref());
-    let arrested = figure(ctx, members, |e| e.arrested.as_ref());
+    let fatalities = figure(events, |e| e.fatalities.as_ref());
+    let injured = figure(events, |e| e.injured.as_ref());
+    let arrested = figure(events, |e| e.arrested.as_ref());
     let (status, status_reason) = status(ctx, &reports, &outlets, fatalities.as_ref());
     let mut truce_durations: Vec<u32> = members
         .iter()
@@ -118,9 +119,9 @@ fn distinct_outlets(reports: &[Report]) -> Vec<String> {
 
 /// How much a report's figure is to be trusted: a named cited source over none (the outlet's
 /// own word) over an anonymous one; asserted over disputed over uncertain over denied.
-fn credibility(ctx: &Ctx, e: &Event) -> (u8, u8) {
+fn credibility(e: &Event, d: &Derived) -> (u8, u8) {
     let source = match e.cited_source.as_ref() {
-        Some(s) if ctx.is_named_source(&s.text) => 2,
+        Some(_) if d.named_source => 2,
         None => 1,
         Some(_) => 0,
     };
@@ -133,10 +134,10 @@ fn credibility(ctx: &Ctx, e: &Event) -> (u8, u8) {
     (source, stance)
 }
 
-fn figure(ctx: &Ctx, members: &[&Entry], get: impl Fn(&Event) -> Option<&Count>) -> Option<Figure> {
-    let vals: Vec<(u64, (u8, u8))> = members
+fn figure(events: &[(&Entry, &Derived)], get: impl Fn(&Event) -> Option<&Count>) -> Option<Figure> {
+    let vals: Vec<(u64, (u8, u8))> = events
         .iter()
-        .filter_map(|m| get(&m.event).map(|c| (c.value, credibility(ctx, &m.event))))
+        .filter_map(|(m, d)| get(&m.event).map(|c| (c.value, credibility(&m.event, d))))
         .collect();
     let low = vals.iter().map(|v| v.0).min()?;
     let high = vals.iter().map(|v| v.0).max()?;

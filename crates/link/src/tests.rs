@@ -961,3 +961,78 @@ fn day_numbers_round_trip() {
     );
     assert_eq!(compare::day_number("garbage"), None);
 }
+
+#[test]
+fn interned_ids_order_as_their_names() {
+    let names = [
+        "",
+        "a",
+        "a\0",
+        "a\0b",
+        "ab",
+        "gen-0000009#1",
+        "gen-0000010#1",
+        "gen-0000010#10",
+        "gen-0000010#2",
+        "0123456789abcdef",
+        "0123456789abcdef\0",
+        "0123456789abcdefg",
+        "0123456789abcdeg",
+        "سوريا#1",
+        "ي",
+    ];
+    let mut ids = Interner::default();
+    let hs: Vec<u32> = names.iter().map(|n| ids.intern(n)).collect();
+    for (a, ha) in names.iter().zip(&hs) {
+        for (b, hb) in names.iter().zip(&hs) {
+            assert_eq!(ids.cmp(*ha, *hb), a.cmp(b), "{a:?} {b:?}");
+        }
+    }
+    // A freed handle is given out again, with its new name's order.
+    ids.release(hs[1]);
+    assert_eq!(ids.get("a"), None);
+    let h = ids.intern("zz");
+    assert_eq!(h, hs[1]);
+    assert_eq!(ids.cmp(h, hs[4]), Ordering::Greater);
+}
+
+/// Stories that leave memory and come back are the stories kept all along, and what is added
+/// in between (handles given out again) is linked as if nothing had left.
+#[test]
+fn evict_then_restore_gives_the_same_state() {
+    let k = kb();
+    let day = |n: usize| day_number_inv(19_700 + n as i64);
+    let event = |d: usize, o: usize| {
+        B::new(&format!("doc{d}-{o}"), 0, "Armed clash")
+            .actors(Some("sdf"), Some("isis"))
+            .at(loc(&k, "sy-dez", "Deir ez-Zor countryside", 3))
+            .on(&day(d), 1)
+            .done()
+    };
+    let mut all = Linker::new(k.clone(), LinkConfig::default());
+    let mut part = Linker::new(k.clone(), LinkConfig::default());
+    let mut saved: Option<LinkerState> = None;
+    for d in 0..100 {
+        if d == 80 {
+            part.take_changes();
+            saved = Some(part.to_state());
+            let left = part.evict_before(Linker::event_day(&event(10, 0)).unwrap());
+            assert!(left > 0 && part.len() + left == all.len());
+        }
+        for o in 0..3 {
+            let e = event(d, o);
+            all.add(Some(&format!("outlet{o}")), std::slice::from_ref(&e));
+            part.add_events(Some(&format!("outlet{o}")), &[e]);
+        }
+    }
+    for s in part.stories() {
+        assert_eq!(all.story(&s.id), Some(s));
+    }
+    let saved = saved.unwrap();
+    part.restore(saved.events, saved.stories, saved.edges);
+    let sorted = |mut st: LinkerState| {
+        st.stories.sort_by(|a, b| a.id.cmp(&b.id));
+        st
+    };
+    assert_eq!(sorted(part.to_state()), sorted(all.to_state()));
+}
