@@ -2,7 +2,7 @@
 # Regenerates the figures of docs/BENCHMARKS.md: prints them with the machine, the date and the
 # commit; paste them in. Each section can run alone.
 #
-#   scripts/bench.sh [SECTION...]     sections: extract criterion python ingest search http
+#   scripts/bench.sh [SECTION...]     sections: extract criterion python link ingest search http
 #                                     (default: extract criterion python)
 #
 # extract    `marsad bench` (analysis only, 1 and 2 threads, medians of 5) on the seeds and the
@@ -11,6 +11,9 @@
 # criterion  the criterion suite (crates/*/benches). BENCH_QUICK=1 passes --quick.
 # python     scripts/bench_python.sh: marsad's normalizer + tokenizer against camel-tools,
 #            pyarabic and tashaphyne (installs them from PyPI into target/pybench).
+# link       crates/link/examples/link_bench.rs: the linker alone, fed as the ingest feeds it, on
+#            LINK_DOCS (default 100,000) generated documents in date order and 20,000 in random
+#            date order; µs per document and digests of the stories and of every save.
 # ingest     scripts/bench_ingest.sh: generated documents into a fresh store (N=INGEST_DOCS,
 #            default 1,000,000; takes ~10 minutes and ~6 GB of disk).
 # search     `marsad bench-search` on SEARCH_DOCS (default 100,000) generated documents.
@@ -73,6 +76,20 @@ fi
 if has python; then
   echo "### normalization + tokenization: marsad vs the Python Arabic tools"
   scripts/bench_python.sh "$CORPUS" 3
+fi
+
+if has link; then
+  n=${LINK_DOCS:-100000}
+  mkdir -p target/bench
+  gen=target/bench/gen$n.jsonl
+  [ -s "$gen" ] || python3 scripts/gen_corpus.py "$n" "$gen"
+  rgen=target/bench/gen20000-random.jsonl
+  [ -s "$rgen" ] || python3 scripts/gen_corpus.py 20000 "$rgen" --random-dates
+  cargo build --release -q -p marsad-link --example link_bench
+  for f in "$gen" "$rgen"; do
+    echo "### linker alone: $f"
+    target/release/examples/link_bench "$f"
+  done
 fi
 
 if has ingest; then
