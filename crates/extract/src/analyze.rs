@@ -593,11 +593,7 @@ impl Extractor {
                 if tk.kind == TokenKind::Punct && t[tk.range.clone()] != *"\"" {
                     break;
                 }
-                if let Some(q) = doc
-                    .quantities
-                    .iter()
-                    .find(|q| q.range.start <= tk.range.start && tk.range.start < q.range.end)
-                {
+                if let Some(q) = doc.quantity_at(tk.range.start) {
                     found = Some((q.value, q.approx, q.range.clone()));
                     break;
                 }
@@ -611,11 +607,12 @@ impl Extractor {
             }
             // "تسعة قتلى": the count before the noun.
             if found.is_none() {
-                if let Some(q) = doc.quantities.iter().find(|q| {
-                    q.range.end <= c.range.start
-                        && c.range.start - q.range.end <= 2
-                        && q.range.start >= segment.start
-                }) {
+                if let Some(q) = doc
+                    .quantities_from(segment.start)
+                    .iter()
+                    .take_while(|q| q.range.end <= c.range.start)
+                    .find(|q| c.range.start - q.range.end <= 2)
+                {
                     found = Some((q.value, q.approx, q.range.clone()));
                 }
             }
@@ -679,31 +676,25 @@ impl Extractor {
     /// to the last source named in the paragraph or the one before.
     fn cited_source(&self, doc: &Doc, si: usize, segment: &Range<usize>) -> Option<Range<usize>> {
         let s = &doc.sentences[si];
-        let phrase = |r: Range<usize>| -> Option<Range<usize>> {
-            let found: Vec<Range<usize>> = doc
-                .cues_in(r)
-                .filter(|(_, k)| *k == CueKind::Source)
-                .map(|(m, _)| self.source_phrase(doc, m.range.clone()))
-                .collect();
-            // Prefer a specific phrase ("مصادر كردية معارضة") to a bare anaphoric one.
-            found
-                .iter()
-                .find(|r| {
-                    doc.tokens_in((*r).clone())
-                        .filter(|t| t.kind == TokenKind::Word)
-                        .count()
-                        > 1
-                })
-                .or(found.first())
-                .cloned()
-        };
-        let here = phrase(segment.clone()).or_else(|| phrase(s.range.clone()));
         let specific = |r: &Range<usize>| {
             doc.tokens_in(r.clone())
                 .filter(|t| t.kind == TokenKind::Word)
                 .count()
                 > 1
         };
+        let phrase = |r: Range<usize>| -> Option<Range<usize>> {
+            let mut first = None;
+            for (m, _) in doc.cues_in(r).filter(|(_, k)| *k == CueKind::Source) {
+                let p = self.source_phrase(doc, m.range.clone());
+                // Prefer a specific phrase ("مصادر كردية معارضة") to a bare anaphoric one.
+                if specific(&p) {
+                    return Some(p);
+                }
+                first.get_or_insert(p);
+            }
+            first
+        };
+        let here = phrase(segment.clone()).or_else(|| phrase(s.range.clone()));
         match here {
             Some(r) if specific(&r) => Some(r),
             other => {
@@ -812,7 +803,7 @@ impl Extractor {
         let actors_ok = self.actors_compatible(doc, a, b);
         // Two statements with their own verbs and different subjects are two happenings
         // ("قصفت قوات النظام ... واستهدفت فصائل المعارضة ...").
-        let subject = |s: &Statement| s.actors.first().map(|&i| doc.actors[i].family.clone());
+        let subject = |s: &Statement| s.actors.first().map(|&i| doc.actors[i].family.as_str());
         let subjects_ok = !(a.verbal && b.verbal)
             || match (subject(a), subject(b)) {
                 (Some(x), Some(y)) => x == y,
@@ -824,11 +815,11 @@ impl Extractor {
     /// Their actors overlap by family, or one names none (civilians do not count).
     fn actors_compatible(&self, doc: &Doc, a: &Statement, b: &Statement) -> bool {
         let kb = &self.kb;
-        let fam = |s: &Statement| -> Vec<String> {
-            let mut f: Vec<String> = s
+        let fam = |s: &Statement| -> Vec<&str> {
+            let mut f: Vec<&str> = s
                 .actors
                 .iter()
-                .map(|&i| doc.actors[i].family.clone())
+                .map(|&i| doc.actors[i].family.as_str())
                 .filter(|f| kb.actor(f).is_none_or(|a| a.kind != ActorKind::Civilians))
                 .collect();
             f.sort();

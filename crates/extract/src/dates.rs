@@ -43,6 +43,12 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 
 /// Parses a date written in metadata ("2019-03-12T10:00:00Z", "2019/03/12", "12/03/2019").
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    // A date that parses has an ASCII digit before a separator (`\d` also matches other digits,
+    // which do not parse): most lines have none, so skip the regex.
+    let b = s.as_bytes();
+    if !memchr::memchr3_iter(b'/', b'-', b'.', b).any(|i| i > 0 && b[i - 1].is_ascii_digit()) {
+        return None;
+    }
     let c = numeric_date().captures(s)?;
     if let (Some(y), Some(m), Some(d)) = (c.get(1), c.get(2), c.get(3)) {
         return ymd(
@@ -70,8 +76,9 @@ pub fn document_date(document: &Document, doc: &Doc) -> DocDate {
         if let Some(d) = parse_date(line) {
             return DocDate { date: Some(d) };
         }
-        if let Some((d, _)) = named_in(line, None) {
-            if line.len() < 80 {
+        // Only a short line is a date line (checked first: the pattern is costly on long ones).
+        if line.len() < 80 {
+            if let Some((d, _)) = named_in(line, None) {
                 return DocDate { date: Some(d) };
             }
         }

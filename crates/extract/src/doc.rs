@@ -329,6 +329,20 @@ impl<'a> Doc<'a> {
         lo..hi.max(lo)
     }
 
+    /// The quantity whose range holds `pos` (quantities are in order and non-overlapping, so
+    /// only the last one starting at or before `pos` can).
+    pub fn quantity_at(&self, pos: usize) -> Option<&Quantity> {
+        let i = self.quantities.partition_point(|q| q.range.start <= pos);
+        i.checked_sub(1)
+            .map(|i| &self.quantities[i])
+            .filter(|q| pos < q.range.end)
+    }
+
+    /// The quantities starting at or after `pos`, in order (their ends increase too).
+    pub fn quantities_from(&self, pos: usize) -> &[Quantity] {
+        &self.quantities[self.quantities.partition_point(|q| q.range.start < pos)..]
+    }
+
     /// Tokens inside a normalized range.
     pub fn tokens_in(&self, r: Range<usize>) -> impl Iterator<Item = &Token> + '_ {
         let i = self.tokens.partition_point(|t| t.range.start < r.start);

@@ -19,7 +19,7 @@ pub use model::{
     Actor, ActorKind, Cue, CueKind, Entity, Matches, Mention, Outlet, Place, PlaceKind, Trigger,
 };
 
-use matcher::{Group, GroupBuilder};
+use matcher::{Group, GroupBuilder, Required};
 use std::collections::HashMap;
 use std::fs;
 use std::ops::Range;
@@ -97,6 +97,8 @@ pub struct KnowledgeBase {
     /// One trie over every actor, place, outlet, trigger and cue phrase: a text is walked
     /// once for all of them.
     group: Group,
+    /// Every trigger's `requires`, split into words (by trigger index).
+    requires: Vec<Vec<Required>>,
     actor_ids: HashMap<String, usize>,
     place_ids: HashMap<String, usize>,
     place_names: HashMap<String, Vec<usize>>,
@@ -189,8 +191,20 @@ impl KnowledgeBase {
 
     /// `words` = the runs of word chars of `norm` ([`marsad_text::word_runs`]).
     fn find_all_at(&self, norm: &str, words: &[Range<usize>]) -> Matches {
-        let (mut entities, mut triggers, mut cues) = (Vec::new(), Vec::new(), Vec::new());
-        for c in self.group.candidates(norm, words.iter().map(|w| w.start)) {
+        let cands = self.group.candidates(norm, words.iter().map(|w| w.start));
+        // Sized up front: growing these vectors copied most of them again.
+        let triggers_n = cands
+            .iter()
+            .filter(|c| matches!(c.target.entity, Entity::Trigger(_)))
+            .count();
+        let cues_n = cands
+            .iter()
+            .filter(|c| matches!(c.target.entity, Entity::Cue(_)))
+            .count();
+        let mut entities = Vec::with_capacity(cands.len() - triggers_n - cues_n);
+        let mut triggers = Vec::with_capacity(triggers_n);
+        let mut cues = Vec::with_capacity(cues_n);
+        for c in cands {
             match c.target.entity {
                 Entity::Actor(_) | Entity::Place(_) | Entity::Outlet(_) => entities.push(c),
                 Entity::Trigger(_) => triggers.push(c),
@@ -239,9 +253,17 @@ impl KnowledgeBase {
         mut cands: Vec<matcher::Candidate>,
     ) -> Vec<Mention> {
         cands.retain(|c| {
-            let t = self.trigger_of(c.target.entity);
+            let Entity::Trigger(i) = c.target.entity else {
+                unreachable!("only trigger candidates are passed here")
+            };
             let span = c.prefix.start..c.range.end;
-            matcher::requirement_met(norm, words, span, &t.requires, t.window)
+            matcher::requirement_met(
+                norm,
+                words,
+                span,
+                &self.requires[i],
+                self.triggers[i].window,
+            )
         });
         matcher::select_leftmost_longest(cands)
             .iter()
@@ -257,7 +279,7 @@ impl KnowledgeBase {
     pub fn requirement_met(&self, norm: &str, trigger: usize, span: Range<usize>) -> bool {
         let t = &self.triggers[trigger];
         let tokens = matcher::word_tokens_around(norm, &span, t.window);
-        matcher::requirement_met(norm, &tokens, span, &t.requires, t.window)
+        matcher::requirement_met(norm, &tokens, span, &self.requires[trigger], t.window)
     }
 
     /// The actor with this id.
@@ -408,6 +430,11 @@ impl KnowledgeBase {
             .iter()
             .enumerate()
             .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        self.requires = self
+            .triggers
+            .iter()
+            .map(|t| t.requires.iter().map(|r| Required::new(r)).collect())
             .collect();
         self.place_names.clear();
         for (i, p) in self.places.iter().enumerate() {

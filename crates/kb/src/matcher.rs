@@ -106,7 +106,8 @@ impl Group {
         text: &str,
         word_starts: impl Iterator<Item = usize>,
     ) -> Vec<Candidate> {
-        let mut out = Vec::new();
+        // Seldom more candidates than words: reserved up front, as growing copies the vector.
+        let mut out = Vec::with_capacity(word_starts.size_hint().0);
         let mut hits = Vec::new();
         for ws in word_starts {
             self.candidates_at(text, ws, ws, &mut hits, &mut out);
@@ -291,13 +292,39 @@ pub(crate) fn word_tokens_around(
     }
 }
 
+/// A trigger's `requires` entry split into its words once, when the knowledge base is built,
+/// instead of on every check.
+#[derive(Debug, Clone)]
+pub(crate) struct Required {
+    words: Vec<String>,
+    /// The last word may continue (the entry ends in `*`).
+    star: bool,
+}
+
+impl Required {
+    pub fn new(req: &str) -> Required {
+        let (body, star) = match req.strip_suffix('*') {
+            Some(b) => (b, true),
+            None => (req, false),
+        };
+        Required {
+            words: body
+                .split(' ')
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+                .collect(),
+            star,
+        }
+    }
+}
+
 /// Is one of `requires` within `window` tokens before or after the mention `span`? `tokens`
 /// are word tokens of `text` covering at least `window` words on each side of the span.
 pub(crate) fn requirement_met(
     text: &str,
     tokens: &[Range<usize>],
     span: Range<usize>,
-    requires: &[String],
+    requires: &[Required],
     window: usize,
 ) -> bool {
     if requires.is_empty() {
@@ -310,11 +337,7 @@ pub(crate) fn requirement_met(
     let word = |i: usize| &text[tokens[i].clone()];
     let in_window = |i: usize| (lo..first).contains(&i) || (last..hi).contains(&i);
     requires.iter().any(|req| {
-        let (body, star) = match req.strip_suffix('*') {
-            Some(b) => (b, true),
-            None => (req.as_str(), false),
-        };
-        let parts: Vec<&str> = body.split(' ').filter(|p| !p.is_empty()).collect();
+        let (parts, star) = (&req.words, req.star);
         if parts.is_empty() {
             return false;
         }

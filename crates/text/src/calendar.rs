@@ -69,14 +69,17 @@ pub fn month_from_name(word_or_phrase: &str) -> Option<u32> {
 /// two-word name may be separated by several spaces.
 pub fn month_at(norm: &str, pos: usize) -> Option<(u32, usize)> {
     let rest = norm.get(pos..)?;
-    let &[h0, h1, ..] = rest.as_bytes() else {
+    // Every name starts with a word of at least two letters (four bytes; see the test).
+    let &[h0, h1, h2, h3, ..] = rest.as_bytes() else {
         return None;
     };
     let mut best: Option<(u32, usize)> = None;
     for &(name, m) in MONTHS {
-        // Cheap reject on the first two bytes (one Arabic letter) before splitting the name,
-        // compared one by one rather than by a call to `memcmp`.
-        if !matches!(name.as_bytes(), &[n0, n1, ..] if n0 == h0 && n1 == h1) {
+        // Cheap reject on the first two letters before splitting the name, compared one by one
+        // rather than by a call to `memcmp` (one letter is not enough: ten names and every
+        // word with the article start with alef).
+        if !matches!(name.as_bytes(), &[n0, n1, n2, n3, ..] if [n0, n1, n2, n3] == [h0, h1, h2, h3])
+        {
             continue;
         }
         let Some(len) = match_phrase(rest, name) else {
@@ -108,5 +111,16 @@ fn match_phrase(rest: &str, name: &str) -> Option<usize> {
     match rest[at..].chars().next() {
         Some(c) if is_word_char(c) => None,
         _ => Some(at),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `month_at` compares the first four bytes before anything else.
+    #[test]
+    fn names_start_with_four_bytes() {
+        for (name, _) in super::MONTHS {
+            assert!(name.split(' ').next().unwrap().len() >= 4, "{name}");
+        }
     }
 }
