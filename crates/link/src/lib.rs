@@ -876,8 +876,12 @@ impl Linker {
     /// only events at or after `d` are followed), plus undated events and the events linked
     /// to them. An undated event reaches everything.
     pub fn lookback_days(&self) -> i64 {
-        2 * self
-            .cfg
+        2 * self.widest_window()
+    }
+
+    /// The widest date window of the configuration, in days (never negative).
+    fn widest_window(&self) -> i64 {
+        self.cfg
             .date_window_days
             .iter()
             .copied()
@@ -1216,15 +1220,7 @@ impl Linker {
     // ---------------------------------------------------------------- internals
 
     fn reach(&self) -> i64 {
-        let w = self
-            .cfg
-            .date_window_days
-            .iter()
-            .copied()
-            .max()
-            .unwrap_or(0)
-            .max(0);
-        (w + 6) / 7 + 1
+        (self.widest_window() + 6) / 7 + 1
     }
 
     /// The handle of an event id, given one (with its slot) if it has none yet.
