@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -305,6 +306,11 @@ const IN_FLIGHT: usize = 2;
 /// commit, whichever comes first (and at the end); the store is committed every batch.
 const INDEX_COMMIT_DOCS: usize = 100_000;
 const INDEX_COMMIT_EVERY: Duration = Duration::from_secs(60);
+/// During an ingest the writer's commits leave the WAL to a checkpointing thread; they copy it
+/// back themselves only past this many pages (64 MiB of 4 KiB pages), a bound on its size.
+const WAL_PAGES_MAX: u32 = 16_384;
+/// How long the checkpointing thread waits once it has caught up with the WAL.
+const CHECKPOINT_IDLE: Duration = Duration::from_millis(50);
 
 /// What the reading stage counted.
 #[derive(Debug, Default, Clone, Copy)]
@@ -454,20 +460,28 @@ fn ingest(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<ExitCode> 
     let ex = extractor(cli)?;
     let mut store = open_store(cli)?;
     let follow = stories::Follow::open(&mut store, ex.kb(), &db_dir(cli))?;
+    store.set_wal_autocheckpoint(WAL_PAGES_MAX)?;
     let store = Mutex::new(store);
     // The reading thread's own connection: documents already stored are skipped before
     // paying for their extraction.
     let lookup = open_store(cli)?;
+    let checkpointer = open_store(cli)?;
+    let ingesting = AtomicBool::new(true);
     let pb = progress(None);
     let (mut new, mut known, mut events) = (0usize, 0usize, 0usize);
     let mut failed_writes = 0usize;
     let (stored_tx, stored_rx) = mpsc::sync_channel::<Vec<Stored>>(IN_FLIGHT);
     let read = std::thread::scope(|scope| -> Result<ReadCounts> {
         let store = &store;
+        let ingesting = &ingesting;
         let linking = std::thread::Builder::new()
             .name("marsad-link".into())
             .spawn_scoped(scope, move || link_and_index(follow, store, stored_rx))
             .expect("spawning the linking thread");
+        std::thread::Builder::new()
+            .name("marsad-checkpoint".into())
+            .spawn_scoped(scope, move || checkpoint_while(&checkpointer, ingesting))
+            .expect("spawning the checkpointing thread");
         let read = for_each_analyzed(
             paths,
             opts,
@@ -512,6 +526,7 @@ fn ingest(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<ExitCode> 
         );
         drop(stored_tx);
         let linked = linking.join().expect("linking thread panicked");
+        ingesting.store(false, Ordering::Relaxed);
         // A linking error is the cause of a "linking stopped" one.
         linked?;
         read
@@ -532,6 +547,28 @@ fn ingest(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<ExitCode> 
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The checkpointing stage of [`ingest`]: copies the WAL into the database on its own
+/// connection while the writer goes on (SQLite lets one checkpoint run beside one writer), so
+/// the writer's commits, which hold the store lock, do not pay for it. Errors only delay the
+/// copy (the writer's own checkpoints take over past [`WAL_PAGES_MAX`]): logged, not fatal.
+fn checkpoint_while(store: &Store, ingesting: &AtomicBool) {
+    let mut last = (0, 0);
+    while ingesting.load(Ordering::Relaxed) {
+        match store.checkpoint() {
+            // Progress with more to copy: go on (a reader's snapshot can stop it short).
+            Ok((log, done)) if done < log && (log, done) != last => last = (log, done),
+            Ok(now) => {
+                last = now;
+                std::thread::sleep(CHECKPOINT_IDLE);
+            }
+            Err(e) => {
+                tracing::warn!("background checkpoint: {e}");
+                std::thread::sleep(CHECKPOINT_IDLE);
+            }
+        }
+    }
 }
 
 /// The store with a batch open: rolled back when dropped before `done` is set.

@@ -6,9 +6,11 @@
 //! [`Store::begin_batch`]), so a failure or a kill never leaves a half-written document and
 //! never touches what was stored before.
 
+use std::collections::HashMap;
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use marsad_extract::{Analysis, Event};
+use marsad_extract::{Analysis, EntityMention, Event};
 use marsad_ingest::Document;
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -111,6 +113,7 @@ pub struct Stats {
     pub documents: u64,
     pub events: u64,
     pub claims: u64,
+    /// Rows of `mentions`: (document, entity) pairs, however often the entity is named.
     pub mentions: u64,
 }
 
@@ -137,10 +140,9 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS mentions (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     kind TEXT NOT NULL, entity TEXT NOT NULL,
-    start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id);
-CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(kind, entity);
+    spans TEXT NOT NULL,
+    PRIMARY KEY (doc_id, kind, entity)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS events (
     id TEXT PRIMARY KEY,
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -163,6 +165,62 @@ CREATE TABLE IF NOT EXISTS claims (
 CREATE INDEX IF NOT EXISTS claims_event ON claims(event_id);
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 "#;
+
+/// One row per document and entity named in it: `spans` is a JSON array of its `[start, end]`
+/// byte ranges in the text, in order. One row per mention was two thirds of the writing work
+/// of an ingest; the mentioned words are the text's own, so they are not repeated.
+///
+/// The table has no index by entity: kept up to date it cost a third of what storing a
+/// document costs (its pages are all over the file), and the search index already answers
+/// "documents naming X". Whoever queries it by entity in SQL builds one once, after the
+/// ingest: `CREATE INDEX mentions_entity ON mentions(kind, entity)`.
+fn mention_rows(mentions: &[EntityMention]) -> Vec<((&str, &str), String)> {
+    let mut rows: Vec<((&str, &str), String)> = Vec::new();
+    let mut at: HashMap<(&str, &str), usize> = HashMap::new();
+    for m in mentions {
+        let key = (m.kind.as_str(), m.id.as_str());
+        let i = *at.entry(key).or_insert_with(|| {
+            rows.push((key, String::from("[")));
+            rows.len() - 1
+        });
+        let spans = &mut rows[i].1;
+        if spans.len() > 1 {
+            spans.push(',');
+        }
+        let _ = write!(spans, "[{},{}]", m.span.start, m.span.end);
+    }
+    for (_, spans) in &mut rows {
+        spans.push(']');
+    }
+    rows
+}
+
+/// Stores made before mentions were grouped per document and entity kept one row per
+/// mention (`start`, `end`, `text` columns): their rows are regrouped, in one transaction.
+fn migrate_mentions(c: &Connection) -> rusqlite::Result<()> {
+    let old: bool = c
+        .prepare("SELECT 1 FROM pragma_table_info('mentions') WHERE name = 'start'")?
+        .exists([])?;
+    if !old {
+        return Ok(());
+    }
+    c.execute_batch(
+        "BEGIN IMMEDIATE;
+         CREATE TABLE mentions_grouped (
+             doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+             kind TEXT NOT NULL, entity TEXT NOT NULL,
+             spans TEXT NOT NULL,
+             PRIMARY KEY (doc_id, kind, entity)
+         ) WITHOUT ROWID;
+         INSERT INTO mentions_grouped (doc_id, kind, entity, spans)
+             SELECT doc_id, kind, entity, json_group_array(json_array(start, end))
+             FROM (SELECT * FROM mentions ORDER BY doc_id, kind, entity, start, end)
+             GROUP BY doc_id, kind, entity;
+         DROP TABLE mentions;
+         ALTER TABLE mentions_grouped RENAME TO mentions;
+         COMMIT;",
+    )
+}
 
 /// A stored document as read back in insertion order by [`Store::documents_after`].
 #[derive(Debug, Clone)]
@@ -207,6 +265,7 @@ impl Store {
             // The savepoint of each document inside a batch keeps a sub-journal: in memory
             // (one document's pages), not in a temporary file written page by page.
             c.pragma_update(None, "temp_store", "MEMORY")?;
+            migrate_mentions(c)?;
             c.execute_batch(SCHEMA)
         })?;
         Ok(store)
@@ -231,6 +290,25 @@ impl Store {
             // Nothing more to do if it fails: closing the connection rolls back as well.
             let _ = self.conn.execute_batch("ROLLBACK");
         }
+    }
+
+    /// Sets how many WAL pages a commit on this connection lets accumulate before it copies
+    /// them into the database itself (SQLite's default: 1,000). A bulk writer raises it and
+    /// leaves the copying to [`Store::checkpoint`] on another connection, so its commits do
+    /// not stall on it; the limit stays as a bound on the WAL's size.
+    pub fn set_wal_autocheckpoint(&self, pages: u32) -> Result<(), StoreError> {
+        self.sql(|c| c.pragma_update(None, "wal_autocheckpoint", pages))
+    }
+
+    /// Copies what the WAL holds into the database without waiting for (or blocking) the
+    /// writer or readers (a passive checkpoint). Returns the frames in the WAL and how many of
+    /// them are now in the database: equal means caught up.
+    pub fn checkpoint(&self) -> Result<(i64, i64), StoreError> {
+        self.sql(|c| {
+            c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                Ok((r.get(1)?, r.get(2)?))
+            })
+        })
     }
 
     /// A value of the store's own bookkeeping (e.g. how far the search index got).
@@ -403,18 +481,12 @@ impl Store {
         let rowid = tx.last_insert_rowid();
         {
             let mut m = tx
-                .prepare_cached("INSERT INTO mentions (doc_id, kind, entity, start, end, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                .prepare_cached(
+                    "INSERT INTO mentions (doc_id, kind, entity, spans) VALUES (?1, ?2, ?3, ?4)",
+                )
                 .map_err(err)?;
-            for mention in &analysis.mentions {
-                m.execute(params![
-                    id,
-                    mention.kind,
-                    mention.id,
-                    mention.span.start as i64,
-                    mention.span.end as i64,
-                    mention.span.text
-                ])
-                .map_err(err)?;
+            for ((kind, entity), spans) in mention_rows(&analysis.mentions) {
+                m.execute(params![id, kind, entity, spans]).map_err(err)?;
             }
             let mut e = tx
                 .prepare_cached(
@@ -654,6 +726,103 @@ mod tests {
         assert_eq!(s.stats().unwrap(), before);
         assert_eq!(before.events, 1);
         assert_eq!(before.claims, 1);
+    }
+
+    fn mention(kind: &str, id: &str, start: usize, end: usize) -> EntityMention {
+        EntityMention {
+            kind: kind.into(),
+            id: id.into(),
+            span: Span {
+                text: String::new(),
+                start,
+                end,
+            },
+        }
+    }
+
+    fn mention_table(s: &Store) -> Vec<(String, String, String, String)> {
+        let mut st = s
+            .conn
+            .prepare("SELECT doc_id, kind, entity, spans FROM mentions ORDER BY 1, 2, 3")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn mentions_are_one_row_per_document_and_entity() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        let d = doc("a", "قسد وداعش ثم قسد");
+        let mut a = analysis(&d, vec![]);
+        a.mentions = vec![
+            mention("actor", "sdf", 0, 6),
+            mention("actor", "isis", 8, 16),
+            mention("actor", "sdf", 23, 29),
+            // The same id under another kind is another entity.
+            mention("trigger", "sdf", 30, 31),
+        ];
+        s.insert(&d, &a).unwrap();
+        let row = |k: &str, e: &str, spans: &str| {
+            (
+                "a".to_string(),
+                k.to_string(),
+                e.to_string(),
+                spans.to_string(),
+            )
+        };
+        assert_eq!(
+            mention_table(&s),
+            vec![
+                row("actor", "isis", "[[8,16]]"),
+                row("actor", "sdf", "[[0,6],[23,29]]"),
+                row("trigger", "sdf", "[[30,31]]"),
+            ]
+        );
+        assert_eq!(s.stats().unwrap().mentions, 3);
+    }
+
+    #[test]
+    fn a_store_with_one_row_per_mention_is_regrouped_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let c = Connection::open(dir.path().join("marsad.sqlite")).unwrap();
+            // The layout before grouping (documents cut down to what the test needs).
+            c.execute_batch(
+                "CREATE TABLE documents (id TEXT PRIMARY KEY);
+                 INSERT INTO documents VALUES ('a'), ('b');
+                 CREATE TABLE mentions (
+                     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                     kind TEXT NOT NULL, entity TEXT NOT NULL,
+                     start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL);
+                 CREATE INDEX mentions_doc ON mentions(doc_id);
+                 INSERT INTO mentions VALUES ('a', 'actor', 'sdf', 23, 29, 'x'),
+                     ('a', 'actor', 'sdf', 0, 6, 'x'), ('b', 'place', 'raqqa', 4, 9, 'x');",
+            )
+            .unwrap();
+        }
+        let s = Store::open(dir.path()).unwrap();
+        let row = |d: &str, k: &str, e: &str, spans: &str| {
+            (
+                d.to_string(),
+                k.to_string(),
+                e.to_string(),
+                spans.to_string(),
+            )
+        };
+        assert_eq!(
+            mention_table(&s),
+            vec![
+                row("a", "actor", "sdf", "[[0,6],[23,29]]"),
+                row("b", "place", "raqqa", "[[4,9]]"),
+            ]
+        );
+        // Opening again leaves the new layout alone.
+        drop(s);
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(mention_table(&s).len(), 2);
     }
 
     #[test]
