@@ -347,6 +347,14 @@ impl Store {
         })
     }
 
+    /// Number of stored events.
+    pub fn event_count(&self) -> Result<u64, StoreError> {
+        self.sql(|c| {
+            c.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+        })
+    }
+
     /// Up to `limit` stored documents inserted after `rowid`, in insertion order, with their
     /// events (for catching an index up page by page).
     pub fn documents_after(
