@@ -389,10 +389,7 @@ impl Extractor {
         }
         // A battle has two sides: the other one is often named just before.
         if trig.event_type == "Battles" {
-            let fams: Vec<&str> = actors
-                .iter()
-                .map(|&a| doc.actors[a].family.as_str())
-                .collect();
+            let fams: Vec<&str> = actors.iter().map(|&a| doc.actors[a].family).collect();
             let distinct = {
                 let mut f = fams.clone();
                 f.sort();
@@ -400,7 +397,7 @@ impl Extractor {
                 f.len()
             };
             if distinct == 1 {
-                let have = fams[0].to_string();
+                let have = fams[0];
                 let lo = si.saturating_sub(2);
                 if let Some(other) = doc
                     .actors
@@ -437,7 +434,7 @@ impl Extractor {
             let mut picked = Vec::new();
             for a in after {
                 if !fams.contains(&doc.actors[a].family) {
-                    fams.push(doc.actors[a].family.clone());
+                    fams.push(doc.actors[a].family);
                     picked.push(a);
                 }
             }
@@ -803,7 +800,7 @@ impl Extractor {
         let actors_ok = self.actors_compatible(doc, a, b);
         // Two statements with their own verbs and different subjects are two happenings
         // ("قصفت قوات النظام ... واستهدفت فصائل المعارضة ...").
-        let subject = |s: &Statement| s.actors.first().map(|&i| doc.actors[i].family.as_str());
+        let subject = |s: &Statement| s.actors.first().map(|&i| doc.actors[i].family);
         let subjects_ok = !(a.verbal && b.verbal)
             || match (subject(a), subject(b)) {
                 (Some(x), Some(y)) => x == y,
@@ -819,7 +816,7 @@ impl Extractor {
             let mut f: Vec<&str> = s
                 .actors
                 .iter()
-                .map(|&i| doc.actors[i].family.as_str())
+                .map(|&i| doc.actors[i].family)
                 .filter(|f| kb.actor(f).is_none_or(|a| a.kind != ActorKind::Civilians))
                 .collect();
             f.sort();

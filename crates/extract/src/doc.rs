@@ -23,11 +23,11 @@ pub struct Sentence {
 
 /// An actor named in the text.
 #[derive(Debug, Clone)]
-pub struct ActorMention {
+pub struct ActorMention<'a> {
     pub range: Range<usize>,
     pub actor: usize,
     /// Top-level id (parent chain followed): Asayish and YPG share the SDF's family.
-    pub family: String,
+    pub family: &'a str,
     /// Named as the owner of an area ("مناطق سيطرة X"), not as a participant.
     pub area_owner: bool,
 }
@@ -58,7 +58,7 @@ pub struct Doc<'a> {
     pub tokens: Vec<Token>,
     pub paragraphs: Vec<Range<usize>>,
     pub sentences: Vec<Sentence>,
-    pub actors: Vec<ActorMention>,
+    pub actors: Vec<ActorMention<'a>>,
     pub places: Vec<PlaceMention>,
     /// The gazetteer row each place mention resolves to (see `geo::resolve_all`).
     pub place_rows: Vec<usize>,
@@ -183,8 +183,10 @@ impl<'a> Doc<'a> {
         segs
     }
 
-    fn read_entities(&mut self, kb: &KnowledgeBase, entities: Vec<Mention>) {
+    fn read_entities(&mut self, kb: &'a KnowledgeBase, entities: Vec<Mention>) {
         let mut named: Vec<bool> = vec![false; kb.actors.len()];
+        // Each actor's family once: following the parents looks ids up by name.
+        let mut families: Vec<Option<&'a str>> = vec![None; kb.actors.len()];
         for m in entities {
             match m.entity {
                 Entity::Actor(i) => {
@@ -202,7 +204,7 @@ impl<'a> Doc<'a> {
                             && (self.cue_before(at, CueKind::ReportVerb, 1).is_some()
                                 || self.cue_before(at, CueKind::Source, 1).is_some());
                     self.actors.push(ActorMention {
-                        family: family(kb, i),
+                        family: families[i].get_or_insert_with(|| family(kb, i)),
                         range: m.range,
                         actor: i,
                         area_owner,
@@ -390,17 +392,16 @@ impl<'a> Doc<'a> {
             if k != kind {
                 continue;
             }
-            let cue_start = m.prefix.start.min(m.range.start);
-            let _ = cue_start;
-            let between = self
-                .tokens_in(m.range.end..pos)
-                .filter(|t| {
-                    t.kind != TokenKind::Punct || self.text()[t.range.clone()].starts_with('"')
-                })
-                .count();
-            let punct_between = self.tokens_in(m.range.end..pos).any(|t| {
-                t.kind == TokenKind::Punct && !self.text()[t.range.clone()].starts_with('"')
-            });
+            // Only words (and quotes) between, few enough: one pass over the tokens for both.
+            let mut between = 0;
+            let mut punct_between = false;
+            for t in self.tokens_in(m.range.end..pos) {
+                if t.kind == TokenKind::Punct && !self.text()[t.range.clone()].starts_with('"') {
+                    punct_between = true;
+                    break;
+                }
+                between += 1;
+            }
             if between <= max_tokens && !punct_between {
                 best = Some(m.range.clone());
             }
@@ -465,18 +466,13 @@ pub fn is_direction(k: CueKind) -> bool {
 }
 
 /// Top-level actor id: follow `parent` links (Asayish → SDF).
-pub fn family(kb: &KnowledgeBase, i: usize) -> String {
-    let mut id = kb.actors[i].id.clone();
-    let mut parent = kb.actors[i].parent.clone();
+pub fn family(kb: &KnowledgeBase, i: usize) -> &str {
+    let mut actor = &kb.actors[i];
     for _ in 0..8 {
-        let Some(p) = parent else { break };
-        match kb.actor(&p) {
-            Some(a) => {
-                id = a.id.clone();
-                parent = a.parent.clone();
-            }
-            None => break,
-        }
+        let Some(parent) = actor.parent.as_deref().and_then(|p| kb.actor(p)) else {
+            break;
+        };
+        actor = parent;
     }
-    id
+    &actor.id
 }

@@ -101,6 +101,10 @@ impl GroupBuilder {
 impl Group {
     /// Every boundary-valid (match, target) pair, in no particular order. `word_starts` are the
     /// offsets where the runs of word chars of `text` start ([`marsad_text::word_runs`]).
+    ///
+    /// Matches start only at a word start or right after a proclitic, so the trie is walked from
+    /// those positions instead of scanning every byte: short cue patterns such as "ل" or "في"
+    /// would otherwise match inside most words.
     pub fn candidates(
         &self,
         text: &str,
@@ -108,40 +112,28 @@ impl Group {
     ) -> Vec<Candidate> {
         // Seldom more candidates than words: reserved up front, as growing copies the vector.
         let mut out = Vec::with_capacity(word_starts.size_hint().0);
-        let mut hits = Vec::new();
+        let bytes = text.as_bytes();
         for ws in word_starts {
-            self.candidates_at(text, ws, ws, &mut hits, &mut out);
-            let word = &text.as_bytes()[ws..];
-            // Every proclitic starts with one of these letters; most words start with another.
-            if text[ws..].starts_with(['و', 'ف', 'ب', 'ل', 'ك']) {
-                for p in PROCLITICS {
-                    if starts_with(word, p.as_bytes()) {
-                        self.candidates_at(text, ws, ws + p.len(), &mut hits, &mut out);
-                    }
-                }
+            self.walk(text, ws, ws, &mut out);
+            // The proclitic sequences are one letter or two, so at most two more walks.
+            let (one, two) = proclitic_lens(&bytes[ws..]);
+            if one > 0 {
+                self.walk(text, ws, ws + one, &mut out);
+            }
+            if two > 0 {
+                self.walk(text, ws, ws + two, &mut out);
             }
         }
         out
     }
 
-    /// The candidates whose match starts exactly at `anchor`, inside the word starting at `ws`:
-    /// every pattern `text[anchor..]` starts with (matches start only at a word start or right
-    /// after a proclitic, so the trie is walked from those positions instead of scanning every
-    /// byte: short cue patterns such as "ل" or "في" would otherwise match inside most words).
-    /// `hits` is scratch space.
-    #[inline]
-    fn candidates_at(
-        &self,
-        text: &str,
-        ws: usize,
-        anchor: usize,
-        hits: &mut Vec<(usize, usize)>,
-        out: &mut Vec<Candidate>,
-    ) {
-        self.trie.prefixes_of(&text.as_bytes()[anchor..], hits);
-        for &(len, pattern) in hits.iter() {
-            self.push_targets(text, ws, anchor, anchor + len, pattern, out);
-        }
+    /// The candidates starting at `anchor` in the word starting at `ws`.
+    #[inline(always)]
+    fn walk(&self, text: &str, ws: usize, anchor: usize, out: &mut Vec<Candidate>) {
+        self.trie
+            .for_each_prefix(&text.as_bytes()[anchor..], |len, pattern| {
+                self.push_targets(text, ws, anchor, anchor + len, pattern, out)
+            })
     }
 
     /// Pattern `pattern` spans `s..e`: its targets whose boundary rules hold. Kept out of line so
@@ -187,10 +179,23 @@ impl Group {
     }
 }
 
-/// `hay.starts_with(prefix)` for the few bytes of a proclitic, without a call to `memcmp`.
+/// Byte lengths of the one-letter and of the two-letter sequence of [`PROCLITICS`] that `word`
+/// starts with (0 for none), read off its first two letters instead of comparing every
+/// sequence: this runs at every word, and most words start with none.
 #[inline]
-fn starts_with(hay: &[u8], prefix: &[u8]) -> bool {
-    hay.len() >= prefix.len() && hay.iter().zip(prefix).all(|(a, b)| a == b)
+fn proclitic_lens(word: &[u8]) -> (usize, usize) {
+    // Every proclitic letter is two bytes long in UTF-8.
+    let letter_in = |i: usize, letters: &str| {
+        word.get(i..i + 2)
+            .is_some_and(|l| letters.as_bytes().chunks(2).any(|c| c == l))
+    };
+    if !letter_in(0, "وفبلك") {
+        (0, 0)
+    } else if letter_in(0, "وف") && letter_in(2, "بلك") {
+        (2, 4)
+    } else {
+        (2, 0)
+    }
 }
 
 /// Leftmost-longest, non-overlapping selection (by word start, then end, then priority).
@@ -229,20 +234,28 @@ pub(crate) fn word_tokens(text: &str) -> Vec<Range<usize>> {
 }
 
 /// Does token `tok` match the required word `w` (proclitics allowed before it; `star` lets it
-/// continue)?
-fn token_matches(tok: &str, w: &str, star: bool, allow_prefix: bool) -> bool {
-    let fits = |rest: &str| {
+/// continue)? Compared as bytes: the prefixes are whole letters, so no char boundary is cut.
+fn token_matches(tok: &[u8], w: &[u8], star: bool, allow_prefix: bool) -> bool {
+    // Every reading below is a suffix of the token, and a whole word must equal it: most tokens
+    // fail this, most already on the last byte.
+    if !star && (tok.last() != w.last() || !tok.ends_with(w)) {
+        return false;
+    }
+    let fits = |rest: &[u8]| {
         if star {
-            rest.starts_with(w)
+            starts_with(rest, w)
         } else {
-            rest == w
+            rest.len() == w.len() && starts_with(rest, w)
         }
     };
+    fn strip<'t>(rest: &'t [u8], p: &str) -> Option<&'t [u8]> {
+        starts_with(rest, p.as_bytes()).then(|| &rest[p.len()..])
+    }
     // The word itself, after proclitics, after the article, or after both ("وبالقاعدة").
-    let with_article = |rest: &str| {
+    let with_article = |rest: &[u8]| {
         fits(rest)
-            || (!w.starts_with("ال") && rest.strip_prefix("ال").is_some_and(fits))
-            || (!w.starts_with("ل") && rest.strip_prefix("لل").is_some_and(fits))
+            || (!starts_with(w, "ال".as_bytes()) && strip(rest, "ال").is_some_and(fits))
+            || (!starts_with(w, "ل".as_bytes()) && strip(rest, "لل").is_some_and(fits))
     };
     if with_article(tok) {
         return true;
@@ -250,7 +263,14 @@ fn token_matches(tok: &str, w: &str, star: bool, allow_prefix: bool) -> bool {
     allow_prefix
         && PROCLITICS
             .iter()
-            .any(|p| tok.strip_prefix(p).is_some_and(with_article))
+            .any(|p| strip(tok, p).is_some_and(with_article))
+}
+
+/// `hay.starts_with(prefix)` for the few bytes of a word, compared in line: most comparisons here
+/// fail within two bytes, and a call to `memcmp` would cost more than the whole test.
+#[inline]
+fn starts_with(hay: &[u8], prefix: &[u8]) -> bool {
+    hay.len() >= prefix.len() && hay.iter().zip(prefix).all(|(a, b)| a == b)
 }
 
 /// The word tokens of `text` around `span`: the same ranges [`word_tokens`] gives for the whole
@@ -334,21 +354,97 @@ pub(crate) fn requirement_met(
     let last = tokens.partition_point(|t| t.start < span.end); // exclusive
     let lo = first.saturating_sub(window);
     let hi = (last + window).min(tokens.len());
-    let word = |i: usize| &text[tokens[i].clone()];
-    let in_window = |i: usize| (lo..first).contains(&i) || (last..hi).contains(&i);
+    let word = |i: usize| &text.as_bytes()[tokens[i].clone()];
+    // Tokens `i..i + n` all lie in the window (`lo..first` or `last..hi`, which meet when the
+    // span holds no token).
+    let in_window =
+        |i: usize, n: usize| i + n <= hi && (i + n <= first || i >= last || first == last);
     requires.iter().any(|req| {
         let (parts, star) = (&req.words, req.star);
         if parts.is_empty() {
             return false;
         }
         (lo..hi).any(|i| {
-            if i + parts.len() > hi || !(0..parts.len()).all(|k| in_window(i + k)) {
+            if !in_window(i, parts.len()) {
                 return false;
             }
             parts.iter().enumerate().all(|(k, p)| {
                 let last_part = k + 1 == parts.len();
-                token_matches(word(i + k), p, star && last_part, k == 0)
+                token_matches(word(i + k), p.as_bytes(), star && last_part, k == 0)
             })
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{proclitic_lens, requirement_met, word_tokens, Required, PROCLITICS};
+
+    /// Whether `req` is met within `window` words of `span_word` (a word of `text`).
+    fn met(text: &str, span_word: &str, req: &str, window: usize) -> bool {
+        let start = text.find(span_word).unwrap();
+        let span = start..start + span_word.len();
+        let tokens = word_tokens(text);
+        requirement_met(text, &tokens, span, &[Required::new(req)], window)
+    }
+
+    /// Required phrases must lie wholly in the window on one side of the span, in any of the
+    /// forms a word takes (proclitics and article before the first word, `*` on the last).
+    #[test]
+    fn requirement_window_and_forms() {
+        let text = "قالت مصادر ان طائرات حربية قصفت المدينة";
+        assert!(met(text, "طائرات", "حربية قصفت", 2));
+        assert!(
+            !met(text, "طائرات", "حربية قصفت", 1),
+            "second word out of the window"
+        );
+        assert!(met(text, "طائرات", "مصادر ان", 2));
+        assert!(!met(text, "طائرات", "مصادر ان", 1));
+        assert!(
+            !met(text, "طائرات", "ان طائرات", 3),
+            "the span's own word does not count"
+        );
+        assert!(
+            !met(text, "طائرات", "ان حربية", 3),
+            "a phrase does not skip the span"
+        );
+        assert!(met(text, "طائرات", "قصف*", 2));
+        assert!(
+            !met(text, "طائرات", "قصف", 2),
+            "a whole word must end the token"
+        );
+        assert!(met(text, "طائرات", "مدينة", 3), "after the article");
+        assert!(
+            met("وبالمدينة طائرات", "طائرات", "مدينة", 1),
+            "after proclitics and article"
+        );
+        assert!(!met(text, "طائرات", "", 3));
+    }
+
+    /// [`proclitic_lens`] agrees with comparing every sequence of [`PROCLITICS`], on words made
+    /// of proclitic letters, other letters, Latin and digits, and on words cut short.
+    #[test]
+    fn proclitic_lens_matches_the_list() {
+        let letters = ["و", "ف", "ب", "ل", "ك", "ا", "م", "س", "a", "1", ""];
+        for a in letters {
+            for b in letters {
+                for c in ["", "ي", "x"] {
+                    let word = format!("{a}{b}{c}");
+                    let by_list = |n: usize| {
+                        PROCLITICS
+                            .iter()
+                            .filter(|p| p.chars().count() == n && word.starts_with(**p))
+                            .map(|p| p.len())
+                            .next()
+                            .unwrap_or(0)
+                    };
+                    assert_eq!(
+                        proclitic_lens(word.as_bytes()),
+                        (by_list(1), by_list(2)),
+                        "{word:?}"
+                    );
+                }
+            }
+        }
+    }
 }

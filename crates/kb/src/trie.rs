@@ -1,4 +1,4 @@
-//! The knowledge-base patterns as a double-array trie (the `yada` crate).
+//! The knowledge-base patterns as a double-array trie (built by the `yada` crate).
 //!
 //! Matches start only at a word start or right after a proclitic, so the matcher walks the trie
 //! from those positions and reports every pattern the text continues with (a common-prefix
@@ -7,81 +7,234 @@
 //! 25 MB, and its cache misses dominated matching time.
 
 use yada::builder::DoubleArrayBuilder;
-use yada::DoubleArray;
+use yada::unit::{Unit, UNIT_SIZE};
 
-/// Patterns in a trie, walked one byte at a time from a start position.
-#[derive(Clone)]
+/// Patterns in a trie, walked one byte at a time from a start position (the first two Arabic
+/// letters by table).
+#[derive(Clone, Default)]
 pub(crate) struct Trie {
-    /// `None` without patterns (the builder needs at least one key).
-    array: Option<DoubleArray<Vec<u8>>>,
+    /// The units of yada's double array, with their offsets decoded once (empty without
+    /// patterns: the builder needs at least one key). The walk is ours
+    /// ([`Trie::for_each_prefix`]): yada's `common_prefix_search` reads every unit twice and
+    /// decodes its offset on each byte, and this walk runs over most bytes of every document.
+    units: Vec<Node>,
+    /// The first two letters of a walk, looked up instead of walked (`None` without patterns).
+    first: Option<Box<FirstLetters>>,
+}
+
+/// Nearly every walk starts with two Arabic letters: these tables take their four transitions in
+/// one read.
+#[derive(Clone)]
+struct FirstLetters {
+    /// The number of each letter of the Arabic block (U+0600–U+06FF, by `cp - 0x600`) that
+    /// starts a pattern or comes second in one, [`NO_LETTER`] for the others.
+    letters: [u8; 256],
+    /// The pattern made of each numbered letter alone ("و", "ل"), if any.
+    single: [Option<u32>; 64],
+    /// The node after each pair of numbered letters (by `64 * first + second`), 0 when no pattern
+    /// starts with the pair.
+    pairs: [u32; 64 * 64],
+}
+
+/// A unit of the double array and its decoded [`Unit::offset`].
+#[derive(Clone, Copy)]
+struct Node {
+    offset: u32,
+    unit: Unit,
+}
+
+/// [`FirstLetters::letters`] of a letter that no pattern starts with, first or second.
+const NO_LETTER: u8 = u8::MAX;
+
+/// `cp - 0x600` for the char of the Arabic block whose UTF-8 bytes are `[a, b]`, if it is one.
+#[inline(always)]
+fn arabic_index(a: u8, b: u8) -> Option<usize> {
+    (a & 0xFC == 0xD8).then(|| (usize::from(a & 0x03) << 6) | usize::from(b & 0x3F))
+}
+
+/// The UTF-8 bytes of the char `0x600 + k` of the Arabic block (`k < 256`).
+fn arabic_bytes(k: usize) -> [u8; 2] {
+    let mut buf = [0; 2];
+    char::from_u32(0x600 + k as u32)
+        .expect("a char of the Arabic block")
+        .encode_utf8(&mut buf);
+    buf
 }
 
 impl std::fmt::Debug for Trie {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Trie")
-            .field("bytes", &self.array.as_ref().map_or(0, |a| a.0.len()))
+            .field("bytes", &self.memory())
             .finish()
     }
 }
 
-impl Default for Trie {
-    fn default() -> Self {
-        Trie::new(&[])
-    }
+/// The keys yada builds the trie of: the bytes of `patterns` (distinct, non-empty, without NUL
+/// bytes) with their index, sorted.
+fn keys(patterns: &[String]) -> Vec<(&[u8], u32)> {
+    let mut keys: Vec<(&[u8], u32)> = patterns
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            debug_assert!(!p.is_empty() && !p.contains('\0'), "pattern {p:?}");
+            // Values are 31 bits: far more than the patterns of any knowledge base.
+            (
+                p.as_bytes(),
+                u32::try_from(i).expect("fewer than 2^31 patterns"),
+            )
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup_by(|a, b| a.0 == b.0);
+    keys
 }
 
 impl Trie {
     /// The trie of `patterns` (distinct, non-empty, without NUL bytes); pattern `i` is reported
     /// as `i`.
     pub fn new(patterns: &[String]) -> Trie {
-        let mut keys: Vec<(&[u8], u32)> = patterns
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                debug_assert!(!p.is_empty() && !p.contains('\0'), "pattern {p:?}");
-                // Values are 31 bits: far more than the patterns of any knowledge base.
-                (
-                    p.as_bytes(),
-                    u32::try_from(i).expect("fewer than 2^31 patterns"),
-                )
+        let keys = keys(patterns);
+        if keys.is_empty() {
+            return Trie::default();
+        }
+        let bytes = DoubleArrayBuilder::build(&keys).expect("patterns make a trie");
+        let units = bytes
+            .chunks_exact(UNIT_SIZE)
+            .map(|u| {
+                let unit = Unit::from_u32(u32::from_le_bytes(u.try_into().expect("4 bytes")));
+                Node {
+                    offset: unit.offset(),
+                    unit,
+                }
             })
             .collect();
-        keys.sort_unstable();
-        keys.dedup_by(|a, b| a.0 == b.0);
-        let array = (!keys.is_empty()).then(|| {
-            DoubleArray::new(DoubleArrayBuilder::build(&keys).expect("patterns make a trie"))
+        let mut trie = Trie { units, first: None };
+        // Number the letters that can come first or second (at most 64 of them: others are
+        // walked byte by byte).
+        let mut numbered: Vec<usize> = (0..256)
+            .filter(|&k| {
+                let first = arabic_bytes(k);
+                trie.node_after(&first) != 0
+                    || (0..256).any(|j| trie.node_after(&[arabic_bytes(j), first].concat()) != 0)
+            })
+            .collect();
+        numbered.truncate(64);
+        let mut first = Box::new(FirstLetters {
+            letters: [NO_LETTER; 256],
+            single: [None; 64],
+            pairs: [0; 64 * 64],
         });
-        Trie { array }
+        for (x, &k) in numbered.iter().enumerate() {
+            first.letters[k] = x as u8;
+            trie.walk_bytes(0, 0, &arabic_bytes(k), |len, p| {
+                if len == 2 {
+                    first.single[x] = Some(p as u32);
+                }
+            });
+            for (y, &j) in numbered.iter().enumerate() {
+                first.pairs[64 * x + y] =
+                    trie.node_after(&[arabic_bytes(k), arabic_bytes(j)].concat());
+            }
+        }
+        trie.first = Some(first);
+        trie
     }
 
-    /// Every pattern that `text` starts with, shortest first, as (length, pattern) in `hits`
-    /// (cleared first).
-    pub fn prefixes_of(&self, text: &[u8], hits: &mut Vec<(usize, usize)>) {
-        hits.clear();
-        if let Some(a) = &self.array {
-            hits.extend(
-                a.common_prefix_search(text)
-                    .map(|(pattern, len)| (len, pattern as usize)),
-            );
+    /// The node reached from the root by `text`, 0 when the walk ends before.
+    fn node_after(&self, text: &[u8]) -> u32 {
+        let mut id = 0;
+        for &c in text {
+            let node = self.units[id as usize];
+            id ^= node.offset ^ u32::from(c);
+            match self.units.get(id as usize) {
+                Some(child) if child.unit.label() == u32::from(c) => {}
+                _ => return 0,
+            }
+        }
+        id
+    }
+
+    /// Calls `hit(length, pattern)` for every pattern that `text` starts with, shortest first
+    /// (what yada's `common_prefix_search` yields). A callback rather than a vector: most walks
+    /// find nothing, and the few hits go straight to the boundary checks.
+    #[inline(always)]
+    pub fn for_each_prefix(&self, text: &[u8], mut hit: impl FnMut(usize, usize)) {
+        let Some(first) = &self.first else {
+            return;
+        };
+        if let [a, b, c, d, ..] = *text {
+            if let (Some(k), Some(j)) = (arabic_index(a, b), arabic_index(c, d)) {
+                let (x, y) = (first.letters[k], first.letters[j]);
+                if x != NO_LETTER && y != NO_LETTER {
+                    // Numbers are below 64 (the masks only spare the bounds checks).
+                    let (x, y) = (usize::from(x & 63), usize::from(y & 63));
+                    if let Some(p) = first.single[x] {
+                        hit(2, p as usize);
+                    }
+                    let id = first.pairs[64 * x + y];
+                    if id != 0 {
+                        self.walk_bytes(id, 4, text, hit);
+                    }
+                    return;
+                }
+            }
+        }
+        self.walk_bytes(0, 0, text, hit);
+    }
+
+    /// The walk of [`Trie::for_each_prefix`] from node `id`, reached by `text[..start]`,
+    /// reporting the pattern ending there too.
+    #[inline(always)]
+    fn walk_bytes(
+        &self,
+        mut id: u32,
+        start: usize,
+        text: &[u8],
+        mut hit: impl FnMut(usize, usize),
+    ) {
+        let units = self.units.as_slice();
+        let mut node = units[id as usize];
+        let mut i = start;
+        loop {
+            if node.unit.has_leaf() && i > 0 {
+                if let Some(leaf) = units.get((node.offset ^ id) as usize) {
+                    hit(i, leaf.unit.value() as usize);
+                }
+            }
+            let Some(&c) = text.get(i) else {
+                return;
+            };
+            // The child for byte `c`, if the unit there is labelled `c` (a leaf never is).
+            id ^= node.offset ^ u32::from(c);
+            match units.get(id as usize) {
+                Some(&child) if child.unit.label() == u32::from(c) => node = child,
+                _ => return,
+            }
+            i += 1;
         }
     }
 
     /// Bytes of memory held.
-    #[cfg(test)]
     pub fn memory(&self) -> usize {
-        self.array.as_ref().map_or(0, |a| a.0.len())
+        std::mem::size_of_val(self.units.as_slice())
+            + self
+                .first
+                .as_ref()
+                .map_or(0, |f| std::mem::size_of_val(f.as_ref()))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Trie;
+    use super::{keys, Trie};
+    use yada::builder::DoubleArrayBuilder;
+    use yada::DoubleArray;
 
     /// Every pattern that `text` starts with, as (pattern, length).
     fn prefixes(t: &Trie, text: &str) -> Vec<(usize, usize)> {
         let mut hits = Vec::new();
-        t.prefixes_of(text.as_bytes(), &mut hits);
-        hits.into_iter().map(|(len, p)| (p, len)).collect()
+        t.for_each_prefix(text.as_bytes(), |len, p| hits.push((p, len)));
+        hits
     }
 
     #[test]
@@ -99,7 +252,42 @@ mod tests {
         assert_eq!(prefixes(&t, "abc"), vec![(4, 1), (5, 2)]);
         assert_eq!(prefixes(&t, "ba"), vec![(6, 1)]);
         assert!(prefixes(&t, "x").is_empty());
+        assert!(prefixes(&t, "a\0b").len() == 1);
         assert!(prefixes(&Trie::new(&[]), "abc").is_empty());
+    }
+
+    /// The walk reports what yada's own common-prefix search does, from every position of a
+    /// text full of knowledge-base names, of one-letter patterns and of bytes no pattern has (NUL
+    /// included): by the table of first letters and byte by byte.
+    #[test]
+    fn walk_agrees_with_yada() {
+        let kb = crate::KnowledgeBase::builtin().unwrap();
+        let mut pats: Vec<String> = kb.actors.iter().flat_map(|a| a.aliases.clone()).collect();
+        pats.extend(kb.places.iter().map(|p| p.name_ar.clone()));
+        pats.extend(kb.triggers.iter().map(|t| t.phrase.clone()));
+        pats.extend(["و", "ل", "في", "پل", "ۀ", "a"].map(String::from));
+        pats.sort();
+        pats.dedup();
+        pats.retain(|p| !p.is_empty());
+        let trie = Trie::new(&pats);
+        let da = DoubleArray::new(DoubleArrayBuilder::build(&keys(&pats)).unwrap());
+        let mut text = pats
+            .iter()
+            .step_by(pats.len() / 3000 + 1)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ");
+        text.push_str(" \0 \u{1} ÿ x وو ولد لل پل ۀۀ ل");
+        let bytes = text.as_bytes();
+        let mut walks = 0;
+        for i in 0..bytes.len() {
+            let mut ours = Vec::new();
+            trie.for_each_prefix(&bytes[i..], |len, p| ours.push((p as u32, len)));
+            let theirs: Vec<(u32, usize)> = da.common_prefix_search(&bytes[i..]).collect();
+            assert_eq!(ours, theirs, "at byte {i}");
+            walks += usize::from(!ours.is_empty());
+        }
+        assert!(walks > 3000, "{walks} walks found something");
     }
 
     #[test]

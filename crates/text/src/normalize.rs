@@ -188,6 +188,30 @@ const fn build_arabic() -> [char; 256] {
     t
 }
 
+/// Whether [`ARABIC`] leaves each char of the Arabic block unchanged, by `cp - 0x0600`: the test
+/// [`unchanged_run`] makes on nearly every char of a text.
+static ARABIC_SAME: [bool; 256] = {
+    let rules = build_arabic();
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = rules[i] as u32 == 0x0600 + i as u32;
+        i += 1;
+    }
+    t
+};
+
+/// Whether [`map_ascii`] leaves each ASCII byte unchanged.
+static ASCII_SAME: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b as usize] = map_ascii(b) == b;
+        b += 1;
+    }
+    t
+};
+
 /// The per-char rule table. Keep outputs fixed points of the rules (idempotence).
 #[inline]
 fn map_char(c: char) -> Mapped {
@@ -250,7 +274,7 @@ trait Sink {
 
 /// The ASCII rules (the hot path of Latin text, digits and punctuation).
 #[inline]
-fn map_ascii(b: u8) -> u8 {
+const fn map_ascii(b: u8) -> u8 {
     match b {
         b'A'..=b'Z' => b + 32,
         b'\t' | b'\r' | 0x0B | 0x0C => b' ',
@@ -318,20 +342,29 @@ fn rule_at(original: &str, i: usize, sink: &mut impl Sink) -> usize {
     c.len_utf8()
 }
 
-/// Length of the char at byte `i` if the rules leave it unchanged (the common case: most Arabic
-/// letters, spaces, digits, punctuation), else 0. Only the ASCII and Arabic-block fast paths are
-/// checked; other chars take [`rule_at`].
-#[inline]
-fn unchanged_at(bytes: &[u8], i: usize) -> usize {
-    let b = bytes[i];
-    if b < 0x80 {
-        usize::from(map_ascii(b) == b)
-    } else if (0xD8..=0xDB).contains(&b) {
-        let cp = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
-        2 * usize::from(ARABIC[(cp - 0x0600) as usize] as u32 == cp)
-    } else {
-        0
+/// End of the run of chars from byte `i` (a char boundary) that the rules leave unchanged (the
+/// common case: most Arabic letters, spaces, digits, punctuation). Only the Arabic-block and ASCII
+/// fast paths are taken, Arabic first as it is most of a text; other chars end the run and take
+/// [`rule_at`]. Not inlined: on its own, the loop keeps the text in registers.
+#[inline(never)]
+fn unchanged_run(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(&b) = bytes.get(i) {
+        if b & 0xFC == 0xD8 {
+            // A char of the Arabic block: `cp - 0x0600` is the low two bits of the lead byte and
+            // the low six of the next.
+            match bytes.get(i + 1) {
+                Some(&c) if ARABIC_SAME[(usize::from(b & 0x03) << 6) | usize::from(c & 0x3F)] => {
+                    i += 2
+                }
+                _ => break,
+            }
+        } else if b < 0x80 && ASCII_SAME[usize::from(b)] {
+            i += 1;
+        } else {
+            break;
+        }
     }
+    i
 }
 
 /// Builds a [`Normalized`]: unchanged runs of the original are copied whole, other chars go
@@ -461,20 +494,15 @@ pub fn normalize(original: &str) -> Normalized {
         },
         original: bytes,
     };
-    // Start of the pending run of unchanged chars.
-    let mut run = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        let n = unchanged_at(bytes, i);
-        if n > 0 {
-            i += n;
-            continue;
+    loop {
+        let end = unchanged_run(bytes, i);
+        out.b.copy(original, i..end);
+        if end == bytes.len() {
+            break;
         }
-        out.b.copy(original, run..i);
-        i += rule_at(original, i, &mut out);
-        run = i;
+        i = end + rule_at(original, end, &mut out);
     }
-    out.b.copy(original, run..bytes.len());
     let b = out.b;
     Normalized {
         text: b.text,
@@ -515,4 +543,47 @@ pub fn normalize_key(s: &str) -> String {
         i += rule_at(s, i, &mut key);
     }
     key.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tables of the fast path say "unchanged" exactly where the rules leave a char as is.
+    #[test]
+    fn fast_path_tables_agree_with_the_rules() {
+        for b in 0..0x80u8 {
+            assert_eq!(ASCII_SAME[usize::from(b)], map_ascii(b) == b, "byte {b:#x}");
+        }
+        for k in 0..256u32 {
+            let c = char::from_u32(0x0600 + k).unwrap();
+            assert_eq!(
+                ARABIC_SAME[k as usize],
+                matches!(map_char(c), Mapped::Same),
+                "{c:?}"
+            );
+        }
+    }
+
+    /// A run stops at the first char the rules change, whatever its length in bytes.
+    #[test]
+    fn unchanged_run_stops_at_changes() {
+        let cases = [
+            ("abc", 3),
+            ("ab\tc", 2),
+            ("abC", 2),
+            ("الجيش", 10),
+            ("الجيشة", 10),
+            ("قصف أمس", 7),
+            ("قصفً", 6),
+            ("é", 0),
+            ("ab«", 2),
+            ("ab١", 2),
+            ("", 0),
+        ];
+        for (s, end) in cases {
+            assert_eq!(unchanged_run(s.as_bytes(), 0), end, "{s:?}");
+        }
+        assert_eq!(unchanged_run("xقصف أمس".as_bytes(), 1), 8);
+    }
 }

@@ -61,27 +61,74 @@ struct Lexicon {
     /// Bit `tail(w)` is set likewise: many words share their first two letters ("ال") with a
     /// number word, few also their last two.
     tails: Vec<u64>,
+    /// Bit [`shape`] of every key that has a [`head`] and a [`tail`]: many words share their
+    /// first two letters with a number word ("ال") and their last two with another ("ين"),
+    /// few also the length of one of them.
+    shapes: Vec<u64>,
     /// Some key has no [`head`] or [`tail`] (then words without one are looked up too).
     headless: bool,
     max_len: usize,
+}
+
+/// Bits in [`Lexicon::shapes`].
+const SHAPES: usize = 4096;
+
+/// A word's [`head`], [`tail`] and length mixed into one bit of [`Lexicon::shapes`]: a Bloom
+/// filter with one hash, whose few hundred keys leave most of the bits clear.
+#[inline]
+fn shape(head: usize, tail: usize, len: usize) -> usize {
+    (head.wrapping_mul(0x9E37_79B9)
+        ^ tail.wrapping_mul(0x85EB_CA6B)
+        ^ len.wrapping_mul(0xC2B2_AE35))
+        >> 7
+        & (SHAPES - 1)
 }
 
 impl Lexicon {
     /// The class of `word` if it is a number word.
     #[inline]
     fn get(&self, word: &str) -> Option<Lex> {
-        if word.len() > self.max_len {
-            return None;
-        }
-        let bit = |set: &[u64], i: usize| set[i / 64] & (1 << (i % 64)) != 0;
-        let known = match (head(word.as_bytes()), tail(word.as_bytes())) {
-            (Some(h), Some(t)) => bit(&self.heads, h) && bit(&self.tails, t),
-            _ => self.headless,
-        };
-        if !known {
+        if !self.may_be(word.as_bytes()) {
             return None;
         }
         self.lookup(word)
+    }
+
+    /// Whether `word` may be a number word: [`Lexicon::get`] without the hash lookup, by its
+    /// length, its first and last two letters and its [`shape`].
+    #[inline]
+    fn may_be(&self, word: &[u8]) -> bool {
+        if word.len() > self.max_len {
+            return false;
+        }
+        let bit = |set: &[u64], i: usize| set[i / 64] & (1 << (i % 64)) != 0;
+        match (head(word), tail(word)) {
+            (Some(h), Some(t)) => {
+                bit(&self.heads, h)
+                    && bit(&self.tails, t)
+                    && bit(&self.shapes, shape(h, t, word.len()))
+            }
+            _ => self.headless,
+        }
+    }
+
+    /// Whether `word` may be a number word, bare or after one of [`NUM_PREFIXES`]: false
+    /// whenever `Ctx::lex_at` (with prefixes) finds nothing, at the cost of a few bit tests.
+    #[inline]
+    fn may_be_prefixed(&self, word: &[u8]) -> bool {
+        // Every stem that has a tail has the word's: one test rejects most words.
+        if self.headless || !self.may_end(word) {
+            return self.headless;
+        }
+        // Every prefix starts with one of these letters; most words start with another.
+        self.may_be(word)
+            || (word.starts_with("و".as_bytes())
+                || word.starts_with("ب".as_bytes())
+                || word.starts_with("ل".as_bytes())
+                || word.starts_with("ف".as_bytes()))
+                && NUM_PREFIXES
+                    .iter()
+                    .any(|p| word.starts_with(p.as_bytes()) && self.may_be(&word[p.len()..]))
     }
 
     /// The hash lookup behind [`Lexicon::get`], out of line so the inlined filter stays small.
@@ -93,13 +140,7 @@ impl Lexicon {
     /// Whether some suffix of `word` may be a number word: [`Lexicon::get`] of every suffix
     /// is `None` when this is false, as a suffix of four bytes or more has the word's [`tail`].
     #[inline]
-    fn may_end(&self, word: &str) -> bool {
-        self.may_end_bytes(word.as_bytes())
-    }
-
-    /// [`Lexicon::may_end`] on the bytes of a word.
-    #[inline]
-    fn may_end_bytes(&self, word: &[u8]) -> bool {
+    fn may_end(&self, word: &[u8]) -> bool {
         self.headless || tail(word).is_some_and(|t| self.tails[t / 64] & (1 << (t % 64)) != 0)
     }
 }
@@ -131,12 +172,15 @@ fn lexicon() -> &'static Lexicon {
         let words = number_words();
         let mut heads = vec![0u64; (256 * 256) / 64];
         let mut tails = vec![0u64; (256 * 256) / 64];
+        let mut shapes = vec![0u64; SHAPES / 64];
         let mut headless = false;
         for w in words.keys() {
             match (head(w.as_bytes()), tail(w.as_bytes())) {
                 (Some(h), Some(t)) => {
                     heads[h / 64] |= 1 << (h % 64);
                     tails[t / 64] |= 1 << (t % 64);
+                    let k = shape(h, t, w.len());
+                    shapes[k / 64] |= 1 << (k % 64);
                 }
                 _ => headless = true,
             }
@@ -146,6 +190,7 @@ fn lexicon() -> &'static Lexicon {
             words,
             heads,
             tails,
+            shapes,
             headless,
             max_len,
         }
@@ -345,8 +390,9 @@ impl<'a> Ctx<'a> {
     }
 
     /// Whether a count may start at token `k`: a number, a word ending in digits ("ب15"), or a
-    /// word [`Lexicon::may_end`] lets through (what [`Ctx::digits_at`] and [`Ctx::lex_at`] check
-    /// first). Most tokens fail this cheap test.
+    /// word that may be a number word after an optional proclitic ([`Lexicon::may_be_prefixed`]:
+    /// [`Ctx::digits_at`] and [`Ctx::lex_at`] find nothing in any other token). Most tokens fail
+    /// this cheap test; most words ending like a number word ("...ين", "...ات") fail it too.
     #[inline]
     fn may_start(&self, k: usize) -> bool {
         let t = &self.toks[k];
@@ -355,9 +401,19 @@ impl<'a> Ctx<'a> {
             TokenKind::Number => true,
             TokenKind::Punct => false,
             TokenKind::Word => {
-                bytes.last().is_some_and(u8::is_ascii_digit) || self.lex.may_end_bytes(bytes)
+                bytes.last().is_some_and(u8::is_ascii_digit) || self.lex.may_be_prefixed(bytes)
             }
         }
+    }
+
+    /// The first token from `k` on where a count may start ([`Ctx::may_start`]), or the end. A
+    /// loop of its own, as it runs over every token of a text.
+    #[inline(never)]
+    fn next_start(&self, mut k: usize) -> usize {
+        while k < self.toks.len() && !self.may_start(k) {
+            k += 1;
+        }
+        k
     }
 
     #[inline]
@@ -372,7 +428,7 @@ impl<'a> Ctx<'a> {
         let w = self.word(k)?;
         // Every reading (the word or a stem after a proclitic) ends like the word: this one
         // check rejects most words.
-        if !self.lex.may_end(w) {
+        if !self.lex.may_end(w.as_bytes()) {
             return None;
         }
         if let Some(l) = self.lex.get(w) {
@@ -741,10 +797,10 @@ pub fn quantities_in(norm: &str, toks: &[Token]) -> Vec<Quantity> {
     let mut out = Vec::new();
     let mut k = 0;
     let mut floor = 0;
-    while k < ctx.toks.len() {
-        if !ctx.may_start(k) {
-            k += 1;
-            continue;
+    loop {
+        k = ctx.next_start(k);
+        if k >= ctx.toks.len() {
+            break;
         }
         let parsed = ctx.digits_number_at(k).or_else(|| ctx.words_at(k));
         let Some(p) = parsed else {
@@ -787,6 +843,27 @@ pub fn quantities_in(norm: &str, toks: &[Token]) -> Vec<Quantity> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The filters before the hash lookup let every number word through, bare or after a
+    /// proclitic, and reject most other words.
+    #[test]
+    fn filters_pass_every_number_word() {
+        let lex = lexicon();
+        for w in lex.words.keys() {
+            assert!(lex.may_be(w.as_bytes()), "{w}");
+            assert!(lex.may_be_prefixed(w.as_bytes()), "{w}");
+            for p in NUM_PREFIXES {
+                let prefixed = format!("{p}{w}");
+                assert!(lex.may_be_prefixed(prefixed.as_bytes()), "{prefixed}");
+            }
+        }
+        // "ال...ين" of the length of "الملايين" cannot be told from it by shape.
+        for w in ["الاشتباكات", "قوات", "مقتل", "السوري", "وبالمدينه"]
+        {
+            assert!(!lex.may_be_prefixed(w.as_bytes()), "{w}");
+        }
+        assert!(lex.may_be_prefixed("المسلحين".as_bytes()));
+    }
 
     #[test]
     fn digit_groups() {

@@ -124,11 +124,23 @@ fn class_at(classes: &[u8; 0x800], text: &str, i: usize) -> (u8, usize) {
 /// boundary); `i` itself when no word char starts there.
 #[inline]
 pub fn word_end(text: &str, i: usize) -> usize {
-    let classes = &*LOW_CLASSES;
+    word_end_in(&LOW_CLASSES, text, i)
+}
+
+/// [`word_end`] with the class table already at hand (loops fetch it once).
+#[inline(always)]
+fn word_end_in(classes: &[u8; 0x800], text: &str, i: usize) -> usize {
+    let bytes = text.as_bytes();
     let mut e = i;
-    while e < text.len() {
-        let (word, n) = word_char_in(classes, text, e);
-        if !word {
+    while let Some(&b) = bytes.get(e) {
+        // Two-byte chars (the Arabic block) first, decoded in line: most word chars of a text.
+        let (class, n) = if b & 0xE0 == 0xC0 && e + 1 < bytes.len() {
+            let cp = (usize::from(b & 0x1F) << 6) | usize::from(bytes[e + 1] & 0x3F);
+            (classes[cp], 2)
+        } else {
+            class_at(classes, text, e)
+        };
+        if class & WORD == 0 {
             break;
         }
         e += n;
@@ -146,7 +158,7 @@ pub fn word_runs(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
             let (word, n) = word_char_in(classes, text, i);
             if word {
                 let start = i;
-                i = word_end(text, i + n);
+                i = word_end_in(classes, text, i + n);
                 return Some(start..i);
             }
             i += n;
@@ -156,16 +168,31 @@ pub fn word_runs(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 }
 
 /// Iterator form of [`tokens`], for callers that stream over a text without keeping the tokens.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct TokenIter<'a> {
     text: &'a str,
     pos: usize,
+    /// [`LOW_CLASSES`], fetched once rather than at every token.
+    classes: &'static [u8; 0x800],
+}
+
+impl std::fmt::Debug for TokenIter<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenIter")
+            .field("text", &self.text)
+            .field("pos", &self.pos)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Tokenize lazily (see [`tokens`]).
 #[inline]
 pub fn token_iter(norm: &str) -> TokenIter<'_> {
-    TokenIter { text: norm, pos: 0 }
+    TokenIter {
+        text: norm,
+        pos: 0,
+        classes: &LOW_CLASSES,
+    }
 }
 
 impl Iterator for TokenIter<'_> {
@@ -173,58 +200,55 @@ impl Iterator for TokenIter<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<Token> {
-        let bytes = self.text.as_bytes();
-        let classes = &*LOW_CLASSES;
-        // Skip whitespace.
-        let (start, class, len) = loop {
-            let b = *bytes.get(self.pos)?;
+        let (bytes, classes) = (self.text.as_bytes(), self.classes);
+        loop {
+            let start = self.pos;
+            let b = *bytes.get(start)?;
             if matches!(b, 0x09..=0x0D | b' ') {
                 self.pos += 1;
                 continue;
             }
-            let (class, n) = class_at(classes, self.text, self.pos);
-            if class & SPACE != 0 {
-                self.pos += n;
-                continue;
-            }
-            break (self.pos, class, n);
-        };
-        if bytes[start].is_ascii_digit() {
-            let mut i = start + 1;
-            loop {
-                while i < bytes.len() && bytes[i].is_ascii_digit() {
-                    i += 1;
+            if b.is_ascii_digit() {
+                let mut i = start + 1;
+                loop {
+                    while i < bytes.len() && bytes[i].is_ascii_digit() {
+                        i += 1;
+                    }
+                    if i + 1 < bytes.len()
+                        && (bytes[i] == b'.' || bytes[i] == b',')
+                        && bytes[i + 1].is_ascii_digit()
+                    {
+                        i += 1;
+                        continue;
+                    }
+                    break;
                 }
-                if i + 1 < bytes.len()
-                    && (bytes[i] == b'.' || bytes[i] == b',')
-                    && bytes[i + 1].is_ascii_digit()
-                {
-                    i += 1;
-                    continue;
-                }
-                break;
+                self.pos = i;
+                return Some(Token {
+                    range: start..i,
+                    kind: TokenKind::Number,
+                });
             }
-            self.pos = i;
-            return Some(Token {
-                range: start..i,
-                kind: TokenKind::Number,
-            });
+            // A run of word chars that does not start with an ASCII digit: a word starting with
+            // a letter (its first char is classified by the run itself).
+            let end = word_end_in(classes, self.text, start);
+            if end > start {
+                self.pos = end;
+                return Some(Token {
+                    range: start..end,
+                    kind: TokenKind::Word,
+                });
+            }
+            // Not a word char: other whitespace is skipped, the rest is punctuation.
+            let (class, n) = class_at(classes, self.text, start);
+            self.pos = start + n;
+            if class & SPACE == 0 {
+                return Some(Token {
+                    range: start..start + n,
+                    kind: TokenKind::Punct,
+                });
+            }
         }
-        // A word char that is not an ASCII digit: a letter.
-        if class & WORD != 0 {
-            let i = word_end(self.text, start + len);
-            self.pos = i;
-            return Some(Token {
-                range: start..i,
-                kind: TokenKind::Word,
-            });
-        }
-        let end = start + len;
-        self.pos = end;
-        Some(Token {
-            range: start..end,
-            kind: TokenKind::Punct,
-        })
     }
 }
 
@@ -298,5 +322,53 @@ pub fn strip_article(stem: &str) -> &str {
     match stem.strip_prefix("ال") {
         Some(rest) if rest.chars().take(2).count() == 2 => rest,
         _ => stem,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `word_end` (with its two-byte fast path) agrees with testing `is_word_char` char by char,
+    /// from every char of texts mixing scripts, marks, punctuation and whitespace.
+    #[test]
+    fn word_end_agrees_with_is_word_char() {
+        let texts = [
+            "الجيش الحر، في ريف حلب.",
+            "قُتِلَ ٣ عناصر؛ و«داعش» ـ هنا",
+            "café naïve\u{a0}x\u{2003}y ß Ω",
+            "abc123 x-y 中文 😀 e\u{301}",
+            "عربي21 2024هدنه",
+        ];
+        for t in texts {
+            for (i, _) in t.char_indices() {
+                let slow = t[i..]
+                    .char_indices()
+                    .find(|&(_, c)| !is_word_char(c))
+                    .map_or(t.len(), |(k, _)| i + k);
+                assert_eq!(word_end(t, i), slow, "{t:?} at {i}");
+            }
+        }
+    }
+
+    /// Whitespace outside ASCII separates tokens like a space; other chars outside words are
+    /// punctuation, one char each.
+    #[test]
+    fn tokens_skip_unicode_whitespace() {
+        let t = "a\u{a0}b\u{2003}ج،د";
+        let toks: Vec<(&str, TokenKind)> = tokens(t)
+            .into_iter()
+            .map(|tk| (&t[tk.range], tk.kind))
+            .collect();
+        assert_eq!(
+            toks,
+            [
+                ("a", TokenKind::Word),
+                ("b", TokenKind::Word),
+                ("ج", TokenKind::Word),
+                ("،", TokenKind::Punct),
+                ("د", TokenKind::Word),
+            ]
+        );
     }
 }
