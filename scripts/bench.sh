@@ -35,12 +35,14 @@ has() { [[ " $SECTIONS " == *" $1 "* ]]; }
 if has extract; then
   echo "### extract: analysis only, seeds repeated to 10 MB"
   $bin bench "$SHARED/seeds" --mb 10 --runs 5
-  # Geocoding share: the same run with a knowledge base that has no gazetteer.
+  # What the gazetteer costs: the same run with a knowledge base that has none. Its place names
+  # leave the matcher's trie too, so this is an upper bound on geocoding, not its share (see
+  # docs/BENCHMARKS.md for the callgrind measure of geocoding alone).
   kb=$(mktemp -d)
   cp data/*.toml "$kb"/
   mkdir "$kb/gazetteer"
   head -1 data/gazetteer/places.csv >"$kb/gazetteer/places.csv"
-  echo "### extract without the gazetteer (geocoding share)"
+  echo "### extract without the gazetteer (place matching and geocoding together)"
   $bin --kb "$kb" bench "$SHARED/seeds" --mb 10 --runs 5
   rm -rf "$kb"
   echo "### extract: analysis only, the real-article corpus (2,429 pages)"
