@@ -285,7 +285,11 @@ impl Extractor {
 
     fn mentions(&self, doc: &Doc) -> Vec<EntityMention> {
         let kb = &self.kb;
-        let mut out = Vec::new();
+        // Sized up front (triggers without a sub-event type are skipped, so it may be a bit
+        // more): growing it copied every mention again.
+        let mut out = Vec::with_capacity(
+            doc.actors.len() + doc.places.len() + doc.outlets.len() + doc.triggers.len(),
+        );
         for a in &doc.actors {
             out.push(EntityMention {
                 kind: "actor".into(),
@@ -809,22 +813,21 @@ impl Extractor {
         actors_ok && subjects_ok && self.places_compatible(doc, a, b)
     }
 
-    /// Their actors overlap by family, or one names none (civilians do not count).
+    /// Their actors overlap by family, or one names none (civilians do not count). Compared pair
+    /// by pair without collecting the families: statements name few actors, and this runs for
+    /// many statement pairs.
     fn actors_compatible(&self, doc: &Doc, a: &Statement, b: &Statement) -> bool {
-        let kb = &self.kb;
-        let fam = |s: &Statement| -> Vec<&str> {
-            let mut f: Vec<&str> = s
-                .actors
+        fn fams<'d>(doc: &'d Doc, s: &'d Statement) -> impl Iterator<Item = &'d str> + 'd {
+            s.actors
                 .iter()
-                .map(|&i| doc.actors[i].family)
-                .filter(|f| kb.actor(f).is_none_or(|a| a.kind != ActorKind::Civilians))
-                .collect();
-            f.sort();
-            f.dedup();
-            f
-        };
-        let (fa, fb) = (fam(a), fam(b));
-        fa.is_empty() || fb.is_empty() || fa.iter().any(|x| fb.contains(x))
+                .map(|&i| &doc.actors[i])
+                .filter(|m| !m.civilian_family)
+                .map(|m| m.family)
+        }
+        if fams(doc, a).next().is_none() || fams(doc, b).next().is_none() {
+            return true;
+        }
+        fams(doc, a).any(|x| fams(doc, b).any(|y| y == x))
     }
 
     fn places_compatible(&self, doc: &Doc, a: &Statement, b: &Statement) -> bool {

@@ -28,6 +28,9 @@ pub struct ActorMention<'a> {
     pub actor: usize,
     /// Top-level id (parent chain followed): Asayish and YPG share the SDF's family.
     pub family: &'a str,
+    /// The family is civilians, which does not count when comparing the actors of two
+    /// statements; computed once here, as that comparison runs for many statement pairs.
+    pub civilian_family: bool,
     /// Named as the owner of an area ("مناطق سيطرة X"), not as a participant.
     pub area_owner: bool,
 }
@@ -185,8 +188,9 @@ impl<'a> Doc<'a> {
 
     fn read_entities(&mut self, kb: &'a KnowledgeBase, entities: Vec<Mention>) {
         let mut named: Vec<bool> = vec![false; kb.actors.len()];
-        // Each actor's family once: following the parents looks ids up by name.
-        let mut families: Vec<Option<&'a str>> = vec![None; kb.actors.len()];
+        // Each actor's family (and whether it is civilians) once: following the parents looks
+        // ids up by name.
+        let mut families: Vec<Option<(&'a str, bool)>> = vec![None; kb.actors.len()];
         for m in entities {
             match m.entity {
                 Entity::Actor(i) => {
@@ -203,8 +207,16 @@ impl<'a> Doc<'a> {
                             && kb.actors[i].id != "unknown"
                             && (self.cue_before(at, CueKind::ReportVerb, 1).is_some()
                                 || self.cue_before(at, CueKind::Source, 1).is_some());
+                    let (family, civilian_family) = *families[i].get_or_insert_with(|| {
+                        let f = family(kb, i);
+                        let civilians = kb
+                            .actor(f)
+                            .is_some_and(|a| a.kind == marsad_kb::ActorKind::Civilians);
+                        (f, civilians)
+                    });
                     self.actors.push(ActorMention {
-                        family: families[i].get_or_insert_with(|| family(kb, i)),
+                        family,
+                        civilian_family,
                         range: m.range,
                         actor: i,
                         area_owner,

@@ -493,7 +493,18 @@ impl KnowledgeBase {
 /// Cue candidates: sorted by start, then end, then cue index; the same cue on the same span once.
 fn select_cues(cands: Vec<matcher::Candidate>) -> Vec<Mention> {
     let mut ms: Vec<Mention> = cands.iter().map(matcher::to_mention).collect();
-    ms.sort_by_key(|m| (m.range.start, m.range.end, entity_index(m.entity)));
+    // Candidates come word by word and a cue starts in its word: sorted word by word.
+    matcher::sort_in_runs(
+        &mut ms,
+        |a, b| a.prefix.start == b.prefix.start,
+        |a, b| {
+            (a.range.start, a.range.end, entity_index(a.entity)).cmp(&(
+                b.range.start,
+                b.range.end,
+                entity_index(b.entity),
+            ))
+        },
+    );
     ms.dedup_by(|a, b| a.range == b.range && a.entity == b.entity);
     ms
 }

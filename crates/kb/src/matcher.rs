@@ -200,23 +200,56 @@ fn proclitic_lens(word: &[u8]) -> (usize, usize) {
 
 /// Leftmost-longest, non-overlapping selection (by word start, then end, then priority).
 pub(crate) fn select_leftmost_longest(mut cands: Vec<Candidate>) -> Vec<Candidate> {
-    cands.sort_by(|a, b| {
-        a.prefix
-            .start
-            .cmp(&b.prefix.start)
-            .then(b.range.end.cmp(&a.range.end))
-            .then(a.target.priority.cmp(&b.target.priority))
-    });
-    let mut out: Vec<Candidate> = Vec::new();
-    let mut last_end = 0usize;
-    for c in cands {
-        if !out.is_empty() && c.prefix.start < last_end {
-            continue;
+    sort_in_runs(
+        &mut cands,
+        |a, b| a.prefix.start == b.prefix.start,
+        |a, b| {
+            a.prefix
+                .start
+                .cmp(&b.prefix.start)
+                .then(b.range.end.cmp(&a.range.end))
+                .then(a.target.priority.cmp(&b.target.priority))
+        },
+    );
+    // Kept in place: the selection is a subsequence of the sorted candidates.
+    let mut last_end = None;
+    cands.retain(|c| {
+        if last_end.is_some_and(|end| c.prefix.start < end) {
+            return false;
         }
-        last_end = c.range.end;
-        out.push(c);
+        last_end = Some(c.range.end);
+        true
+    });
+    cands
+}
+
+/// `v.sort_by(cmp)` (stable), done run by run when that gives the same order: the runs are the
+/// maximal stretches of consecutive items with `same_run`, each is sorted on its own, and when
+/// every run ends at or before the next one starts (by `cmp`) the whole is sorted. Candidates
+/// come word by word, so runs of one word start are already in order and mostly one item long,
+/// and this skips sorting the whole vector at every document. Otherwise it falls back to
+/// `sort_by`, which gives the same result on the partly sorted vector: sorting a run keeps the
+/// order of items that compare equal, as sorting the whole would.
+pub(crate) fn sort_in_runs<T>(
+    v: &mut [T],
+    same_run: impl Fn(&T, &T) -> bool,
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering,
+) {
+    let mut start = 0;
+    while start < v.len() {
+        let mut end = start + 1;
+        while end < v.len() && same_run(&v[end - 1], &v[end]) {
+            end += 1;
+        }
+        if end - start > 1 {
+            v[start..end].sort_by(&cmp);
+        }
+        if start > 0 && cmp(&v[start - 1], &v[start]) == std::cmp::Ordering::Greater {
+            v.sort_by(&cmp);
+            return;
+        }
+        start = end;
     }
-    out
 }
 
 pub(crate) fn to_mention(c: &Candidate) -> Mention {
@@ -378,7 +411,35 @@ pub(crate) fn requirement_met(
 
 #[cfg(test)]
 mod tests {
-    use super::{proclitic_lens, requirement_met, word_tokens, Required, PROCLITICS};
+    use super::{proclitic_lens, requirement_met, sort_in_runs, word_tokens, Required, PROCLITICS};
+
+    /// `sort_in_runs` orders like a stable `sort_by`: with runs already in order, with runs out
+    /// of order (the fallback), and with items that compare equal across runs.
+    #[test]
+    fn sort_in_runs_is_a_stable_sort() {
+        // (run key, sort key, original index): sorted by sort key only, so the index shows
+        // stability.
+        let cases: [&[(u8, u8)]; 6] = [
+            &[],
+            &[(1, 5)],
+            &[(1, 3), (1, 1), (2, 4), (2, 4), (3, 9), (3, 5)],
+            &[(1, 3), (1, 3), (2, 3), (2, 1), (3, 3)],
+            &[(1, 7), (2, 1), (2, 9), (3, 0), (3, 7)],
+            &[(5, 2), (5, 2), (1, 2), (1, 0), (5, 1)],
+        ];
+        for case in cases {
+            let items: Vec<(u8, u8, usize)> = case
+                .iter()
+                .enumerate()
+                .map(|(i, &(r, k))| (r, k, i))
+                .collect();
+            let mut expected = items.clone();
+            expected.sort_by_key(|a| a.1);
+            let mut got = items.clone();
+            sort_in_runs(&mut got, |a, b| a.0 == b.0, |a, b| a.1.cmp(&b.1));
+            assert_eq!(got, expected, "{case:?}");
+        }
+    }
 
     /// Whether `req` is met within `window` words of `span_word` (a word of `text`).
     fn met(text: &str, span_word: &str, req: &str, window: usize) -> bool {

@@ -5,19 +5,43 @@
 
 use std::ops::Range;
 
-use crate::token::is_alphanumeric;
+use crate::token::{is_alphanumeric, space_alnum_at};
 
 /// Trim whitespace from `r` in `s`; `None` when nothing meaningful (no letter or digit) remains.
+/// Every paragraph, sentence and clause goes through this, so the chars are classified by table
+/// ([`space_alnum_at`]) instead of `str::trim`, and the first char left mostly settles the
+/// letter-or-digit test.
 #[inline]
 fn trimmed(s: &str, r: Range<usize>) -> Option<Range<usize>> {
-    let slice = &s[r.clone()];
-    let t = slice.trim_start();
-    let start = r.start + (slice.len() - t.len());
-    let t = t.trim_end();
-    if t.is_empty() || !t.chars().any(is_alphanumeric) {
+    let bytes = s.as_bytes();
+    let (mut start, mut end) = (r.start, r.end);
+    let mut alnum = false;
+    while start < end {
+        let (space, is_alnum, n) = space_alnum_at(s, start);
+        if !space {
+            alnum = is_alnum;
+            break;
+        }
+        start += n;
+    }
+    if start == end {
         return None;
     }
-    Some(start..start + t.len())
+    // A non-space char is left at `start`, so the backward walk stops before reaching it.
+    loop {
+        let mut k = end - 1;
+        while bytes[k] & 0xC0 == 0x80 {
+            k -= 1;
+        }
+        if !space_alnum_at(s, k).0 {
+            break;
+        }
+        end = k;
+    }
+    if !alnum && !s[start..end].chars().any(is_alphanumeric) {
+        return None;
+    }
+    Some(start..end)
 }
 
 /// Lines of a normalized text (split at '\n'), trimmed; blank lines dropped. Ingest and dedup work
@@ -183,4 +207,50 @@ pub fn clauses(norm: &str, sentence: Range<usize>) -> Vec<Range<usize>> {
     }
     out.extend(trimmed(norm, start..end));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `trimmed` as `str::trim` and `char::is_alphanumeric` define it.
+    fn trimmed_by_str(s: &str, r: Range<usize>) -> Option<Range<usize>> {
+        let slice = &s[r.clone()];
+        let t = slice.trim_start();
+        let start = r.start + (slice.len() - t.len());
+        let t = t.trim_end();
+        (!t.is_empty() && t.chars().any(char::is_alphanumeric)).then(|| start..start + t.len())
+    }
+
+    #[test]
+    fn trimmed_matches_str_trim() {
+        let texts = [
+            "",
+            " ",
+            " \t\n\r\x0B\x0C ",
+            "abc",
+            "  قصف مدفعي  ",
+            "\u{00A0}قصف\u{00A0}",
+            "\u{2003}\u{3000}x\u{202F}\u{0085}",
+            " ... ",
+            " - «» ",
+            "، قصف ،",
+            "\u{2003}é\u{1680}",
+            "ـ قصف",
+        ];
+        for text in texts {
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for (a, &i) in bounds.iter().enumerate() {
+                for &j in &bounds[a..] {
+                    assert_eq!(
+                        trimmed(text, i..j),
+                        trimmed_by_str(text, i..j),
+                        "{text:?} {i}..{j}"
+                    );
+                }
+            }
+        }
+    }
 }

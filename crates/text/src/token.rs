@@ -120,6 +120,15 @@ fn class_at(classes: &[u8; 0x800], text: &str, i: usize) -> (u8, usize) {
     }
 }
 
+/// Whether the char starting at byte `i` of `text` (a char boundary) is white space
+/// ([`char::is_whitespace`]), whether it is a letter or digit ([`char::is_alphanumeric`]), and its
+/// length in bytes: read off [`LOW_CLASSES`] for the chars below U+0800.
+#[inline]
+pub(crate) fn space_alnum_at(text: &str, i: usize) -> (bool, bool, usize) {
+    let (class, n) = class_at(&LOW_CLASSES, text, i);
+    (class & SPACE != 0, class & ALNUM != 0, n)
+}
+
 /// End of the run of word chars ([`is_word_char`]) starting at byte `i` of `text` (a char
 /// boundary); `i` itself when no word char starts there.
 #[inline]
