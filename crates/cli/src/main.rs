@@ -535,7 +535,7 @@ fn ingest(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<ExitCode> 
     let store = store.into_inner().unwrap_or_else(|e| e.into_inner());
     let (errors, warnings, dupes) = (read.errors, read.warnings, read.dupes);
     known += read.skipped;
-    // Not `Store::stats`: counting claims and mentions too takes seconds on a large store.
+    // Not `Store::stats`: counting the claims too takes a second or more on a large store.
     eprintln!(
         "ingested {new} new documents ({events} events); {known} already stored, {dupes} duplicates in input, {errors} errors, {warnings} warnings; store {} holds {} documents, {} events",
         store.path().display(),

@@ -45,7 +45,7 @@ pub fn stored_events(doc_id: &str, a: &Analysis) -> Vec<Event> {
         .map(|(i, e)| {
             let mut e = e.clone();
             e.doc = doc_id.to_string();
-            e.id = format!("{doc_id}#{}", i + 1);
+            e.id = marsad_extract::event_id(doc_id, i);
             e
         })
         .collect()

@@ -164,7 +164,7 @@ impl Extractor {
         }
         events.sort_by_key(|e: &Event| e.evidence.start);
         for (n, e) in events.iter_mut().enumerate() {
-            e.id = format!("{}#{}", document.id, n + 1);
+            e.id = event_id(&document.id, n);
         }
         Analysis {
             doc: document.id.clone(),

@@ -145,6 +145,12 @@ pub struct Truce {
     pub secret_evidence: Option<Span>,
 }
 
+/// Id of the event at `index` (0-based, in evidence order) of document `doc_id`: `<doc>#<n>`,
+/// counting from 1.
+pub fn event_id(doc_id: &str, index: usize) -> String {
+    format!("{doc_id}#{}", index + 1)
+}
+
 /// An event coded from one document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {

@@ -68,6 +68,15 @@ pub struct Document {
     pub repeated: Vec<Range<usize>>,
 }
 
+impl Document {
+    /// The id a document takes when its own is already held by a different text: the id
+    /// suffixed with the first 8 hex digits of its [`Document::content_hash`].
+    pub fn id_with_hash(&self) -> String {
+        let h = &self.content_hash;
+        format!("{}-{}", self.id, &h[..8.min(h.len())])
+    }
+}
+
 /// Input format of a [`Document`] (serialized lowercase).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

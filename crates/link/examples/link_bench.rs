@@ -149,11 +149,7 @@ fn load(paths: &[PathBuf], limit: usize) -> Vec<Doc> {
         .take(limit)
         .map(|d| {
             let id = if seen_id.contains(&d.id) {
-                format!(
-                    "{}-{}",
-                    d.id,
-                    &d.content_hash[..8.min(d.content_hash.len())]
-                )
+                d.id_with_hash()
             } else {
                 d.id.clone()
             };
@@ -180,7 +176,7 @@ fn load(paths: &[PathBuf], limit: usize) -> Vec<Doc> {
                                 .map(|(i, e)| {
                                     let mut e = e.clone();
                                     e.doc = id.clone();
-                                    e.id = format!("{id}#{}", i + 1);
+                                    e.id = marsad_extract::event_id(id, i);
                                     e
                                 })
                                 .collect();

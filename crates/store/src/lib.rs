@@ -204,22 +204,18 @@ fn migrate_mentions(c: &Connection) -> rusqlite::Result<()> {
     if !old {
         return Ok(());
     }
-    c.execute_batch(
+    // The old table steps aside (its indexes go with it) and the schema creates the new one.
+    c.execute_batch(&format!(
         "BEGIN IMMEDIATE;
-         CREATE TABLE mentions_grouped (
-             doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-             kind TEXT NOT NULL, entity TEXT NOT NULL,
-             spans TEXT NOT NULL,
-             PRIMARY KEY (doc_id, kind, entity)
-         ) WITHOUT ROWID;
-         INSERT INTO mentions_grouped (doc_id, kind, entity, spans)
+         ALTER TABLE mentions RENAME TO mentions_per_mention;
+         {SCHEMA}
+         INSERT INTO mentions (doc_id, kind, entity, spans)
              SELECT doc_id, kind, entity, json_group_array(json_array(start, end))
-             FROM (SELECT * FROM mentions ORDER BY doc_id, kind, entity, start, end)
+             FROM (SELECT * FROM mentions_per_mention ORDER BY doc_id, kind, entity, start, end)
              GROUP BY doc_id, kind, entity;
-         DROP TABLE mentions;
-         ALTER TABLE mentions_grouped RENAME TO mentions;
-         COMMIT;",
-    )
+         DROP TABLE mentions_per_mention;
+         COMMIT;"
+    ))
 }
 
 /// A stored document as read back in insertion order by [`Store::documents_after`].
@@ -341,17 +337,21 @@ impl Store {
 
     /// Number of stored documents.
     pub fn document_count(&self) -> Result<u64, StoreError> {
-        self.sql(|c| {
-            c.query_row("SELECT count(*) FROM documents", [], |r| r.get::<_, i64>(0))
-                .map(|n| n as u64)
-        })
+        self.count("documents")
     }
 
     /// Number of stored events.
     pub fn event_count(&self) -> Result<u64, StoreError> {
+        self.count("events")
+    }
+
+    /// Rows of `table` (one of the schema's own names).
+    fn count(&self, table: &str) -> Result<u64, StoreError> {
         self.sql(|c| {
-            c.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))
-                .map(|n| n as u64)
+            c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
         })
     }
 
@@ -450,11 +450,7 @@ impl Store {
             .map_err(err)?
             .is_some();
         let id = if taken {
-            format!(
-                "{}-{}",
-                doc.id,
-                &doc.content_hash[..8.min(doc.content_hash.len())]
-            )
+            doc.id_with_hash()
         } else {
             doc.id.clone()
         };
@@ -508,7 +504,7 @@ impl Store {
             for (seq, event) in analysis.events.iter().enumerate() {
                 let mut event = event.clone();
                 event.doc = id.clone();
-                event.id = format!("{id}#{}", seq + 1);
+                event.id = marsad_extract::event_id(&id, seq);
                 let actors = [
                     &event.actor1,
                     &event.actor2,
@@ -631,18 +627,10 @@ impl Store {
 
     /// How many rows each table holds.
     pub fn stats(&self) -> Result<Stats, StoreError> {
-        self.sql(|c| {
-            let n = |t: &str| -> rusqlite::Result<u64> {
-                c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
-                    r.get::<_, i64>(0)
-                })
-                .map(|v| v as u64)
-            };
-            Ok(Stats {
-                documents: n("documents")?,
-                events: n("events")?,
-                claims: n("claims")?,
-            })
+        Ok(Stats {
+            documents: self.document_count()?,
+            events: self.event_count()?,
+            claims: self.count("claims")?,
         })
     }
 }
@@ -747,6 +735,11 @@ mod tests {
         }
     }
 
+    /// A row of [`mention_table`].
+    fn row(doc: &str, kind: &str, entity: &str, spans: &str) -> (String, String, String, String) {
+        (doc.into(), kind.into(), entity.into(), spans.into())
+    }
+
     fn mention_table(s: &Store) -> Vec<(String, String, String, String)> {
         let mut st = s
             .conn
@@ -772,20 +765,12 @@ mod tests {
             mention("trigger", "sdf", 30, 31),
         ];
         s.insert(&d, &a).unwrap();
-        let row = |k: &str, e: &str, spans: &str| {
-            (
-                "a".to_string(),
-                k.to_string(),
-                e.to_string(),
-                spans.to_string(),
-            )
-        };
         assert_eq!(
             mention_table(&s),
             vec![
-                row("actor", "isis", "[[8,16]]"),
-                row("actor", "sdf", "[[0,6],[23,29]]"),
-                row("trigger", "sdf", "[[30,31]]"),
+                row("a", "actor", "isis", "[[8,16]]"),
+                row("a", "actor", "sdf", "[[0,6],[23,29]]"),
+                row("a", "trigger", "sdf", "[[30,31]]"),
             ]
         );
     }
@@ -810,14 +795,6 @@ mod tests {
             .unwrap();
         }
         let s = Store::open(dir.path()).unwrap();
-        let row = |d: &str, k: &str, e: &str, spans: &str| {
-            (
-                d.to_string(),
-                k.to_string(),
-                e.to_string(),
-                spans.to_string(),
-            )
-        };
         assert_eq!(
             mention_table(&s),
             vec![

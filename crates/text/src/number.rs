@@ -120,15 +120,10 @@ impl Lexicon {
         if self.headless || !self.may_end(word) {
             return self.headless;
         }
-        // Every prefix starts with one of these letters; most words start with another.
         self.may_be(word)
-            || (word.starts_with("و".as_bytes())
-                || word.starts_with("ب".as_bytes())
-                || word.starts_with("ل".as_bytes())
-                || word.starts_with("ف".as_bytes()))
-                && NUM_PREFIXES
-                    .iter()
-                    .any(|p| word.starts_with(p.as_bytes()) && self.may_be(&word[p.len()..]))
+            || NUM_PREFIXES
+                .iter()
+                .any(|p| word.starts_with(p.as_bytes()) && self.may_be(&word[p.len()..]))
     }
 
     /// The hash lookup behind [`Lexicon::get`], out of line so the inlined filter stays small.
