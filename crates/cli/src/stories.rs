@@ -37,20 +37,6 @@ pub fn open_index(db: &Path, kb: &KnowledgeBase) -> Result<SearchIndex> {
         .with_context(|| format!("opening the search index in {}", dir.display()))
 }
 
-/// The stored events of a document analysis: ids `<doc>#<n>` as the store gives them.
-pub fn stored_events(doc_id: &str, a: &Analysis) -> Vec<Event> {
-    a.events
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let mut e = e.clone();
-            e.doc = doc_id.to_string();
-            e.id = marsad_extract::event_id(doc_id, i);
-            e
-        })
-        .collect()
-}
-
 /// Key of the store's bookkeeping value: every document with a rowid up to this one is in a
 /// committed search index.
 const INDEX_WATERMARK: &str = "search_index_rowid";
@@ -148,7 +134,7 @@ impl Follow {
         doc: &Document,
         a: &Analysis,
     ) -> Result<()> {
-        let events = stored_events(id, a);
+        let events = a.events_stored_as(id);
         self.bring_back(store, &events)?;
         self.recent
             .extend(events.iter().filter_map(Linker::event_day));

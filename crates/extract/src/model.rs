@@ -195,6 +195,23 @@ pub struct Analysis {
     pub mentions: Vec<EntityMention>,
 }
 
+impl Analysis {
+    /// Its events as stored under document id `doc_id` (which the store may have suffixed):
+    /// `doc` set to it and ids [`event_id`].
+    pub fn events_stored_as(&self, doc_id: &str) -> Vec<Event> {
+        self.events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let mut e = e.clone();
+                e.doc = doc_id.to_string();
+                e.id = event_id(doc_id, i);
+                e
+            })
+            .collect()
+    }
+}
+
 /// A knowledge-base entity named in the document (kept for the store and the document view).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EntityMention {

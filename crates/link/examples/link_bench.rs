@@ -169,17 +169,7 @@ fn load(paths: &[PathBuf], limit: usize) -> Vec<Doc> {
                     part.iter()
                         .map(|(id, d)| {
                             let a = ex.analyze(d);
-                            let events = a
-                                .events
-                                .iter()
-                                .enumerate()
-                                .map(|(i, e)| {
-                                    let mut e = e.clone();
-                                    e.doc = id.clone();
-                                    e.id = marsad_extract::event_id(id, i);
-                                    e
-                                })
-                                .collect();
+                            let events = a.events_stored_as(id);
                             Doc {
                                 outlet: a.outlet,
                                 events,

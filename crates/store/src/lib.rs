@@ -501,10 +501,7 @@ impl Store {
             let mut c = tx
                 .prepare_cached("INSERT INTO claims (event_id, seq, start, end, text, stance, cited_source, headline) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
                 .map_err(err)?;
-            for (seq, event) in analysis.events.iter().enumerate() {
-                let mut event = event.clone();
-                event.doc = id.clone();
-                event.id = marsad_extract::event_id(&id, seq);
+            for (seq, event) in analysis.events_stored_as(&id).into_iter().enumerate() {
                 let actors = [
                     &event.actor1,
                     &event.actor2,
