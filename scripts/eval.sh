@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Event quality, side by side: seeds, the tune and check parts of the development set, the team's
+# own gold, and the keyword floor on each. Runs `marsad extract` on the articles the gold names.
+#
+#   scripts/eval.sh [--json]         needs ../shared (seeds, gold, corpus, scorer) and python3
+#
+# The dev split (eval/split.py) is fixed by a hash of the article id: rules are written while
+# reading *tune* articles; *check* articles are only scored.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHARED=${SHARED:-../shared}
+CORPUS=$SHARED/data/corpus/syria_war_articles.jsonl
+SCORE=$SHARED/eval/score_events.py
+[ -n "${NO_BUILD:-}" ] || cargo build --release -q -p marsad
+bin=${MARSAD_BIN:-target/release/marsad}
+out=${EVAL_OUT:-target/eval}
+mkdir -p "$out"
+
+python3 eval/split.py "$SHARED/gold/dev.jsonl" "$out"
+python3 eval/materialize.py eval/gold/team.jsonl "$CORPUS" "$out/team.jsonl"
+# Only the articles some gold file names: extraction is per document, so this equals running on
+# the whole corpus and filtering.
+python3 - "$CORPUS" "$out/docs.jsonl" "$SHARED/gold/dev.jsonl" "$out/team.jsonl" <<'PY'
+import json, sys
+want = set()
+for g in sys.argv[3:]:
+    want |= {json.loads(l)["doc"] for l in open(g, encoding="utf-8") if l.strip()}
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    for l in open(sys.argv[1], encoding="utf-8"):
+        d = json.loads(l)
+        if d["id"] in want:
+            f.write(json.dumps({"id": d["id"], "url": d["url"], "text": d["text"]}, ensure_ascii=False) + "\n")
+PY
+"$bin" extract "$out/docs.jsonl" --format jsonl > "$out/pred.jsonl" 2> "$out/extract.log"
+"$bin" extract "$SHARED"/seeds/* --format jsonl > "$out/pred_seeds.jsonl" 2>> "$out/extract.log"
+python3 eval/keyword_floor.py "$out/docs.jsonl" "$out/docs.jsonl" > "$out/floor.jsonl"
+
+row() { # name gold pred
+  python3 "$SCORE" "$2" "$3" --json | python3 -c '
+import json, sys
+r = json.load(sys.stdin); t, u, f = r["typed"], r["untyped"], r.get("fields", {})
+print(f"| {sys.argv[1]:<22} | {r[\"gold\"]:>4} | {r[\"predicted\"]:>5} | {t[\"precision\"]:.3f} | {t[\"recall\"]:.3f} | **{t[\"f1\"]:.3f}** | {u[\"f1\"]:.3f} | "
+      f"{f.get(\"actors_jaccard\", 0):.3f} | {f.get(\"location\", 0):.3f} | {f.get(\"fatalities\", 0):.3f} | {f.get(\"stance\", 0):.3f} |")' "$1"
+}
+echo "| set | gold | pred | typed P | typed R | typed F1 | untyped F1 | actors | location | fatalities | stance |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+row "seeds" "$SHARED/gold/seeds.jsonl" "$out/pred_seeds.jsonl"
+row "dev tune" "$out/tune.jsonl" "$out/pred.jsonl"
+row "dev check" "$out/check.jsonl" "$out/pred.jsonl"
+row "team gold" "$out/team.jsonl" "$out/pred.jsonl"
+row "floor: dev tune" "$out/tune.jsonl" "$out/floor.jsonl"
+row "floor: dev check" "$out/check.jsonl" "$out/floor.jsonl"
+row "floor: team gold" "$out/team.jsonl" "$out/floor.jsonl"
