@@ -18,6 +18,7 @@ mkdir -p "$out"
 
 python3 eval/split.py "$SHARED/gold/dev.jsonl" "$out"
 python3 eval/materialize.py eval/gold/team.jsonl "$CORPUS" "$out/team.jsonl"
+python3 eval/split.py "$out/team.jsonl" "$out/team"
 # Only the articles some gold file names: extraction is per document, so this equals running on
 # the whole corpus and filtering.
 python3 - "$CORPUS" "$out/docs.jsonl" "$SHARED/gold/dev.jsonl" "$out/team.jsonl" <<'PY'
@@ -33,21 +34,19 @@ with open(sys.argv[2], "w", encoding="utf-8") as f:
 PY
 "$bin" extract "$out/docs.jsonl" --format jsonl > "$out/pred.jsonl" 2> "$out/extract.log"
 "$bin" extract "$SHARED"/seeds/* --format jsonl > "$out/pred_seeds.jsonl" 2>> "$out/extract.log"
-python3 eval/keyword_floor.py "$out/docs.jsonl" "$out/docs.jsonl" > "$out/floor.jsonl"
+python3 eval/keyword_floor.py "$out/docs.jsonl" > "$out/floor.jsonl"
 
 row() { # name gold pred
-  python3 "$SCORE" "$2" "$3" --json | python3 -c '
-import json, sys
-r = json.load(sys.stdin); t, u, f = r["typed"], r["untyped"], r.get("fields", {})
-print(f"| {sys.argv[1]:<22} | {r[\"gold\"]:>4} | {r[\"predicted\"]:>5} | {t[\"precision\"]:.3f} | {t[\"recall\"]:.3f} | **{t[\"f1\"]:.3f}** | {u[\"f1\"]:.3f} | "
-      f"{f.get(\"actors_jaccard\", 0):.3f} | {f.get(\"location\", 0):.3f} | {f.get(\"fatalities\", 0):.3f} | {f.get(\"stance\", 0):.3f} |")' "$1"
+  python3 "$SCORE" "$2" "$3" --json | python3 eval/table_row.py "$1"
 }
 echo "| set | gold | pred | typed P | typed R | typed F1 | untyped F1 | actors | location | fatalities | stance |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
 row "seeds" "$SHARED/gold/seeds.jsonl" "$out/pred_seeds.jsonl"
 row "dev tune" "$out/tune.jsonl" "$out/pred.jsonl"
 row "dev check" "$out/check.jsonl" "$out/pred.jsonl"
-row "team gold" "$out/team.jsonl" "$out/pred.jsonl"
+row "team tune" "$out/team/tune.jsonl" "$out/pred.jsonl"
+row "team check" "$out/team/check.jsonl" "$out/pred.jsonl"
 row "floor: dev tune" "$out/tune.jsonl" "$out/floor.jsonl"
 row "floor: dev check" "$out/check.jsonl" "$out/floor.jsonl"
-row "floor: team gold" "$out/team.jsonl" "$out/floor.jsonl"
+row "floor: team tune" "$out/team/tune.jsonl" "$out/floor.jsonl"
+row "floor: team check" "$out/team/check.jsonl" "$out/floor.jsonl"

@@ -392,7 +392,7 @@ impl Extractor {
             actors = in_range(&doc.sentences[si - 1].range);
         }
         // A battle has two sides: the other one is often named just before.
-        if trig.event_type == "Battles" {
+        if trig.event_type == "Battles" || trig.frame == "takeover" {
             let fams: Vec<&str> = actors.iter().map(|&a| doc.actors[a].family).collect();
             let distinct = {
                 let mut f = fams.clone();
@@ -1041,6 +1041,11 @@ impl Extractor {
             return None;
         }
         let (actor1, actor2, assoc1, assoc2, _mediator) = self.roles(doc, best, &actor_idx, trig);
+        let (event_type, sub_event_type) = if trig.frame == "takeover" {
+            self.territory_type(doc, best, actor1.as_ref())
+        } else {
+            (trig.event_type.as_str(), trig.sub_event_type.as_str())
+        };
 
         let place = best
             .place
@@ -1086,8 +1091,8 @@ impl Extractor {
         Some(Event {
             id: String::new(),
             doc: doc.id.to_string(),
-            event_type: trig.event_type.clone(),
-            sub_event_type: trig.sub_event_type.clone(),
+            event_type: event_type.to_string(),
+            sub_event_type: sub_event_type.to_string(),
             frame: trig.frame.clone(),
             actor1,
             actor2,
@@ -1117,6 +1122,34 @@ impl Extractor {
             claims,
             truce,
         })
+    }
+
+    /// A place taken: by fighting unless the sentence says otherwise, and then typed by who
+    /// took it (the first side named): the government or its allies regain territory, anyone
+    /// else is a non-state actor overtaking it.
+    fn territory_type(
+        &self,
+        doc: &Doc,
+        best: &Statement,
+        taker: Option<&ActorRef>,
+    ) -> (&'static str, &'static str) {
+        let kb = &self.kb;
+        let s = &doc.sentences[best.sentence];
+        if doc
+            .cues_in(s.range.clone())
+            .any(|(_, k)| k == CueKind::NoFighting)
+        {
+            return ("Strategic developments", "Non-violent transfer of territory");
+        }
+        let pro_government = taker
+            .and_then(|a| kb.actor_index(&a.id))
+            .and_then(|i| kb.actor(crate::doc::family(kb, i)))
+            .is_some_and(|a| a.pro_government);
+        if pro_government {
+            ("Battles", "Government regains territory")
+        } else {
+            ("Battles", "Non-state actor overtakes territory")
+        }
     }
 
     #[allow(clippy::type_complexity)]

@@ -26,6 +26,11 @@ pub struct Actor {
     /// document (normalized at load).
     #[serde(default)]
     pub anaphors: Vec<String>,
+    /// Fights on the Syrian government's side (or is the state's own force in Iraq): a place it
+    /// takes by fighting is ACLED's "Government regains territory", not "Non-state actor
+    /// overtakes territory". Read off the family's top actor.
+    #[serde(default)]
+    pub pro_government: bool,
 }
 
 /// Actor categories.
@@ -245,6 +250,9 @@ pub enum CueKind {
     Relative,
     /// Negation before a trigger ("لم تسجل أي اشتباكات"): the event did not happen.
     Negation,
+    /// Territory changed hands without a fight ("دون قتال", "بعد انسحاب"): a takeover in its
+    /// sentence is a non-violent transfer, not a battle.
+    NoFighting,
 }
 
 /// A news outlet.
