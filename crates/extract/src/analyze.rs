@@ -118,6 +118,31 @@ impl Extractor {
             let st = self.statement(&doc, m, ti, si, segment, clause);
             statements.push(st);
         }
+        // One event per place: "قصفت الطائرات بلدتي كفرنبل وحاس" is two air strikes, and a toll
+        // told for them all is split evenly, the remainder to the first-named place.
+        let mut per_place = Vec::new();
+        for st in statements.iter_mut() {
+            let Some(p) = st.place.filter(|_| !st.place_fallback) else {
+                continue;
+            };
+            let others = geo::coordinated(&doc, p, &st.clause);
+            if others.is_empty() {
+                continue;
+            }
+            let n = others.len() as u64 + 1;
+            let mut share = None;
+            if let Some(k) = st.killed.as_mut() {
+                share = Some((k.0 / n, k.1, k.2.clone()));
+                k.0 = k.0 / n + k.0 % n;
+            }
+            for q in others {
+                let mut copy = st.clone();
+                copy.place = Some(q);
+                copy.killed = share.clone();
+                per_place.push(copy);
+            }
+        }
+        statements.extend(per_place);
         // Elliptic repeats: "وسجلت عملية ... في السخنة، وأخرى في معدان" is two events.
         let mut extra = Vec::new();
         for st in &statements {

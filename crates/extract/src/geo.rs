@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use marsad_kb::{CueKind, KnowledgeBase, PlaceKind};
+use marsad_text::TokenKind;
 
 use crate::doc::{is_direction, Doc, PlaceMention};
 use crate::model::Location;
@@ -74,6 +75,59 @@ pub fn statement_place(
         }
     }
     (None, false)
+}
+
+/// The places coordinated with place `p` after it in `clause` ("بلدتي كفرنبل وحاس", "قرى
+/// كبينة وتردين وكندة"): only "و", commas, "أو" and place-type words stand between them. The
+/// codebook codes the same action at several named places as one event per place.
+pub fn coordinated(doc: &Doc, p: usize, clause: &Range<usize>) -> Vec<usize> {
+    let kb = doc.kb;
+    let t = doc.text();
+    let mut out = Vec::new();
+    let mut last = p;
+    for q in p + 1..doc.places.len() {
+        let pq = &doc.places[q];
+        if pq.range.end > clause.end {
+            break;
+        }
+        let prev_end = doc.places[last].range.end;
+        if pq.phrase.start < prev_end {
+            continue; // nested in the previous phrase
+        }
+        let gap = prev_end..pq.phrase.start;
+        let mut joined = false;
+        let only_joiners = doc.tokens_in(gap.clone()).all(|tk| {
+            let w = &t[tk.range.clone()];
+            match tk.kind {
+                TokenKind::Punct => {
+                    let comma = matches!(w, "،" | ",");
+                    joined |= comma;
+                    comma
+                }
+                TokenKind::Number => false,
+                TokenKind::Word => {
+                    if w == "و" || w == "او" || w == "أو" {
+                        joined = true;
+                        return true;
+                    }
+                    let bare = w.strip_prefix('و').unwrap_or(w);
+                    joined |= bare.len() < w.len();
+                    doc.cues_in(tk.range.clone()).any(|(c, k)| {
+                        k == CueKind::PlaceType && c.range.end >= tk.range.end
+                    })
+                }
+            }
+        });
+        // "وحاس": the conjunction is read as a proclitic of the name itself.
+        let proclitic_and = t[..pq.range.start].ends_with('و')
+            && (pq.range.start < 2 || !t[..pq.range.start - 'و'.len_utf8()].ends_with(|c: char| c.is_alphabetic()));
+        if !only_joiners || !(joined || proclitic_and) || pq.destination || is_vague(kb, pq) {
+            break;
+        }
+        out.push(q);
+        last = q;
+    }
+    out
 }
 
 /// A vague place of the statement's own sentence (a region without a governorate, or the
