@@ -17,6 +17,9 @@ pub struct Extractor {
     unidentified: Option<usize>,
 }
 
+/// The longest sentence or segment (in words) taken whole as an event's evidence.
+const EVIDENCE_WORDS: usize = 45;
+
 /// One trigger read as a statement, before merging.
 #[derive(Debug, Clone)]
 struct Statement {
@@ -542,6 +545,20 @@ impl Extractor {
             }
         }
 
+        // The evidence a reader checks is the sentence that tells the event; a run-on sentence
+        // (scraped pages often have no full stops) is cut to the trigger's segment.
+        let count_words = |r: &Range<usize>| {
+            doc.tokens_in(r.clone())
+                .filter(|t| t.kind == TokenKind::Word)
+                .count()
+        };
+        for wider in [&segment, &s.range] {
+            if count_words(wider) <= EVIDENCE_WORDS {
+                evidence.start = evidence.start.min(wider.start);
+                evidence.end = evidence.end.max(wider.end);
+            }
+        }
+
         let stance = self.stance(doc, si, &segment, m);
         let source = self.cited_source(doc, si, &segment);
         let t = doc.text();
@@ -855,6 +872,17 @@ impl Extractor {
         fams(doc, a).any(|x| fams(doc, b).any(|y| y == x))
     }
 
+    /// Both name the same gazetteer place, or one names none of its own.
+    fn same_place(&self, doc: &Doc, a: &Statement, b: &Statement) -> bool {
+        match (
+            a.place.filter(|_| !a.place_fallback),
+            b.place.filter(|_| !b.place_fallback),
+        ) {
+            (Some(pa), Some(pb)) => doc.place_rows[pa] == doc.place_rows[pb],
+            _ => true,
+        }
+    }
+
     fn places_compatible(&self, doc: &Doc, a: &Statement, b: &Statement) -> bool {
         match (
             a.place.filter(|_| !a.place_fallback),
@@ -946,12 +974,18 @@ impl Extractor {
                         })
                     })
                     .or_else(|| {
-                        (lo..groups.len()).find(|&g| {
+                        // Another sentence tells the same happening only at the same place (or
+                        // without a place of its own): "ريف حلب" and a village in it are two
+                        // events when each sentence names its own.
+                        (lo..groups.len()).rev().find(|&g| {
                             groups[g]
                                 .iter()
                                 .rev()
                                 .take(RECENT_MEMBERS)
-                                .all(|&j| self.compatible(doc, &statements[j], st))
+                                .all(|&j| {
+                                    self.compatible(doc, &statements[j], st)
+                                        && self.same_place(doc, &statements[j], st)
+                                })
                         })
                     })
             };
