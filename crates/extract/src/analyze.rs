@@ -121,6 +121,16 @@ impl Extractor {
             let st = self.statement(&doc, m, ti, si, segment, clause);
             statements.push(st);
         }
+        // "قصفت الطائرات", "القصف الجوي والمدفعي": a bombardment whose clause names aircraft is
+        // the air strike itself, one event, not a shelling beside it.
+        let air_clauses: Vec<Range<usize>> = statements
+            .iter()
+            .filter(|st| kb.triggers[st.trigger].frame == "airstrike")
+            .map(|st| st.clause.clone())
+            .collect();
+        statements.retain(|st| {
+            kb.triggers[st.trigger].frame != "shelling" || !air_clauses.contains(&st.clause)
+        });
         // One event per place: "قصفت الطائرات بلدتي كفرنبل وحاس" is two air strikes, and a toll
         // told for them all is split evenly, the remainder to the first-named place.
         let mut per_place = Vec::new();
@@ -1099,6 +1109,13 @@ impl Extractor {
         {
             return None;
         }
+        // Who took the place is the first side.
+        if trig.frame == "takeover" {
+            if let Some(t) = self.taker(doc, best) {
+                actor_idx.retain(|&a| a != t);
+                actor_idx.insert(0, t);
+            }
+        }
         let (actor1, actor2, assoc1, assoc2, _mediator) = self.roles(doc, best, &actor_idx, trig);
         let (event_type, sub_event_type) = if trig.frame == "takeover" {
             self.territory_type(doc, best, actor1.as_ref())
@@ -1181,6 +1198,38 @@ impl Extractor {
             claims,
             truce,
         })
+    }
+
+    /// The subject of a takeover: for a verb the actor named right after it (VSO, "سيطرت قوات
+    /// النظام على") up to its object, else the nearest before it in the sentence (SVO, or the
+    /// owner of a noun: "أعلنت قسد سيطرتها على"); civilians never take places.
+    fn taker(&self, doc: &Doc, st: &Statement) -> Option<usize> {
+        let kb = &self.kb;
+        let s = &doc.sentences[st.sentence];
+        let armed = |i: &usize| {
+            let a = &doc.actors[*i];
+            !a.area_owner && kb.actors[a.actor].kind != ActorKind::Civilians
+        };
+        let object = doc
+            .places
+            .iter()
+            .find(|p| p.range.start >= st.range.end && p.range.end <= s.range.end)
+            .map_or(st.clause.end, |p| p.phrase.start);
+        let after = doc
+            .actor_indices(&(st.range.end..object))
+            .filter(armed)
+            .find(|&i| doc.actors[i].range.end <= object);
+        let before = || {
+            doc.actor_indices(&(s.range.start..st.range.start))
+                .filter(armed)
+                .filter(|&i| doc.actors[i].range.end <= st.range.start)
+                .next_back()
+        };
+        if self.kb.triggers[st.trigger].verbal {
+            after.or_else(before)
+        } else {
+            before().or(after)
+        }
     }
 
     /// A place taken: by fighting unless the sentence says otherwise, and then typed by who
