@@ -1210,11 +1210,25 @@ impl Extractor {
             let a = &doc.actors[*i];
             !a.area_owner && kb.actors[a.actor].kind != ActorKind::Civilians
         };
+        let t = doc.text();
+        // The subject stands between the verb and its object: the first place, or "على".
         let object = doc
             .places
             .iter()
             .find(|p| p.range.start >= st.range.end && p.range.end <= s.range.end)
-            .map_or(st.clause.end, |p| p.phrase.start);
+            .map_or(st.clause.end, |p| p.phrase.start)
+            .min(
+                doc.tokens_in(st.range.end..st.clause.end)
+                    .find(|tk| t[tk.range.clone()].starts_with("عل"))
+                    .map_or(usize::MAX, |tk| tk.range.start),
+            );
+        // "... التي سيطرت على": the subject is the noun the relative pronoun refers to.
+        let relative = doc.token_at(st.range.start).checked_sub(1).is_some_and(|i| {
+            matches!(
+                &t[doc.tokens[i].range.clone()],
+                "التي" | "الذي" | "الذين" | "والتي" | "والذي"
+            )
+        });
         let after = doc
             .actor_indices(&(st.range.end..object))
             .filter(armed)
@@ -1225,7 +1239,7 @@ impl Extractor {
                 .filter(|&i| doc.actors[i].range.end <= st.range.start)
                 .next_back()
         };
-        if self.kb.triggers[st.trigger].verbal {
+        if self.kb.triggers[st.trigger].verbal && !relative {
             after.or_else(before)
         } else {
             before().or(after)
