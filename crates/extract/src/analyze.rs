@@ -228,7 +228,10 @@ impl Extractor {
         let start = m.prefix.start.min(m.range.start);
         // A noun after "بعد/خلال/عقب" is background to the news, not the news, unless its clause
         // dates it ("بعد اشتباكات اندلعت أول من أمس").
+        // The codebook codes recent happenings told as background ("بعد سيطرتها على ...") as
+        // events; only the fighting that led to another event ("بعد اشتباكات") is part of it.
         if !trig.verbal
+            && trig.frame == "clash"
             && doc.cue_before(start, CueKind::Background, 2).is_some()
             && self.date_cue(doc, clause.clone()).is_none()
         {
