@@ -338,7 +338,7 @@ impl Extractor {
                 span: doc.span(a.range.clone()),
             });
         }
-        for p in &doc.places {
+        for p in doc.places.iter().filter(|p| !p.unlisted) {
             out.push(EntityMention {
                 kind: "place".into(),
                 id: kb.places[p.candidates[0]].id.clone(),
@@ -891,7 +891,7 @@ impl Extractor {
             a.place.filter(|_| !a.place_fallback),
             b.place.filter(|_| !b.place_fallback),
         ) {
-            (Some(pa), Some(pb)) => doc.place_rows[pa] == doc.place_rows[pb],
+            (Some(pa), Some(pb)) => geo::same_name(doc, pa, pb),
             _ => true,
         }
     }

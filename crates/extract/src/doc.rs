@@ -51,6 +51,10 @@ pub struct PlaceMention {
     pub destination: bool,
     /// The word before it names the kind of place ("بلدة", "مدينة", "حقل"...).
     pub typed: Option<String>,
+    /// A name the gazetteer does not list, read after a place word ("قرية كبينة"): its
+    /// `candidates` are the listed place around it, which gives its governorate and
+    /// coordinates.
+    pub unlisted: bool,
 }
 
 pub struct Doc<'a> {
@@ -121,6 +125,7 @@ impl<'a> Doc<'a> {
         };
         d.sentences = d.split_sentences(kb);
         d.read_entities(kb, entities);
+        d.add_unlisted_places(kb);
         d.place_rows = crate::geo::resolve_all(kb, &d.places);
         d
     }
@@ -313,7 +318,144 @@ impl<'a> Doc<'a> {
             near,
             destination,
             typed,
+            unlisted: false,
         });
+    }
+
+    /// Names the gazetteer lacks, read after an indefinite place word: "قرية كبينة", "حي
+    /// الجبيلة", "قرى كبينة وتردين وكندة", "تلة " الخضر "". Each becomes a place mention placed
+    /// by the nearest listed place after it in its sentence ("... بريف اللاذقية"), else before
+    /// it, else the country.
+    fn add_unlisted_places(&mut self, kb: &KnowledgeBase) {
+        let t = self.text();
+        let taken = |places: &[PlaceMention], r: &Range<usize>| {
+            places
+                .iter()
+                .any(|p| p.phrase.start < r.end && r.start < p.range.end)
+        };
+        let mut found: Vec<(Range<usize>, String)> = Vec::new();
+        for (c, k) in self.cues_kinds_in(0..t.len()) {
+            if k != CueKind::PlaceType {
+                continue;
+            }
+            let word = &t[c.range.clone()];
+            // "البلدة", "القرية": a reference back, not a name to follow.
+            if word.starts_with("ال") || !c.prefix.is_empty() && t[c.prefix.clone()].contains("ال")
+            {
+                continue;
+            }
+            let plural = marsad_text::is_list_place_word(word);
+            let mut ti = self.token_at(c.range.end);
+            let mut first = true;
+            loop {
+                let Some(name) = self.unlisted_name(ti, first) else {
+                    break;
+                };
+                if taken(&self.places, &name) || found.iter().any(|(r, _)| r.start < name.end && name.start < r.end) {
+                    break;
+                }
+                found.push((name.clone(), word.to_string()));
+                if !plural {
+                    break;
+                }
+                // The next item: "و" + name, or a comma then a name.
+                ti = self.token_at(name.end);
+                match self.tokens.get(ti) {
+                    Some(tk) if tk.kind == TokenKind::Punct && matches!(&t[tk.range.clone()], "،" | ",") => ti += 1,
+                    Some(tk) if tk.kind == TokenKind::Word && t[tk.range.clone()].starts_with('و') => {}
+                    _ => break,
+                }
+                first = false;
+            }
+        }
+        if found.is_empty() {
+            return;
+        }
+        let country = kb.places.iter().position(|p| p.id == "country-sy");
+        let text_len = t.len();
+        for (range, typed) in found {
+            let si = self.sentence_of(range.start);
+            let sentence = si.map_or(0..text_len, |i| self.sentences[i].range.clone());
+            let listed = |p: &&PlaceMention| !p.unlisted && !p.destination;
+            let around = self
+                .places
+                .iter()
+                .filter(listed)
+                .find(|p| p.range.start >= range.end && p.range.end <= sentence.end)
+                .or_else(|| {
+                    self.places
+                        .iter()
+                        .filter(listed)
+                        .filter(|p| p.range.end <= range.start && p.range.start >= sentence.start)
+                        .last()
+                })
+                .map(|p| p.candidates.clone())
+                .or_else(|| country.map(|c| vec![c]));
+            let Some(candidates) = around else { continue };
+            let destination = self.is_destination(range.start);
+            self.places.push(PlaceMention {
+                range: range.clone(),
+                phrase: range,
+                candidates,
+                countryside: false,
+                direction: None,
+                near: false,
+                destination,
+                typed: Some(typed),
+                unlisted: true,
+            });
+        }
+        self.places.sort_by_key(|p| p.range.start);
+    }
+
+    /// The name starting at token `ti` after a place word: one word, two when the first is a
+    /// name head ("تل", "عين", "أبو"...) or the second a name tail ("الكبير", "الشرقي"), or
+    /// the words between quotes. `None` when the word cannot be a name ("في", "عدة", "ريف").
+    fn unlisted_name(&self, ti: usize, first: bool) -> Option<Range<usize>> {
+        let t = self.text();
+        let tk = self.tokens.get(ti)?;
+        // "تلة " الخضر "": the quoted words.
+        if tk.kind == TokenKind::Punct && t[tk.range.clone()] == *"\"" {
+            let close = self.tokens[ti + 1..]
+                .iter()
+                .take(5)
+                .position(|x| t[x.range.clone()] == *"\"")?;
+            if close == 0 {
+                return None;
+            }
+            let inner = &self.tokens[ti + 1..ti + 1 + close];
+            if inner.iter().any(|x| x.kind != TokenKind::Word) {
+                return None;
+            }
+            return Some(inner[0].range.start..inner[close - 1].range.end);
+        }
+        if tk.kind != TokenKind::Word {
+            return None;
+        }
+        let mut w = &t[tk.range.clone()];
+        let mut start = tk.range.start;
+        // A listed item after the first carries its "و".
+        if !first {
+            w = w.strip_prefix('و')?;
+            start += 'و'.len_utf8();
+        }
+        if w.chars().count() < 3 || marsad_text::is_not_a_place_name(w) {
+            return None;
+        }
+        // A word glued to a preposition is not a name ("بريف", "لقوات").
+        if self.cues_kinds_in(tk.range.clone()).any(|(_, k)| k != CueKind::PlaceType) {
+            return None;
+        }
+        let mut end = tk.range.end;
+        if let Some(next) = self.tokens.get(ti + 1).filter(|n| n.kind == TokenKind::Word) {
+            let nw = &t[next.range.clone()];
+            if marsad_text::is_place_name_head(w) && !marsad_text::is_not_a_place_name(nw)
+                || marsad_text::is_place_name_tail(nw)
+            {
+                end = next.range.end;
+            }
+        }
+        Some(start..end)
     }
 
     /// A place right after "إلى/باتجاه" is a destination unless the verb is one of arriving

@@ -289,6 +289,9 @@ pub fn compatible(doc: &Doc, ia: usize, ib: usize, lenient: bool) -> bool {
     // The rows the names resolve to, not just any row of the same name.
     let pa = &kb.places[doc.place_rows[ia]];
     let pb = &kb.places[doc.place_rows[ib]];
+    if a.unlisted || b.unlisted {
+        return same_name(doc, ia, ib);
+    }
     if pa.id == pb.id {
         return true;
     }
@@ -312,6 +315,17 @@ pub fn compatible(doc: &Doc, ia: usize, ib: usize, lenient: bool) -> bool {
     false
 }
 
+/// Two mentions name the same place: the same gazetteer row, or the same words when the
+/// gazetteer does not list it.
+pub fn same_name(doc: &Doc, ia: usize, ib: usize) -> bool {
+    let (a, b) = (&doc.places[ia], &doc.places[ib]);
+    if a.unlisted || b.unlisted {
+        let t = doc.text();
+        return a.unlisted == b.unlisted && t[a.range.clone()] == t[b.range.clone()];
+    }
+    doc.place_rows[ia] == doc.place_rows[ib]
+}
+
 /// ACLED location fields for a place mention.
 pub fn locate(doc: &Doc, kb: &KnowledgeBase, pi: usize) -> Option<Location> {
     let p = &doc.places[pi];
@@ -323,6 +337,32 @@ pub fn locate(doc: &Doc, kb: &KnowledgeBase, pi: usize) -> Option<Location> {
         _ => 1,
     };
     let dir = p.direction.map(direction_word);
+    // A name the gazetteer lacks: named as written, placed by the listed place around it
+    // (ACLED's precision 2: a place coded to the area that contains it).
+    if p.unlisted {
+        let (admin1, admin2, admin3) = match place.kind {
+            PlaceKind::Governorate => (Some(place.name.clone()), None, None),
+            _ => (
+                place.admin1.clone(),
+                place.admin2.clone(),
+                place.admin3.clone(),
+            ),
+        };
+        let written = doc.span(p.range.clone()).text;
+        return Some(Location {
+            place_id: place.id.clone(),
+            name: written.clone(),
+            name_ar: written,
+            country: place.country.clone(),
+            admin1,
+            admin2,
+            admin3,
+            latitude: place.lat,
+            longitude: place.lon,
+            geo_precision: base.max(2),
+            evidence: doc.span(p.phrase.clone()),
+        });
+    }
     let (name, precision) = if p.countryside {
         let name = match dir {
             Some(d) => format!("{} {} countryside", capitalize(d.0), place.name),

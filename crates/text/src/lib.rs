@@ -17,7 +17,8 @@
 //! ```
 //!
 //! Modules: `normalize` (rules and offset map), `sentence` (paragraphs, sentences, clauses),
-//! `token` (tokens, word boundaries, proclitics), `number` (counts), [`calendar`] (month names).
+//! `token` (tokens, word boundaries, proclitics), `number` (counts), `place_words` (words
+//! around unlisted place names), [`calendar`] (month names).
 //! Nothing here knows about events, places or the knowledge base.
 
 #![warn(missing_docs)]
@@ -25,11 +26,15 @@
 pub mod calendar;
 mod normalize;
 mod number;
+mod place_words;
 mod sentence;
 mod token;
 
 pub use normalize::{normalize, normalize_key, Normalized};
 pub use number::{quantities, quantities_in, Approx, Quantity};
+pub use place_words::{
+    is_list_place_word, is_not_a_place_name, is_place_name_head, is_place_name_tail,
+};
 pub use sentence::{clauses, paragraphs, sentences};
 pub use token::{
     is_word_char, proclitic_splits, strip_article, token_iter, tokens, word_char_at, word_end,

@@ -1,0 +1,90 @@
+//! Words around place names that the gazetteer does not list: which place words open a list
+//! ("قرى كبينة وتردين"), which words start or end a two-word name ("تل رفعت", "عايد الصغير"),
+//! and which words after a place word are never a name ("قرية في", "بلدات عدة"). Written as
+//! news spells them; compared after [`normalize_key`](crate::normalize_key).
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// Plural and dual place words: a list of names follows.
+const LIST_WORDS: &[&str] = &[
+    "قرى", "بلدات", "أحياء", "مدن", "قريتي", "بلدتي", "مدينتي", "حيي", "بلدتا", "قريتا",
+    "مدينتا", "تلال", "تلتي", "مطاري", "مخيمات", "مخيمي", "حقول", "حقلي", "مناطق", "منطقتي",
+    "مزارع", "نقاط", "حواجز", "حاجزي",
+];
+
+/// First words of two-word names.
+const NAME_HEADS: &[&str] = &[
+    "تل", "عين", "أبو", "ابو", "أم", "ام", "دير", "كفر", "خان", "بيت", "رأس", "راس", "جسر", "مرج",
+    "بئر", "بير", "قصر", "وادي", "جبل", "سد", "عرب", "الشيخ", "شيخ", "تلة", "حاجز", "مزرعة",
+    "بني", "معرة", "جب", "حوش", "عرق", "قلعة", "نبع", "باب", "ضاحية", "دوار",
+];
+
+/// Second words of two-word names.
+const NAME_TAILS: &[&str] = &[
+    "الكبير", "الكبيرة", "كبيرة", "كبير", "الصغير", "الصغيرة", "صغيرة", "صغير", "الشرقي",
+    "الشرقية", "الغربي", "الغربية", "الشمالي", "الشمالية", "الجنوبي", "الجنوبية", "القديم",
+    "القديمة", "الجديد", "الجديدة", "الفوقاني", "التحتاني", "الفوقا", "التحتا", "العسكري",
+    "الدولي", "المدني",
+];
+
+/// Words that follow a place word without being a name.
+const NOT_NAMES: &[&str] = &[
+    "في", "من", "على", "إلى", "الى", "عن", "مع", "بعد", "قبل", "التي", "الذي", "أو", "او", "ثم",
+    "حيث", "عدة", "عديدة", "عدد", "بعض", "كل", "جميع", "كافة", "أخرى", "اخرى", "آخر", "أخر",
+    "المجاورة", "مجاورة", "المحاذية", "الواقعة", "واقعة", "المذكورة", "الاستراتيجية",
+    "استراتيجية", "الإستراتيجية", "ريف", "شرق", "غرب", "شمال", "جنوب", "محيط", "أطراف",
+    "اطراف", "وسط", "داخل", "خارج", "قرب", "بالقرب", "تابعة", "التابعة", "محاصرة", "المحاصرة",
+    "سورية", "سوري", "سورية", "كردية", "عربية", "تركية", "كبرى", "صغرى", "رئيسية", "الرئيسية",
+    "جديدة", "جديد", "قديمة", "قديم", "واسعة", "كاملة", "بأكملها", "بالكامل", "نفسها", "ذاتها",
+    "هذه", "تلك", "ذلك", "هذا", "الخاضعة", "خاضعة", "تسيطر", "يسيطر", "كانت", "كان", "تقع",
+    "يقع", "أيضا", "ايضا", "فقط", "حتى", "منذ", "خلال", "عند", "لدى", "بين", "نحو", "باتجاه",
+    "حدودية", "الحدودية", "نائية", "آمنة", "امنة", "قريبة", "القريبة", "بعيدة", "المحررة",
+    "محررة", "مدمرة", "المدمرة", "عسكرية", "العسكرية", "سكنية", "السكنية", "صناعية",
+    "الصناعية", "زراعية", "الزراعية",
+];
+
+fn set(words: &'static [&'static str], cell: &'static OnceLock<HashSet<String>>) -> &'static HashSet<String> {
+    cell.get_or_init(|| words.iter().map(|w| crate::normalize_key(w)).collect())
+}
+
+/// A plural or dual place word ("قرى", "بلدتي"): several names follow it.
+pub fn is_list_place_word(normalized: &str) -> bool {
+    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    set(LIST_WORDS, &S).contains(normalized)
+}
+
+/// The first word of a two-word name ("تل", "عين", "أبو").
+pub fn is_place_name_head(normalized: &str) -> bool {
+    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    set(NAME_HEADS, &S).contains(normalized)
+}
+
+/// The second word of a two-word name ("الصغير", "الشرقي").
+pub fn is_place_name_tail(normalized: &str) -> bool {
+    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    set(NAME_TAILS, &S).contains(normalized)
+}
+
+/// A word that follows a place word without being a name ("في", "عدة", "المجاورة").
+pub fn is_not_a_place_name(normalized: &str) -> bool {
+    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    set(NOT_NAMES, &S).contains(normalized)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize_key;
+
+    #[test]
+    fn words_are_compared_normalized() {
+        assert!(is_list_place_word(&normalize_key("قرى")));
+        assert!(is_list_place_word(&normalize_key("بلدتي")));
+        assert!(!is_list_place_word(&normalize_key("بلدة")));
+        assert!(is_place_name_head(&normalize_key("أبو")));
+        assert!(is_place_name_tail(&normalize_key("الصغيرة")));
+        assert!(is_not_a_place_name(&normalize_key("المجاورة")));
+        assert!(!is_not_a_place_name(&normalize_key("كبينة")));
+    }
+}
