@@ -1209,11 +1209,21 @@ impl Extractor {
     fn taker(&self, doc: &Doc, st: &Statement) -> Option<usize> {
         let kb = &self.kb;
         let s = &doc.sentences[st.sentence];
+        let t = doc.text();
+        // The side a place is taken from or with is a prepositional object ("طرد التنظيم من",
+        // "بعد معارك مع قوات النظام", "بدعم من"), not the subject.
+        let object_of_preposition = |r: &Range<usize>| {
+            let before = t[..r.start].trim_end();
+            let last = before.rsplit(' ').next().unwrap_or("");
+            matches!(last, "من" | "مع" | "ضد" | "عن" | "على" | "لصالح" | "بين" | "لدى" | "يد" | "بيد")
+                || t[..r.start].ends_with('ل') && !t[..r.start].ends_with(' ')
+        };
         let armed = |i: &usize| {
             let a = &doc.actors[*i];
-            !a.area_owner && kb.actors[a.actor].kind != ActorKind::Civilians
+            !a.area_owner
+                && kb.actors[a.actor].kind != ActorKind::Civilians
+                && !object_of_preposition(&a.range)
         };
-        let t = doc.text();
         // The subject stands between the verb and its object: the first place, or "على".
         let object = doc
             .places
