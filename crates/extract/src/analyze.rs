@@ -885,6 +885,25 @@ impl Extractor {
         fams(doc, a).any(|x| fams(doc, b).any(|y| y == x))
     }
 
+    /// An air strike and a missile or shell attack told at the same named place by the same
+    /// attacker are one bombardment told with other words ("غارة إسرائيلية" ... "صواريخ
+    /// إسرائيلية"): the later telling joins the first.
+    fn same_bombardment(&self, doc: &Doc, a: &Statement, b: &Statement) -> bool {
+        let remote = |s: &Statement| {
+            matches!(
+                self.kb.triggers[s.trigger].sub_event_type.as_str(),
+                "Air/drone strike" | "Shelling/artillery/missile attack"
+            )
+        };
+        let placed = |s: &Statement| s.place.is_some() && !s.place_fallback;
+        remote(a)
+            && remote(b)
+            && placed(a)
+            && placed(b)
+            && self.actors_compatible(doc, a, b)
+            && a.actors.iter().chain(&b.actors).any(|&i| !doc.actors[i].civilian_family)
+    }
+
     /// Both name the same gazetteer place, or one names none of its own.
     fn same_place(&self, doc: &Doc, a: &Statement, b: &Statement) -> bool {
         match (
@@ -996,8 +1015,10 @@ impl Extractor {
                                 .rev()
                                 .take(RECENT_MEMBERS)
                                 .all(|&j| {
-                                    self.compatible(doc, &statements[j], st)
-                                        && self.same_place(doc, &statements[j], st)
+                                    let other = &statements[j];
+                                    (self.compatible(doc, other, st)
+                                        || self.same_bombardment(doc, other, st))
+                                        && self.same_place(doc, other, st)
                                 })
                         })
                     })
