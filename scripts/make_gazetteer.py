@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
-"""Generate data/gazetteer/admin.csv and data/gazetteer/neighbourhoods.csv.
+"""Generate data/gazetteer/admin.csv, neighbourhoods.csv and villages.csv.
 
 Inputs (relative to the repo root):
   ../shared/data/gazetteer/syria_admin1-3.csv          (Open-Syria data-geography, CC BY 4.0)
   ../shared/data/gazetteer/syria_city_neighbourhoods.csv (OCHA COD-AB 2016)
+  ../shared/data/gazetteer/syria_localities_wof.csv    (Who's On First / GeoNames, CC BY 4.0)
+  ../shared/data/corpus/syria_war_articles.jsonl       (read only to measure which village
+                                                        names are mostly ordinary words)
 
 data/gazetteer/places.csv is hand-written and is NOT touched by this script;
-it is only read for validation.
+it is read to skip villages it already has, and for validation.
 
-Usage:  python3 scripts/make_gazetteer.py [--print-ids] [--check-only]
+Usage:  python3 scripts/make_gazetteer.py [--print-ids] [--report] [--check-only]
+  --report      print each village row: needs_context, name, governorate, corpus counts
+                (not after / after a place word), kind
+  --check-only  only validate the four files (needs no input but the repo)
 Stdlib only.
 """
 import csv
