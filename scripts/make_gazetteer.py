@@ -699,6 +699,11 @@ def build_villages(existing):
         if r["feature_code"] == "PPLQ":
             skip("abandoned (PPLQ)")
             continue
+        if len(strip_al(norm_ar(name_ar)).replace(" ", "")) <= 3:
+            # Three letters or fewer ("رام", "على", "تحت"): a word far more often than a place,
+            # even after a place word ("مدينة رام الله", "قرية على الضفة").
+            skip("name of 3 letters or fewer")
+            continue
         if not ARABIC_RE.match(name_ar) or not r["lat"]:
             skip("bad name or no coordinates")
             continue
@@ -723,6 +728,7 @@ def build_villages(existing):
             v = _AR_DROP.sub("", v).strip()
             if (v and v != name_ar and v not in variants and ARABIC_RE.match(v)
                     and similar_variant(v, name_ar)
+                    and len(strip_al(norm_ar(v)).replace(" ", "")) > 3
                     and norm_ar(v) not in existing_names):
                 variants.append(v)
         # News write "كفر X"/"تل X" also joined ("كفرنبل", "تلرفعت"), and a one-word name with
@@ -734,7 +740,7 @@ def build_villages(existing):
         if len(words) == 1:
             extra.append(name_ar[2:] if name_ar.startswith("ال") else "ال" + name_ar)
         for v in extra:
-            if len(strip_al(norm_ar(v))) >= 3 and v not in variants \
+            if len(strip_al(norm_ar(v))) >= 4 and v not in variants \
                     and norm_ar(v) not in existing_names:
                 variants.append(v)
         name_en = (r["name"] or r["name_ascii"] or "").strip() or r["geonameid"]

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use marsad_ingest::Document;
-use marsad_kb::{CueKind, Entity, KnowledgeBase, Mention};
+use marsad_kb::{CueKind, Entity, KnowledgeBase, Mention, PlaceKind};
 use marsad_text::{Normalized, Quantity, Token, TokenKind};
 
 use crate::model::Span;
@@ -257,6 +257,22 @@ impl<'a> Doc<'a> {
             <= 4;
         if short && !m.prefix.is_empty() && typed.is_none() && place.kind.specificity() >= 6 {
             return;
+        }
+        // A bulk village (villages.csv) that needs context takes only a settlement word:
+        // "منطقة X", "مخيم X", "حقل X" name places abroad or ordinary words too often.
+        if place.needs_context && place.is_bulk_village() {
+            let w = typed
+                .as_deref()
+                .map(marsad_text::normalize_key)
+                .unwrap_or_default();
+            let w = w.trim_start_matches(['و', 'ب', 'ف', 'ل']);
+            let w = w.strip_prefix("ال").unwrap_or(w);
+            let fits = w.starts_with("بلد")
+                || w.starts_with("قري")
+                || (place.kind != PlaceKind::Village && w.starts_with("مدين"));
+            if !fits {
+                return;
+            }
         }
         if place.needs_context && typed.is_none() {
             // ... or be the next item of a typed list: "بلدتي البصيرة والصور".
