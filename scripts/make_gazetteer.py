@@ -527,6 +527,7 @@ WOF_DISTRICT = {
 # (c) Village names that are personal names, ordinary nouns/adjectives or political words,
 # whatever the corpus count says (the corpus is small: a word absent from it is not rare).
 VILLAGE_COUNTS = {}
+VILLAGE_GENERIC = {norm_ar(w) for w in "مزرعة وادي جبل خربة عين بئر بير نهر سهل حقل قرية بلدة مدينة حي منطقة".split()}
 EXISTING_NAMES = set()
 VILLAGE_STOP = set("""
 السلام النصر الحرية الثورة الشيخ الجبل المزرعة الحمرا الحمراء الوحدة الاستقلال الشهداء الشهيد
@@ -703,6 +704,11 @@ def build_villages(existing):
             # Three letters or fewer ("رام", "على", "تحت"): a word far more often than a place,
             # even after a place word ("مدينة رام الله", "قرية على الضفة").
             skip("name of 3 letters or fewer")
+            continue
+        if strip_al(norm_ar(name_ar)) in VILLAGE_GENERIC:
+            # A bare generic noun ("مزرعة", "وادي") is never usable as a name: "قرية مزرعة X",
+            # "قرية وادي X" name other places.
+            skip("generic noun")
             continue
         if not ARABIC_RE.match(name_ar) or not r["lat"]:
             skip("bad name or no coordinates")
