@@ -527,7 +527,8 @@ WOF_DISTRICT = {
 # (c) Village names that are personal names, ordinary nouns/adjectives or political words,
 # whatever the corpus count says (the corpus is small: a word absent from it is not rare).
 VILLAGE_COUNTS = {}
-VILLAGE_GENERIC = {norm_ar(w) for w in "مزرعة وادي جبل خربة عين بئر بير نهر سهل حقل قرية بلدة مدينة حي منطقة".split()}
+# Generic nouns never shipped as a village name on their own (normalized: ة→ه, أ→ا).
+VILLAGE_GENERIC = set("مزرعه وادي جبل خربه عين بير نهر سهل حقل قريه بلده مدينه حي منطقه".split())
 EXISTING_NAMES = set()
 VILLAGE_STOP = set("""
 السلام النصر الحرية الثورة الشيخ الجبل المزرعة الحمرا الحمراء الوحدة الاستقلال الشهداء الشهيد
