@@ -196,12 +196,19 @@ fn resolve(kb: &KnowledgeBase, p: &PlaceMention, context_admin1: &[&str]) -> usi
     // A bulk village (villages.csv) sharing its name with a hand-checked row is read only when
     // the place word before the name fits the village and none of the hand-checked rows
     // ("قرية حلب" may be a village; "حلب" is the city): whatever else the scores say.
-    let fits = |i: usize| typed.as_ref().is_some_and(|t| type_bonus(t, kb.places[i].kind) > 0);
+    let fits = |i: usize| {
+        typed
+            .as_ref()
+            .is_some_and(|t| type_bonus(t, kb.places[i].kind) > 0)
+    };
     let checked_fits = p
         .candidates
         .iter()
         .any(|&i| !kb.places[i].is_bulk_village() && fits(i));
-    let has_checked = p.candidates.iter().any(|&i| !kb.places[i].is_bulk_village());
+    let has_checked = p
+        .candidates
+        .iter()
+        .any(|&i| !kb.places[i].is_bulk_village());
     let tier = |i: usize| {
         let bulk = kb.places[i].is_bulk_village();
         !bulk || !has_checked || (fits(i) && !checked_fits)

@@ -485,7 +485,8 @@ fn builtin_villages_add_names_but_take_none_over() {
     let kb = KnowledgeBase::builtin().unwrap();
     let bulk = kb.places.iter().filter(|p| p.is_bulk_village()).count();
     assert!(bulk > 5000, "villages.csv rows loaded: {bulk}");
-    for name in ["ترمانين", "مرديخ", "دبلان", "كفر كرمين", "كفركرمين", "تردين"] {
+    for name in ["ترمانين", "مرديخ", "دبلان", "كفر كرمين", "كفركرمين", "تردين"]
+    {
         let rows = kb.places_named(name);
         assert!(
             rows.iter().any(|&i| kb.places[i].is_bulk_village()),
@@ -505,7 +506,16 @@ fn builtin_villages_add_names_but_take_none_over() {
     // Ordinary words, personal names and big cities need a place word when only villages
     // carry them.
     for name in [
-        "السلام", "النصر", "الحرية", "المزرعة", "الحمرا", "الثورة", "الشيخ", "سلمى", "عمر", "علي",
+        "السلام",
+        "النصر",
+        "الحرية",
+        "المزرعة",
+        "الحمرا",
+        "الثورة",
+        "الشيخ",
+        "سلمى",
+        "عمر",
+        "علي",
         "الجبل",
     ] {
         if let Some(&first) = kb.places_named(name).first() {
