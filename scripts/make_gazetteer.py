@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
-"""Generate data/gazetteer/admin.csv and data/gazetteer/neighbourhoods.csv.
+"""Generate data/gazetteer/admin.csv, neighbourhoods.csv and villages.csv.
 
 Inputs (relative to the repo root):
   ../shared/data/gazetteer/syria_admin1-3.csv          (Open-Syria data-geography, CC BY 4.0)
   ../shared/data/gazetteer/syria_city_neighbourhoods.csv (OCHA COD-AB 2016)
+  ../shared/data/gazetteer/syria_localities_wof.csv    (Who's On First / GeoNames, CC BY 4.0)
+  ../shared/data/corpus/syria_war_articles.jsonl       (read only to measure which village
+                                                        names are mostly ordinary words)
 
 data/gazetteer/places.csv is hand-written and is NOT touched by this script;
-it is only read for validation.
+it is read to skip villages it already has, and for validation.
 
-Usage:  python3 scripts/make_gazetteer.py [--print-ids] [--check-only]
+Usage:  python3 scripts/make_gazetteer.py [--print-ids] [--report] [--check-only]
+  --report      print each village row: needs_context, name, governorate, corpus counts
+                (not after / after a place word), kind
+  --check-only  only validate the four files (needs no input but the repo)
 Stdlib only.
 """
 import csv
@@ -469,12 +475,358 @@ def build_neighbourhoods(admin_by_id):
     return rows
 
 
+# --- villages (Who's On First / GeoNames) -------------------------------------
+WOF_SRC = os.path.join(SRC_DIR, "syria_localities_wof.csv")
+CORPUS = os.path.normpath(os.path.join(ROOT, "..", "shared", "data", "corpus",
+                                       "syria_war_articles.jsonl"))
+SRC_WOF = "Who's On First / GeoNames (CC BY 4.0)"
+
+# WOF district (`county`) per governorate p-code -> district id in admin.csv. Counties not
+# listed (empty, or a county of another governorate) leave admin2 empty and the parent the
+# governorate.
+WOF_DISTRICT = {
+    ("SY01", "Damascus"): "sy-damascus-damascus",
+    ("SY02", "A'zaz"): "sy-aleppo-azaz", ("SY02", "Afrin"): "sy-aleppo-afrin",
+    ("SY02", "Ain Al Arab"): "sy-aleppo-ayn-al-arab", ("SY02", "Al Bab"): "sy-aleppo-al-bab",
+    ("SY02", "As-Safira"): "sy-aleppo-al-safira", ("SY02", "Jarablus"): "sy-aleppo-jarabulus",
+    ("SY02", "Jebel Saman"): "sy-aleppo-mount-simeon", ("SY02", "Menbij"): "sy-aleppo-manbij",
+    ("SY03", "Al Qutayfah"): "sy-rif-dimashq-al-qutayfah", ("SY03", "An Nabk"): "sy-rif-dimashq-al-nabk",
+    ("SY03", "At Tall"): "sy-rif-dimashq-al-tall", ("SY03", "Az-Zabdani"): "sy-rif-dimashq-al-zabadani",
+    ("SY03", "Darayya"): "sy-rif-dimashq-darayya", ("SY03", "Duma"): "sy-rif-dimashq-douma",
+    ("SY03", "Qatana"): "sy-rif-dimashq-qatana",
+    ("SY03", "Rural Damascus"): "sy-rif-dimashq-markaz-rif-dimashq",
+    ("SY03", "Yabroud"): "sy-rif-dimashq-yabrud",
+    ("SY04", "Al Makhrim"): "sy-homs-al-mukharram", ("SY04", "Al-Qusayr"): "sy-homs-al-qusayr",
+    ("SY04", "Ar-Rastan"): "sy-homs-al-rastan", ("SY04", "Homs"): "sy-homs-homs",
+    ("SY04", "Tadmor"): "sy-homs-tadmur", ("SY04", "Tall Kalakh"): "sy-homs-talkalakh",
+    ("SY05", "As-Salamiyeh"): "sy-hama-al-salamiyah",
+    ("SY05", "As-Suqaylabiyah"): "sy-hama-al-suqaylabiyah", ("SY05", "Hama"): "sy-hama-hama",
+    ("SY05", "Masyaf"): "sy-hama-masyaf", ("SY05", "Muhradah"): "sy-hama-mhardeh",
+    ("SY06", "Al-Haffa"): "sy-latakia-al-haffah", ("SY06", "Al-Qardaha"): "sy-latakia-qardaha",
+    ("SY06", "Jablah"): "sy-latakia-jableh", ("SY06", "Lattakia"): "sy-latakia-latakia",
+    ("SY07", "Al Ma'ra"): "sy-idlib-maarrat-al-numan", ("SY07", "Ariha"): "sy-idlib-ariha",
+    ("SY07", "Harim"): "sy-idlib-harem", ("SY07", "Idleb"): "sy-idlib-idlib",
+    ("SY07", "Jisr-Ash-Shugur"): "sy-idlib-jisr-al-shughur",
+    ("SY08", "Al-Hasakeh"): "sy-al-hasakah-al-hasakah",
+    ("SY08", "Al-Malikeyyeh"): "sy-al-hasakah-al-malikiyah",
+    ("SY08", "Quamishli"): "sy-al-hasakah-al-qamishli", ("SY08", "Ras Al Ain"): "sy-al-hasakah-ras-al-ayn",
+    ("SY09", "Abu Kamal"): "sy-deir-ez-zor-abu-kamal", ("SY09", "Al Mayadin"): "sy-deir-ez-zor-mayadin",
+    ("SY09", "Deir-ez-Zor"): "sy-deir-ez-zor-deir-ez-zor",
+    ("SY10", "Banyas"): "sy-tartus-baniyas", ("SY10", "Dreikish"): "sy-tartus-duraykish",
+    ("SY10", "Safita"): "sy-tartus-safita", ("SY10", "Sheikh Badr"): "sy-tartus-al-shaykh-badr",
+    ("SY10", "Tartous"): "sy-tartus-tartus",
+    ("SY11", "Ar-Raqqa"): "sy-raqqa-ar-raqqah", ("SY11", "Ath-Thawrah"): "sy-raqqa-al-thawrah",
+    ("SY11", "Tell Abiad"): "sy-raqqa-tell-abyad",
+    ("SY12", "As-Sanamayn"): "sy-daraa-al-sanamayn", ("SY12", "Dar'a"): "sy-daraa-daraa",
+    ("SY12", "Izra'"): "sy-daraa-izra",
+    ("SY13", "As-Sweida"): "sy-as-suwayda-as-suwayda", ("SY13", "Salkhad"): "sy-as-suwayda-salkhad",
+    ("SY13", "Shahba"): "sy-as-suwayda-shahba",
+    ("SY14", "Al Fiq"): "sy-quneitra-fiq", ("SY14", "Quneitra"): "sy-quneitra-quneitra",
+}
+
+# (c) Village names that are personal names, ordinary nouns/adjectives or political words,
+# whatever the corpus count says (the corpus is small: a word absent from it is not rare).
+VILLAGE_COUNTS = {}
+# Generic nouns never shipped as a village name on their own (normalized: ة→ه, أ→ا).
+VILLAGE_GENERIC = set("مزرعه وادي جبل خربه عين بير نهر سهل حقل قريه بلده مدينه حي منطقه".split())
+EXISTING_NAMES = set()
+VILLAGE_STOP = set("""
+السلام النصر الحرية الثورة الشيخ الجبل المزرعة الحمرا الحمراء الوحدة الاستقلال الشهداء الشهيد
+التحرير الجهاد الفتح العودة البعث الامل الأمل الخير النور الهدى الرحمة الصمود الكرامة العزة
+التقدم الاشتراكية الاشتراكي العروبة النهضة الوفاء السعادة الفرح الجديدة الجديد القديمة القديم
+الكبيرة الكبير الصغيرة الصغير الشرقية الشرقي الغربية الغربي الشمالية الشمالي الجنوبية الجنوبي
+الوسطى الفوقاني التحتاني الفوقا التحتا المحطة المركز الساحة السوق الجامع المسجد الكنيسة المدرسة
+المعمل المصنع المطحنة المخفر السجن الحاجز المعسكر الثكنة القاعدة المطار الميناء الجسر النهر البحر
+البحيرة السد الوادي السهل الهضبة التل التلة الجبيل العين البئر البير الحقل المرج الغابة البستان
+الحديقة الكرم الكروم المزارع الدوار الطريق الشارع البيت الدار القصر القلعة البرج الخان الحمام
+الحاكم الامير الأمير الملك السلطان الباشا الوزير القائد الحاج السيد الشريف الإمام الامام
+الرئيس العميد العقيد اللواء الفريق الرائد النقيب الملازم الشاويش الأسد الاسد النمر الذيب الذئب
+الصقر النسر الغزال الحصان الجمل البقر الغنم الخروف العصفور الحمامة
+سلمى عمر علي محمد أحمد احمد محمود حسن حسين خالد سعيد سعد عثمان يوسف ابراهيم إبراهيم موسى عيسى
+مريم فاطمة زينب عائشة خديجة ليلى سلطان صالح حمزة عباس جعفر قاسم هاشم حمدان سليمان داود يونس
+زكريا عادل جمال كمال نور نورا هدى أمل امل منى سارة رنا ريم دانا لمى مها سمر هند دعد
+حلب دمشق حمص حماة حماه ادلب إدلب درعا الرقة الحسكة طرطوس اللاذقية القنيطرة السويداء بغداد
+بيروت عمان القاهرة القدس مكة المدينة تركيا العراق لبنان الأردن الاردن فلسطين مصر ايران إيران
+روسيا امريكا أمريكا واشنطن موسكو باريس لندن
+قصف غارة غارات هجوم معركة معارك اشتباك اشتباكات قتلى جرحى شهيد مقتل تفجير انفجار صاروخ صواريخ
+قذيفة قذائف برميل براميل طيران طائرة طائرات جيش قوات فصائل مسلحين مسلحون عناصر مقاتلين مقاتلون
+غزة رفح خان يونس جنين نابلس الخليل بيت لحم يافا حيفا عكا صفد طبريا البتراء الكاظمية الموصل
+البصرة تكريت الفلوجة الرمادي سامراء كربلاء النجف كركوك اربيل أربيل السليمانية طرابلس صيدا بعلبك
+الهرمل زحلة جونية انطاكية أنطاكية اضنة أضنة مرسين اسطنبول إسطنبول انقرة أنقرة الاسكندرية الرياض
+جدة دبي الدوحة الكويت مسقط طهران قم مشهد الجزائر تونس الرباط صنعاء عدن الخرطوم الفردوس الجنة
+الحرامي عفريت قبيحة المنتهي الخاوية المغارة تنورة طيارة حمامات العامود حنفية رشيدة خرابة
+""".split()) | {"خان يونس", "بيت لحم"}
+# Name shapes that are personal names or ordinary phrases: kunyas, titles, "son of".
+VILLAGE_PERSONAL_PREFIXES = ("أبو ", "ابو ", "أبي ", "ابي ", "أم ", "ام ", "ابن ", "بن ", "بني ",
+                             "بنو ", "الشيخ ", "شيخ ", "السيد ", "سيد ", "الحاج ", "حاج ",
+                             "الشهيد ", "عبد ", "مار ", "النبي ", "نبي ", "الامام ", "الإمام ",
+                             "بيت ", "دار ", "قبر ", "مقام ", "جامع ", "مسجد ", "سوق ",
+                             # given names first: "أحمد المحمد", "عطا الله", "علي باجلية"
+                             "أحمد ", "احمد ", "محمد ", "محمود ", "علي ", "حسن ", "حسين ",
+                             "خليل ", "إبراهيم ", "ابراهيم ", "عطا ", "عبدو ", "صالح ", "سليمان ",
+                             "مصطفى ", "يوسف ", "خالد ", "عمر ", "عثمان ", "حمد ", "حمود ",
+                             "جاسم ", "فارس ", "عيسى ", "موسى ", "مرعي ", "نايف ", "سعيد ")
+
+# Place words: a name right after one of these (proclitics allowed) is "after a place word".
+PLACE_WORDS = ["بلدة", "بلدتي", "البلدة", "قرية", "قريتي", "القرية", "قرى", "مدينة", "مدينتي",
+               "المدينة", "حي", "أحياء", "الحي", "مخيم", "المخيم", "منطقة", "المنطقة", "منطقتي",
+               "ناحية", "مزرعة", "مزارع", "بلدات", "مدن", "قريتا", "بلدتا"]
+# Words that put the next word in a place slot too (countryside, compass, near...): counted
+# with the place words for the corpus measure, as they rarely precede an ordinary word.
+PLACE_SLOT_WORDS = ["ريف", "شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي", "جنوبي",
+                    "قرب", "محيط", "أطراف", "اطراف", "بلدتي", "مشارف", "تخوم", "جنوب شرق",
+                    "جنوب غرب", "شمال شرق", "شمال غرب"]
+PROCLITICS_PY = ["وب", "ول", "فب", "فل", "وك", "فك", "و", "ف", "ب", "ل", "ك"]
+
+_AR_DROP = re.compile("[\u064B-\u065F\u0670\u0610-\u061A\u06D6-\u06ED\u0640\u061C"
+                      "\u200B-\u200F\u202A-\u202E\u2066-\u2069]")
+_AR_MAP = str.maketrans({"آ": "ا", "أ": "ا", "إ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا", "ٵ": "ا",
+                         "ى": "ي", "ی": "ي", "ئ": "ي", "ؤ": "و", "ة": "ه", "ہ": "ه",
+                         "ھ": "ه", "ۀ": "ه", "ک": "ك"})
+_WORD_RE = re.compile(r"[\u0621-\u064A\u0660-\u0669\u0671-\u06D3]+")
+
+
+def norm_ar(s):
+    """marsad_text::normalize_key for Arabic (the rules that matter for names)."""
+    s = _AR_DROP.sub("", s).translate(_AR_MAP)
+    return " ".join(s.split())
+
+
+def strip_al(w):
+    return w[2:] if w.startswith("ال") and len(w) > 3 else w
+
+
+def similar_variant(v, name):
+    """A WOF Arabic variant kept only when it is a spelling of the name (article, long vowels,
+    ه/ة, hamza): other variants in the file are of uneven quality (old or unrelated names)."""
+    import difflib
+    a = " ".join(strip_al(w) for w in norm_ar(v).split())
+    b = " ".join(strip_al(w) for w in norm_ar(name).split())
+    if a == b:
+        return True
+    return len(a.split()) == len(b.split()) and difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
+def corpus_counts(names):
+    """For each normalized name: (bare, after a place word or place slot) occurrence counts as
+    a word sequence in the corpus `text` fields, proclitics allowed (as the matcher does)."""
+    import json
+    by_first = {}
+    for n in names:
+        ws = n.split()
+        by_first.setdefault(ws[0], []).append(ws)
+    place_words = {norm_ar(w) for w in PLACE_WORDS}
+    slot_words = {norm_ar(w) for w in PLACE_SLOT_WORDS if " " not in w}
+    counts = {n: [0, 0] for n in names}
+
+    def bases(tok):
+        yield tok
+        for p in PROCLITICS_PY:
+            if tok.startswith(p) and len(tok) > len(p) + 1:
+                yield tok[len(p):]
+        for p in ("لل", "ولل", "فلل"):
+            if tok.startswith(p) and len(tok) > len(p) + 1:
+                yield "ال" + tok[len(p):]
+
+    def stripped(tok):
+        out = {tok}
+        for p in PROCLITICS_PY:
+            if tok.startswith(p) and len(tok) > len(p) + 1:
+                out.add(tok[len(p):])
+        return out
+
+    with open(CORPUS, encoding="utf-8") as f:
+        for line in f:
+            text = json.loads(line).get("text") or ""
+            toks = _WORD_RE.findall(norm_ar(text))
+            for i, tok in enumerate(toks):
+                seen = set()
+                for b in bases(tok):
+                    for ws in by_first.get(b, ()):
+                        n = " ".join(ws)
+                        if n in seen or toks[i + 1:i + len(ws)] != ws[1:]:
+                            continue
+                        seen.add(n)
+                        prev = stripped(toks[i - 1]) if i else set()
+                        typed = bool(prev & place_words) or bool(prev & slot_words)
+                        counts[n][1 if typed else 0] += 1
+    return counts
+
+
+def build_villages(existing):
+    """One row per WOF locality with an Arabic name not already in the other files for the
+    same governorate. `existing`: the rows of admin.csv, neighbourhoods.csv and places.csv."""
+    with open(ADMIN_SRC, encoding="utf-8-sig", newline="") as f:
+        gov_by_pcode = {r["ocha_pcode"]: r["id"] for r in csv.DictReader(f) if r["level"] == "1"}
+    admin_by_id = {r["id"]: r for r in existing}
+    # Names (normalized, with and without the article) of the existing rows, per governorate,
+    # and every existing name with its coordinates (a WOF point within 15 km of a row of the
+    # same name is that row, whatever governorate the two sources put it in).
+    have = {}
+    name_pts = {}
+    for r in existing:
+        for n in [r["name_ar"]] + [v for v in r["variants_ar"].split("|") if v]:
+            k = norm_ar(bare(n))
+            have.setdefault(r["admin1"], set()).update({k, strip_al(k)})
+            if r["lat"]:
+                name_pts.setdefault(strip_al(k), []).append((float(r["lat"]), float(r["lon"])))
+    existing_names = {norm_ar(n) for r in existing
+                      for n in [r["name_ar"]] + [v for v in r["variants_ar"].split("|") if v]}
+    EXISTING_NAMES.update(existing_names)
+
+    def near_same_name(k, lat, lon):
+        import math
+        for (a, b) in name_pts.get(strip_al(k), ()):
+            dy = (a - lat) * 111.0
+            dx = (b - lon) * 111.0 * math.cos(math.radians(lat))
+            if dx * dx + dy * dy <= 15.0 ** 2:
+                return True
+        return False
+
+    with open(WOF_SRC, encoding="utf-8-sig", newline="") as f:
+        src = list(csv.DictReader(f))
+    rows, used, skipped = [], set(), {}
+
+    def skip(why):
+        skipped[why] = skipped.get(why, 0) + 1
+
+    for r in src:
+        name_ar = _AR_DROP.sub("", r["name_ar"]).strip()
+        if not name_ar:
+            skip("no Arabic name")
+            continue
+        if r["deprecated"] or r["superseded_by"]:
+            skip("deprecated/superseded")
+            continue
+        if r["feature_code"] == "PPLQ":
+            skip("abandoned (PPLQ)")
+            continue
+        if len(strip_al(norm_ar(name_ar)).replace(" ", "")) <= 3:
+            # Three letters or fewer ("رام", "على", "تحت"): a word far more often than a place,
+            # even after a place word ("مدينة رام الله", "قرية على الضفة").
+            skip("name of 3 letters or fewer")
+            continue
+        if strip_al(norm_ar(name_ar)) in VILLAGE_GENERIC:
+            # A bare generic noun ("مزرعة", "وادي") is never usable as a name: "قرية مزرعة X",
+            # "قرية وادي X" name other places.
+            skip("generic noun")
+            continue
+        if not ARABIC_RE.match(name_ar) or not r["lat"]:
+            skip("bad name or no coordinates")
+            continue
+        gov = gov_by_pcode.get(r["adm1_pcode"])
+        if not gov:
+            skip("no governorate")
+            continue
+        g = admin_by_id[gov]
+        k = norm_ar(name_ar)
+        lat, lon = float(r["lat"]), float(r["lon"])
+        if k in have.get(g["admin1"], ()) or strip_al(k) in have.get(g["admin1"], ()) \
+                or near_same_name(k, lat, lon):
+            skip("already in the gazetteer")
+            continue
+        dist = WOF_DISTRICT.get((r["adm1_pcode"], r["county"]))
+        d = admin_by_id.get(dist) if dist else None
+        fc = r["feature_code"]
+        pop = int(float(r["population"] or 0))
+        kind = "town" if fc in ("PPLA", "PPLA2", "PPLA3") or pop >= 5000 else "village"
+        variants = []
+        for v in r["names_ar"].split("|"):
+            v = _AR_DROP.sub("", v).strip()
+            if (v and v != name_ar and v not in variants and ARABIC_RE.match(v)
+                    and similar_variant(v, name_ar)
+                    and len(strip_al(norm_ar(v)).replace(" ", "")) > 3
+                    and norm_ar(v) not in existing_names):
+                variants.append(v)
+        # News write "كفر X"/"تل X" also joined ("كفرنبل", "تلرفعت"), and a one-word name with
+        # or without the article: the other form is a variant (measured like the name below).
+        words = name_ar.split()
+        extra = []
+        if len(words) == 2 and words[0] in ("كفر", "تل") and not words[1].startswith("ال"):
+            extra.append(words[0] + words[1])
+        if len(words) == 1:
+            extra.append(name_ar[2:] if name_ar.startswith("ال") else "ال" + name_ar)
+        for v in extra:
+            if len(strip_al(norm_ar(v))) >= 4 and v not in variants \
+                    and norm_ar(v) not in existing_names:
+                variants.append(v)
+        name_en = (r["name"] or r["name_ascii"] or "").strip() or r["geonameid"]
+        slug = slugify(r["name_ascii"] or name_en) or r["geonameid"]
+        vid = "sy-%s-%s-%s" % (GOV_CODE[gov], kind, slug)
+        if vid in used or vid in admin_by_id:
+            vid = "%s-%s" % (vid, r["geonameid"])
+        used.add(vid)
+        rows.append({
+            "id": vid, "kind": kind, "name_en": name_en, "name_ar": name_ar,
+            "variants_ar": "|".join(variants), "country": "SY", "admin1": g["admin1"],
+            "admin2": d["admin2"] if d else "", "admin3": "",
+            "lat": fmt(r["lat"]), "lon": fmt(r["lon"]), "parent_id": d["id"] if d else gov,
+            "needs_context": "false", "source": SRC_WOF,
+            "_pop": pop, "_existing": k in existing_names,
+        })
+    flag_villages(rows)
+    # Within one name, the most populous first (a town before villages): the first row of a
+    # name is the default reading when nothing in the document tells them apart.
+    rows.sort(key=lambda x: (-x["_pop"], x["kind"] != "town", x["admin1"], x["id"]))
+    for why, n in sorted(skipped.items()):
+        print("villages: skipped %5d  %s" % (n, why), file=sys.stderr)
+    return rows
+
+
+def flag_villages(rows):
+    """needs_context for the village rows: see the README ("villages.csv")."""
+    names = {}
+    for r in rows:
+        for n in [r["name_ar"]] + [v for v in r["variants_ar"].split("|") if v]:
+            names.setdefault(norm_ar(n), []).append(r)
+    counts = corpus_counts(set(names)) if os.path.exists(CORPUS) else None
+    if counts is None:
+        sys.exit("villages: corpus %s not found (needed to measure common words)" % CORPUS)
+    stop = {norm_ar(w) for w in VILLAGE_STOP}
+    # A known name written without its final hamza ("السويدا" for السويداء) is that place, not a
+    # village of the same letters.
+    known_no_hamza = {n[:-1] for n in EXISTING_NAMES if n.endswith("ء")}
+    stop_prefixes = tuple(norm_ar(p) + " " for p in VILLAGE_PERSONAL_PREFIXES)
+    reasons = {}
+    flagged = set()
+    for n, rs in names.items():
+        words = n.split()
+        why = None
+        if len(words) == 1 and len(strip_al(n)) <= 4:
+            why = "short"
+        elif n in known_no_hamza:
+            why = "known name less hamza"
+        elif n in stop or strip_al(n) in {strip_al(s) for s in stop} or \
+                (n + " ").startswith(stop_prefixes):
+            why = "stop list"
+        else:
+            bare_n, typed_n = counts[n]
+            # Mostly without a place word: an ordinary word (or a person) in this corpus.
+            if bare_n >= 2 and bare_n > 2 * typed_n:
+                why = "corpus"
+            elif len({r["admin1"] for r in rs}) >= 3:
+                # The same name in three governorates or more is a generic word
+                # ("الجديدة", "المشيرفة"): only a place word says it is a place here.
+                why = "many governorates"
+        if why:
+            flagged.add(n)
+            reasons[why] = reasons.get(why, 0) + 1
+    for r in rows:
+        keys = [norm_ar(n) for n in [r["name_ar"]] + [v for v in r["variants_ar"].split("|") if v]]
+        if any(k in flagged for k in keys):
+            r["needs_context"] = "true"
+    for why, n in sorted(reasons.items()):
+        print("villages: needs_context %-18s %5d names" % (why, n), file=sys.stderr)
+    global VILLAGE_COUNTS
+    VILLAGE_COUNTS = counts
+
+
 def write(path, rows):
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=HEADER, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
         w.writeheader()
         for r in rows:
-            w.writerow(r)
+            w.writerow({k: r[k] for k in HEADER})
 
 
 # --- validation ---------------------------------------------------------------
@@ -542,16 +894,27 @@ def main():
     admin_path = os.path.join(OUT_DIR, "admin.csv")
     nbh_path = os.path.join(OUT_DIR, "neighbourhoods.csv")
     places_path = os.path.join(OUT_DIR, "places.csv")
+    villages_path = os.path.join(OUT_DIR, "villages.csv")
     if "--check-only" not in args:
         os.makedirs(OUT_DIR, exist_ok=True)
         admin = build_admin()
         write(admin_path, admin)
         nbh = build_neighbourhoods({r["id"]: r for r in admin})
         write(nbh_path, nbh)
+        with open(places_path, encoding="utf-8", newline="") as f:
+            places = list(csv.DictReader(f))
+        villages = build_villages(admin + nbh + places)
+        write(villages_path, villages)
+        if "--report" in args:
+            for r in villages:
+                b, t = VILLAGE_COUNTS[norm_ar(r["name_ar"])]
+                print("%s\t%s\t%s\t%d\t%d\t%s" % (r["needs_context"], r["name_ar"], r["admin1"],
+                                                  b, t, r["kind"]))
         if "--print-ids" in args:
             for r in admin:
                 print("%s\t%s\t%s\t%s" % (r["id"], r["kind"], r["name_ar"], r["name_en"]))
-    files = [admin_path, nbh_path] + ([places_path] if os.path.exists(places_path) else [])
+    files = [admin_path, nbh_path] + [p for p in (places_path, villages_path)
+                                      if os.path.exists(p)]
     errors, rows = validate(files)
     counts = {}
     for r in rows:

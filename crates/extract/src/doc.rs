@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use marsad_ingest::Document;
-use marsad_kb::{CueKind, Entity, KnowledgeBase, Mention};
+use marsad_kb::{CueKind, Entity, KnowledgeBase, Mention, PlaceKind};
 use marsad_text::{Normalized, Quantity, Token, TokenKind};
 
 use crate::model::Span;
@@ -263,16 +263,32 @@ impl<'a> Doc<'a> {
         if short && !m.prefix.is_empty() && typed.is_none() && place.kind.specificity() >= 6 {
             return;
         }
-        if place.needs_context && typed.is_none() {
-            // ... or be the next item of a typed list: "بلدتي البصيرة والصور".
-            let listed = t[m.prefix.clone()].starts_with('و')
-                && self
-                    .places
-                    .last()
-                    .is_some_and(|p| start.saturating_sub(p.range.end) <= 2 && p.typed.is_some());
-            if !listed {
+        // A bulk village (villages.csv) takes only a settlement word before it, or a place
+        // in a typed list ("قريتي X وY"): bare, its name was an ordinary word, a person or a
+        // place abroad as often as the village in a hand check of the corpus, and "منطقة X",
+        // "ناحية X", "مخيم X" name places abroad too often.
+        let listed = t[m.prefix.clone()].starts_with('و')
+            && self
+                .places
+                .last()
+                .is_some_and(|p| start.saturating_sub(p.range.end) <= 2 && p.typed.is_some());
+        if place.is_bulk_village() && !listed {
+            let w = typed
+                .as_deref()
+                .map(marsad_text::normalize_key)
+                .unwrap_or_default();
+            let w = w.trim_start_matches(['و', 'ب', 'ف', 'ل']);
+            let w = w.strip_prefix("ال").unwrap_or(w);
+            let fits = w.starts_with("بلد")
+                || w.starts_with("قري")
+                || (place.kind != PlaceKind::Village && w.starts_with("مدين"));
+            if !fits {
                 return;
             }
+        }
+        // ... or be the next item of a typed list: "بلدتي البصيرة والصور".
+        if place.needs_context && typed.is_none() && !listed {
+            return;
         }
         let name = marsad_text::normalize_key(&t[m.range.clone()]);
         let mut candidates = kb.places_named_key(&name).to_vec();

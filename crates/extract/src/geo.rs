@@ -247,10 +247,40 @@ fn resolve(kb: &KnowledgeBase, p: &PlaceMention, context_admin1: &[&str]) -> usi
         }
         s
     };
-    *p.candidates
+    // A bulk village (villages.csv) sharing its name with a hand-checked row is read only when
+    // the place word before the name fits the village and none of the hand-checked rows
+    // ("قرية حلب" may be a village; "حلب" is the city): whatever else the scores say.
+    let fits = |i: usize| {
+        typed
+            .as_ref()
+            .is_some_and(|t| type_bonus(t, kb.places[i].kind) > 0)
+    };
+    let checked_fits = p
+        .candidates
         .iter()
-        .max_by_key(|i| score(i))
-        .unwrap_or(&p.candidates[0])
+        .any(|&i| !kb.places[i].is_bulk_village() && fits(i));
+    let has_checked = p
+        .candidates
+        .iter()
+        .any(|&i| !kb.places[i].is_bulk_village());
+    let tier = |i: usize| {
+        let bulk = kb.places[i].is_bulk_village();
+        !bulk || !has_checked || (fits(i) && !checked_fits)
+    };
+    // Ties among bulk villages go to the first (load order: the most populous first); among
+    // the other rows to the last, as before.
+    let tie = |k: usize, i: usize| {
+        if kb.places[i].is_bulk_village() {
+            -(k as i64)
+        } else {
+            k as i64
+        }
+    };
+    p.candidates
+        .iter()
+        .enumerate()
+        .max_by_key(|&(k, &i)| (tier(i), score(&i), tie(k, i)))
+        .map_or(p.candidates[0], |(_, &i)| i)
 }
 
 /// How well a place kind fits the word before the name (normalized).

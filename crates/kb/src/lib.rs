@@ -17,6 +17,7 @@ mod trie;
 
 pub use model::{
     Actor, ActorKind, Cue, CueKind, Entity, Matches, Mention, Outlet, Place, PlaceKind, Trigger,
+    BULK_VILLAGE_SOURCE,
 };
 
 use matcher::{Group, GroupBuilder, Required};

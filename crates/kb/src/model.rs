@@ -73,6 +73,19 @@ pub struct Place {
     pub source: String,
 }
 
+/// Source prefix of the bulk village rows (`data/gazetteer/villages.csv`, generated from
+/// Who's On First / GeoNames): they add names, never a new reading of a name already known.
+pub const BULK_VILLAGE_SOURCE: &str = "Who's On First / GeoNames";
+
+impl Place {
+    /// A row of the bulk village list. When such a row shares its name with a hand-checked row
+    /// (admin unit, city, `places.csv`), the hand-checked row is the reading unless a place word
+    /// fits only the village (see `marsad_extract::geo::resolve_all`).
+    pub fn is_bulk_village(&self) -> bool {
+        self.source.starts_with(BULK_VILLAGE_SOURCE)
+    }
+}
+
 /// Place categories.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

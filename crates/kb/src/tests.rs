@@ -477,3 +477,54 @@ fn places_named_key_agrees_with_places_named() {
     }
     assert!(kb.places_named_key("لا يوجد مكان بهذا الاسم").is_empty());
 }
+
+/// `villages.csv` (Who's On First / GeoNames) is embedded: its names are found, and a village
+/// never becomes the first reading of a name that a hand-checked row already has.
+#[test]
+fn builtin_villages_add_names_but_take_none_over() {
+    let kb = KnowledgeBase::builtin().unwrap();
+    let bulk = kb.places.iter().filter(|p| p.is_bulk_village()).count();
+    assert!(bulk > 5000, "villages.csv rows loaded: {bulk}");
+    for name in ["ترمانين", "مرديخ", "دبلان", "كفر كرمين", "كفركرمين", "تردين"]
+    {
+        let rows = kb.places_named(name);
+        assert!(
+            rows.iter().any(|&i| kb.places[i].is_bulk_village()),
+            "{name}: {rows:?}"
+        );
+    }
+    for p in kb.places.iter().filter(|p| p.is_bulk_village()) {
+        for name in std::iter::once(&p.name_ar).chain(&p.variants) {
+            let rows = kb.places_named(name);
+            let has_checked = rows.iter().any(|&i| !kb.places[i].is_bulk_village());
+            assert!(
+                !has_checked || !kb.places[rows[0]].is_bulk_village(),
+                "{name}: a village is the first reading"
+            );
+        }
+    }
+    // Ordinary words, personal names and big cities need a place word when only villages
+    // carry them.
+    for name in [
+        "السلام",
+        "النصر",
+        "الحرية",
+        "المزرعة",
+        "الحمرا",
+        "الثورة",
+        "الشيخ",
+        "سلمى",
+        "عمر",
+        "علي",
+        "الجبل",
+    ] {
+        if let Some(&first) = kb.places_named(name).first() {
+            let p = &kb.places[first];
+            assert!(
+                !p.is_bulk_village() || p.needs_context,
+                "{name}: {} needs no context",
+                p.id
+            );
+        }
+    }
+}
