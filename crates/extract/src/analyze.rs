@@ -67,6 +67,10 @@ impl Extractor {
         let doc_date = dates::document_date(document, &doc);
         let outlet = self.outlet(document, &doc);
 
+        let report_year = doc_date
+            .date
+            .map(|d| chrono::Datelike::year(&d))
+            .or_else(|| dates::latest_year(&doc));
         let mut statements: Vec<Statement> = Vec::new();
         let mut terms: Vec<usize> = Vec::new(); // sentences stating agreement terms
         for m in &doc.triggers {
@@ -104,7 +108,7 @@ impl Extractor {
                 .cloned()
                 .unwrap_or(segment.clone());
             let start = m.prefix.start.min(m.range.start);
-            if let Some(reason) = self.not_an_event(&doc, m, ti, si, &clause) {
+            if let Some(reason) = self.not_an_event(&doc, m, ti, si, &clause, report_year) {
                 if reason == "term" {
                     terms.push(si);
                 }
@@ -221,6 +225,7 @@ impl Extractor {
         ti: usize,
         si: usize,
         clause: &Range<usize>,
+        report_year: Option<i32>,
     ) -> Option<&'static str> {
         let kb = &self.kb;
         let trig = &kb.triggers[ti];
@@ -259,15 +264,17 @@ impl Extractor {
         {
             return Some("term");
         }
-        // "في عام 1929": history. The Syrian war runs from 2011: a year before it in the
-        // clause marks the past, not the news.
+        // "في عام 1929", "في أكتوبر 2013" in a 2017 report: history. The codebook leaves out
+        // what happened a year or more before the report; a year two or more before the
+        // report's (or, before the Syrian war, any year) marks the past, not the news.
         let t = doc.text();
+        let past = report_year.map_or(2011, |y| y - 1);
         if doc.tokens_in(clause.clone()).any(|tk| {
             tk.kind == TokenKind::Number
                 && tk.range.len() == 4
                 && t[tk.range.clone()]
-                    .parse::<u32>()
-                    .is_ok_and(|y| (1000..2011).contains(&y))
+                    .parse::<i32>()
+                    .is_ok_and(|y| (1000..past).contains(&y))
         }) {
             return Some("historical");
         }

@@ -66,6 +66,18 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 /// Metadata first, then a date line in the first paragraphs ("الأربعاء 2017/11/29").
+/// The latest year the text names between the start of the Syrian war and a few years past
+/// the corpus: for an undated page, the best guess of the year it reports from.
+pub fn latest_year(doc: &Doc) -> Option<i32> {
+    let t = doc.text();
+    doc.tokens
+        .iter()
+        .filter(|tk| tk.kind == marsad_text::TokenKind::Number && tk.range.len() == 4)
+        .filter_map(|tk| t[tk.range.clone()].parse::<i32>().ok())
+        .filter(|y| (2011..=2030).contains(y))
+        .max()
+}
+
 pub fn document_date(document: &Document, doc: &Doc) -> DocDate {
     if let Some(d) = document.published.as_deref().and_then(parse_date) {
         return DocDate { date: Some(d) };
