@@ -123,6 +123,14 @@ impl Extractor {
             }
             let _ = start;
             let st = self.statement(&doc, m, ti, si, segment, clause);
+            // A withdrawal, handover or evacuation hands over a place: without one named in
+            // its own sentence it is talk about withdrawing ("إمكانية ... انسحابها").
+            if trig.sub_event_type == "Non-violent transfer of territory"
+                && trig.frame != "takeover"
+                && (st.place.is_none() || st.place_fallback)
+            {
+                continue;
+            }
             statements.push(st);
         }
         // "قصفت الطائرات", "القصف الجوي والمدفعي": a bombardment whose clause names aircraft is
