@@ -9,6 +9,9 @@ use marsad_text::{Normalized, Quantity, Token, TokenKind};
 
 use crate::model::Span;
 
+/// How far into a page its header (menu, headline, byline) may reach, in bytes.
+const HEADER_BYTES: usize = 1200;
+
 /// A sentence of the normalized text.
 #[derive(Debug, Clone)]
 pub struct Sentence {
@@ -147,6 +150,14 @@ impl<'a> Doc<'a> {
     fn split_sentences(&self, kb: &KnowledgeBase) -> Vec<Sentence> {
         let t = self.text();
         let mut out = Vec::new();
+        // Scraped pages glue menu, headline and byline to the lead: the last page-furniture
+        // word near the top ("حجم الخط") ends that header, whatever the line breaks say.
+        let header_end = self
+            .cues_kinds_in(0..HEADER_BYTES.min(t.len()))
+            .filter(|(_, k)| *k == CueKind::PageChrome)
+            .map(|(c, _)| c.range.end)
+            .max()
+            .unwrap_or(0);
         // The title block: short lines without a full stop at the top of the page.
         let mut in_title = true;
         for (pi, p) in self.paragraphs.iter().enumerate() {
@@ -162,15 +173,22 @@ impl<'a> Doc<'a> {
             }
             for s in marsad_text::sentences(&t[p.clone()]) {
                 let range = p.start + s.start..p.start + s.end;
-                let clauses = marsad_text::clauses(t, range.clone());
-                let segments = self.segments(kb, &clauses);
-                out.push(Sentence {
-                    range,
-                    para: pi,
-                    headline: title_line,
-                    segments,
-                    clauses,
-                });
+                let parts = if range.start < header_end && header_end < range.end {
+                    vec![(range.start..header_end, true), (header_end..range.end, false)]
+                } else {
+                    vec![(range.clone(), range.end <= header_end)]
+                };
+                for (range, header) in parts {
+                    let clauses = marsad_text::clauses(t, range.clone());
+                    let segments = self.segments(kb, &clauses);
+                    out.push(Sentence {
+                        range,
+                        para: pi,
+                        headline: title_line || header,
+                        segments,
+                        clauses,
+                    });
+                }
             }
         }
         out

@@ -266,6 +266,9 @@ pub enum CueKind {
     /// Territory changed hands without a fight ("دون قتال", "بعد انسحاب"): a takeover in its
     /// sentence is a non-violent transfer, not a battle.
     NoFighting,
+    /// Page furniture that closes a page's header ("حجم الخط", "آخر تحديث", "تاريخ النشر"):
+    /// text before it near the top of the page is menu, headline and byline, not the body.
+    PageChrome,
 }
 
 /// A news outlet.
