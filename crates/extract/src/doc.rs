@@ -417,10 +417,14 @@ impl<'a> Doc<'a> {
                 .filter(listed)
                 .find(|p| p.range.start >= range.end && p.range.end <= sentence.end)
                 .or_else(|| {
+                    // Before it in its sentence, else in the sentences just before.
+                    let from = si
+                        .map(|i| self.sentences[i.saturating_sub(3)].range.start)
+                        .unwrap_or(sentence.start);
                     self.places
                         .iter()
                         .filter(listed)
-                        .filter(|p| p.range.end <= range.start && p.range.start >= sentence.start)
+                        .filter(|p| p.range.end <= range.start && p.range.start >= from)
                         .last()
                 })
                 .map(|p| p.candidates.clone())
@@ -476,8 +480,9 @@ impl<'a> Doc<'a> {
         if w.chars().count() < 3 || marsad_text::is_not_a_place_name(w) {
             return None;
         }
-        // A word glued to a preposition is not a name ("بريف", "لقوات").
-        if self.cues_kinds_in(tk.range.clone()).any(|(_, k)| k != CueKind::PlaceType) {
+        // A word glued to a preposition is not a name ("بريف", "لقوات"), nor is a place word
+        // ("أحياء المدينة").
+        if self.cues_kinds_in(tk.range.clone()).next().is_some() {
             return None;
         }
         let mut end = tk.range.end;
@@ -502,7 +507,10 @@ impl<'a> Doc<'a> {
                 .last()
                 .is_some_and(|p| p.destination && start.saturating_sub(p.range.end) <= 3);
         };
-        self.cue_before(d.start, CueKind::Arrival, 2).is_none()
+        let in_addition = self
+            .cues_kinds_in(d.start.saturating_sub(24)..d.end)
+            .any(|(c, k)| k == CueKind::Addition && c.range.end >= d.end);
+        !in_addition && self.cue_before(d.start, CueKind::Arrival, 2).is_none()
     }
 
     /// Indexes of the actor mentions starting inside `r` (mentions are sorted by start).

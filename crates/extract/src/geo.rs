@@ -142,7 +142,8 @@ pub fn vague_place(doc: &Doc, si: usize) -> Option<usize> {
 /// True for a country, or a region or desert with no governorate ("شرق الفرات", "البادية");
 /// "ريف دير الزور الشرقي" is a region inside one governorate and is not vague.
 pub fn is_vague(kb: &KnowledgeBase, p: &PlaceMention) -> bool {
-    p.candidates.iter().all(|&c| {
+    !p.unlisted
+        && p.candidates.iter().all(|&c| {
         let row = &kb.places[c];
         row.kind == PlaceKind::Country
             || matches!(row.kind, PlaceKind::Region | PlaceKind::Desert) && row.admin1.is_none()

@@ -269,6 +269,8 @@ pub enum CueKind {
     /// Page furniture that closes a page's header ("حجم الخط", "آخر تحديث", "تاريخ النشر"):
     /// text before it near the top of the page is menu, headline and byline, not the body.
     PageChrome,
+    /// "إضافة إلى", "بالإضافة إلى": "in addition to", so the "إلى" in it is no destination.
+    Addition,
 }
 
 /// A news outlet.
