@@ -15,6 +15,7 @@ use crate::model::*;
 pub struct Extractor {
     kb: KnowledgeBase,
     unidentified: Option<usize>,
+    attack_trigger: Option<usize>,
 }
 
 /// The longest sentence or segment (in words) taken whole as an event's evidence.
@@ -53,7 +54,16 @@ impl Extractor {
     pub fn new(kb: KnowledgeBase) -> Self {
         // ACLED codes an unclaimed bombing or killing to an unidentified armed group.
         let unidentified = kb.actors.iter().position(|a| a.id == "unknown");
-        Extractor { kb, unidentified }
+        // The trigger that stands for an attack on civilians when a clash word turns out to be one.
+        let attack_trigger = kb
+            .triggers
+            .iter()
+            .position(|t| t.sub_event_type == "Attack" && t.frame == "assault");
+        Extractor {
+            kb,
+            unidentified,
+            attack_trigger,
+        }
     }
 
     pub fn kb(&self) -> &KnowledgeBase {
@@ -132,6 +142,41 @@ impl Extractor {
                 continue;
             }
             statements.push(st);
+        }
+        // "سيطرت على X بعد اشتباكات مع ...": fighting told as a noun after a takeover in its
+        // sentence is that takeover (the codebook's "بعد معارك/اشتباكات is the same event").
+        let takeovers: Vec<(usize, usize)> = statements
+            .iter()
+            .filter(|st| kb.triggers[st.trigger].frame == "takeover")
+            .map(|st| (st.sentence, st.range.start))
+            .collect();
+        statements.retain(|st| {
+            let trig = &kb.triggers[st.trigger];
+            trig.frame != "clash"
+                || trig.verbal
+                || !takeovers
+                    .iter()
+                    .any(|&(si, at)| si == st.sentence && at < st.range.start)
+        });
+        // "هاجم مسلحون مسجدا", "هجوم على تجمع للنازحين": an armed group and civilians only is
+        // violence against civilians, not a battle.
+        if let Some(attack) = self.attack_trigger {
+            for st in statements.iter_mut() {
+                if kb.triggers[st.trigger].frame != "clash" {
+                    continue;
+                }
+                let mut armed = st
+                    .actors
+                    .iter()
+                    .filter(|&&a| !doc.actors[a].civilian_family)
+                    .map(|&a| doc.actors[a].family);
+                let first = armed.next();
+                let one_side = first.is_some_and(|f| armed.all(|g| g == f));
+                let civilians = st.actors.iter().any(|&a| doc.actors[a].civilian_family);
+                if one_side && civilians {
+                    st.trigger = attack;
+                }
+            }
         }
         // "قصفت الطائرات", "القصف الجوي والمدفعي": a bombardment whose clause names aircraft is
         // the air strike itself, one event, not a shelling beside it.
