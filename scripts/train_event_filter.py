@@ -7,6 +7,12 @@ usage:
   scripts/train_event_filter.py report EVAL_OUT [--shared ../shared] [--model data/model/event_filter.txt]
   scripts/train_event_filter.py fixture [--model ...] [--out crates/extract/tests/event_filter_fixture.jsonl]
 
+Reproduce data/model/event_filter.txt (pip install -r scripts/requirements-train.txt):
+  NO_BUILD=1 MARSAD_BIN=target/release/marsad EVAL_OUT=/tmp/ev scripts/eval.sh
+  scripts/train_event_filter.py train /tmp/ev && scripts/train_event_filter.py fixture
+The model learns from the events the rules produce, so it is retrained when the rules change
+(the header's data_sha256 names the predictions and tune gold it saw).
+
 EVAL_OUT is the directory `scripts/eval.sh` wrote (EVAL_OUT=... scripts/eval.sh): pred.jsonl,
 docs.jsonl, tune.jsonl, check.jsonl, team/tune.jsonl, team/check.jsonl.
 
