@@ -17,8 +17,10 @@
 mod analyze;
 mod dates;
 mod doc;
+mod filter;
 mod geo;
 pub mod model;
 
 pub use analyze::Extractor;
+pub use filter::EventFilter;
 pub use model::*;
