@@ -34,6 +34,9 @@ with open(sys.argv[2], "w", encoding="utf-8") as f:
 PY
 "$bin" extract "$out/docs.jsonl" --format jsonl > "$out/pred.jsonl" 2> "$out/extract.log"
 "$bin" extract "$SHARED"/seeds/* --format jsonl > "$out/pred_seeds.jsonl" 2>> "$out/extract.log"
+# With the learned event filter (off by default); what it is trained on is pred.jsonl.
+"$bin" extract "$out/docs.jsonl" --format jsonl --event-filter > "$out/pred_filtered.jsonl" 2>> "$out/extract.log"
+"$bin" extract "$SHARED"/seeds/* --format jsonl --event-filter > "$out/pred_seeds_filtered.jsonl" 2>> "$out/extract.log"
 python3 eval/keyword_floor.py "$out/docs.jsonl" > "$out/floor.jsonl"
 
 row() { # name gold pred
@@ -46,6 +49,11 @@ row "dev tune" "$out/tune.jsonl" "$out/pred.jsonl"
 row "dev check" "$out/check.jsonl" "$out/pred.jsonl"
 row "team tune" "$out/team/tune.jsonl" "$out/pred.jsonl"
 row "team check" "$out/team/check.jsonl" "$out/pred.jsonl"
+row "filtered: seeds" "$SHARED/gold/seeds.jsonl" "$out/pred_seeds_filtered.jsonl"
+row "filtered: dev tune (in-sample)" "$out/tune.jsonl" "$out/pred_filtered.jsonl"
+row "filtered: dev check" "$out/check.jsonl" "$out/pred_filtered.jsonl"
+row "filtered: team tune (in-sample)" "$out/team/tune.jsonl" "$out/pred_filtered.jsonl"
+row "filtered: team check" "$out/team/check.jsonl" "$out/pred_filtered.jsonl"
 row "floor: dev tune" "$out/tune.jsonl" "$out/floor.jsonl"
 row "floor: dev check" "$out/check.jsonl" "$out/floor.jsonl"
 row "floor: team tune" "$out/team/tune.jsonl" "$out/floor.jsonl"

@@ -13,7 +13,7 @@ Reproduce data/model/event_filter.txt (pip install -r scripts/requirements-train
 The model learns from the events the rules produce, so it is retrained when the rules change
 (the header's data_sha256 names the predictions and tune gold it saw).
 
-EVAL_OUT is the directory `scripts/eval.sh` wrote (EVAL_OUT=... scripts/eval.sh): pred.jsonl,
+EVAL_OUT is the directory `scripts/eval.sh` wrote (EVAL_OUT=... scripts/eval.sh): pred.jsonl (the rules; the filter is off by default),
 docs.jsonl, tune.jsonl, check.jsonl, team/tune.jsonl, team/check.jsonl.
 
 `train` reads only *tune* articles (eval/split.py); check articles are never read by it. A

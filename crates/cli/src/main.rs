@@ -41,6 +41,10 @@ struct Cli {
     /// added on top; entries with an existing id replace it.
     #[arg(long = "kb-extra", global = true)]
     kb_extra: Vec<PathBuf>,
+    /// Drop the events the learned event filter (data/model/event_filter.txt) scores as
+    /// unlikely; off by default (see docs/QUALITY.md).
+    #[arg(long, global = true)]
+    event_filter: bool,
     /// Largest document or file accepted, in bytes.
     #[arg(long, global = true, default_value_t = 32 * 1024 * 1024)]
     max_bytes: u64,
@@ -267,7 +271,12 @@ fn knowledge_base(cli: &Cli) -> Result<KnowledgeBase> {
 }
 
 fn extractor(cli: &Cli) -> Result<Extractor> {
-    Ok(Extractor::new(knowledge_base(cli)?))
+    let e = Extractor::new(knowledge_base(cli)?);
+    Ok(if cli.event_filter {
+        e.with_event_filter()
+    } else {
+        e
+    })
 }
 
 fn db_dir(cli: &Cli) -> PathBuf {
