@@ -2,7 +2,10 @@
 # Event quality, side by side: seeds, the tune and check parts of the development set, the team's
 # own gold, and the keyword floor on each. Runs `marsad extract` on the articles the gold names.
 #
-#   scripts/eval.sh [--json]         needs ../shared (seeds, gold, corpus, scorer) and python3
+#   scripts/eval.sh                  needs ../shared (seeds, gold, corpus, scorer) and python3
+#
+# Prints a markdown table; the scorer's JSON for each row is kept in $EVAL_OUT/scores/
+# (EVAL_OUT defaults to target/eval). MARSAD_BIN picks the binary, NO_BUILD=1 skips the build.
 #
 # The dev split (eval/split.py) is fixed by a hash of the article id: rules are written while
 # reading *tune* articles; *check* articles are only scored.
@@ -39,8 +42,12 @@ PY
 "$bin" extract "$SHARED"/seeds/* --format jsonl --event-filter > "$out/pred_seeds_filtered.jsonl" 2>> "$out/extract.log"
 python3 eval/keyword_floor.py "$out/docs.jsonl" > "$out/floor.jsonl"
 
-row() { # name gold pred
-  python3 "$SCORE" "$2" "$3" --json | python3 eval/table_row.py "$1"
+mkdir -p "$out/scores"
+row() { # name gold pred: one table row; the scorer's JSON is kept in $out/scores/<name>.json
+  local file
+  file="$out/scores/$(echo "$1" | tr -c 'a-z0-9\n' '_').json"
+  python3 "$SCORE" "$2" "$3" --json > "$file"
+  python3 eval/table_row.py "$1" < "$file"
 }
 echo "| set | gold | pred | typed P | typed R | typed F1 | untyped F1 | actors | location | fatalities | stance |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
