@@ -362,11 +362,6 @@ impl<'a> Doc<'a> {
     /// it, else the country.
     fn add_unlisted_places(&mut self, kb: &KnowledgeBase) {
         let t = self.text();
-        let taken = |places: &[PlaceMention], r: &Range<usize>| {
-            places
-                .iter()
-                .any(|p| p.phrase.start < r.end && r.start < p.range.end)
-        };
         let mut found: Vec<(Range<usize>, String)> = Vec::new();
         for (c, k) in self.cues_kinds_in(0..t.len()) {
             if k != CueKind::PlaceType {
@@ -382,13 +377,22 @@ impl<'a> Doc<'a> {
             let mut ti = self.token_at(c.range.end);
             let mut first = true;
             loop {
-                let Some(name) = self.unlisted_name(ti, first) else {
+                let Some(mut name) = self.unlisted_name(ti, first) else {
                     break;
                 };
-                if taken(&self.places, &name) || found.iter().any(|(r, _)| r.start < name.end && name.start < r.end) {
+                if found.iter().any(|(r, _)| r.start < name.end && name.start < r.end) {
                     break;
                 }
-                found.push((name.clone(), word.to_string()));
+                // A listed name in the list ("قرى كفرنبل وX"): the list goes on after it.
+                if let Some(p) = self
+                    .places
+                    .iter()
+                    .find(|p| p.phrase.start < name.end && name.start < p.range.end)
+                {
+                    name = name.start..p.range.end.max(name.end);
+                } else {
+                    found.push((name.clone(), word.to_string()));
+                }
                 if !plural {
                     break;
                 }
@@ -477,22 +481,27 @@ impl<'a> Doc<'a> {
             w = w.strip_prefix('و')?;
             start += 'و'.len_utf8();
         }
-        if w.chars().count() < 3 || marsad_text::is_not_a_place_name(w) {
+        let head = marsad_text::is_place_name_head(w);
+        if w.chars().count() < 3 && !head || marsad_text::is_not_a_place_name(w) {
             return None;
         }
         // A word glued to a preposition is not a name ("بريف", "لقوات"), nor is a place word
         // ("أحياء المدينة").
-        if self.cues_kinds_in(tk.range.clone()).next().is_some() {
+        if self.cues_kinds_in(tk.range.clone()).next().is_some() && !head {
             return None;
         }
         let mut end = tk.range.end;
         if let Some(next) = self.tokens.get(ti + 1).filter(|n| n.kind == TokenKind::Word) {
             let nw = &t[next.range.clone()];
-            if marsad_text::is_place_name_head(w) && !marsad_text::is_not_a_place_name(nw)
+            if head && !marsad_text::is_not_a_place_name(nw)
                 || marsad_text::is_place_name_tail(nw)
             {
                 end = next.range.end;
             }
+        }
+        // A name head alone ("جبل في ...") names nothing.
+        if head && end == tk.range.end {
+            return None;
         }
         Some(start..end)
     }

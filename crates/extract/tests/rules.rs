@@ -278,3 +278,95 @@ fn direction_and_near_lower_the_precision() {
     let a = analyze("قصفت قوات النظام بالمدفعية بلدة كفرنبل.");
     assert_eq!(a.events[0].location.as_ref().unwrap().geo_precision, 1);
 }
+
+fn of_type<'a>(a: &'a Analysis, sub: &str) -> Vec<&'a Event> {
+    a.events.iter().filter(|e| e.sub_event_type == sub).collect()
+}
+
+#[test]
+fn a_place_taken_is_typed_by_who_takes_it() {
+    // Words between the verb and "على"; the government side regains territory.
+    let a = analyze("سيطرت قوات النظام , اليوم الأحد , على بلدة كفرنبل في ريف إدلب الجنوبي.");
+    let e = only(&a, "Government regains territory");
+    assert_eq!(e.event_type, "Battles");
+    assert_eq!(e.actor1.as_ref().unwrap().id, "syrgov");
+    // Any armed group other than the government and its allies overtakes it, even when the
+    // government is named after "من" as the side it was taken from.
+    let a = analyze("سيطرت فصائل المعارضة على بلدة كفرنبل بعد معارك مع قوات النظام.");
+    let e = only(&a, "Non-state actor overtakes territory");
+    assert_eq!(e.actor1.as_ref().unwrap().id, "opposition");
+    // The noun with a possessive: "أعلنت قسد سيطرتها على".
+    let a = analyze("أعلنت قوات سوريا الديمقراطية سيطرتها على مدينة الطبقة غرب الرقة.");
+    only(&a, "Non-state actor overtakes territory");
+}
+
+#[test]
+fn a_place_handed_over_without_a_fight_is_a_non_violent_transfer() {
+    let a = analyze("دخلت قوات النظام بلدة كفرنبل دون قتال بعد انسحاب فصائل المعارضة منها.");
+    assert!(of_type(&a, "Government regains territory").is_empty(), "{:#?}", a.events);
+    assert!(!of_type(&a, "Non-violent transfer of territory").is_empty(), "{:#?}", a.events);
+}
+
+#[test]
+fn the_same_strike_at_two_named_places_is_two_events_with_the_toll_split() {
+    let a = analyze("قتل خمسة مدنيين جراء غارات جوية روسية استهدفت بلدتي كفرنبل وحاس في ريف إدلب.");
+    let strikes = of_type(&a, "Air/drone strike");
+    assert_eq!(strikes.len(), 2, "{:#?}", a.events);
+    let tolls: Vec<u64> = strikes
+        .iter()
+        .map(|e| e.fatalities.as_ref().map_or(0, |f| f.value))
+        .collect();
+    // Split evenly, the remainder to the first-named place.
+    assert_eq!(tolls.iter().sum::<u64>(), 5, "{tolls:?}");
+    assert!(tolls.contains(&3) && tolls.contains(&2), "{tolls:?}");
+}
+
+#[test]
+fn names_the_gazetteer_lacks_are_read_after_a_place_word() {
+    // "تل الزنبقات" and "عين البرتقالات" are made up: no gazetteer lists them.
+    let a = analyze("شنت الطائرات الحربية غارات على قرى تل الزنبقات وعين البرتقالات في ريف حمص الشمالي.");
+    let strikes = of_type(&a, "Air/drone strike");
+    assert_eq!(strikes.len(), 2, "{:#?}", a.events);
+    for e in &strikes {
+        let loc = e.location.as_ref().unwrap();
+        // Placed by the listed place around them (here a region: ACLED precision 3), never
+        // as if their own coordinates were known.
+        assert_eq!(loc.admin1.as_deref(), Some("Homs"), "{loc:?}");
+        assert!(loc.geo_precision >= 2, "{loc:?}");
+    }
+    let names: Vec<&str> = strikes
+        .iter()
+        .map(|e| e.location.as_ref().unwrap().name_ar.as_str())
+        .collect();
+    assert!(
+        names.contains(&"تل الزنبقات") && names.contains(&"عين البرتقالات"),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn bombardment_with_aircraft_in_its_clause_is_one_air_strike() {
+    let a = analyze("قصفت الطائرات الحربية الروسية بلدة كفرنبل في ريف إدلب الجنوبي.");
+    only(&a, "Air/drone strike");
+    assert!(of_type(&a, "Shelling/artillery/missile attack").is_empty(), "{:#?}", a.events);
+}
+
+#[test]
+fn a_clash_word_against_civilians_only_is_an_attack_on_civilians() {
+    let a = analyze("هاجم مسلحون من تنظيم داعش تجمعا للمدنيين في بلدة كفرنبل في ريف إدلب.");
+    assert!(of_type(&a, "Armed clash").is_empty(), "{:#?}", a.events);
+}
+
+#[test]
+fn a_year_well_before_the_report_is_history() {
+    let a = analyze_dated(
+        "وكان تنظيم الدولة قد سيطر على مدينة تدمر في أيار 2015. وقصفت الطائرات الحربية مدينة تدمر اليوم.",
+        Some("2017-06-01"),
+    );
+    assert!(
+        of_type(&a, "Non-state actor overtakes territory").is_empty(),
+        "{:#?}",
+        a.events
+    );
+    only(&a, "Air/drone strike");
+}
