@@ -2,6 +2,7 @@
 
 use crate::analyzer::{query_tokenizers, register_index_analyzers, Analyzer, MARSAD_AR};
 use crate::expand::Expander;
+use crate::limits::{check_query, LimitError, QueryLimits};
 use marsad_extract::{ActorRef, Analysis};
 use marsad_ingest::Document;
 use marsad_kb::KnowledgeBase;
@@ -34,6 +35,21 @@ pub enum Error {
     Io(std::io::Error),
     /// A filter value is invalid (e.g. a date that is not `YYYY-MM-DD`).
     InvalidFilter(String),
+    /// The query string is past a [`QueryLimits`] bound (checked before parsing).
+    Limit(LimitError),
+    /// The query parsed but asks for something the index cannot answer (e.g. `title:*`, an
+    /// existence query on a field that is not a fast field).
+    InvalidQuery(String),
+}
+
+impl Error {
+    /// The query or a filter is at fault (a 400 for the API), not the index.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            Error::Query(_) | Error::InvalidFilter(_) | Error::Limit(_) | Error::InvalidQuery(_)
+        )
+    }
 }
 
 impl fmt::Display for Error {
@@ -44,6 +60,8 @@ impl fmt::Display for Error {
             Error::Kb(e) => write!(f, "knowledge base: {e}"),
             Error::Io(e) => write!(f, "io: {e}"),
             Error::InvalidFilter(s) => write!(f, "filter: {s}"),
+            Error::Limit(e) => write!(f, "{e}"),
+            Error::InvalidQuery(s) => write!(f, "query: {s}"),
         }
     }
 }
@@ -55,7 +73,8 @@ impl std::error::Error for Error {
             Error::Query(e) => Some(e),
             Error::Kb(e) => Some(e),
             Error::Io(e) => Some(e),
-            Error::InvalidFilter(_) => None,
+            // Its message is the whole story (no repetition in `{:#}` chains).
+            Error::Limit(_) | Error::InvalidFilter(_) | Error::InvalidQuery(_) => None,
         }
     }
 }
@@ -73,6 +92,11 @@ impl From<tantivy::query::QueryParserError> for Error {
 impl From<marsad_kb::KbError> for Error {
     fn from(e: marsad_kb::KbError) -> Self {
         Error::Kb(e)
+    }
+}
+impl From<LimitError> for Error {
+    fn from(e: LimitError) -> Self {
+        Error::Limit(e)
     }
 }
 impl From<std::io::Error> for Error {
@@ -96,6 +120,8 @@ pub struct Config {
     pub conjunction: bool,
     /// Index writer memory budget in bytes.
     pub writer_memory: usize,
+    /// Bounds on query strings, checked before parsing.
+    pub limits: QueryLimits,
 }
 
 impl Default for Config {
@@ -105,6 +131,7 @@ impl Default for Config {
             expand_aliases: true,
             conjunction: true,
             writer_memory: WRITER_MEMORY,
+            limits: QueryLimits::DEFAULT,
         }
     }
 }
@@ -427,6 +454,26 @@ impl SearchIndex {
     /// [`SearchIndex::search`] restricted by a [`Filter`]. An empty query with a filter lists
     /// the documents matching the filter.
     pub fn search_filtered(&self, query: &str, filter: &Filter, limit: usize) -> Result<Vec<Hit>> {
+        // Before anything parses the query or a filter (see `limits.rs`).
+        let limits = &self.config.limits;
+        check_query(query, limits)?;
+        for (name, v) in [
+            ("actor", &filter.actor),
+            ("place", &filter.place),
+            ("type", &filter.event_type),
+            ("since", &filter.since),
+            ("until", &filter.until),
+        ] {
+            if let Some(v) = v {
+                if v.len() > limits.max_bytes {
+                    return Err(Error::InvalidFilter(format!(
+                        "{name}: {} bytes, at most {}",
+                        v.len(),
+                        limits.max_bytes
+                    )));
+                }
+            }
+        }
         if limit == 0 {
             return Ok(Vec::new());
         }
@@ -495,7 +542,14 @@ impl SearchIndex {
             });
         }
         let searcher = self.reader.searcher();
-        let top = searcher.search(&full, &TopDocs::with_limit(limit).order_by_score())?;
+        let top = searcher
+            .search(&full, &TopDocs::with_limit(limit).order_by_score())
+            .map_err(|e| match e {
+                // The query asks what the schema cannot answer (`title:*` needs a fast field).
+                tantivy::TantivyError::SchemaError(m)
+                | tantivy::TantivyError::InvalidArgument(m) => Error::InvalidQuery(m),
+                e => Error::Tantivy(e),
+            })?;
         let mut analyzer = self.index.tokenizer_for_field(f.body)?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
