@@ -753,7 +753,20 @@ fn print_table(events: &[Event]) -> Result<()> {
 
 fn show(cli: &Cli, id: &str) -> Result<ExitCode> {
     let store = open_store(cli)?;
-    let Some((doc, events)) = store.document(id)? else {
+    // The exact id, else a unique prefix of one (taken literally: `%` is not a wildcard).
+    let ids = store.document_ids_with_prefix(id, 2)?;
+    let found = match ids.as_slice() {
+        [one] => store.document(one)?,
+        [] => None,
+        _ => {
+            eprintln!(
+                "marsad: error: {id:?} is the start of several document ids ({}, ...): give more of it",
+                ids.join(", ")
+            );
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let Some((doc, events)) = found else {
         eprintln!("marsad: error: no stored document {id:?} (see `marsad events`)");
         return Ok(ExitCode::from(1));
     };

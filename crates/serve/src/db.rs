@@ -149,8 +149,8 @@ pub fn documents(
 ) -> Result<(u64, Vec<DocSummary>), ApiError> {
     let (wh, args): (&str, Vec<String>) = match q {
         Some(q) => (
-            " WHERE d.id LIKE ?1 OR d.title LIKE ?1 OR coalesce(d.outlet, d.analysis_outlet) LIKE ?1",
-            vec![format!("%{q}%")],
+            " WHERE d.id LIKE ?1 ESCAPE '\\' OR d.title LIKE ?1 ESCAPE '\\' OR coalesce(d.outlet, d.analysis_outlet) LIKE ?1 ESCAPE '\\'",
+            vec![format!("%{}%", marsad_store::like_literal(q))],
         ),
         None => ("", vec![]),
     };
