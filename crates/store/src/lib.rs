@@ -625,7 +625,11 @@ impl Store {
             let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
             while let Some(row) = rows.next()? {
                 let json = row.get_ref(0)?.as_str().map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+                    rusqlite::Error::FromSqlConversionFailure(
+                        0,
+                        rusqlite::types::Type::Text,
+                        e.into(),
+                    )
                 })?;
                 if !f(json) {
                     break;
@@ -661,12 +665,10 @@ impl Store {
         prefix: &str,
         limit: usize,
     ) -> Result<Vec<String>, StoreError> {
-        if self
-            .sql(|c| {
-                c.prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?
-                    .exists([prefix])
-            })?
-        {
+        if self.sql(|c| {
+            c.prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?
+                .exists([prefix])
+        })? {
             return Ok(vec![prefix.to_string()]);
         }
         self.sql(|c| {
@@ -902,7 +904,11 @@ mod tests {
     fn ids_are_exact_and_wildcards_are_characters() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::open(dir.path()).unwrap();
-        for (id, text) in [("report-1", "نص أول"), ("report-2", "نص ثان"), ("a_b", "نص ثالث")] {
+        for (id, text) in [
+            ("report-1", "نص أول"),
+            ("report-2", "نص ثان"),
+            ("a_b", "نص ثالث"),
+        ] {
             let d = doc(id, text);
             s.insert(&d, &analysis(&d, vec![])).unwrap();
         }
@@ -919,7 +925,10 @@ mod tests {
             s.document_ids_with_prefix("report", 2).unwrap(),
             vec!["report-1", "report-2"]
         );
-        assert_eq!(s.document_ids_with_prefix("report-2", 2).unwrap(), vec!["report-2"]);
+        assert_eq!(
+            s.document_ids_with_prefix("report-2", 2).unwrap(),
+            vec!["report-2"]
+        );
         // Filters take `%` and `_` literally as well.
         let d = doc("c", "نص رابع");
         s.insert(&d, &analysis(&d, vec![event("c", "Armed clash", "sdf")]))
