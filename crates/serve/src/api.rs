@@ -444,8 +444,8 @@ const EXPORT_CHUNK: usize = 64 * 1024;
 /// Events matching the filters (after `offset`, at most `limit`), streamed: a blocking thread
 /// reads the rows one by one and sends the encoded bytes through a small channel, so memory
 /// stays flat whatever the store holds. At most `max_exports` run at once; another waits up
-/// to the request timeout for a slot, then gets a 503. A client that stops reading for that
-/// long ends its export.
+/// to half the request timeout for a slot, then gets a 503. A client that stops reading for the
+/// idle timeout ends its export (and frees its slot).
 async fn stream_export(
     st: &Arc<AppState>,
     p: &HashMap<String, String>,
@@ -458,8 +458,9 @@ async fn stream_export(
     if offset > 100_000_000 {
         return Err(ApiError::bad_request("offset too large"));
     }
-    let timeout = st.config.timeout;
-    let permit = match tokio::time::timeout(timeout, st.exports.clone().acquire_owned()).await {
+    let (timeout, stall) = (st.config.timeout, st.config.idle_timeout);
+    // Half the request timeout, so the 503 comes before the timeout layer's 408.
+    let permit = match tokio::time::timeout(timeout / 2, st.exports.clone().acquire_owned()).await {
         Ok(Ok(p)) => p,
         _ => {
             let mut r = ApiError::new(
@@ -477,10 +478,10 @@ async fn stream_export(
     let st2 = st.clone();
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        // False once the client is gone (or has not read for `timeout`).
+        // False once the client is gone (or has not read for `stall`).
         let send = |chunk: Result<Bytes, std::io::Error>| {
             matches!(
-                rt.block_on(tokio::time::timeout(timeout, tx.send(chunk))),
+                rt.block_on(tokio::time::timeout(stall, tx.send(chunk))),
                 Ok(Ok(()))
             )
         };

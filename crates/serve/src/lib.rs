@@ -62,7 +62,7 @@ pub struct Config {
     /// Most connections open at once (default 512; lowered to fit the open-file limit).
     pub max_connections: usize,
     /// Most exports (`/api/export`, `/api/events.csv`, `/api/events.geojson`) streaming at
-    /// once (default 2); more wait up to `timeout` for a slot, then get a 503.
+    /// once (default 2); more wait up to half of `timeout` for a slot, then get a 503.
     pub max_exports: usize,
     /// Host names accepted in the `Host` header besides the bind address and, on loopback,
     /// `localhost` (DNS rebinding defence); `*` accepts any.
