@@ -365,3 +365,86 @@ fn eight_concurrent_full_exports_keep_peak_memory_under_300_mb() {
     );
     assert!(peak_kib < 300 * 1024, "peak RSS {} MB", peak_kib / 1024);
 }
+
+#[test]
+fn file_names_with_a_newline_or_an_escape_are_escaped_in_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    fs::create_dir(&inputs).unwrap();
+    // A binary file (an error) and an empty one, named to forge a message line and to colour
+    // the terminal.
+    let forged = "a\nmarsad: error: forged.txt: everything is fine\x1b[31m.txt";
+    fs::write(inputs.join(forged), b"\0\0\0binary").unwrap();
+    fs::write(inputs.join("b\x1b[2J\u{202E}txt.exe"), b"").unwrap();
+    let out = marsad()
+        .arg("--db")
+        .arg(dir.path().join("db"))
+        .arg("ingest")
+        .arg(&inputs)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains('\x1b'), "{err:?}");
+    assert!(!err.contains('\u{202E}'), "{err:?}");
+    assert!(
+        !err.lines().any(|l| l.starts_with("marsad: error: forged")),
+        "{err}"
+    );
+    assert!(err.contains("a\\u{a}marsad: error: forged.txt"), "{err}");
+    assert!(err.contains("\\u{1b}[31m.txt"), "{err}");
+    assert!(err.contains("b\\u{1b}[2J\\u{202e}txt.exe"), "{err}");
+}
+
+#[test]
+fn bidi_controls_in_displayed_titles_are_neutralized() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let feed = dir.path().join("feed.jsonl");
+    fs::write(
+        &feed,
+        serde_json::json!({
+            "id": "rlo",
+            "title": "photo\u{202E}gpj.exe \x1b[2J",
+            "text": "قصفت طائرات حربية مدينة الرقة أمس، ما أدى إلى مقتل ثلاثة مدنيين.",
+        })
+        .to_string()
+            + "\n",
+    )
+    .unwrap();
+    let ok = marsad()
+        .arg("--db")
+        .arg(&db)
+        .arg("ingest")
+        .arg(&feed)
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    for args in [vec!["show", "rlo"], vec!["search", "الرقة"]] {
+        let out = marsad().arg("--db").arg(&db).args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("photo\\u{202e}gpj.exe"), "{args:?}: {text}");
+        assert!(!text.contains('\u{202E}'), "{args:?}: {text}");
+        assert!(!text.contains('\x1b'), "{args:?}: {text}");
+    }
+    // `%` is not a wildcard for `marsad show`; a unique prefix still is enough.
+    let out = marsad()
+        .arg("--db")
+        .arg(&db)
+        .args(["show", "%"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = marsad()
+        .arg("--db")
+        .arg(&db)
+        .args(["show", "rl"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}

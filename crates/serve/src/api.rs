@@ -786,7 +786,8 @@ fn read_file(
             }
         }
         marsad_ingest::Format::Warc => errors.push(format!(
-            "{name}: WARC uploads are not supported; use marsad ingest"
+            "{}: WARC uploads are not supported; use marsad ingest",
+            marsad_ingest::shown_name(name)
         )),
         marsad_ingest::Format::Text => match marsad_ingest::read_text(name, &stem, bytes, opts) {
             Ok(d) => docs.push(d),
