@@ -356,3 +356,35 @@ fn existence_query_on_a_text_field_is_a_query_error() {
     assert!(e.is_user_error(), "{e:?}");
     assert!(e.to_string().contains("title"), "{e}");
 }
+
+/// Query regressions (`tests-data/regressions/query/`: the probe's shapes, hand-written
+/// syntax edge cases, and inputs kept from the `query` fuzz target): each runs through the
+/// search with the fuzz target's checks: no panic or overflow, a query past the limits is
+/// refused by the limit check, and every other error is the query's, not the index's.
+#[test]
+fn query_regressions_are_refused_or_answered() {
+    use marsad_search::{check_query, Error, QueryLimits};
+    let idx = index();
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests-data/regressions/query");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("regression directory") {
+        let path = entry.unwrap().path();
+        let q = std::fs::read_to_string(&path).unwrap();
+        let within = check_query(&q, &QueryLimits::DEFAULT);
+        match idx.search(&q, 5) {
+            Ok(_) => assert!(
+                within.is_ok(),
+                "{}: searched past the limits",
+                path.display()
+            ),
+            Err(Error::Limit(e)) => assert_eq!(within, Err(e), "{}", path.display()),
+            Err(e) => {
+                assert!(within.is_ok(), "{}: {within:?} but {e:?}", path.display());
+                assert!(e.is_user_error(), "{}: {e:?}", path.display());
+            }
+        }
+        n += 1;
+    }
+    assert!(n >= 10, "{n} regression inputs");
+}
