@@ -607,9 +607,13 @@ impl SearchIndex {
         let top = searcher
             .search(&full, &TopDocs::with_limit(limit).order_by_score())
             .map_err(|e| match e {
-                // The query asks what the schema cannot answer (`title:*` needs a fast field).
+                // The query asks what the schema cannot answer (`title:*` needs a fast field;
+                // `nosuch:*` names no field: found by the `query` fuzz target).
                 tantivy::TantivyError::SchemaError(m)
                 | tantivy::TantivyError::InvalidArgument(m) => Error::InvalidQuery(m),
+                tantivy::TantivyError::FieldNotFound(f) => {
+                    Error::InvalidQuery(format!("no field {f:?}"))
+                }
                 e => Error::Tantivy(e),
             })?;
         let mut analyzer = self.index.tokenizer_for_field(f.body)?;
