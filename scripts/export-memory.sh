@@ -5,7 +5,8 @@
 # concurrent downloads of every event (JSONL x4, CSV x2, GeoJSON x2), times a health check
 # meanwhile, and prints the server's VmHWM (peak RSS) and VmRSS from /proc.
 #
-#   bash scripts/export-memory.sh [DOCS]     # default 20000 documents; DB=dir to keep the store
+#   bash scripts/export-memory.sh [DOCS]     # default 20000 documents; DB=dir to keep the store,
+#                                            # SERVE_ARGS="--max-exports 8" to pass flags
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -16,7 +17,7 @@ cargo build --release -q -p marsad
 cargo build --release -q -p marsad-serve --example load
 "$TARGET/release/examples/load" --docs "$DOCS" --requests 1 --clients 1 --db "$DB" >/dev/null
 LOG="$(mktemp)"
-"$TARGET/release/marsad" --db "$DB" serve --addr 127.0.0.1:0 2>"$LOG" &
+"$TARGET/release/marsad" --db "$DB" serve --addr 127.0.0.1:0 ${SERVE_ARGS:-} 2>"$LOG" &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q "serving on" "$LOG" && break; sleep 0.1; done
