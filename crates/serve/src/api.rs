@@ -106,7 +106,7 @@ impl Hosts {
             return true;
         }
         let h = normalize_host(host);
-        self.names.iter().any(|n| *n == h) || (self.any_ip && h.parse::<std::net::IpAddr>().is_ok())
+        self.names.contains(&h) || (self.any_ip && h.parse::<std::net::IpAddr>().is_ok())
     }
 }
 
