@@ -5,7 +5,7 @@
 set -u
 cd "$(dirname "$0")"
 SECS=${1:-60}; shift || true
-TARGETS=${*:-normalize jsonl html warc extract}
+TARGETS=${*:-normalize jsonl html warc extract query}
 [ -d corpus ] || python3 seed_corpus.py
 for t in $TARGETS; do
   echo "=== $t $(date -u +%FT%TZ), ${SECS}s"

@@ -5,7 +5,7 @@ a few inputs of each are kept in tests-data/regressions/<target>/ instead."""
 import glob, gzip, hashlib, os
 
 os.makedirs("corpus", exist_ok=True)
-for t in ["html", "jsonl", "warc", "normalize", "extract"]:
+for t in ["html", "jsonl", "warc", "normalize", "extract", "query"]:
     os.makedirs(f"corpus/{t}", exist_ok=True)
 
 def put(t, name, data):
@@ -38,3 +38,14 @@ for f in glob.glob("../tests-data/regressions/**/*.warc*", recursive=True):
 for f in sorted(glob.glob("../samples/text/*.txt"))[:12] + glob.glob("../tests-data/regressions/**/*.txt", recursive=True):
     for t in ["normalize", "extract"]:
         put(t, os.path.basename(f), open(f, "rb").read())
+
+# Queries: what an analyst types, query syntax of every kind, and the probe's shapes (kept
+# short: the fuzzer grows them).
+queries = ["هدنة قسد", "قصف الرقة", '"دير الزور" -منبج', "actor:sdf AND (قصف OR اشتباك)",
+           "title:(هدنة OR اتفاق)", "NOT قصف", "published:[2024-01-01 TO 2024-06-01]",
+           "قسد^2 +الرقة", '"قوات سوريا"~2', "title:*", "(" * 20 + "x" + ")" * 20,
+           "NOT " * 20 + "x", "a\\(b", "outlet:enab IN [a b]", "*"]
+for f in glob.glob("../tests-data/regressions/query/*"):
+    queries.append(open(f, encoding="utf-8").read())
+for q in queries:
+    put("query", hashlib.sha1(q.encode()).hexdigest()[:12], q.encode())

@@ -398,7 +398,10 @@ fn for_each_analyzed(
                         }
                         Item::Warning { origin, message } => {
                             counts.warnings += 1;
-                            eprintln!("marsad: warning: {origin}: {message}");
+                            eprintln!(
+                                "marsad: warning: {}: {message}",
+                                marsad_ingest::shown_name(&origin)
+                            );
                         }
                     }
                     if batch.len() >= BATCH || bytes >= BATCH_BYTES {
@@ -518,7 +521,10 @@ fn ingest(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<ExitCode> 
                         Ok(Inserted::Duplicate(_)) => known += 1,
                         Err(e) => {
                             failed_writes += 1;
-                            eprintln!("marsad: error: {}: {e}", doc.origin);
+                            eprintln!(
+                                "marsad: error: {}: {e}",
+                                marsad_ingest::shown_name(&doc.origin)
+                            );
                         }
                     }
                     pb.inc(1);
@@ -726,9 +732,57 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
+/// Table output for a terminal: each line goes out through `marsad_ingest::shown_text`, so
+/// a control character, an ANSI escape or a bidi override in a stored title or text shows
+/// as a visible `\u{…}` instead of acting on the terminal.
+pub struct ShownOut<W: Write> {
+    inner: W,
+    line: Vec<u8>,
+}
+
+impl<W: Write> ShownOut<W> {
+    pub fn new(inner: W) -> Self {
+        ShownOut {
+            inner,
+            line: Vec::new(),
+        }
+    }
+
+    fn emit(&mut self, upto: usize) -> io::Result<()> {
+        let rest = self.line.split_off(upto);
+        let line = std::mem::replace(&mut self.line, rest);
+        let text = String::from_utf8_lossy(&line);
+        self.inner
+            .write_all(marsad_ingest::shown_text(&text).as_bytes())
+    }
+}
+
+impl<W: Write> Write for ShownOut<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.line.extend_from_slice(buf);
+        while let Some(nl) = self.line.iter().position(|&b| b == b'\n') {
+            self.emit(nl + 1)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.line.is_empty() {
+            self.emit(self.line.len())?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for ShownOut<W> {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
 fn print_table(events: &[Event]) -> Result<()> {
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = ShownOut::new(BufWriter::new(stdout.lock()));
     writeln!(
         out,
         "{:<26} {:<10} {:<34} {:<44} {:<28} {:>4} {:<9} evidence",
@@ -762,12 +816,25 @@ fn print_table(events: &[Event]) -> Result<()> {
 
 fn show(cli: &Cli, id: &str) -> Result<ExitCode> {
     let store = open_store(cli)?;
-    let Some((doc, events)) = store.document(id)? else {
+    // The exact id, else a unique prefix of one (taken literally: `%` is not a wildcard).
+    let ids = store.document_ids_with_prefix(id, 2)?;
+    let found = match ids.as_slice() {
+        [one] => store.document(one)?,
+        [] => None,
+        _ => {
+            eprintln!(
+                "marsad: error: {id:?} is the start of several document ids ({}, ...): give more of it",
+                ids.join(", ")
+            );
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let Some((doc, events)) = found else {
         eprintln!("marsad: error: no stored document {id:?} (see `marsad events`)");
         return Ok(ExitCode::from(1));
     };
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = ShownOut::new(BufWriter::new(stdout.lock()));
     writeln!(out, "document {}  ({})", doc.id, doc.origin)?;
     if let Some(t) = &doc.title {
         writeln!(out, "title:    {t}")?;

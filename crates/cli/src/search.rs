@@ -90,18 +90,22 @@ pub fn run(cli: &Cli, args: &SearchArgs, format: Format) -> Result<ExitCode> {
                 out.write_all(b"\n")?;
             }
             Format::Table => {
+                // Controls and bidi overrides of stored strings shown as `\u{…}`, before
+                // the highlight colours are added.
+                use marsad_ingest::shown_title;
+                let snippet = shown_title(&h.snippet);
                 let snippet = if color {
-                    h.snippet.replace('«', "\x1b[1;33m").replace('»', "\x1b[0m")
+                    snippet.replace('«', "\x1b[1;33m").replace('»', "\x1b[0m")
                 } else {
-                    h.snippet.clone()
+                    snippet.into_owned()
                 };
                 writeln!(
                     out,
                     "{}  {:.2}  {}  [{}]",
-                    h.doc,
+                    shown_title(&h.doc),
                     h.score,
-                    title.as_deref().unwrap_or("-"),
-                    outlet.as_deref().unwrap_or("-")
+                    shown_title(title.as_deref().unwrap_or("-")),
+                    shown_title(outlet.as_deref().unwrap_or("-"))
                 )?;
                 writeln!(out, "    {snippet}")?;
             }

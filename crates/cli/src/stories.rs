@@ -360,7 +360,7 @@ pub fn run(cli: &Cli, args: &StoryArgs, format: Format) -> Result<ExitCode> {
     };
     let closest = |s: &Story| linker.as_ref().and_then(|l| l.closest_other(&s.id));
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = crate::ShownOut::new(BufWriter::new(stdout.lock()));
     match format {
         Format::Jsonl | Format::Csv => {
             for s in &stories {

@@ -1,10 +1,11 @@
 //! Input errors. In: what went wrong and where; out: a message that always starts with
 //! the origin (`path`, `path:line` for JSONL, `path:record n` for WARC), e.g.
-//! `a.txt: invalid UTF-8 at byte 123`.
+//! `a.txt: invalid UTF-8 at byte 123`. The origin is printed through [`crate::shown_name`]:
+//! a newline or an escape sequence in a file name cannot forge or hide a message line.
 
 /// An input (file, JSONL line, WARC record) that could not be read.
 #[derive(Debug, thiserror::Error)]
-#[error("{origin}: {kind}")]
+#[error("{}: {kind}", crate::shown_name(.origin))]
 pub struct InputError {
     /// File path as given, `path:line` for a JSONL line, `path:record n` for a WARC
     /// record, `-` for stdin.

@@ -17,6 +17,7 @@
 mod error;
 mod html;
 mod jsonl;
+mod shown;
 mod text;
 mod walk;
 mod warcfile;
@@ -24,6 +25,7 @@ mod warcfile;
 pub use error::{ErrorKind, InputError};
 pub use html::read_html;
 pub use jsonl::parse_jsonl_line;
+pub use shown::{shown, shown_name, shown_text, shown_title, BIDI_MARKS};
 pub use text::{content_hash, read_text, repeated_paragraphs};
 pub use walk::{detect_format, read_inputs};
 

@@ -2,13 +2,14 @@
 
 use crate::analyzer::{query_tokenizers, register_index_analyzers, Analyzer, MARSAD_AR};
 use crate::expand::Expander;
+use crate::limits::{check_query, LimitError, QueryLimits};
 use marsad_extract::{ActorRef, Analysis};
 use marsad_ingest::Document;
 use marsad_kb::KnowledgeBase;
 use std::collections::HashSet;
 use std::fmt;
 use std::ops::{Bound, Range};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery};
 use tantivy::schema::{
@@ -34,6 +35,23 @@ pub enum Error {
     Io(std::io::Error),
     /// A filter value is invalid (e.g. a date that is not `YYYY-MM-DD`).
     InvalidFilter(String),
+    /// The query string is past a [`QueryLimits`] bound (checked before parsing).
+    Limit(LimitError),
+    /// The query parsed but asks for something the index cannot answer (e.g. `title:*`, an
+    /// existence query on a field that is not a fast field).
+    InvalidQuery(String),
+    /// Writing the index failed for want of space on the device holding `path`.
+    DiskFull { path: PathBuf },
+}
+
+impl Error {
+    /// The query or a filter is at fault (a 400 for the API), not the index.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            Error::Query(_) | Error::InvalidFilter(_) | Error::Limit(_) | Error::InvalidQuery(_)
+        )
+    }
 }
 
 impl fmt::Display for Error {
@@ -44,6 +62,13 @@ impl fmt::Display for Error {
             Error::Kb(e) => write!(f, "knowledge base: {e}"),
             Error::Io(e) => write!(f, "io: {e}"),
             Error::InvalidFilter(s) => write!(f, "filter: {s}"),
+            Error::Limit(e) => write!(f, "{e}"),
+            Error::InvalidQuery(s) => write!(f, "query: {s}"),
+            Error::DiskFull { path } => write!(
+                f,
+                "no space left on device: writing the search index in {}",
+                path.display()
+            ),
         }
     }
 }
@@ -55,7 +80,11 @@ impl std::error::Error for Error {
             Error::Query(e) => Some(e),
             Error::Kb(e) => Some(e),
             Error::Io(e) => Some(e),
-            Error::InvalidFilter(_) => None,
+            // Its message is the whole story (no repetition in `{:#}` chains).
+            Error::Limit(_)
+            | Error::InvalidFilter(_)
+            | Error::InvalidQuery(_)
+            | Error::DiskFull { .. } => None,
         }
     }
 }
@@ -73,6 +102,11 @@ impl From<tantivy::query::QueryParserError> for Error {
 impl From<marsad_kb::KbError> for Error {
     fn from(e: marsad_kb::KbError) -> Self {
         Error::Kb(e)
+    }
+}
+impl From<LimitError> for Error {
+    fn from(e: LimitError) -> Self {
+        Error::Limit(e)
     }
 }
 impl From<std::io::Error> for Error {
@@ -96,6 +130,8 @@ pub struct Config {
     pub conjunction: bool,
     /// Index writer memory budget in bytes.
     pub writer_memory: usize,
+    /// Bounds on query strings, checked before parsing.
+    pub limits: QueryLimits,
 }
 
 impl Default for Config {
@@ -105,6 +141,7 @@ impl Default for Config {
             expand_aliases: true,
             conjunction: true,
             writer_memory: WRITER_MEMORY,
+            limits: QueryLimits::DEFAULT,
         }
     }
 }
@@ -198,6 +235,25 @@ fn fields(schema: &Schema) -> Result<Fields> {
     })
 }
 
+/// Whether a tantivy error comes from a full device (ENOSPC), however it is wrapped.
+fn no_space(e: &tantivy::TantivyError) -> bool {
+    use tantivy::directory::error::OpenWriteError;
+    let full = |io: &std::io::Error| {
+        io.kind() == std::io::ErrorKind::StorageFull || io.raw_os_error() == Some(28)
+    };
+    match e {
+        tantivy::TantivyError::IoError(io) => full(io),
+        tantivy::TantivyError::OpenWriteError(OpenWriteError::IoError { io_error, .. }) => {
+            full(io_error)
+        }
+        // Errors carried across threads as text.
+        other => {
+            let m = other.to_string();
+            m.contains("os error 28") || m.contains("No space left on device")
+        }
+    }
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date.
 fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -229,6 +285,8 @@ pub fn parse_date(s: &str) -> Option<DateTime> {
 
 /// A full-text index of documents and their events.
 pub struct SearchIndex {
+    /// Where the index lives (named in disk-full errors); `None` in memory.
+    dir: Option<PathBuf>,
     index: Index,
     reader: IndexReader,
     writer: Option<IndexWriter>,
@@ -268,16 +326,21 @@ impl SearchIndex {
         let mmap =
             tantivy::directory::MmapDirectory::open(dir).map_err(|e| Error::Tantivy(e.into()))?;
         let index = Index::open_or_create(mmap, build_schema(config.analyzer))?;
-        Self::from_index(index, config, kb)
+        Self::from_index(index, Some(dir.to_path_buf()), config, kb)
     }
 
     /// [`SearchIndex::in_memory`] with a config and an optional knowledge base.
     pub fn in_memory_with(config: Config, kb: Option<KnowledgeBase>) -> Result<Self> {
         let index = Index::create_in_ram(build_schema(config.analyzer));
-        Self::from_index(index, config, kb)
+        Self::from_index(index, None, config, kb)
     }
 
-    fn from_index(index: Index, config: Config, kb: Option<KnowledgeBase>) -> Result<Self> {
+    fn from_index(
+        index: Index,
+        dir: Option<PathBuf>,
+        config: Config,
+        kb: Option<KnowledgeBase>,
+    ) -> Result<Self> {
         register_index_analyzers(index.tokenizers());
         let f = fields(&index.schema())?;
         let reader = index
@@ -286,6 +349,7 @@ impl SearchIndex {
             .try_into()?;
         let expander = kb.as_ref().map(Expander::new);
         Ok(SearchIndex {
+            dir,
             index,
             reader,
             writer: None,
@@ -358,8 +422,30 @@ impl SearchIndex {
         let id_term = Term::from_field_text(f.id, &doc.id);
         let w = self.writer()?;
         w.delete_term(id_term);
-        w.add_document(d)?;
+        if let Err(e) = w.add_document(d) {
+            // "An index writer was killed": an indexing thread failed (a full disk, say) and
+            // only joining it tells why. Committing joins it; the writer is dropped (its
+            // uncommitted documents with it) and the next add opens a new one.
+            let cause = w.commit().err().unwrap_or(e);
+            self.writer = None;
+            return Err(self.writing_error(cause));
+        }
         Ok(())
+    }
+
+    /// A tantivy error while writing, as [`Error::DiskFull`] (with the index directory) when
+    /// a full device is what it comes down to.
+    fn writing_error(&self, e: tantivy::TantivyError) -> Error {
+        if no_space(&e) {
+            Error::DiskFull {
+                path: self
+                    .dir
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("(in memory)")),
+            }
+        } else {
+            Error::Tantivy(e)
+        }
     }
 
     /// Remove a document by id (effective at the next commit).
@@ -372,7 +458,10 @@ impl SearchIndex {
     /// Commit queued changes and make them searchable.
     pub fn commit(&mut self) -> Result<()> {
         if let Some(w) = self.writer.as_mut() {
-            w.commit()?;
+            if let Err(e) = w.commit() {
+                self.writer = None;
+                return Err(self.writing_error(e));
+            }
         }
         self.reader.reload()?;
         Ok(())
@@ -427,6 +516,26 @@ impl SearchIndex {
     /// [`SearchIndex::search`] restricted by a [`Filter`]. An empty query with a filter lists
     /// the documents matching the filter.
     pub fn search_filtered(&self, query: &str, filter: &Filter, limit: usize) -> Result<Vec<Hit>> {
+        // Before anything parses the query or a filter (see `limits.rs`).
+        let limits = &self.config.limits;
+        check_query(query, limits)?;
+        for (name, v) in [
+            ("actor", &filter.actor),
+            ("place", &filter.place),
+            ("type", &filter.event_type),
+            ("since", &filter.since),
+            ("until", &filter.until),
+        ] {
+            if let Some(v) = v {
+                if v.len() > limits.max_bytes {
+                    return Err(Error::InvalidFilter(format!(
+                        "{name}: {} bytes, at most {}",
+                        v.len(),
+                        limits.max_bytes
+                    )));
+                }
+            }
+        }
         if limit == 0 {
             return Ok(Vec::new());
         }
@@ -495,7 +604,18 @@ impl SearchIndex {
             });
         }
         let searcher = self.reader.searcher();
-        let top = searcher.search(&full, &TopDocs::with_limit(limit).order_by_score())?;
+        let top = searcher
+            .search(&full, &TopDocs::with_limit(limit).order_by_score())
+            .map_err(|e| match e {
+                // The query asks what the schema cannot answer (`title:*` needs a fast field;
+                // `nosuch:*` names no field: found by the `query` fuzz target).
+                tantivy::TantivyError::SchemaError(m)
+                | tantivy::TantivyError::InvalidArgument(m) => Error::InvalidQuery(m),
+                tantivy::TantivyError::FieldNotFound(f) => {
+                    Error::InvalidQuery(format!("no field {f:?}"))
+                }
+                e => Error::Tantivy(e),
+            })?;
         let mut analyzer = self.index.tokenizer_for_field(f.body)?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
@@ -599,4 +719,174 @@ pub fn snippet(body: &str, highlights: &[Range<usize>], width: usize) -> String 
     }
     let collapsed: Vec<&str> = out.split_whitespace().collect();
     collapsed.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{self, BufWriter, Write};
+    use std::sync::atomic::{AtomicI64, Ordering};
+    use std::sync::Arc;
+    use tantivy::directory::error::{DeleteError, OpenReadError, OpenWriteError};
+    use tantivy::directory::{
+        AntiCallToken, Directory, FileHandle, RamDirectory, TerminatingWrite, WatchCallback,
+        WatchHandle, WritePtr,
+    };
+
+    /// A directory in memory that holds `budget` bytes, then fails writes with ENOSPC.
+    #[derive(Debug, Clone)]
+    struct FullDisk {
+        inner: RamDirectory,
+        budget: Arc<AtomicI64>,
+    }
+
+    impl FullDisk {
+        fn spend(&self, n: usize) -> io::Result<()> {
+            if self.budget.fetch_sub(n as i64, Ordering::SeqCst) < n as i64 {
+                return Err(io::Error::from_raw_os_error(28));
+            }
+            Ok(())
+        }
+    }
+
+    struct Metered {
+        inner: WritePtr,
+        disk: FullDisk,
+    }
+
+    impl Write for Metered {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.disk.spend(buf.len())?;
+            self.inner.write(buf)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            self.inner.flush()
+        }
+    }
+
+    impl TerminatingWrite for Metered {
+        fn terminate_ref(&mut self, token: AntiCallToken) -> io::Result<()> {
+            self.inner.terminate_ref(token)
+        }
+    }
+
+    impl Directory for FullDisk {
+        fn get_file_handle(
+            &self,
+            path: &Path,
+        ) -> std::result::Result<Arc<dyn FileHandle>, OpenReadError> {
+            self.inner.get_file_handle(path)
+        }
+        fn delete(&self, path: &Path) -> std::result::Result<(), DeleteError> {
+            self.inner.delete(path)
+        }
+        fn exists(&self, path: &Path) -> std::result::Result<bool, OpenReadError> {
+            self.inner.exists(path)
+        }
+        fn open_write(&self, path: &Path) -> std::result::Result<WritePtr, OpenWriteError> {
+            let inner = self.inner.open_write(path)?;
+            Ok(BufWriter::new(Box::new(Metered {
+                inner,
+                disk: self.clone(),
+            })))
+        }
+        fn atomic_read(&self, path: &Path) -> std::result::Result<Vec<u8>, OpenReadError> {
+            self.inner.atomic_read(path)
+        }
+        fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
+            self.spend(data.len())?;
+            self.inner.atomic_write(path, data)
+        }
+        fn sync_directory(&self) -> io::Result<()> {
+            self.inner.sync_directory()
+        }
+        fn watch(&self, cb: WatchCallback) -> tantivy::Result<WatchHandle> {
+            self.inner.watch(cb)
+        }
+    }
+
+    fn doc(i: usize) -> (Document, Analysis) {
+        let text = format!(
+            "{} {i}",
+            "قصفت طائرات حربية مدينة الرقة وريفها الشرقي. ".repeat(200)
+        );
+        let d = Document {
+            id: format!("d{i}"),
+            origin: format!("d{i}.txt"),
+            format: marsad_ingest::Format::Text,
+            url: None,
+            outlet: None,
+            title: None,
+            published: None,
+            content_hash: marsad_ingest::content_hash(&text),
+            text,
+            repeated: vec![],
+        };
+        let a = Analysis {
+            doc: d.id.clone(),
+            outlet: None,
+            published: None,
+            events: vec![],
+            mentions: vec![],
+        };
+        (d, a)
+    }
+
+    /// Issue 12: a full disk was reported as "An index writer was killed"; it now says so and
+    /// names the index directory, whether an indexing thread or the commit hits it.
+    #[test]
+    fn a_full_disk_says_so_and_names_the_directory() {
+        // Small budget, commits every 500 documents: the commit fails. Larger budget, no
+        // commit: an indexing thread fills its memory arena, flushes a segment, fails, and
+        // the next add reports "An index writer was killed" (the case of the issue).
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        for (budget, commit_every) in [(200_000, 500), (1_000_000, usize::MAX)] {
+            let disk = FullDisk {
+                inner: RamDirectory::create(),
+                budget: Arc::new(AtomicI64::new(i64::MAX)),
+            };
+            let index = Index::create(
+                disk.clone(),
+                build_schema(Analyzer::MarsadAr),
+                tantivy::IndexSettings::default(),
+            )
+            .unwrap();
+            disk.budget.store(budget, Ordering::SeqCst);
+            let config = Config {
+                // tantivy's smallest arena per indexing thread.
+                writer_memory: threads * 15_100_000,
+                ..Config::default()
+            };
+            let dir = PathBuf::from("/data/marsad/index");
+            let mut idx = SearchIndex::from_index(index, Some(dir.clone()), config, None).unwrap();
+            let mut failure = None;
+            for i in 0..20_000 {
+                let (d, a) = doc(i);
+                if let Err(e) = idx.add(&d, &a) {
+                    failure = Some(e);
+                    break;
+                }
+                if i % commit_every == commit_every - 1 {
+                    if let Err(e) = idx.commit() {
+                        failure = Some(e);
+                        break;
+                    }
+                }
+            }
+            if commit_every == usize::MAX {
+                assert!(failure.is_some(), "an add fails when a thread dies");
+            }
+            let e = failure
+                .or_else(|| idx.commit().err())
+                .expect("the disk fills");
+            assert!(
+                matches!(&e, Error::DiskFull { path } if *path == dir),
+                "{e:?}"
+            );
+            let m = e.to_string();
+            assert!(m.contains("no space left on device"), "{m}");
+            assert!(m.contains("/data/marsad/index"), "{m}");
+            assert!(!m.contains("killed"), "{m}");
+        }
+    }
 }

@@ -35,6 +35,11 @@
 //! # Queries and alias expansion
 //! Queries use tantivy's syntax over `title` + `body` (title boosted ×1.5): `"phrase"`, `AND`,
 //! `OR`, `NOT`, `+must`, `-must_not`, `field:value`; bare words are AND-ed by default.
+//! A query is first checked against [`QueryLimits`] (at most 2,000 bytes, 16 levels of
+//! parentheses and `NOT`, 64 clauses by default; [`check_query`]): tantivy's parser recurses
+//! once per level, and a few thousand levels overflow the stack. Past a limit the search
+//! returns [`Error::Limit`], before tantivy sees the query; [`Error::is_user_error`] tells
+//! such errors (and syntax errors, bad filters, `title:*`) from index failures.
 //! Before parsing, [`expand_query`] (or a kept [`Expander`]) rewrites every word or word
 //! sequence (longest first, up to 8 words, plain words or one quoted phrase) whose normalized
 //! form is an actor alias or a place name of the knowledge base:
@@ -74,6 +79,7 @@
 mod analyzer;
 mod expand;
 mod index;
+mod limits;
 
 pub use analyzer::{
     index_readings, plain_analyzer, query_form, query_tokenizers, register_index_analyzers,
@@ -84,3 +90,4 @@ pub use expand::{expand_query, Expander};
 pub use index::{
     parse_date, snippet, Config, Error, Filter, Hit, Result, SearchIndex, WRITER_MEMORY,
 };
+pub use limits::{check_query, LimitError, QueryLimits};

@@ -297,3 +297,94 @@ fn bad_syntax_is_lenient_or_an_error() {
     assert!(idx.search("", 10).unwrap().is_empty());
     assert!(idx.search("منبج", 0).unwrap().is_empty());
 }
+
+/// Issue 12: queries past the limits are refused before tantivy parses them (2,500 nested
+/// parentheses or 3,000 `NOT`s overflowed the stack and aborted the process), and the index
+/// answers the next query.
+#[test]
+fn hostile_queries_are_refused_and_the_index_keeps_answering() {
+    use marsad_search::{Error, LimitError};
+    let idx = index();
+    let nested = format!("{}x{}", "(".repeat(2_500), ")".repeat(2_500));
+    let nots = format!("{}x", "NOT ".repeat(3_000));
+    let many = "قصف ".repeat(500);
+    for q in [&nested, &nots, &many] {
+        match idx.search(q, 10) {
+            Err(e @ Error::Limit(_)) => assert!(e.is_user_error()),
+            other => panic!("{}: {other:?}", &q[..20]),
+        }
+    }
+    // Deep but short (within the byte limit): refused for its depth.
+    let deep = format!("{}x{}", "(".repeat(500), ")".repeat(500));
+    assert!(matches!(
+        idx.search(&deep, 10),
+        Err(Error::Limit(LimitError::TooDeep { max: 16 }))
+    ));
+    // Filters are bounded too.
+    let f = Filter {
+        actor: Some("x".repeat(10_000)),
+        ..Filter::default()
+    };
+    assert!(matches!(
+        idx.search_filtered("قسد", &f, 10),
+        Err(Error::InvalidFilter(_))
+    ));
+    assert_eq!(ids(&search(&idx, "قسد")), vec!["a", "c"]);
+}
+
+/// The deepest and longest queries the limits let through parse and run on a test thread's
+/// small stack, alias expansion included (it adds one level per expanded name).
+#[test]
+fn queries_at_the_limits_run() {
+    let idx = index();
+    let at_depth = format!("{}قسد{}", "(".repeat(16), ")".repeat(16));
+    assert_eq!(ids(&search(&idx, &at_depth)), vec!["a", "c"]);
+    let nots = format!("قصف AND {}قسد", "NOT ".repeat(15));
+    let _ = search(&idx, &nots);
+    let mixed = "NOT (".repeat(8) + "الرقة" + &")".repeat(8);
+    let _ = search(&idx, &mixed);
+    let wide = "(قسد OR الرقة) ".repeat(32);
+    let _ = search(&idx, wide.trim());
+}
+
+/// `title:*` (an existence query on a field without fast values) is the user's mistake: a
+/// query error, not an index failure.
+#[test]
+fn existence_query_on_a_text_field_is_a_query_error() {
+    let idx = index();
+    let e = idx.search("title:*", 10).unwrap_err();
+    assert!(e.is_user_error(), "{e:?}");
+    assert!(e.to_string().contains("title"), "{e}");
+}
+
+/// Query regressions (`tests-data/regressions/query/`: the probe's shapes, hand-written
+/// syntax edge cases, and inputs kept from the `query` fuzz target): each runs through the
+/// search with the fuzz target's checks: no panic or overflow, a query past the limits is
+/// refused by the limit check, and every other error is the query's, not the index's.
+#[test]
+fn query_regressions_are_refused_or_answered() {
+    use marsad_search::{check_query, Error, QueryLimits};
+    let idx = index();
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests-data/regressions/query");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("regression directory") {
+        let path = entry.unwrap().path();
+        let q = std::fs::read_to_string(&path).unwrap();
+        let within = check_query(&q, &QueryLimits::DEFAULT);
+        match idx.search(&q, 5) {
+            Ok(_) => assert!(
+                within.is_ok(),
+                "{}: searched past the limits",
+                path.display()
+            ),
+            Err(Error::Limit(e)) => assert_eq!(within, Err(e), "{}", path.display()),
+            Err(e) => {
+                assert!(within.is_ok(), "{}: {within:?} but {e:?}", path.display());
+                assert!(e.is_user_error(), "{}: {e:?}", path.display());
+            }
+        }
+        n += 1;
+    }
+    assert!(n >= 10, "{n} regression inputs");
+}

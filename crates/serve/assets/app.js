@@ -16,6 +16,12 @@ function el(tag, attrs = {}, ...children) {
   for (const c of children) e.append(c);
   return e;
 }
+// Bidi embeddings, overrides and isolates (and control characters) in stored strings are
+// shown as visible marks: "photo\u202Egpj.exe" must not read "photoexe.jpg".
+const HOSTILE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u2028\u2029]/g;
+function shown(s) {
+  return String(s).replace(HOSTILE, (c) => "⟦U+" + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0") + "⟧");
+}
 function svg(tag, attrs = {}) {
   const e = document.createElementNS(SVGNS, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
@@ -149,7 +155,7 @@ function pager(container, data, go) {
 }
 
 function docLink(id, label) {
-  return el("a", { href: "#/doc/" + encodeURIComponent(id), text: label || id });
+  return el("a", { href: "#/doc/" + encodeURIComponent(id), text: shown(label || id) });
 }
 
 // ------------------------------------------------------------------ documents list
@@ -166,10 +172,10 @@ views.documents = async () => {
   for (const d of data.documents) {
     tbody.append(el("tr", {},
       el("td", {}, docLink(d.id, d.title || d.id)),
-      el("td", { text: d.outlet || "" }),
+      el("td", { text: shown(d.outlet || "") }),
       el("td", { text: d.published || "", class: "ltr" }),
       el("td", { text: d.events }),
-      el("td", { class: "ltr", text: d.id })));
+      el("td", { class: "ltr", text: shown(d.id) })));
   }
   pager($("#doc-pager"), data, (n) => { docPage = n; views.documents(); });
 };
@@ -177,8 +183,8 @@ views.documents = async () => {
 // ------------------------------------------------------------------ document view
 views.doc = async (id) => {
   const d = await api("/api/documents/" + encodeURIComponent(id));
-  $("#doc-title").textContent = d.title || d.id;
-  $("#doc-meta").textContent = [d.outlet, d.published, d.id].filter(Boolean).join(" · ");
+  $("#doc-title").textContent = shown(d.title || d.id);
+  $("#doc-meta").textContent = shown([d.outlet, d.published, d.id].filter(Boolean).join(" · "));
   renderDocument(d);
 };
 

@@ -15,6 +15,7 @@ use axum::{Json, Router};
 use marsad_ingest::{Document, ReadOptions};
 use serde_json::{json, Value};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::db::{self, Filter};
@@ -29,6 +30,7 @@ type ApiResult<T = Response> = Result<T, ApiError>;
 pub fn router(state: Arc<AppState>) -> Router {
     let limit = state.config.body_limit;
     let timeout = state.config.timeout;
+    let hosts = Arc::new(Hosts::new(state.config.addr, &state.config.allowed_hosts));
     let mut reads = Router::new()
         .route("/api/health", get(health))
         .route("/api/openapi.json", get(openapi))
@@ -58,18 +60,105 @@ pub fn router(state: Arc<AppState>) -> Router {
             timeout,
         ))
         .layer(middleware::from_fn(jsonify_errors))
+        .layer(middleware::from_fn_with_state(hosts, check_host))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'none'"),
+        ))
+}
+
+/// Host names a request may name in its `Host` header (DNS rebinding: a page of another
+/// origin whose name resolves to the server's address sends its own name there).
+#[derive(Debug, Clone)]
+pub struct Hosts {
+    any: bool,
+    /// Any IP literal (the server listens on all addresses).
+    any_ip: bool,
+    names: Vec<String>,
+}
+
+impl Hosts {
+    pub fn new(addr: std::net::SocketAddr, extra: &[String]) -> Self {
+        let ip = addr.ip();
+        let mut names: Vec<String> = vec![ip.to_string()];
+        if ip.is_loopback() || ip.is_unspecified() {
+            names.extend(["localhost", "127.0.0.1", "::1"].map(String::from));
+        }
+        names.extend(extra.iter().map(|h| normalize_host(h)));
+        Hosts {
+            any: extra.iter().any(|h| h.trim() == "*"),
+            any_ip: ip.is_unspecified(),
+            names,
+        }
+    }
+
+    /// Whether a `Host` header value (name or address, optional port) is accepted.
+    pub fn allows(&self, host: &str) -> bool {
+        if self.any {
+            return true;
+        }
+        let h = normalize_host(host);
+        self.names.contains(&h) || (self.any_ip && h.parse::<std::net::IpAddr>().is_ok())
+    }
+}
+
+/// Lower case, without port, brackets or a trailing dot.
+fn normalize_host(host: &str) -> String {
+    let h = host.trim();
+    let h = if let Some(rest) = h.strip_prefix('[') {
+        rest.split(']').next().unwrap_or(rest)
+    } else {
+        match h.rsplit_once(':') {
+            Some((name, port))
+                if !name.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                name
+            }
+            _ => h,
+        }
+    };
+    h.trim_end_matches('.').to_ascii_lowercase()
+}
+
+async fn check_host(State(hosts): State<Arc<Hosts>>, req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .or_else(|| req.uri().authority().map(|a| a.as_str().to_string()));
+    match host {
+        // HTTP/1.0 without Host: no browser sends that, so no rebinding either.
+        None => next.run(req).await,
+        Some(h) if hosts.allows(&h) => next.run(req).await,
+        Some(h) => ApiError::new(
+            StatusCode::FORBIDDEN,
+            format!(
+                "host {:?} is not this server's address: start it with --allow-host NAME to accept that name",
+                h.escape_debug().to_string()
+            ),
+        )
+        .into_response(),
+    }
 }
 
 async fn not_found() -> ApiError {
     ApiError::not_found("no such route")
 }
 
-/// Writes always need the token; reads only when the server is private. The health check and
-/// the OpenAPI description stay open.
+/// Writes always need the token; reads only when the server is private (the health check
+/// included: it tells how much is stored). The OpenAPI description stays open.
 async fn auth(State(st): St, headers: HeaderMap, req: Request, next: Next) -> Response {
     let write = req.method() == axum::http::Method::POST;
     let path = req.uri().path();
-    let open_path = path == "/api/health" || path == "/api/openapi.json";
+    let open_path = path == "/api/openapi.json";
     if !write && (open_path || !st.config.private) {
         return next.run(req).await;
     }
@@ -251,16 +340,6 @@ fn page_json(pg: &Page, total: u64) -> Value {
     })
 }
 
-fn download(body: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
-    let mut r = Response::new(Body::from(body));
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    r
-}
-
 // ---------------------------------------------------------------- reads
 
 async fn health(State(st): St) -> ApiResult<Json<Value>> {
@@ -341,64 +420,178 @@ async fn list_events(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> 
     Ok(Json(out))
 }
 
-/// All events matching the filters (optionally `limit`ed), for downloads.
-async fn all_events(
+/// What an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ExportFormat {
+    Jsonl,
+    Csv,
+    Geojson,
+}
+
+impl ExportFormat {
+    fn content_type(self) -> &'static str {
+        match self {
+            ExportFormat::Jsonl => "application/x-ndjson",
+            ExportFormat::Csv => "text/csv; charset=utf-8",
+            ExportFormat::Geojson => "application/geo+json",
+        }
+    }
+}
+
+/// Bytes gathered before a chunk goes to the client.
+const EXPORT_CHUNK: usize = 64 * 1024;
+
+/// Events matching the filters (after `offset`, at most `limit`), streamed: a blocking thread
+/// reads the rows one by one and sends the encoded bytes through a small channel, so memory
+/// stays flat whatever the store holds. At most `max_exports` run at once; another waits up
+/// to half the request timeout for a slot, then gets a 503. A client that stops reading for the
+/// idle timeout ends its export (and frees its slot).
+async fn stream_export(
     st: &Arc<AppState>,
     p: &HashMap<String, String>,
-) -> ApiResult<Vec<marsad_extract::Event>> {
+    format: ExportFormat,
+    filename: &str,
+) -> ApiResult {
     let f = filter(p)?;
     let limit = number(p, "limit")?;
     let offset = number(p, "offset")?.unwrap_or(0);
-    let (_, events) = with_db(st, move |r| db::events(&r.conn, &f, offset, limit, false)).await?;
-    Ok(events)
+    if offset > 100_000_000 {
+        return Err(ApiError::bad_request("offset too large"));
+    }
+    let (timeout, stall) = (st.config.timeout, st.config.idle_timeout);
+    // Half the request timeout, so the 503 comes before the timeout layer's 408.
+    let permit = match tokio::time::timeout(timeout / 2, st.exports.clone().acquire_owned()).await {
+        Ok(Ok(p)) => p,
+        _ => {
+            let mut r = ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too many exports in progress, try again later",
+            )
+            .into_response();
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            return Ok(r);
+        }
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(2);
+    let rt = tokio::runtime::Handle::current();
+    let st2 = st.clone();
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        // False once the client is gone (or has not read for `stall`).
+        let send = |chunk: Result<Bytes, std::io::Error>| {
+            matches!(
+                rt.block_on(tokio::time::timeout(stall, tx.send(chunk))),
+                Ok(Ok(()))
+            )
+        };
+        let filter = f.store_filter();
+        let outcome = st2.readers.with(|r| {
+            let mut enc = rows::Encoder::new();
+            let mut buf: Vec<u8> = Vec::with_capacity(EXPORT_CHUNK + 4096);
+            let mut first = true;
+            if format == ExportFormat::Geojson {
+                buf.extend_from_slice(br#"{"type":"FeatureCollection","features":["#);
+            } else if format == ExportFormat::Csv {
+                enc.csv_header(&mut buf)?;
+            }
+            let mut failed: Option<ApiError> = None;
+            let mut gone = false;
+            r.store
+                .each_event_json(&filter, offset as u64, limit.map(|l| l as u64), |json| {
+                    let event: marsad_extract::Event = match serde_json::from_str(json) {
+                        Ok(e) => e,
+                        Err(e) => {
+                            failed = Some(ApiError::internal(format!("stored event: {e}")));
+                            return false;
+                        }
+                    };
+                    let written = match format {
+                        ExportFormat::Jsonl => rows::jsonl_row(&event, &mut buf),
+                        ExportFormat::Csv => enc.csv_row(&event, &mut buf),
+                        ExportFormat::Geojson => match rows::feature(&event) {
+                            Some(feature) => {
+                                if !first {
+                                    buf.push(b',');
+                                }
+                                first = false;
+                                serde_json::to_writer(&mut buf, &feature).map_err(Into::into)
+                            }
+                            None => Ok(()),
+                        },
+                    };
+                    if let Err(e) = written {
+                        failed = Some(e.into());
+                        return false;
+                    }
+                    if buf.len() >= EXPORT_CHUNK {
+                        if !send(Ok(Bytes::from(std::mem::take(&mut buf)))) {
+                            gone = true;
+                            return false;
+                        }
+                        buf.reserve(EXPORT_CHUNK + 4096);
+                    }
+                    true
+                })?;
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            if gone {
+                return Ok(());
+            }
+            if format == ExportFormat::Geojson {
+                buf.extend_from_slice(b"]}");
+            }
+            if !buf.is_empty() {
+                send(Ok(Bytes::from(buf)));
+            }
+            Ok(())
+        });
+        if let Err(e) = outcome {
+            // The status line is sent: cut the body so the client sees an incomplete transfer.
+            tracing::error!("export: {}", e.message);
+            send(Err(std::io::Error::other(e.message)));
+        }
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    });
+    let mut r = Response::new(Body::from_stream(stream));
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(r)
 }
 
 async fn events_csv(State(st): St, Query(p): Params) -> ApiResult {
     check_known(&p, &[FILTER_KEYS, &["limit", "offset"]].concat())?;
-    let events = all_events(&st, &p).await?;
-    Ok(download(
-        rows::csv(&events)?,
-        "text/csv; charset=utf-8",
-        "marsad-events.csv",
-    ))
+    stream_export(&st, &p, ExportFormat::Csv, "marsad-events.csv").await
 }
 
 async fn events_geojson(State(st): St, Query(p): Params) -> ApiResult {
     check_known(&p, &[FILTER_KEYS, &["limit", "offset"]].concat())?;
-    let events = all_events(&st, &p).await?;
-    Ok(download(
-        serde_json::to_vec(&rows::geojson(&events))?,
-        "application/geo+json",
-        "marsad-events.geojson",
-    ))
+    stream_export(&st, &p, ExportFormat::Geojson, "marsad-events.geojson").await
 }
 
 async fn export(State(st): St, Query(p): Params) -> ApiResult {
     check_known(&p, &[FILTER_KEYS, &["format", "limit", "offset"]].concat())?;
     let format = text(&p, "format").unwrap_or_else(|| "jsonl".into());
-    if !["jsonl", "csv", "geojson"].contains(&format.as_str()) {
-        return Err(ApiError::bad_request(format!(
-            "format: one of jsonl, csv, geojson, got {format:?}"
-        )));
-    }
-    let events = all_events(&st, &p).await?;
-    Ok(match format.as_str() {
-        "csv" => download(
-            rows::csv(&events)?,
-            "text/csv; charset=utf-8",
-            "marsad-export.csv",
-        ),
-        "geojson" => download(
-            serde_json::to_vec(&rows::geojson(&events))?,
-            "application/geo+json",
-            "marsad-export.geojson",
-        ),
-        _ => download(
-            rows::jsonl(&events)?,
-            "application/x-ndjson",
-            "marsad-export.jsonl",
-        ),
-    })
+    let (format, filename) = match format.as_str() {
+        "jsonl" => (ExportFormat::Jsonl, "marsad-export.jsonl"),
+        "csv" => (ExportFormat::Csv, "marsad-export.csv"),
+        "geojson" => (ExportFormat::Geojson, "marsad-export.geojson"),
+        _ => {
+            return Err(ApiError::bad_request(format!(
+                "format: one of jsonl, csv, geojson, got {format:?}"
+            )))
+        }
+    };
+    stream_export(&st, &p, format, filename).await
 }
 
 async fn timeline(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
@@ -466,16 +659,19 @@ async fn search(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
     let st2 = st.clone();
     let (expanded, hits) = tokio::task::spawn_blocking(move || {
         let s = crate::lock_read(st2.search.as_ref().expect("checked"));
+        // Limits first (inside the search): nothing expands or parses a hostile query.
         let hits = s.index.search_filtered(&q, &f, limit);
-        (s.index.expanded(&q), hits)
+        let expanded = hits.is_ok().then(|| s.index.expanded(&q));
+        (expanded, hits)
     })
     .await
     .map_err(|e| ApiError::internal(format!("worker: {e}")))?;
-    let hits = hits.map_err(|e| match e {
-        marsad_search::Error::Query(_) | marsad_search::Error::InvalidFilter(_) => {
+    let hits = hits.map_err(|e| {
+        if e.is_user_error() {
             ApiError::bad_request(e.to_string())
+        } else {
+            ApiError::internal(e.to_string())
         }
-        other => ApiError::internal(other.to_string()),
     })?;
     let hits: Vec<Value> = hits
         .into_iter()
@@ -590,7 +786,8 @@ fn read_file(
             }
         }
         marsad_ingest::Format::Warc => errors.push(format!(
-            "{name}: WARC uploads are not supported; use marsad ingest"
+            "{}: WARC uploads are not supported; use marsad ingest",
+            marsad_ingest::shown_name(name)
         )),
         marsad_ingest::Format::Text => match marsad_ingest::read_text(name, &stem, bytes, opts) {
             Ok(d) => docs.push(d),

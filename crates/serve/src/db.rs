@@ -27,6 +27,9 @@ pub struct Pool {
 
 const MAX_IDLE: usize = 16;
 
+/// Page cache of a pooled reader, in KiB.
+const READER_CACHE_KIB: u32 = 2048;
+
 impl Pool {
     pub fn new(db: PathBuf) -> Self {
         Pool {
@@ -37,6 +40,9 @@ impl Pool {
 
     fn open(&self) -> Result<Reader, ApiError> {
         let store = Store::open(&self.db)?;
+        // Readers scan (exports read every event): a small page cache each, not the writer's
+        // 64 MiB, so memory does not grow with the number of pooled handles.
+        store.set_cache_kib(READER_CACHE_KIB)?;
         let conn = Connection::open_with_flags(
             store.path(),
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -73,8 +79,8 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// `WHERE ...` and its arguments: the store's own, so the API filters as `Store::events`.
-    fn sql(&self) -> (String, Vec<String>) {
+    /// The store's filter (for `Store::each_event_json`).
+    pub fn store_filter(&self) -> marsad_store::EventFilter {
         marsad_store::EventFilter {
             event_type: self.event_type.clone(),
             actor: self.actor.clone(),
@@ -84,7 +90,11 @@ impl Filter {
             doc: self.doc.clone(),
             limit: None,
         }
-        .where_sql()
+    }
+
+    /// `WHERE ...` and its arguments: the store's own, so the API filters as `Store::events`.
+    fn sql(&self) -> (String, Vec<String>) {
+        self.store_filter().where_sql()
     }
 }
 
@@ -149,8 +159,8 @@ pub fn documents(
 ) -> Result<(u64, Vec<DocSummary>), ApiError> {
     let (wh, args): (&str, Vec<String>) = match q {
         Some(q) => (
-            " WHERE d.id LIKE ?1 OR d.title LIKE ?1 OR coalesce(d.outlet, d.analysis_outlet) LIKE ?1",
-            vec![format!("%{q}%")],
+            " WHERE d.id LIKE ?1 ESCAPE '\\' OR d.title LIKE ?1 ESCAPE '\\' OR coalesce(d.outlet, d.analysis_outlet) LIKE ?1 ESCAPE '\\'",
+            vec![format!("%{}%", marsad_store::like_literal(q))],
         ),
         None => ("", vec![]),
     };

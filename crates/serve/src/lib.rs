@@ -4,7 +4,14 @@
 //! exists) and a [`Config`]. Out: an HTTP server (axum) on loopback by default.
 //!
 //! * `GET /api/...` reads: documents, events (JSON, CSV, GeoJSON), export, timeline, search,
-//!   health, the OpenAPI description. Open unless [`Config::private`].
+//!   health, the OpenAPI description. Open unless [`Config::private`] (which covers health
+//!   too; only the OpenAPI description stays open). Exports stream rows as they are read,
+//!   at most [`Config::max_exports`] at once.
+//! * Connections ([`conn`]): request heads within [`Config::header_timeout`], idle
+//!   connections closed after [`Config::idle_timeout`], at most [`Config::max_connections`].
+//! * Every response carries `X-Content-Type-Options: nosniff` and `frame-ancestors 'none'`;
+//!   a `Host` header that is not the bind address (or `localhost` on loopback, or an
+//!   [`Config::allowed_hosts`] name) gets a 403 (DNS rebinding).
 //! * `POST /api/documents` ingests (JSON body or a multipart upload) through the same pipeline
 //!   as `marsad ingest` (extract, then store insert), in a background worker; the response
 //!   carries a batch id whose progress `GET /api/batches/{id}` reports. Writes need
@@ -16,6 +23,7 @@
 
 mod api;
 mod assets;
+pub mod conn;
 mod db;
 mod error;
 mod ingest;
@@ -44,8 +52,21 @@ pub struct Config {
     pub private: bool,
     /// Largest request body accepted, in bytes (default 16 MiB).
     pub body_limit: usize,
-    /// Longest a request may take (default 30 s).
+    /// Longest a request may take until its response starts (default 30 s); also how long an
+    /// export waits for a free slot and for a client that stopped reading.
     pub timeout: Duration,
+    /// Longest wait for a complete request head (default 10 s).
+    pub header_timeout: Duration,
+    /// Longest a connection stays open with no request in progress (default 20 s).
+    pub idle_timeout: Duration,
+    /// Most connections open at once (default 512; lowered to fit the open-file limit).
+    pub max_connections: usize,
+    /// Most exports (`/api/export`, `/api/events.csv`, `/api/events.geojson`) streaming at
+    /// once (default 2); more wait up to half of `timeout` for a slot, then get a 503.
+    pub max_exports: usize,
+    /// Host names accepted in the `Host` header besides the bind address and, on loopback,
+    /// `localhost` (DNS rebinding defence); `*` accepts any.
+    pub allowed_hosts: Vec<String>,
     /// The extractor used for `POST /api/documents` (built from the built-in knowledge base
     /// when `None`).
     pub extractor: Option<Arc<Extractor>>,
@@ -61,6 +82,11 @@ impl Config {
             private: false,
             body_limit: 16 * 1024 * 1024,
             timeout: Duration::from_secs(30),
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(20),
+            max_connections: 512,
+            max_exports: 2,
+            allowed_hosts: Vec::new(),
             extractor: None,
         }
     }
@@ -88,6 +114,8 @@ impl Config {
 /// Shared by every request.
 pub struct AppState {
     pub(crate) config: Config,
+    /// Slots for streamed exports (`Config::max_exports`).
+    pub(crate) exports: Arc<tokio::sync::Semaphore>,
     pub(crate) readers: db::Pool,
     pub(crate) search: Option<RwLock<SearchState>>,
     pub(crate) ingest: ingest::Ingest,
@@ -124,6 +152,7 @@ pub fn state(config: Config) -> anyhow::Result<Arc<AppState>> {
     let ingest = ingest::Ingest::start(store, extractor, index_dir);
     Ok(Arc::new(AppState {
         readers: db::Pool::new(config.db.clone()),
+        exports: Arc::new(tokio::sync::Semaphore::new(config.max_exports.max(1))),
         config,
         search,
         ingest,
@@ -147,13 +176,27 @@ pub fn serve(config: Config) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("binding {addr}"))?;
         eprintln!("marsad: serving on http://{}", listener.local_addr()?);
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        serve_listener(listener, state, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
         Ok(())
     })
+}
+
+/// Serves `state` on a bound listener (the connection limits of its config) until
+/// `shutdown` completes: what [`serve`] runs, for tests and embedders.
+pub async fn serve_listener(
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let limits = conn::Limits {
+        header_timeout: state.config.header_timeout,
+        idle_timeout: state.config.idle_timeout,
+        max_connections: state.config.max_connections,
+    };
+    conn::serve(listener, router(state), limits, shutdown).await
 }
 
 /// Used by the page and tests: a lock that survives a panicked holder.
@@ -183,6 +226,22 @@ pub struct ServeArgs {
     /// Longest a request may take, in seconds.
     #[arg(long, default_value_t = 30)]
     pub timeout_secs: u64,
+    /// Longest wait for a complete request head, in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub header_timeout_secs: u64,
+    /// Longest a connection stays open with no request in progress, in seconds.
+    #[arg(long, default_value_t = 20)]
+    pub idle_timeout_secs: u64,
+    /// Most connections open at once (lowered to fit the open-file limit).
+    #[arg(long, default_value_t = 512)]
+    pub max_connections: usize,
+    /// Most exports streaming at once.
+    #[arg(long, default_value_t = 2)]
+    pub max_exports: usize,
+    /// A host name accepted in the Host header besides the bind address (repeatable; `*`
+    /// accepts any, e.g. behind a reverse proxy that checks it).
+    #[arg(long = "allow-host")]
+    pub allow_hosts: Vec<String>,
 }
 
 /// `marsad serve`: the store in `db`, documents posted to the API analysed by `extractor`.
@@ -202,6 +261,11 @@ pub fn run(args: &ServeArgs, db: PathBuf, extractor: Extractor) -> anyhow::Resul
         private: args.private,
         body_limit: args.body_limit_mb.max(1) * 1024 * 1024,
         timeout: Duration::from_secs(args.timeout_secs.max(1)),
+        header_timeout: Duration::from_secs(args.header_timeout_secs.max(1)),
+        idle_timeout: Duration::from_secs(args.idle_timeout_secs.max(1)),
+        max_connections: args.max_connections.max(1),
+        max_exports: args.max_exports.max(1),
+        allowed_hosts: args.allow_hosts.clone(),
         extractor: Some(Arc::new(extractor)),
     };
     serve(config)

@@ -62,7 +62,7 @@ async fn start(private: bool, body_limit: usize) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        axum::serve(listener, marsad_serve::router(state))
+        marsad_serve::serve_listener(listener, state, std::future::pending())
             .await
             .unwrap()
     });
@@ -526,9 +526,20 @@ async fn private_reads_need_the_token() {
     assert_json_error(st, &v, StatusCode::UNAUTHORIZED);
     let (st, v) = s.get("/api/documents").await;
     assert_json_error(st, &v, StatusCode::UNAUTHORIZED);
-    // health and the API description stay open; the page itself is static
-    assert_eq!(s.get("/api/health").await.0, StatusCode::OK);
+    // Issue 12: --private covers the health check too (it tells what is stored); the API
+    // description stays open and the page itself is static.
+    let (st, v) = s.get("/api/health").await;
+    assert_json_error(st, &v, StatusCode::UNAUTHORIZED);
+    assert_eq!(s.get("/api/openapi.json").await.0, StatusCode::OK);
     assert_eq!(s.get("/").await.0, StatusCode::OK);
+    let r = s
+        .client
+        .get(s.url("/api/health"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
     let r = s
         .client
         .get(s.url("/api/events"))
@@ -547,7 +558,7 @@ async fn writes_without_a_configured_token_are_refused() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        axum::serve(listener, marsad_serve::router(state))
+        marsad_serve::serve_listener(listener, state, std::future::pending())
             .await
             .unwrap()
     });
@@ -573,14 +584,14 @@ async fn slow_requests_time_out_with_json() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        axum::serve(listener, marsad_serve::router(state))
+        marsad_serve::serve_listener(listener, state, std::future::pending())
             .await
             .unwrap()
     });
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
     let head = format!(
-        "POST /api/documents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"text\":"
+        "POST /api/documents HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"text\":"
     );
     sock.write_all(head.as_bytes()).await.unwrap();
     let mut buf = Vec::new();

@@ -73,22 +73,25 @@ impl EventFilter {
     pub fn where_sql(&self) -> (String, Vec<String>) {
         let mut sql = String::from(" WHERE 1=1");
         let mut args: Vec<String> = Vec::new();
-        let like = |s: &str| format!("%{}%", s.to_lowercase());
+        // Substrings taken literally: `%` and `_` in a filter are characters, not wildcards.
+        let like = |s: &str| format!("%{}%", like_literal(&s.to_lowercase()));
         if let Some(t) = &self.event_type {
-            sql.push_str(" AND (lower(event_type) LIKE ? OR lower(sub_event_type) LIKE ?)");
+            sql.push_str(
+                " AND (lower(event_type) LIKE ? ESCAPE '\\' OR lower(sub_event_type) LIKE ? ESCAPE '\\')",
+            );
             args.push(like(t));
             args.push(like(t));
         }
         if let Some(a) = &self.actor {
-            sql.push_str(" AND lower(actors) LIKE ?");
+            sql.push_str(" AND lower(actors) LIKE ? ESCAPE '\\'");
             args.push(like(a));
         }
         if let Some(p) = &self.place {
             sql.push_str(
-                " AND (lower(location) LIKE ? OR location_ar LIKE ? OR lower(admin1) LIKE ?)",
+                " AND (lower(location) LIKE ? ESCAPE '\\' OR location_ar LIKE ? ESCAPE '\\' OR lower(admin1) LIKE ? ESCAPE '\\')",
             );
             args.push(like(p));
-            args.push(format!("%{p}%"));
+            args.push(format!("%{}%", like_literal(p)));
             args.push(like(p));
         }
         if let Some(s) = &self.since {
@@ -105,6 +108,19 @@ impl EventFilter {
         }
         (sql, args)
     }
+}
+
+/// `s` as a LIKE pattern matching itself only (with `ESCAPE '\'`): `%`, `_` and `\`
+/// escaped.
+pub fn like_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Counts of what is stored.
@@ -579,17 +595,56 @@ impl Store {
             .collect()
     }
 
-    /// A stored document with its events, by id (or by file stem prefix when unique).
+    /// Sets this handle's page cache, in KiB. [`Store::open`] gives 64 MiB for bulk writing; a
+    /// reader that scans whole tables (an export) would keep that much per handle.
+    pub fn set_cache_kib(&self, kib: u32) -> Result<(), StoreError> {
+        self.sql(|c| c.pragma_update(None, "cache_size", -i64::from(kib)))
+    }
+
+    /// Calls `f` with the stored JSON of each event matching `filter` (its `limit` ignored),
+    /// ordered by document then position, skipping `offset` rows and stopping after `limit`
+    /// rows or when `f` returns `false`. Rows are read one at a time, so memory does not grow
+    /// with the number of events (what the HTTP exports stream).
+    pub fn each_event_json(
+        &self,
+        filter: &EventFilter,
+        offset: u64,
+        limit: Option<u64>,
+        mut f: impl FnMut(&str) -> bool,
+    ) -> Result<(), StoreError> {
+        let (wh, mut args) = filter.where_sql();
+        let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        args.push(limit.to_string());
+        args.push(offset.to_string());
+        let sql = format!(
+            "SELECT json FROM events{wh} ORDER BY doc_id, rowid LIMIT CAST(? AS INTEGER) OFFSET CAST(? AS INTEGER)"
+        );
+        self.sql(|c| {
+            let mut st = c.prepare(&sql)?;
+            let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
+            while let Some(row) = rows.next()? {
+                let json = row.get_ref(0)?.as_str().map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        0,
+                        rusqlite::types::Type::Text,
+                        e.into(),
+                    )
+                })?;
+                if !f(json) {
+                    break;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// A stored document with its events, by its exact id.
     pub fn document(&self, id: &str) -> Result<Option<(Document, Vec<Event>)>, StoreError> {
         let row: Option<(String, String, String)> = self.sql(|c| {
-            c.query_row(
-                "SELECT id, doc_json, text FROM documents WHERE id = ?1
-                 UNION ALL SELECT id, doc_json, text FROM documents WHERE id LIKE ?2 AND NOT EXISTS (SELECT 1 FROM documents WHERE id = ?1)
-                 LIMIT 1",
-                params![id, format!("{id}%")],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
+            c.prepare_cached("SELECT id, doc_json, text FROM documents WHERE id = ?1")?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()
         })?;
         let Some((stored_id, json, text)) = row else {
             return Ok(None);
@@ -600,6 +655,32 @@ impl Store {
             ..Default::default()
         })?;
         Ok(Some((doc, events)))
+    }
+
+    /// Ids of stored documents that start with `prefix` (taken literally: `%` and `_` are
+    /// characters, not wildcards), at most `limit` of them in id order; `[prefix]` itself when
+    /// a document has exactly that id. For `marsad show` to accept a unique prefix.
+    pub fn document_ids_with_prefix(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        if self.sql(|c| {
+            c.prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?
+                .exists([prefix])
+        })? {
+            return Ok(vec![prefix.to_string()]);
+        }
+        self.sql(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT id FROM documents WHERE id LIKE ?1 ESCAPE '\\' ORDER BY id LIMIT ?2",
+            )?;
+            let rows = st.query_map(
+                params![format!("{}%", like_literal(prefix)), limit as i64],
+                |r| r.get(0),
+            )?;
+            rows.collect()
+        })
     }
 
     /// A document from its row: `doc_json` with the id and the text columns put back (rows
@@ -817,6 +898,85 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(s.stats().unwrap().documents, 2);
+    }
+
+    #[test]
+    fn ids_are_exact_and_wildcards_are_characters() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        for (id, text) in [
+            ("report-1", "نص أول"),
+            ("report-2", "نص ثان"),
+            ("a_b", "نص ثالث"),
+        ] {
+            let d = doc(id, text);
+            s.insert(&d, &analysis(&d, vec![])).unwrap();
+        }
+        // Issue 12: `%`, `_` and a prefix used to return an arbitrary document.
+        for id in ["%", "_", "r", "report", "report-%", "a%", "a\\_b"] {
+            assert!(s.document(id).unwrap().is_none(), "{id}");
+        }
+        assert_eq!(s.document("a_b").unwrap().unwrap().0.id, "a_b");
+        assert!(s.document_ids_with_prefix("%", 2).unwrap().is_empty());
+        assert!(s.document_ids_with_prefix("_", 2).unwrap().is_empty());
+        assert!(s.document_ids_with_prefix("a%", 2).unwrap().is_empty());
+        assert_eq!(s.document_ids_with_prefix("a_", 2).unwrap(), vec!["a_b"]);
+        assert_eq!(
+            s.document_ids_with_prefix("report", 2).unwrap(),
+            vec!["report-1", "report-2"]
+        );
+        assert_eq!(
+            s.document_ids_with_prefix("report-2", 2).unwrap(),
+            vec!["report-2"]
+        );
+        // Filters take `%` and `_` literally as well.
+        let d = doc("c", "نص رابع");
+        s.insert(&d, &analysis(&d, vec![event("c", "Armed clash", "sdf")]))
+            .unwrap();
+        let by_actor = |a: &str| {
+            s.events(&EventFilter {
+                actor: Some(a.into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .len()
+        };
+        assert_eq!(by_actor("sdf"), 1);
+        assert_eq!(by_actor("%"), 0);
+        assert_eq!(by_actor("_"), 0);
+    }
+
+    #[test]
+    fn events_stream_in_order_with_offset_and_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        for (id, text) in [("b", "نص أول"), ("a", "نص ثان")] {
+            let d = doc(id, text);
+            let events = (0..3).map(|_| event(id, "Armed clash", "sdf")).collect();
+            s.insert(&d, &analysis(&d, events)).unwrap();
+        }
+        let read = |offset: u64, limit: Option<u64>| {
+            let mut ids = Vec::new();
+            s.each_event_json(&EventFilter::default(), offset, limit, |j| {
+                let e: Event = serde_json::from_str(j).unwrap();
+                ids.push(e.id);
+                true
+            })
+            .unwrap();
+            ids
+        };
+        assert_eq!(read(0, None), ["a#1", "a#2", "a#3", "b#1", "b#2", "b#3"]);
+        assert_eq!(read(2, Some(2)), ["a#3", "b#1"]);
+        assert!(read(u64::MAX, None).is_empty());
+        assert_eq!(read(5, Some(u64::MAX)), ["b#3"]);
+        // The callback stops the scan.
+        let mut n = 0;
+        s.each_event_json(&EventFilter::default(), 0, None, |_| {
+            n += 1;
+            n < 2
+        })
+        .unwrap();
+        assert_eq!(n, 2);
     }
 
     #[test]

@@ -505,19 +505,19 @@ impl Store {
         self.ensure_story_schema()?;
         let mut sql = String::from("SELECT json FROM stories WHERE 1=1");
         let mut args: Vec<String> = Vec::new();
-        let like = |s: &str| format!("%{}%", s.to_lowercase());
+        let like = |s: &str| format!("%{}%", crate::like_literal(&s.to_lowercase()));
         if let Some(t) = &filter.event_type {
-            sql.push_str(" AND lower(event_type) LIKE ?");
+            sql.push_str(" AND lower(event_type) LIKE ? ESCAPE '\\'");
             args.push(like(t));
         }
         if let Some(a) = &filter.actor {
-            sql.push_str(" AND lower(actors) LIKE ?");
+            sql.push_str(" AND lower(actors) LIKE ? ESCAPE '\\'");
             args.push(like(a));
         }
         if let Some(p) = &filter.place {
-            sql.push_str(" AND (lower(places) LIKE ? OR places LIKE ?)");
+            sql.push_str(" AND (lower(places) LIKE ? ESCAPE '\\' OR places LIKE ? ESCAPE '\\')");
             args.push(like(p));
-            args.push(format!("%{p}%"));
+            args.push(format!("%{}%", crate::like_literal(p)));
         }
         if let Some(s) = &filter.status {
             sql.push_str(" AND status = ?");

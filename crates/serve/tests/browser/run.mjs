@@ -221,6 +221,24 @@ try {
     await page.waitForFunction(() => document.querySelector("#doc-title").textContent === "اختبار المتصفح");
   });
 
+  await test("a right-to-left override in a title is shown as a visible mark", async () => {
+    const r = await fetch(base + "/api/documents", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: "Bearer " + TOKEN },
+      body: JSON.stringify({ id: "rlo-title", title: "photo\u202Egpj.exe", text: "قصفت طائرات حربية مدينة الرقة." }),
+    });
+    eq(r.status, 202, "upload status");
+    const batch = (await r.json()).batch;
+    for (let i = 0; i < 200; i++) {
+      if ((await api("/api/batches/" + batch)).state === "done") break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    await page.goto(base + "/#/doc/rlo-title");
+    await page.waitForFunction(() => document.querySelector("#doc-title").textContent.includes("gpj"));
+    const title = await page.textContent("#doc-title");
+    eq(title, "photo⟦U+202E⟧gpj.exe", "title with the override neutralized");
+  });
+
   await test("upload without a token shows the API error", async () => {
     await page.goto(base + "/#/upload");
     await page.evaluate(() => localStorage.removeItem("marsad-token"));
