@@ -1346,8 +1346,7 @@ impl Extractor {
         let before = || {
             doc.actor_indices(&(s.range.start..st.range.start))
                 .filter(armed)
-                .filter(|&i| doc.actors[i].range.end <= st.range.start)
-                .next_back()
+                .rfind(|&i| doc.actors[i].range.end <= st.range.start)
         };
         if self.kb.triggers[st.trigger].verbal && !relative {
             after.or_else(before)

@@ -376,10 +376,7 @@ impl<'a> Doc<'a> {
             let plural = marsad_text::is_list_place_word(word);
             let mut ti = self.token_at(c.range.end);
             let mut first = true;
-            loop {
-                let Some(mut name) = self.unlisted_name(ti, first) else {
-                    break;
-                };
+            while let Some(mut name) = self.unlisted_name(ti, first) {
                 if found.iter().any(|(r, _)| r.start < name.end && name.start < r.end) {
                     break;
                 }
@@ -428,8 +425,7 @@ impl<'a> Doc<'a> {
                     self.places
                         .iter()
                         .filter(listed)
-                        .filter(|p| p.range.end <= range.start && p.range.start >= from)
-                        .last()
+                        .rfind(|p| p.range.end <= range.start && p.range.start >= from)
                 })
                 .map(|p| p.candidates.clone())
                 .or_else(|| country.map(|c| vec![c]));

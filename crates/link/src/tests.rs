@@ -13,6 +13,7 @@ fn actor(id: &str, name: &str, kind: ActorKind, parent: Option<&str>) -> Actor {
         parent: parent.map(Into::into),
         aliases: vec![],
         anaphors: vec![],
+        pro_government: false,
     }
 }
 
