@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Generate data/gazetteer/admin.csv, neighbourhoods.csv and villages.csv.
+"""Generate data/gazetteer/admin.csv, neighbourhoods.csv and data/gazetteer-extra/villages.csv
+(the villages are not built into the binary: `--kb-extra data/gazetteer-extra/villages.csv`).
 
 Inputs (relative to the repo root):
   ../shared/data/gazetteer/syria_admin1-3.csv          (Open-Syria data-geography, CC BY 4.0)
@@ -894,7 +895,7 @@ def main():
     admin_path = os.path.join(OUT_DIR, "admin.csv")
     nbh_path = os.path.join(OUT_DIR, "neighbourhoods.csv")
     places_path = os.path.join(OUT_DIR, "places.csv")
-    villages_path = os.path.join(OUT_DIR, "villages.csv")
+    villages_path = os.path.join(ROOT, "data", "gazetteer-extra", "villages.csv")
     if "--check-only" not in args:
         os.makedirs(OUT_DIR, exist_ok=True)
         admin = build_admin()

@@ -1,5 +1,5 @@
-//! Places from `villages.csv` (Who's On First / GeoNames): found, and never preferred to a
-//! hand-checked row of the same name.
+//! Places from `data/gazetteer-extra/villages.csv` (Who's On First / GeoNames), added as
+//! `--kb-extra` adds it: found, and never preferred to a hand-checked row of the same name.
 
 use std::sync::OnceLock;
 
@@ -9,7 +9,13 @@ use marsad_kb::KnowledgeBase;
 
 fn extractor() -> &'static Extractor {
     static EX: OnceLock<Extractor> = OnceLock::new();
-    EX.get_or_init(|| Extractor::new(KnowledgeBase::builtin().expect("built-in knowledge base")))
+    EX.get_or_init(|| {
+        let mut kb = KnowledgeBase::builtin().expect("built-in knowledge base");
+        let villages = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../data/gazetteer-extra/villages.csv");
+        kb.extend_from_file(&villages).expect("villages.csv");
+        Extractor::new(kb)
+    })
 }
 
 fn analyze(text: &str) -> Analysis {
