@@ -53,12 +53,32 @@ fn check_articles_score_above_the_floor_and_the_keyword_baseline() {
     let team_floor = score(out.path(), "floor__team_check");
 
     // The seeds: the articles the project started from stay coded.
-    assert!(f1(&seeds, "typed") >= 0.80, "seeds typed F1 {}", f1(&seeds, "typed"));
+    assert!(
+        f1(&seeds, "typed") >= 0.80,
+        "seeds typed F1 {}",
+        f1(&seeds, "typed")
+    );
     // The check part of the development set and of the team's gold.
-    assert!(f1(&dev, "typed") >= 0.31, "dev check typed F1 {}", f1(&dev, "typed"));
-    assert!(f1(&dev, "untyped") >= 0.43, "dev check untyped F1 {}", f1(&dev, "untyped"));
-    assert!(f1(&team, "typed") >= 0.39, "team check typed F1 {}", f1(&team, "typed"));
-    assert!(f1(&team, "untyped") >= 0.49, "team check untyped F1 {}", f1(&team, "untyped"));
+    assert!(
+        f1(&dev, "typed") >= 0.31,
+        "dev check typed F1 {}",
+        f1(&dev, "typed")
+    );
+    assert!(
+        f1(&dev, "untyped") >= 0.43,
+        "dev check untyped F1 {}",
+        f1(&dev, "untyped")
+    );
+    assert!(
+        f1(&team, "typed") >= 0.39,
+        "team check typed F1 {}",
+        f1(&team, "typed")
+    );
+    assert!(
+        f1(&team, "untyped") >= 0.49,
+        "team check untyped F1 {}",
+        f1(&team, "untyped")
+    );
     // Better than one event per sentence with a trigger word, typed.
     assert!(f1(&dev, "typed") > f1(&dev_floor, "typed"));
     assert!(f1(&team, "typed") > f1(&team_floor, "typed") + 0.1);

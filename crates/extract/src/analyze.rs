@@ -977,7 +977,10 @@ impl Extractor {
             && placed(a)
             && placed(b)
             && self.actors_compatible(doc, a, b)
-            && a.actors.iter().chain(&b.actors).any(|&i| !doc.actors[i].civilian_family)
+            && a.actors
+                .iter()
+                .chain(&b.actors)
+                .any(|&i| !doc.actors[i].civilian_family)
     }
 
     /// Both name the same gazetteer place, or one names none of its own.
@@ -1086,16 +1089,12 @@ impl Extractor {
                         // without a place of its own): "ريف حلب" and a village in it are two
                         // events when each sentence names its own.
                         (lo..groups.len()).rev().find(|&g| {
-                            groups[g]
-                                .iter()
-                                .rev()
-                                .take(RECENT_MEMBERS)
-                                .all(|&j| {
-                                    let other = &statements[j];
-                                    (self.compatible(doc, other, st)
-                                        || self.same_bombardment(doc, other, st))
-                                        && self.same_place(doc, other, st)
-                                })
+                            groups[g].iter().rev().take(RECENT_MEMBERS).all(|&j| {
+                                let other = &statements[j];
+                                (self.compatible(doc, other, st)
+                                    || self.same_bombardment(doc, other, st))
+                                    && self.same_place(doc, other, st)
+                            })
                         })
                     })
             };
@@ -1312,8 +1311,18 @@ impl Extractor {
         let object_of_preposition = |r: &Range<usize>| {
             let before = t[..r.start].trim_end();
             let last = before.rsplit(' ').next().unwrap_or("");
-            matches!(last, "من" | "مع" | "ضد" | "عن" | "على" | "لصالح" | "بين" | "لدى" | "يد" | "بيد")
-                || t[..r.start].ends_with('ل') && !t[..r.start].ends_with(' ')
+            matches!(
+                last,
+                "من" | "مع"
+                    | "ضد"
+                    | "عن"
+                    | "على"
+                    | "لصالح"
+                    | "بين"
+                    | "لدى"
+                    | "يد"
+                    | "بيد"
+            ) || t[..r.start].ends_with('ل') && !t[..r.start].ends_with(' ')
         };
         let armed = |i: &usize| {
             let a = &doc.actors[*i];
@@ -1333,12 +1342,15 @@ impl Extractor {
                     .map_or(usize::MAX, |tk| tk.range.start),
             );
         // "... التي سيطرت على": the subject is the noun the relative pronoun refers to.
-        let relative = doc.token_at(st.range.start).checked_sub(1).is_some_and(|i| {
-            matches!(
-                &t[doc.tokens[i].range.clone()],
-                "التي" | "الذي" | "الذين" | "والتي" | "والذي"
-            )
-        });
+        let relative = doc
+            .token_at(st.range.start)
+            .checked_sub(1)
+            .is_some_and(|i| {
+                matches!(
+                    &t[doc.tokens[i].range.clone()],
+                    "التي" | "الذي" | "الذين" | "والتي" | "والذي"
+                )
+            });
         let after = doc
             .actor_indices(&(st.range.end..object))
             .filter(armed)
@@ -1370,7 +1382,10 @@ impl Extractor {
             .cues_in(s.range.clone())
             .any(|(_, k)| k == CueKind::NoFighting)
         {
-            return ("Strategic developments", "Non-violent transfer of territory");
+            return (
+                "Strategic developments",
+                "Non-violent transfer of territory",
+            );
         }
         let pro_government = taker
             .and_then(|a| kb.actor_index(&a.id))

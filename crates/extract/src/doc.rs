@@ -174,7 +174,10 @@ impl<'a> Doc<'a> {
             for s in marsad_text::sentences(&t[p.clone()]) {
                 let range = p.start + s.start..p.start + s.end;
                 let parts = if range.start < header_end && header_end < range.end {
-                    vec![(range.start..header_end, true), (header_end..range.end, false)]
+                    vec![
+                        (range.start..header_end, true),
+                        (header_end..range.end, false),
+                    ]
                 } else {
                     vec![(range.clone(), range.end <= header_end)]
                 };
@@ -377,7 +380,10 @@ impl<'a> Doc<'a> {
             let mut ti = self.token_at(c.range.end);
             let mut first = true;
             while let Some(mut name) = self.unlisted_name(ti, first) {
-                if found.iter().any(|(r, _)| r.start < name.end && name.start < r.end) {
+                if found
+                    .iter()
+                    .any(|(r, _)| r.start < name.end && name.start < r.end)
+                {
                     break;
                 }
                 // A listed name in the list ("قرى كفرنبل وX"): the list goes on after it.
@@ -396,8 +402,14 @@ impl<'a> Doc<'a> {
                 // The next item: "و" + name, or a comma then a name.
                 ti = self.token_at(name.end);
                 match self.tokens.get(ti) {
-                    Some(tk) if tk.kind == TokenKind::Punct && matches!(&t[tk.range.clone()], "،" | ",") => ti += 1,
-                    Some(tk) if tk.kind == TokenKind::Word && t[tk.range.clone()].starts_with('و') => {}
+                    Some(tk)
+                        if tk.kind == TokenKind::Punct
+                            && matches!(&t[tk.range.clone()], "،" | ",") =>
+                    {
+                        ti += 1
+                    }
+                    Some(tk)
+                        if tk.kind == TokenKind::Word && t[tk.range.clone()].starts_with('و') => {}
                     _ => break,
                 }
                 first = false;
@@ -487,10 +499,13 @@ impl<'a> Doc<'a> {
             return None;
         }
         let mut end = tk.range.end;
-        if let Some(next) = self.tokens.get(ti + 1).filter(|n| n.kind == TokenKind::Word) {
+        if let Some(next) = self
+            .tokens
+            .get(ti + 1)
+            .filter(|n| n.kind == TokenKind::Word)
+        {
             let nw = &t[next.range.clone()];
-            if head && !marsad_text::is_not_a_place_name(nw)
-                || marsad_text::is_place_name_tail(nw)
+            if head && !marsad_text::is_not_a_place_name(nw) || marsad_text::is_place_name_tail(nw)
             {
                 end = next.range.end;
             }

@@ -112,15 +112,15 @@ pub fn coordinated(doc: &Doc, p: usize, clause: &Range<usize>) -> Vec<usize> {
                     }
                     let bare = w.strip_prefix('و').unwrap_or(w);
                     joined |= bare.len() < w.len();
-                    doc.cues_in(tk.range.clone()).any(|(c, k)| {
-                        k == CueKind::PlaceType && c.range.end >= tk.range.end
-                    })
+                    doc.cues_in(tk.range.clone())
+                        .any(|(c, k)| k == CueKind::PlaceType && c.range.end >= tk.range.end)
                 }
             }
         });
         // "وحاس": the conjunction is read as a proclitic of the name itself.
         let proclitic_and = t[..pq.range.start].ends_with('و')
-            && (pq.range.start < 2 || !t[..pq.range.start - 'و'.len_utf8()].ends_with(|c: char| c.is_alphabetic()));
+            && (pq.range.start < 2
+                || !t[..pq.range.start - 'و'.len_utf8()].ends_with(|c: char| c.is_alphabetic()));
         if !only_joiners || !(joined || proclitic_and) || pq.destination || is_vague(kb, pq) {
             break;
         }
@@ -144,10 +144,10 @@ pub fn vague_place(doc: &Doc, si: usize) -> Option<usize> {
 pub fn is_vague(kb: &KnowledgeBase, p: &PlaceMention) -> bool {
     !p.unlisted
         && p.candidates.iter().all(|&c| {
-        let row = &kb.places[c];
-        row.kind == PlaceKind::Country
-            || matches!(row.kind, PlaceKind::Region | PlaceKind::Desert) && row.admin1.is_none()
-    })
+            let row = &kb.places[c];
+            row.kind == PlaceKind::Country
+                || matches!(row.kind, PlaceKind::Region | PlaceKind::Desert) && row.admin1.is_none()
+        })
 }
 
 /// "حي الصناعة في مدينة تل أبيض": a neighbourhood name is common to many cities; when the city

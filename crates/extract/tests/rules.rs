@@ -280,7 +280,10 @@ fn direction_and_near_lower_the_precision() {
 }
 
 fn of_type<'a>(a: &'a Analysis, sub: &str) -> Vec<&'a Event> {
-    a.events.iter().filter(|e| e.sub_event_type == sub).collect()
+    a.events
+        .iter()
+        .filter(|e| e.sub_event_type == sub)
+        .collect()
 }
 
 #[test]
@@ -303,8 +306,16 @@ fn a_place_taken_is_typed_by_who_takes_it() {
 #[test]
 fn a_place_handed_over_without_a_fight_is_a_non_violent_transfer() {
     let a = analyze("دخلت قوات النظام بلدة كفرنبل دون قتال بعد انسحاب فصائل المعارضة منها.");
-    assert!(of_type(&a, "Government regains territory").is_empty(), "{:#?}", a.events);
-    assert!(!of_type(&a, "Non-violent transfer of territory").is_empty(), "{:#?}", a.events);
+    assert!(
+        of_type(&a, "Government regains territory").is_empty(),
+        "{:#?}",
+        a.events
+    );
+    assert!(
+        !of_type(&a, "Non-violent transfer of territory").is_empty(),
+        "{:#?}",
+        a.events
+    );
 }
 
 #[test]
@@ -324,7 +335,9 @@ fn the_same_strike_at_two_named_places_is_two_events_with_the_toll_split() {
 #[test]
 fn names_the_gazetteer_lacks_are_read_after_a_place_word() {
     // "تل الزنبقات" and "عين البرتقالات" are made up: no gazetteer lists them.
-    let a = analyze("شنت الطائرات الحربية غارات على قرى تل الزنبقات وعين البرتقالات في ريف حمص الشمالي.");
+    let a = analyze(
+        "شنت الطائرات الحربية غارات على قرى تل الزنبقات وعين البرتقالات في ريف حمص الشمالي.",
+    );
     let strikes = of_type(&a, "Air/drone strike");
     assert_eq!(strikes.len(), 2, "{:#?}", a.events);
     for e in &strikes {
@@ -348,7 +361,11 @@ fn names_the_gazetteer_lacks_are_read_after_a_place_word() {
 fn bombardment_with_aircraft_in_its_clause_is_one_air_strike() {
     let a = analyze("قصفت الطائرات الحربية الروسية بلدة كفرنبل في ريف إدلب الجنوبي.");
     only(&a, "Air/drone strike");
-    assert!(of_type(&a, "Shelling/artillery/missile attack").is_empty(), "{:#?}", a.events);
+    assert!(
+        of_type(&a, "Shelling/artillery/missile attack").is_empty(),
+        "{:#?}",
+        a.events
+    );
 }
 
 #[test]
