@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use marsad_ingest::Document;
-use marsad_kb::{ActorKind, CueKind, Entity, KnowledgeBase, Mention};
+use marsad_kb::{ActorKind, CueKind, Entity, EventType, KnowledgeBase, Mention, SubEventType};
 use marsad_text::TokenKind;
 
 use crate::dates::{self, DocDate};
@@ -61,7 +61,7 @@ impl Extractor {
         let attack_trigger = kb
             .triggers
             .iter()
-            .position(|t| t.sub_event_type == "Attack" && t.frame == "assault");
+            .position(|t| t.is(SubEventType::Attack) && t.frame == "assault");
         Extractor {
             kb,
             unidentified,
@@ -101,7 +101,7 @@ impl Extractor {
                 continue;
             };
             let trig = &kb.triggers[ti];
-            if trig.sub_event_type.is_empty() {
+            if trig.is_blocker() {
                 continue;
             }
             if !self.requires_ok(&doc, m, ti) {
@@ -148,7 +148,7 @@ impl Extractor {
             let st = self.statement(&doc, m, ti, si, segment, clause);
             // A withdrawal, handover or evacuation hands over a place: without one named in
             // its own sentence it is talk about withdrawing ("إمكانية ... انسحابها").
-            if trig.sub_event_type == "Non-violent transfer of territory"
+            if trig.is(SubEventType::NonViolentTransferOfTerritory)
                 && trig.frame != "takeover"
                 && (st.place.is_none() || st.place_fallback)
             {
@@ -326,7 +326,7 @@ impl Extractor {
             return Some("habitual");
         }
         // "الاتفاق يتضمن خروج المقاتلين": a term of an agreement, not an event of its own.
-        if trig.sub_event_type != "Agreement"
+        if !trig.is(SubEventType::Agreement)
             && doc
                 .cues_in(s.range.start..start)
                 .any(|(_, k)| k == CueKind::Term)
@@ -384,7 +384,7 @@ impl Extractor {
                 eprintln!(
                     "[{}] g{gi} s{i} {} «{}» sent {} verbal {} def {} head {} place {:?}{} actors {:?} stance {:?} score {}",
                     doc.id,
-                    self.kb.triggers[s.trigger].sub_event_type,
+                    self.kb.triggers[s.trigger].sub_event_type.map_or("", SubEventType::as_str),
                     &t[s.range.clone()],
                     s.sentence,
                     s.verbal,
@@ -430,10 +430,10 @@ impl Extractor {
         }
         for m in &doc.triggers {
             if let Entity::Trigger(t) = m.entity {
-                if !kb.triggers[t].sub_event_type.is_empty() {
+                if let Some(sub) = kb.triggers[t].sub_event_type {
                     out.push(EntityMention {
                         kind: "trigger".into(),
-                        id: kb.triggers[t].sub_event_type.clone(),
+                        id: sub.as_str().to_string(),
                         span: doc.span(m.range.clone()),
                     });
                 }
@@ -491,8 +491,8 @@ impl Extractor {
         // One-sided happenings (a base set up, a group formed) take the actors of their own
         // clause when it names any; the rest of the sentence is often about someone else.
         let one_sided = matches!(
-            trig.sub_event_type.as_str(),
-            "Headquarters or base established" | "Change to group/activity"
+            trig.sub_event_type,
+            Some(SubEventType::HeadquartersOrBaseEstablished | SubEventType::ChangeToGroupActivity)
         );
         let mut actors = if one_sided {
             in_range(&clause)
@@ -509,7 +509,7 @@ impl Extractor {
             actors = in_range(&doc.sentences[si - 1].range);
         }
         // A battle has two sides: the other one is often named just before.
-        if trig.event_type == "Battles" || trig.frame == "takeover" {
+        if trig.event_type() == Some(EventType::Battles) || trig.frame == "takeover" {
             let fams: Vec<&str> = actors.iter().map(|&a| doc.actors[a].family).collect();
             let distinct = {
                 let mut f = fams.clone();
@@ -561,14 +561,14 @@ impl Extractor {
             }
             if picked.len() >= 2 {
                 between = Some((picked[0], picked[1]));
-                if trig.sub_event_type == "Agreement" {
+                if trig.is(SubEventType::Agreement) {
                     mediator = actors.iter().copied().find(|&a| {
                         doc.actors[a].range.end <= start && !fams.contains(&doc.actors[a].family)
                     });
                 }
             }
         }
-        if mediator.is_none() && trig.sub_event_type == "Agreement" {
+        if mediator.is_none() && trig.is(SubEventType::Agreement) {
             for (c, k) in doc.cues_in(s.range.clone()) {
                 if k == CueKind::Mediator {
                     mediator = actors.iter().copied().find(|&a| {
@@ -585,7 +585,7 @@ impl Extractor {
         let injured = self.count_after(doc, &segment, CueKind::Injury);
         // The number arrested: in the trigger's clause or the one after ("بتسليم أنفسهم، وقد
         // بلغ عددهم 20").
-        let count = if trig.sub_event_type == "Arrests" {
+        let count = if trig.is(SubEventType::Arrests) {
             let next_end = s
                 .clauses
                 .iter()
@@ -967,8 +967,8 @@ impl Extractor {
     fn same_bombardment(&self, doc: &Doc, a: &Statement, b: &Statement) -> bool {
         let remote = |s: &Statement| {
             matches!(
-                self.kb.triggers[s.trigger].sub_event_type.as_str(),
-                "Air/drone strike" | "Shelling/artillery/missile attack"
+                self.kb.triggers[s.trigger].sub_event_type,
+                Some(SubEventType::AirDroneStrike | SubEventType::ShellingArtilleryMissileAttack)
             )
         };
         let placed = |s: &Statement| s.place.is_some() && !s.place_fallback;
@@ -1112,7 +1112,7 @@ impl Extractor {
             s += 2;
         }
         let trig = &self.kb.triggers[st.trigger];
-        let counted = if trig.sub_event_type == "Arrests" {
+        let counted = if trig.is(SubEventType::Arrests) {
             st.count.is_some()
         } else {
             st.killed.is_some()
@@ -1202,8 +1202,8 @@ impl Extractor {
         // market, an "اتفاق" on a tender).
         if actor_idx.is_empty()
             && matches!(
-                trig.event_type.as_str(),
-                "Battles" | "Strategic developments"
+                trig.event_type(),
+                Some(EventType::Battles | EventType::StrategicDevelopments)
             )
         {
             return None;
@@ -1216,10 +1216,11 @@ impl Extractor {
             }
         }
         let (actor1, actor2, assoc1, assoc2, _mediator) = self.roles(doc, best, &actor_idx, trig);
-        let (event_type, sub_event_type) = if trig.frame == "takeover" {
+        let sub_event_type = if trig.frame == "takeover" {
             self.territory_type(doc, best, actor1.as_ref())
         } else {
-            (trig.event_type.as_str(), trig.sub_event_type.as_str())
+            // Statements come from reported triggers only: blockers were skipped in `analyze`.
+            trig.sub_event_type?
         };
 
         let place = best
@@ -1260,14 +1261,15 @@ impl Extractor {
             })
             .collect();
 
-        let truce = (trig.sub_event_type == "Agreement")
+        let truce = trig
+            .is(SubEventType::Agreement)
             .then(|| self.truce(doc, &body, terms, doc_date, &actor1, &actor2, best.mediator));
 
         Some(Event {
             id: String::new(),
             doc: doc.id.to_string(),
-            event_type: event_type.to_string(),
-            sub_event_type: sub_event_type.to_string(),
+            event_type: sub_event_type.event_type().as_str().to_string(),
+            sub_event_type: sub_event_type.as_str().to_string(),
             frame: trig.frame.clone(),
             actor1,
             actor2,
@@ -1375,26 +1377,23 @@ impl Extractor {
         doc: &Doc,
         best: &Statement,
         taker: Option<&ActorRef>,
-    ) -> (&'static str, &'static str) {
+    ) -> SubEventType {
         let kb = &self.kb;
         let s = &doc.sentences[best.sentence];
         if doc
             .cues_in(s.range.clone())
             .any(|(_, k)| k == CueKind::NoFighting)
         {
-            return (
-                "Strategic developments",
-                "Non-violent transfer of territory",
-            );
+            return SubEventType::NonViolentTransferOfTerritory;
         }
         let pro_government = taker
             .and_then(|a| kb.actor_index(&a.id))
             .and_then(|i| kb.actor(crate::doc::family(kb, i)))
             .is_some_and(|a| a.pro_government);
         if pro_government {
-            ("Battles", "Government regains territory")
+            SubEventType::GovernmentRegainsTerritory
         } else {
-            ("Battles", "Non-state actor overtakes territory")
+            SubEventType::NonStateActorOvertakesTerritory
         }
     }
 
@@ -1454,8 +1453,8 @@ impl Extractor {
         }
         let civilians = order.iter().copied().find(|&i| is_civ(i));
         let violent = matches!(
-            trig.event_type.as_str(),
-            "Explosions/Remote violence" | "Violence against civilians"
+            trig.event_type(),
+            Some(EventType::ExplosionsRemoteViolence | EventType::ViolenceAgainstCivilians)
         );
         let mut a1 = sides.first().map(|&i| aref(i));
         let mut a2 = sides.get(1).map(|&i| aref(i));

@@ -13,7 +13,8 @@ fn main() {
         Entity::Outlet(i) => format!("outlet {}", kb.outlets[i].id),
         Entity::Trigger(i) => format!(
             "trigger {} / {}",
-            kb.triggers[i].sub_event_type, kb.triggers[i].frame
+            kb.triggers[i].sub_event_type.map_or("", |s| s.as_str()),
+            kb.triggers[i].frame
         ),
         Entity::Cue(i) => format!("cue {:?}", kb.cues[i].kind),
     };

@@ -16,8 +16,8 @@ mod model;
 mod trie;
 
 pub use model::{
-    Actor, ActorKind, Cue, CueKind, Entity, Matches, Mention, Outlet, Place, PlaceKind, Trigger,
-    BULK_VILLAGE_SOURCE,
+    Actor, ActorKind, Cue, CueKind, Entity, EventType, Matches, Mention, Outlet, Place, PlaceKind,
+    SubEventType, Trigger, UnknownAcledName, BULK_VILLAGE_SOURCE,
 };
 
 use matcher::{Group, GroupBuilder, Required};

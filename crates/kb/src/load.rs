@@ -1,6 +1,6 @@
 //! Parsing the TOML and CSV data files into records, with errors that name the file and line.
 
-use crate::model::{Actor, Cue, Outlet, Place, PlaceKind, Trigger};
+use crate::model::{Actor, Cue, EventType, Outlet, Place, PlaceKind, SubEventType, Trigger};
 use crate::KbError;
 use marsad_text::normalize_key;
 use serde::Deserialize;
@@ -37,47 +37,6 @@ pub(crate) struct RawTrigger {
     #[serde(default)]
     prefix_match: bool,
 }
-
-/// ACLED sub-event types and their event types.
-pub(crate) const SUB_EVENT_TYPES: &[(&str, &str)] = &[
-    ("Armed clash", "Battles"),
-    ("Government regains territory", "Battles"),
-    ("Non-state actor overtakes territory", "Battles"),
-    ("Air/drone strike", "Explosions/Remote violence"),
-    (
-        "Shelling/artillery/missile attack",
-        "Explosions/Remote violence",
-    ),
-    (
-        "Remote explosive/landmine/IED",
-        "Explosions/Remote violence",
-    ),
-    ("Suicide bomb", "Explosions/Remote violence"),
-    ("Grenade", "Explosions/Remote violence"),
-    ("Chemical weapon", "Explosions/Remote violence"),
-    ("Attack", "Violence against civilians"),
-    (
-        "Abduction/forced disappearance",
-        "Violence against civilians",
-    ),
-    ("Sexual violence", "Violence against civilians"),
-    ("Peaceful protest", "Protests"),
-    ("Protest with intervention", "Protests"),
-    ("Excessive force against protesters", "Protests"),
-    ("Violent demonstration", "Riots"),
-    ("Mob violence", "Riots"),
-    ("Agreement", "Strategic developments"),
-    ("Arrests", "Strategic developments"),
-    ("Headquarters or base established", "Strategic developments"),
-    (
-        "Non-violent transfer of territory",
-        "Strategic developments",
-    ),
-    ("Change to group/activity", "Strategic developments"),
-    ("Looting/property destruction", "Strategic developments"),
-    ("Disrupted weapons use", "Strategic developments"),
-    ("Other", "Strategic developments"),
-];
 
 /// 1-based line of byte offset `at` in `src`.
 pub(crate) fn line_at(src: &str, at: usize) -> usize {
@@ -176,35 +135,36 @@ pub(crate) fn finish_toml(path: &str, src: &str, doc: TomlDoc) -> Result<Records
         if phrase.trim_end_matches('*').is_empty() {
             return Err(invalid(path, line(), "trigger with empty phrase".into()));
         }
-        let event_type = if t.sub_event_type.is_empty() {
-            String::new()
+        // "" marks a blocker; any other name must be an ACLED sub-event type, and an
+        // event_type, when given, must be the one it belongs to.
+        let sub_event_type = if t.sub_event_type.is_empty() {
+            None
         } else {
-            let Some(&(_, et)) = SUB_EVENT_TYPES.iter().find(|(s, _)| *s == t.sub_event_type)
-            else {
-                return Err(invalid(
-                    path,
-                    line(),
-                    format!(
-                        "trigger {:?}: unknown sub_event_type {:?}",
-                        t.phrase, t.sub_event_type
-                    ),
-                ));
-            };
-            if !t.event_type.is_empty() && t.event_type != et {
-                return Err(invalid(
-                    path,
-                    line(),
-                    format!(
-                        "trigger {:?}: event_type {:?} does not fit sub_event_type {:?}",
-                        t.phrase, t.event_type, t.sub_event_type
-                    ),
-                ));
+            let sub: SubEventType = t
+                .sub_event_type
+                .parse()
+                .map_err(|e| invalid(path, line(), format!("trigger {:?}: {e}", t.phrase)))?;
+            if !t.event_type.is_empty() {
+                let et: EventType = t
+                    .event_type
+                    .parse()
+                    .map_err(|e| invalid(path, line(), format!("trigger {:?}: {e}", t.phrase)))?;
+                if et != sub.event_type() {
+                    return Err(invalid(
+                        path,
+                        line(),
+                        format!(
+                            "trigger {:?}: event_type {:?} does not fit sub_event_type {:?}",
+                            t.phrase, t.event_type, t.sub_event_type
+                        ),
+                    ));
+                }
             }
-            et.to_string()
+            Some(sub)
         };
         // Two spellings of one phrase (e.g. with and without hamza) are one trigger when they
         // say the same thing; otherwise the file is ambiguous.
-        let key = (t.sub_event_type.clone(), t.frame.clone(), t.verbal);
+        let key = (sub_event_type, t.frame.clone(), t.verbal);
         if let Some((prev, prev_key)) = seen.get(&phrase) {
             if *prev_key == key {
                 continue;
@@ -228,8 +188,7 @@ pub(crate) fn finish_toml(path: &str, src: &str, doc: TomlDoc) -> Result<Records
             .collect();
         triggers.push(Trigger {
             phrase,
-            event_type,
-            sub_event_type: t.sub_event_type,
+            sub_event_type,
             frame: t.frame,
             verbal: t.verbal,
             requires,

@@ -154,16 +154,161 @@ impl PlaceKind {
     }
 }
 
-/// A phrase that signals an event (or, with an empty `sub_event_type`, blocks shorter triggers
-/// inside it).
+/// Defines a closed ACLED vocabulary: the enum, `ALL`, `as_str()` (ACLED's exact name),
+/// `Display`, `FromStr`, and serde by that name.
+macro_rules! acled_enum {
+    ($(#[$m:meta])* $name:ident, $what:literal { $($(#[$vm:meta])* $var:ident => $s:literal,)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $($(#[$vm])* $var,)+
+        }
+
+        impl $name {
+            /// Every value, in ACLED's order.
+            pub const ALL: &'static [$name] = &[$($name::$var,)+];
+
+            /// ACLED's exact name.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$var => $s,)+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = UnknownAcledName;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($s => Ok($name::$var),)+
+                    _ => Err(UnknownAcledName { what: $what, name: s.to_string() }),
+                }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+                ser.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+                let s = std::borrow::Cow::<'de, str>::deserialize(de)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+/// A name that is not in an ACLED vocabulary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownAcledName {
+    /// Which vocabulary: "event_type" or "sub_event_type".
+    pub what: &'static str,
+    /// The name as given.
+    pub name: String,
+}
+
+impl std::fmt::Display for UnknownAcledName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown {} {:?}", self.what, self.name)
+    }
+}
+
+impl std::error::Error for UnknownAcledName {}
+
+acled_enum! {
+    /// ACLED event types.
+    EventType, "event_type" {
+        Battles => "Battles",
+        ExplosionsRemoteViolence => "Explosions/Remote violence",
+        ViolenceAgainstCivilians => "Violence against civilians",
+        Protests => "Protests",
+        Riots => "Riots",
+        StrategicDevelopments => "Strategic developments",
+    }
+}
+
+acled_enum! {
+    /// ACLED sub-event types.
+    SubEventType, "sub_event_type" {
+        ArmedClash => "Armed clash",
+        GovernmentRegainsTerritory => "Government regains territory",
+        NonStateActorOvertakesTerritory => "Non-state actor overtakes territory",
+        AirDroneStrike => "Air/drone strike",
+        ShellingArtilleryMissileAttack => "Shelling/artillery/missile attack",
+        RemoteExplosiveLandmineIed => "Remote explosive/landmine/IED",
+        SuicideBomb => "Suicide bomb",
+        Grenade => "Grenade",
+        ChemicalWeapon => "Chemical weapon",
+        Attack => "Attack",
+        AbductionForcedDisappearance => "Abduction/forced disappearance",
+        SexualViolence => "Sexual violence",
+        PeacefulProtest => "Peaceful protest",
+        ProtestWithIntervention => "Protest with intervention",
+        ExcessiveForceAgainstProtesters => "Excessive force against protesters",
+        ViolentDemonstration => "Violent demonstration",
+        MobViolence => "Mob violence",
+        Agreement => "Agreement",
+        Arrests => "Arrests",
+        ChangeToGroupActivity => "Change to group/activity",
+        DisruptedWeaponsUse => "Disrupted weapons use",
+        HeadquartersOrBaseEstablished => "Headquarters or base established",
+        LootingPropertyDestruction => "Looting/property destruction",
+        NonViolentTransferOfTerritory => "Non-violent transfer of territory",
+        Other => "Other",
+    }
+}
+
+impl SubEventType {
+    /// The ACLED event type this sub-event type belongs to.
+    pub const fn event_type(self) -> EventType {
+        use SubEventType::*;
+        match self {
+            ArmedClash | GovernmentRegainsTerritory | NonStateActorOvertakesTerritory => {
+                EventType::Battles
+            }
+            AirDroneStrike
+            | ShellingArtilleryMissileAttack
+            | RemoteExplosiveLandmineIed
+            | SuicideBomb
+            | Grenade
+            | ChemicalWeapon => EventType::ExplosionsRemoteViolence,
+            Attack | AbductionForcedDisappearance | SexualViolence => {
+                EventType::ViolenceAgainstCivilians
+            }
+            PeacefulProtest | ProtestWithIntervention | ExcessiveForceAgainstProtesters => {
+                EventType::Protests
+            }
+            ViolentDemonstration | MobViolence => EventType::Riots,
+            Agreement
+            | Arrests
+            | ChangeToGroupActivity
+            | DisruptedWeaponsUse
+            | HeadquartersOrBaseEstablished
+            | LootingPropertyDestruction
+            | NonViolentTransferOfTerritory
+            | Other => EventType::StrategicDevelopments,
+        }
+    }
+}
+
+/// A phrase that signals an event (or, without a sub-event type, blocks shorter triggers inside
+/// it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trigger {
     /// Normalized phrase; a trailing `*` means the last word may continue.
     pub phrase: String,
-    /// ACLED event type ("" for a blocker).
-    pub event_type: String,
-    /// ACLED sub-event type; "" = blocker.
-    pub sub_event_type: String,
+    /// ACLED sub-event type; `None` = blocker (written `""` in the data file).
+    pub sub_event_type: Option<SubEventType>,
     /// Label grouping triggers that describe the same kind of happening.
     pub frame: String,
     /// Finite verb form (true) or noun/masdar (false).
@@ -178,7 +323,17 @@ pub struct Trigger {
 impl Trigger {
     /// A blocker suppresses the triggers it covers and is never reported.
     pub fn is_blocker(&self) -> bool {
-        self.sub_event_type.is_empty()
+        self.sub_event_type.is_none()
+    }
+
+    /// ACLED event type (`None` for a blocker).
+    pub fn event_type(&self) -> Option<EventType> {
+        self.sub_event_type.map(SubEventType::event_type)
+    }
+
+    /// Whether this trigger reports `sub` (never true for a blocker).
+    pub fn is(&self, sub: SubEventType) -> bool {
+        self.sub_event_type == Some(sub)
     }
 }
 

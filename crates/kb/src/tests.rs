@@ -177,7 +177,10 @@ fn requires_and_window() {
         kb.triggers[i].requires,
         vec![nk("قصفت"), format!("{}*", nk("استهدف"))]
     );
-    assert_eq!(kb.triggers[i].event_type, "Explosions/Remote violence");
+    assert_eq!(
+        kb.triggers[i].event_type(),
+        Some(EventType::ExplosionsRemoteViolence)
+    );
     // Default window.
     let j = kb
         .triggers
@@ -452,14 +455,16 @@ fn builtin_matches_everyday_wording() {
         .find_triggers(&t)
         .iter()
         .map(|m| match m.entity {
-            Entity::Trigger(i) => kb.triggers[i].sub_event_type.as_str(),
+            Entity::Trigger(i) => kb.triggers[i]
+                .sub_event_type
+                .map_or("", SubEventType::as_str),
             _ => unreachable!(),
         })
         .collect();
     assert_eq!(subs, ["Arrests"]);
     let t = nk("شنت طائرات حربية غارات على بلدة في ريف ادلب");
     assert!(kb.find_triggers(&t).iter().all(|m| match m.entity {
-        Entity::Trigger(i) => kb.triggers[i].sub_event_type == "Air/drone strike",
+        Entity::Trigger(i) => kb.triggers[i].is(SubEventType::AirDroneStrike),
         _ => false,
     }));
     let t = nk("حلقت طائرات استطلاع فوق المدينة");
