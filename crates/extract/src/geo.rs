@@ -379,7 +379,13 @@ pub fn locate(doc: &Doc, kb: &KnowledgeBase, pi: usize) -> Option<Location> {
                 place.admin3.clone(),
             ),
         };
-        let written = doc.span(p.range.clone()).text;
+        // As written, less the invisible chars the text may carry inside the name.
+        let written: String = doc
+            .span(p.range.clone())
+            .text
+            .chars()
+            .filter(|&c| !marsad_text::is_invisible(c))
+            .collect();
         return Some(Location {
             place_id: place.id.clone(),
             name: written.clone(),

@@ -30,7 +30,7 @@ mod place_words;
 mod sentence;
 mod token;
 
-pub use normalize::{normalize, normalize_key, Normalized};
+pub use normalize::{is_invisible, normalize, normalize_key, Normalized};
 pub use number::{quantities, quantities_in, Approx, Quantity};
 pub use place_words::{
     is_list_place_word, is_not_a_place_name, is_place_name_head, is_place_name_tail,

@@ -212,6 +212,33 @@ static ASCII_SAME: [bool; 128] = {
     t
 };
 
+/// A character that is invisible in text and dropped by normalization: zero-width chars, bidi
+/// controls, the BOM, the soft hyphen, word joiners and the other default-ignorable code points.
+/// Text shown from the original (a place name as written) leaves them out too.
+#[inline]
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+            '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{206A}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FFA0}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
 /// The per-char rule table. Keep outputs fixed points of the rules (idempotence).
 #[inline]
 fn map_char(c: char) -> Mapped {
@@ -225,25 +252,9 @@ fn map_char(c: char) -> Mapped {
         };
     }
     match c {
-        // Zero-width, bidi controls, BOM, soft hyphen, word joiners.
-        '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{FEFF}'
-        | '\u{00AD}'
-        // The other default-ignorable code points: they are invisible and would split words.
-        | '\u{034F}'
-        | '\u{115F}'..='\u{1160}'
-        | '\u{17B4}'..='\u{17B5}'
-        | '\u{180B}'..='\u{180F}'
-        | '\u{206A}'..='\u{206F}'
-        | '\u{3164}'
-        | '\u{FE00}'..='\u{FE0F}'
-        | '\u{FFA0}'
-        | '\u{1BCA0}'..='\u{1BCA3}'
-        | '\u{1D173}'..='\u{1D17A}'
-        | '\u{E0000}'..='\u{E0FFF}' => Drop,
+        // Zero-width, bidi controls, BOM, soft hyphen, word joiners and the other
+        // default-ignorable code points.
+        c if is_invisible(c) => Drop,
         // Quotes.
         '«' | '»' | '“' | '”' | '„' | '‟' | '″' | '‘' | '’' | '‚' | '‛' | '`' | '\'' | '´'
         | '＂' | '＇' | '‹' | '›' => One('"'),
