@@ -229,7 +229,7 @@ fn three_hundred_idle_connections_under_a_256_file_limit_do_not_stop_a_health_ch
 /// Fills `db` with `docs` documents of `per_doc` events each, ~1.4 KB of evidence per event,
 /// straight through the store (no extraction: the test is about serving them).
 fn fill(db: &Path, docs: usize, per_doc: usize) {
-    use marsad_extract::{Analysis, Event, EventDate, Span, Stance};
+    use marsad_extract::{Analysis, Event, Span};
     let mut store = marsad_store::Store::open(db).unwrap();
     store.begin_batch().unwrap();
     for i in 0..docs {
@@ -253,27 +253,13 @@ fn fill(db: &Path, docs: usize, per_doc: usize) {
             end,
         };
         let events = (0..per_doc)
-            .map(|_| Event {
-                id: String::new(),
-                doc: doc.id.clone(),
-                event_type: "Explosions/Remote violence".into(),
-                sub_event_type: "Air/drone strike".into(),
-                frame: "strike".into(),
-                actor1: None,
-                actor2: None,
-                assoc_actor_1: None,
-                assoc_actor_2: None,
-                location: None,
-                date: EventDate::default(),
-                fatalities: None,
-                injured: None,
-                arrested: None,
-                source: None,
-                cited_source: None,
-                stance: Stance::Asserted,
-                evidence: span.clone(),
-                claims: vec![],
-                truce: None,
+            .map(|_| {
+                Event::bare(
+                    &doc.id,
+                    "Explosions/Remote violence",
+                    "Air/drone strike",
+                    span.clone(),
+                )
             })
             .collect();
         let analysis = Analysis {

@@ -418,7 +418,7 @@ impl<'a> Doc<'a> {
         if found.is_empty() {
             return;
         }
-        let country = kb.places.iter().position(|p| p.id == "country-sy");
+        let country = kb.place_index("country-sy");
         let text_len = t.len();
         for (range, typed) in found {
             let si = self.sentence_of(range.start);

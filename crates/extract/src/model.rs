@@ -182,6 +182,35 @@ pub struct Event {
     pub truce: Option<Truce>,
 }
 
+impl Event {
+    /// An event with only its document, types and evidence: no actors, place, date, counts or
+    /// claims. For building stores and fixtures without running extraction.
+    pub fn bare(doc: &str, event_type: &str, sub_event_type: &str, evidence: Span) -> Event {
+        Event {
+            id: String::new(),
+            doc: doc.to_string(),
+            event_type: event_type.to_string(),
+            sub_event_type: sub_event_type.to_string(),
+            frame: String::new(),
+            actor1: None,
+            actor2: None,
+            assoc_actor_1: None,
+            assoc_actor_2: None,
+            location: None,
+            date: EventDate::default(),
+            fatalities: None,
+            injured: None,
+            arrested: None,
+            source: None,
+            cited_source: None,
+            stance: Stance::Asserted,
+            evidence,
+            claims: vec![],
+            truce: None,
+        }
+    }
+}
+
 /// What extraction returns for one document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {

@@ -298,6 +298,11 @@ impl KnowledgeBase {
         self.place_ids.get(id).map(|&i| &self.places[i])
     }
 
+    /// The index in `places` of the place with this id.
+    pub fn place_index(&self, id: &str) -> Option<usize> {
+        self.place_ids.get(id).copied()
+    }
+
     /// The outlet with this id.
     pub fn outlet(&self, id: &str) -> Option<&Outlet> {
         self.outlets.iter().find(|o| o.id == id)

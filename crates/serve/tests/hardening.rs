@@ -357,7 +357,7 @@ async fn exports_stream_in_the_listing_order() {
 /// Fills `db` with `docs` synthetic documents of `per_doc` events each (long evidence, so a
 /// full export is megabytes), straight through the store.
 fn fill(db: &std::path::Path, docs: usize, per_doc: usize) {
-    use marsad_extract::{Analysis, Event, EventDate, Span, Stance};
+    use marsad_extract::{Analysis, Event, Span};
     let mut store = marsad_store::Store::open(db).unwrap();
     store.begin_batch().unwrap();
     for i in 0..docs {
@@ -380,27 +380,13 @@ fn fill(db: &std::path::Path, docs: usize, per_doc: usize) {
             end: text.len() / 2 - text.len() / 2 % 4,
         };
         let events = (0..per_doc)
-            .map(|_| Event {
-                id: String::new(),
-                doc: doc.id.clone(),
-                event_type: "Explosions/Remote violence".into(),
-                sub_event_type: "Air/drone strike".into(),
-                frame: "strike".into(),
-                actor1: None,
-                actor2: None,
-                assoc_actor_1: None,
-                assoc_actor_2: None,
-                location: None,
-                date: EventDate::default(),
-                fatalities: None,
-                injured: None,
-                arrested: None,
-                source: None,
-                cited_source: None,
-                stance: Stance::Asserted,
-                evidence: span.clone(),
-                claims: vec![],
-                truce: None,
+            .map(|_| {
+                Event::bare(
+                    &doc.id,
+                    "Explosions/Remote violence",
+                    "Air/drone strike",
+                    span.clone(),
+                )
             })
             .collect();
         let analysis = Analysis {
