@@ -94,12 +94,14 @@ impl Registry {
     /// Closes the idle connection that has been idle longest; false when none is idle.
     fn close_oldest_idle(&self) -> bool {
         let conns = crate::lock(&self.conns);
+        // Ties (connections accepted in the same millisecond) go to the one accepted first:
+        // the map's order is arbitrary, the id is the accept order.
         let oldest = conns
-            .values()
-            .filter(|c| c.in_flight.load(Ordering::SeqCst) == 0)
-            .min_by_key(|c| c.last_active.load(Ordering::SeqCst));
+            .iter()
+            .filter(|(_, c)| c.in_flight.load(Ordering::SeqCst) == 0)
+            .min_by_key(|(id, c)| (c.last_active.load(Ordering::SeqCst), **id));
         match oldest {
-            Some(c) => {
+            Some((_, c)) => {
                 // The entry stays until its task has dropped the socket; make sure it is not
                 // picked twice meanwhile.
                 c.last_active.store(u64::MAX, Ordering::SeqCst);
