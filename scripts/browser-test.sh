@@ -18,8 +18,9 @@ if [ ! -x "$CHROMIUM" ]; then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 command -v node >/dev/null || { echo "node is required" >&2; exit 2; }
+# Third-party packages are never committed: installed from the lockfile when missing.
 if [ ! -d "$RUNNER/node_modules/playwright-core" ]; then
-  (cd "$RUNNER" && npm install --no-audit --no-fund --silent)
+  (cd "$RUNNER" && npm ci --no-audit --no-fund --silent)
 fi
 [ -d "$SEEDS" ] || { echo "no seeds at $SEEDS (set SEEDS)" >&2; exit 2; }
 cargo build --release -p marsad --quiet
