@@ -21,7 +21,7 @@ use marsad_extract::{Analysis, Event, Extractor};
 use marsad_ingest::{read_inputs, Document, Item, ReadOptions};
 use marsad_kb::KnowledgeBase;
 use marsad_store::export;
-use marsad_store::{EventFilter, Inserted, Store};
+use marsad_store::{EventFilter, FilterQuery, Inserted, Store};
 use rayon::prelude::*;
 
 #[derive(Parser)]
@@ -141,19 +141,19 @@ enum GazetteerCommand {
 
 #[derive(clap::Args, Default)]
 struct FilterArgs {
-    /// Event or sub-event type (substring, case-insensitive).
+    /// ACLED event or sub-event type: English (a part works: "air") or Arabic ("غارة جوية").
     #[arg(long = "type")]
     event_type: Option<String>,
-    /// Actor name or id (substring).
+    /// Actor: any Arabic or English alias ("داعش", "Islamic State"), id, or whole words of its name.
     #[arg(long)]
     actor: Option<String>,
-    /// Place: English or Arabic name, or governorate (substring).
+    /// Place: Arabic or English name, or a governorate.
     #[arg(long)]
     place: Option<String>,
-    /// From this date (YYYY-MM-DD).
+    /// From this date (YYYY-MM-DD; YYYY-MM or YYYY from its first day).
     #[arg(long)]
     since: Option<String>,
-    /// Until this date (YYYY-MM-DD).
+    /// Until this date (YYYY-MM-DD; YYYY-MM or YYYY to its last day).
     #[arg(long)]
     until: Option<String>,
     /// Only this document.
@@ -164,16 +164,21 @@ struct FilterArgs {
 }
 
 impl FilterArgs {
-    fn to_filter(&self) -> EventFilter {
-        EventFilter {
+    /// The filters resolved through the knowledge base; an unknown name or a bad date is an
+    /// error naming the flag.
+    fn to_filter(&self, cli: &Cli) -> Result<EventFilter> {
+        let q = FilterQuery {
             event_type: self.event_type.clone(),
             actor: self.actor.clone(),
             place: self.place.clone(),
             since: self.since.clone(),
             until: self.until.clone(),
             doc: self.doc.clone(),
-            limit: self.limit,
-        }
+        };
+        let kb = knowledge_base(cli)?;
+        let mut f = EventFilter::resolve(&q, &kb).map_err(|e| anyhow::anyhow!("--{e}"))?;
+        f.limit = self.limit;
+        Ok(f)
     }
 }
 
@@ -195,11 +200,25 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // The reader went away (`marsad events | head`): what it wanted was written.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("marsad: error: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(io::ErrorKind::BrokenPipe))
+            || c.downcast_ref::<csv::Error>().is_some_and(
+                |e| matches!(e.kind(), csv::ErrorKind::Io(e) if e.kind() == io::ErrorKind::BrokenPipe),
+            )
+    })
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -211,15 +230,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ingest { paths } => ingest(&cli, paths, &opts),
         Command::Extract { paths, format } => extract(&cli, paths, *format, &opts),
         Command::Events { filter } => {
+            let f = filter.to_filter(&cli)?;
             let store = open_store(&cli)?;
-            let events = store.events(&filter.to_filter())?;
+            let events = store.events(&f)?;
             print_table(&events)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Show { doc } => show(&cli, doc),
         Command::Export { format, filter } => {
+            let f = filter.to_filter(&cli)?;
             let store = open_store(&cli)?;
-            let events = store.events(&filter.to_filter())?;
+            let events = store.events(&f)?;
             stories::export(&store, &events, *format)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -285,7 +306,22 @@ fn db_dir(cli: &Cli) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("marsad-data"))
 }
 
+/// Opens the store for a command that reads it: a store that does not exist is an error (a
+/// mistyped `--db` must not silently answer from a new, empty store).
 fn open_store(cli: &Cli) -> Result<Store> {
+    let dir = db_dir(cli);
+    if !dir.join(marsad_store::STORE_FILE).is_file() {
+        anyhow::bail!(
+            "no marsad store in {} (create one with `marsad --db {} ingest FILES...`)",
+            dir.display(),
+            dir.display()
+        );
+    }
+    create_store(cli)
+}
+
+/// Opens the store, creating it if needed (ingest).
+fn create_store(cli: &Cli) -> Result<Store> {
     let dir = db_dir(cli);
     Store::open(&dir).with_context(|| format!("opening the store in {}", dir.display()))
 }
@@ -470,14 +506,14 @@ struct Stored {
 /// the next run.
 fn ingest(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<ExitCode> {
     let ex = extractor(cli)?;
-    let mut store = open_store(cli)?;
+    let mut store = create_store(cli)?;
     let follow = stories::Follow::open(&mut store, ex.kb(), &db_dir(cli))?;
     store.set_wal_autocheckpoint(WAL_PAGES_MAX)?;
     let store = Mutex::new(store);
     // The reading thread's own connection: documents already stored are skipped before
     // paying for their extraction.
-    let lookup = open_store(cli)?;
-    let checkpointer = open_store(cli)?;
+    let lookup = create_store(cli)?;
+    let checkpointer = create_store(cli)?;
     let ingesting = AtomicBool::new(true);
     let pb = progress(None);
     let (mut new, mut known, mut events) = (0usize, 0usize, 0usize);
@@ -667,6 +703,9 @@ fn extract(cli: &Cli, paths: &[PathBuf], format: Format, opts: &ReadOptions) -> 
                         }
                     }
                     Format::Csv => {
+                        if !csv_header_done {
+                            out.write_all(export::CSV_BOM)?;
+                        }
                         let mut w = csv::WriterBuilder::new()
                             .has_headers(false)
                             .from_writer(&mut out);
@@ -711,6 +750,7 @@ fn write_events(events: &[Event], format: Format) -> Result<()> {
             }
         }
         Format::Csv => {
+            out.write_all(export::CSV_BOM)?;
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record(export::CSV_HEADER)?;
             for e in events {
@@ -721,6 +761,21 @@ fn write_events(events: &[Event], format: Format) -> Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+/// An id cut to `n` characters from the middle, so that its end (the event's number within the
+/// document) still tells events apart: `000_ea35c1…d2f9-3`.
+fn clip_id(s: &str, n: usize) -> String {
+    let count = s.chars().count();
+    if count <= n {
+        return s.to_string();
+    }
+    let tail = n / 2;
+    let head = n - tail - 1;
+    let chars: Vec<char> = s.chars().collect();
+    chars[..head].iter().collect::<String>()
+        + "…"
+        + &chars[count - tail..].iter().collect::<String>()
 }
 
 fn clip(s: &str, n: usize) -> String {
@@ -797,7 +852,7 @@ fn print_table(events: &[Event]) -> Result<()> {
         writeln!(
             out,
             "{:<26} {:<10} {:<34} {:<44} {:<28} {:>4} {:<9} {}",
-            clip(&e.id, 26),
+            clip_id(&e.id, 26),
             e.date.date.as_deref().unwrap_or("-"),
             clip(&e.sub_event_type, 34),
             clip(&actors, 44),
@@ -811,6 +866,14 @@ fn print_table(events: &[Event]) -> Result<()> {
     }
     writeln!(out, "{} events", events.len())?;
     out.flush()?;
+    drop(out);
+    if io::stderr().is_terminal() || std::env::var_os("MARSAD_HINTS").is_some() {
+        eprintln!(
+            "next: `marsad ingest FILES` to store them, then `marsad events --actor داعش`, \
+             `marsad show DOC`, `marsad search \"...\"` or `marsad serve` for the page; \
+             `--format csv|jsonl` for files"
+        );
+    }
     Ok(())
 }
 
@@ -874,12 +937,14 @@ fn show(cli: &Cli, id: &str) -> Result<ExitCode> {
         if let Some(l) = &e.location {
             writeln!(
                 out,
-                "   place    {} ({}; precision {}; {:?},{:?})  «{}»",
+                "   place    {} ({}; precision {}; {})  «{}»",
                 l.name,
                 l.admin1.as_deref().unwrap_or("-"),
                 l.geo_precision,
-                l.latitude,
-                l.longitude,
+                match (l.latitude, l.longitude) {
+                    (Some(la), Some(lo)) => format!("{la:.5}, {lo:.5}"),
+                    _ => "no coordinates".into(),
+                },
                 l.name_ar
             )?;
         }

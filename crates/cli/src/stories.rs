@@ -488,6 +488,7 @@ pub fn export(store: &Store, events: &[Event], format: Format) -> Result<()> {
             }
         }
         Format::Csv => {
+            out.write_all(export::CSV_BOM)?;
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record(export::CSV_HEADER)?;
             for e in events {

@@ -259,10 +259,70 @@ fn csv_export_has_acled_columns() {
         "geo_precision",
         "fatalities",
         "notes",
+        "year",
+        "disorder_type",
+        "inter1",
+        "inter2",
+        "interaction",
+        "civilian_targeting",
+        "iso",
+        "region",
+        "country",
+        "source_scale",
+        "tags",
+        "timestamp",
     ] {
         assert!(h.iter().any(|c| c == col), "column {col}");
     }
-    assert!(r.records().count() >= 10);
+    assert!(
+        out.stdout.starts_with(b"\xEF\xBB\xBF"),
+        "a UTF-8 BOM for spreadsheets"
+    );
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
+    assert!(rows.len() >= 10);
+    for row in &rows {
+        assert_eq!(row.len(), h.len());
+        if !row[col("event_date")].is_empty() {
+            assert_eq!(&row[col("year")], &row[col("event_date")][..4]);
+        }
+        if &row[col("country")] == "Syria" {
+            assert_eq!(
+                (&row[col("iso")], &row[col("region")]),
+                ("760", "Middle East")
+            );
+        }
+    }
+    // The seeds' SDF and tribal forces are named, so some rows have both sides typed.
+    assert!(rows
+        .iter()
+        .any(|r| !r[col("inter1")].is_empty() && r[col("interaction")].contains('-')));
+    // pandas reads the file as it is, BOM included, with every ACLED column named.
+    let csv_path = tempfile::tempdir().unwrap();
+    let p = csv_path.path().join("events.csv");
+    std::fs::write(&p, &out.stdout).unwrap();
+    let py = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sys, pandas as pd\n\
+             df = pd.read_csv(sys.argv[1])\n\
+             need = 'event_id_cnty event_date year disorder_type event_type sub_event_type actor1 inter1 actor2 inter2 interaction civilian_targeting iso region country admin1 location latitude longitude geo_precision source source_scale notes fatalities tags timestamp'.split()\n\
+             missing = [c for c in need if c not in df.columns]\n\
+             assert not missing, missing\n\
+             print(len(df))",
+        )
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(
+        py.status.success(),
+        "pandas: {}",
+        String::from_utf8_lossy(&py.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&py.stdout).trim(),
+        rows.len().to_string()
+    );
 }
 
 /// A GeoNames dump becomes a places file that `--kb-extra` loads and extraction uses.

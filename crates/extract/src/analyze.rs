@@ -1418,6 +1418,7 @@ impl Extractor {
                 id: kb.actors[a.actor].id.clone(),
                 name: kb.actors[a.actor].name.clone(),
                 evidence: Some(doc.span(a.range.clone())),
+                kind: kb.actors[a.actor].kind,
             }
         };
         // Distinct actors in order of mention, one per actor id.
@@ -1471,6 +1472,7 @@ impl Extractor {
                     id: kb.actors[u].id.clone(),
                     name: kb.actors[u].name.clone(),
                     evidence: None,
+                    kind: kb.actors[u].kind,
                 });
             }
         }

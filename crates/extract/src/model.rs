@@ -45,6 +45,9 @@ pub struct ActorRef {
     pub name: String,
     /// Where it is named; `None` when inferred (e.g. an unidentified perpetrator).
     pub evidence: Option<Span>,
+    /// Its category in the knowledge base (ACLED's `inter1`/`inter2` come from it).
+    #[serde(default)]
+    pub kind: marsad_kb::ActorKind,
 }
 
 /// Where an event happened.

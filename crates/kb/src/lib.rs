@@ -10,7 +10,9 @@
 //! Every phrase is normalized with `marsad_text::normalize_key` at load, so data files are written
 //! as the news writes them (with hamzas, ة, ى ...).
 
+mod countries;
 mod load;
+mod lookup;
 mod matcher;
 mod model;
 mod trie;
@@ -20,6 +22,8 @@ pub use model::{
     SubEventType, Trigger, UnknownAcledName, BULK_VILLAGE_SOURCE,
 };
 
+pub use countries::{country, Country};
+pub use lookup::{types_named, TypeSelection};
 use matcher::{Group, GroupBuilder, Required};
 use std::collections::HashMap;
 use std::fs;

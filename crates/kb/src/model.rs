@@ -34,7 +34,7 @@ pub struct Actor {
 }
 
 /// Actor categories.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ActorKind {
     StateForces,
@@ -44,7 +44,24 @@ pub enum ActorKind {
     Civilians,
     ExternalForce,
     Protesters,
+    #[default]
     Other,
+}
+
+impl ActorKind {
+    /// ACLED's `inter` label for actors of this kind (its codebook, 2023 onwards).
+    pub fn acled_inter(self) -> &'static str {
+        match self {
+            ActorKind::StateForces => "State forces",
+            ActorKind::RebelGroup => "Rebel group",
+            ActorKind::PoliticalMilitia => "Political militia",
+            ActorKind::IdentityMilitia => "Identity militia",
+            ActorKind::Civilians => "Civilians",
+            ActorKind::ExternalForce => "External/Other forces",
+            ActorKind::Protesters => "Protesters",
+            ActorKind::Other => "External/Other forces",
+        }
+    }
 }
 
 /// A named place from the gazetteer.

@@ -154,6 +154,7 @@ fn aref(id: &str) -> ActorRef {
         id: id.into(),
         name: id.to_uppercase(),
         evidence: None,
+        kind: Default::default(),
     }
 }
 

@@ -34,6 +34,7 @@ fn event(doc: &Document, n: usize, actor: (&str, &str), place: (&str, &str, &str
             id: actor.0.into(),
             name: actor.1.into(),
             evidence: None,
+            kind: Default::default(),
         }),
         actor2: None,
         assoc_actor_1: None,

@@ -268,23 +268,18 @@ fn date(p: &HashMap<String, String>, k: &str) -> ApiResult<Option<String>> {
 const FILTER_KEYS: &[&str] = &["type", "actor", "place", "since", "until", "doc"];
 const PAGE_KEYS: &[&str] = &["page", "per_page", "offset", "limit"];
 
-fn filter(p: &HashMap<String, String>) -> ApiResult<Filter> {
-    let since = date(p, "since")?;
-    let mut until = date(p, "until")?;
-    // An inclusive month or year: "until=2024-03" means to the end of March.
-    if let Some(u) = &until {
-        if u.len() < 10 {
-            until = Some(format!("{u}\u{10FFFF}"));
-        }
-    }
-    Ok(Filter {
+/// The event filters of a request, resolved through the knowledge base as the CLI's are: an
+/// unknown name or a bad date is a 400 naming the parameter.
+fn filter(st: &AppState, p: &HashMap<String, String>) -> ApiResult<Filter> {
+    let q = marsad_store::FilterQuery {
         event_type: text(p, "type"),
         actor: text(p, "actor"),
         place: text(p, "place"),
-        since,
-        until,
+        since: text(p, "since"),
+        until: text(p, "until"),
         doc: text(p, "doc"),
-    })
+    };
+    Filter::resolve(&q, st.extractor.kb()).map_err(|e| ApiError::bad_request(e.to_string()))
 }
 
 /// `offset`/`limit` when either is given, else `page` (1-based) / `per_page`.
@@ -408,7 +403,7 @@ async fn get_document(State(st): St, Path(id): Path<String>) -> ApiResult<Json<V
 
 async fn list_events(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
     check_known(&p, &[FILTER_KEYS, PAGE_KEYS].concat())?;
-    let f = filter(&p)?;
+    let f = filter(&st, &p)?;
     let pg = page(&p, 50, 5000)?;
     let (offset, limit) = (pg.offset, pg.limit);
     let (total, events) = with_db(&st, move |r| {
@@ -452,7 +447,7 @@ async fn stream_export(
     format: ExportFormat,
     filename: &str,
 ) -> ApiResult {
-    let f = filter(p)?;
+    let f = filter(st, p)?;
     let limit = number(p, "limit")?;
     let offset = number(p, "offset")?.unwrap_or(0);
     if offset > 100_000_000 {
@@ -485,7 +480,7 @@ async fn stream_export(
                 Ok(Ok(()))
             )
         };
-        let filter = f.store_filter();
+        let filter = f.clone();
         let outcome = st2.readers.with(|r| {
             let mut enc = rows::Encoder::new();
             let mut buf: Vec<u8> = Vec::with_capacity(EXPORT_CHUNK + 4096);
@@ -596,7 +591,7 @@ async fn export(State(st): St, Query(p): Params) -> ApiResult {
 
 async fn timeline(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
     check_known(&p, &[FILTER_KEYS, &["by"]].concat())?;
-    let f = filter(&p)?;
+    let f = filter(&st, &p)?;
     let by = text(&p, "by").unwrap_or_else(|| "day".into());
     let weekly = match by.as_str() {
         "day" => false,

@@ -67,36 +67,8 @@ impl Pool {
     }
 }
 
-/// Event filters of the API (the CLI's: type, actor, place, since, until, doc).
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    pub event_type: Option<String>,
-    pub actor: Option<String>,
-    pub place: Option<String>,
-    pub since: Option<String>,
-    pub until: Option<String>,
-    pub doc: Option<String>,
-}
-
-impl Filter {
-    /// The store's filter (for `Store::each_event_json`).
-    pub fn store_filter(&self) -> marsad_store::EventFilter {
-        marsad_store::EventFilter {
-            event_type: self.event_type.clone(),
-            actor: self.actor.clone(),
-            place: self.place.clone(),
-            since: self.since.clone(),
-            until: self.until.clone(),
-            doc: self.doc.clone(),
-            limit: None,
-        }
-    }
-
-    /// `WHERE ...` and its arguments: the store's own, so the API filters as `Store::events`.
-    fn sql(&self) -> (String, Vec<String>) {
-        self.store_filter().where_sql()
-    }
-}
+/// Event filters of the API: the store's, resolved as the CLI resolves them.
+pub type Filter = marsad_store::EventFilter;
 
 fn parse_events(rows: Vec<String>) -> Result<Vec<Event>, ApiError> {
     rows.iter()
@@ -115,7 +87,7 @@ pub fn events(
     limit: Option<usize>,
     count: bool,
 ) -> Result<(Option<u64>, Vec<Event>), ApiError> {
-    let (wh, args) = f.sql();
+    let (wh, args) = f.where_sql();
     let total = if count {
         let n: i64 = conn.query_row(
             &format!("SELECT count(*) FROM events{wh}"),
@@ -202,7 +174,7 @@ pub struct Bucket {
 
 /// Events per day (or per week, starting Monday) and event type; undated events left out.
 pub fn timeline(conn: &Connection, f: &Filter, weekly: bool) -> Result<Vec<Bucket>, ApiError> {
-    let (wh, args) = f.sql();
+    let (wh, args) = f.where_sql();
     let period = if weekly {
         "date(event_date, '-6 days', 'weekday 1')"
     } else {

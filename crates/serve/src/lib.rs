@@ -119,6 +119,8 @@ pub struct AppState {
     pub(crate) readers: db::Pool,
     pub(crate) search: Option<RwLock<SearchState>>,
     pub(crate) ingest: ingest::Ingest,
+    /// The uploads' extractor, whose knowledge base also resolves filters.
+    pub(crate) extractor: Arc<Extractor>,
 }
 
 pub(crate) struct SearchState {
@@ -149,13 +151,14 @@ pub fn state(config: Config) -> anyhow::Result<Arc<AppState>> {
         Some(x) => x.clone(),
         None => Arc::new(Extractor::new(marsad_kb::KnowledgeBase::builtin()?)),
     };
-    let ingest = ingest::Ingest::start(store, extractor, index_dir);
+    let ingest = ingest::Ingest::start(store, extractor.clone(), index_dir);
     Ok(Arc::new(AppState {
         readers: db::Pool::new(config.db.clone()),
         exports: Arc::new(tokio::sync::Semaphore::new(config.max_exports.max(1))),
         config,
         search,
         ingest,
+        extractor,
     }))
 }
 

@@ -50,6 +50,7 @@ impl Encoder {
 
     /// The header line.
     pub fn csv_header(&mut self, out: &mut Vec<u8>) -> anyhow::Result<()> {
+        out.extend_from_slice(marsad_store::export::CSV_BOM);
         self.write(out, CSV_HEADER)
     }
 

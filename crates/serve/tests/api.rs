@@ -233,7 +233,10 @@ async fn reads_writes_and_errors() {
         .unwrap()
         .starts_with("text/csv"));
     let csv = r.text().await.unwrap();
-    assert!(csv.starts_with("event_id_cnty,event_date"));
+    assert!(
+        csv.starts_with("\u{feff}event_id_cnty,event_date"),
+        "a BOM, then ACLED's header"
+    );
     assert_eq!(
         csv.lines().count() as u64,
         events_total + 1 + multiline(&csv)

@@ -165,8 +165,10 @@ async fn document_ids_are_exact() {
     let (st, v) = s.get("/api/documents?q=%25").await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(v["total"], 0, "{v}");
-    let (_, v) = s.get("/api/events?actor=%25").await;
-    assert_eq!(v["total"], 0, "{v}");
+    // An actor filter names a knowledge-base actor: `%` names none, and says so.
+    let (st, v) = s.get("/api/events?actor=%25").await;
+    assert_json_error(st, &v, StatusCode::BAD_REQUEST);
+    assert!(v["error"].as_str().unwrap().starts_with("actor:"), "{v}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,7 +2,10 @@
 //! definition for every writer (the CLI's `export`/`extract`, the HTTP API's downloads).
 
 use marsad_extract::{ActorRef, Event, Span};
+use marsad_kb::ActorKind;
 use serde::Serialize;
+use std::sync::LazyLock;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// One exported event. Field names are a contract: keep them.
 #[derive(Debug, Serialize)]
@@ -106,17 +109,25 @@ impl<'a> Row<'a> {
     }
 }
 
-/// ACLED column names where they exist, marsad's own after them.
+/// ACLED's columns in ACLED's order (those marsad can derive), marsad's own after them.
 pub const CSV_HEADER: &[&str] = &[
     "event_id_cnty",
     "event_date",
+    "year",
     "time_precision",
+    "disorder_type",
     "event_type",
     "sub_event_type",
     "actor1",
     "assoc_actor_1",
+    "inter1",
     "actor2",
     "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
     "country",
     "admin1",
     "admin2",
@@ -126,8 +137,11 @@ pub const CSV_HEADER: &[&str] = &[
     "longitude",
     "geo_precision",
     "source",
+    "source_scale",
     "notes",
     "fatalities",
+    "tags",
+    "timestamp",
     "doc",
     "location_ar",
     "cited_source",
@@ -142,26 +156,115 @@ pub const CSV_HEADER: &[&str] = &[
     "fatalities_high",
 ];
 
+/// A UTF-8 byte-order mark: written before a CSV so that spreadsheets (Excel) read it as UTF-8
+/// rather than the local code page; pandas and the `csv` crate skip it.
+pub const CSV_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 pub fn csv_record(e: &Event) -> Vec<String> {
     csv_record_with(e, None)
 }
+
+/// ACLED's disorder type of an event type.
+fn disorder_type(event_type: &str) -> &'static str {
+    match event_type {
+        "Protests" | "Riots" => "Demonstrations",
+        "Strategic developments" => "Strategic developments",
+        _ => "Political violence",
+    }
+}
+
+/// The old numeric `inter` code, which orders the two sides of ACLED's `interaction`.
+fn inter_rank(k: ActorKind) -> u8 {
+    match k {
+        ActorKind::StateForces => 1,
+        ActorKind::RebelGroup => 2,
+        ActorKind::PoliticalMilitia => 3,
+        ActorKind::IdentityMilitia => 4,
+        ActorKind::Protesters => 6,
+        ActorKind::Civilians => 7,
+        ActorKind::ExternalForce | ActorKind::Other => 8,
+    }
+}
+
+/// ACLED's `interaction`: the two sides' inter labels, lower code first ("State forces-Rebel
+/// group"), or "State forces only".
+fn interaction(a1: Option<&ActorRef>, a2: Option<&ActorRef>) -> String {
+    match (a1.map(|a| a.kind), a2.map(|a| a.kind)) {
+        (Some(x), Some(y)) => {
+            let (x, y) = if inter_rank(x) <= inter_rank(y) {
+                (x, y)
+            } else {
+                (y, x)
+            };
+            format!("{}-{}", x.acled_inter(), y.acled_inter())
+        }
+        (Some(x), None) | (None, Some(x)) => format!("{} only", x.acled_inter()),
+        (None, None) => String::new(),
+    }
+}
+
+/// ACLED's `timestamp` (when the row was last changed): the time of this export, or
+/// `SOURCE_DATE_EPOCH` when set, for reproducible files.
+static TIMESTAMP: LazyLock<String> = LazyLock::new(|| {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        })
+        .to_string()
+});
 
 /// [`csv_record`] with the columns of the event's story.
 pub fn csv_record_with(e: &Event, story: Option<&marsad_link::Story>) -> Vec<String> {
     let r = Row::with_story(e, story);
     let s = |v: Option<&str>| v.unwrap_or("").to_string();
     let n = |v: Option<String>| v.unwrap_or_default();
+    let country = r.country.and_then(marsad_kb::country);
+    let civilians_targeted = e
+        .actor2
+        .as_ref()
+        .is_some_and(|a| a.kind == ActorKind::Civilians);
+    // Tags say what a reader of the row alone would miss: an estimated toll, a reported claim.
+    let mut tags: Vec<String> = Vec::new();
+    if let Some(a) = r.fatalities_approx.filter(|a| *a != "exact") {
+        tags.push(format!("fatalities {}", a.replace('_', " ")));
+    }
+    if r.stance != "asserted" {
+        tags.push(format!("stance {}", r.stance));
+    }
+    if e.truce.is_some() {
+        tags.push("truce".into());
+    }
     vec![
         r.event_id.to_string(),
         s(r.event_date),
+        r.event_date
+            .and_then(|d| d.get(..4))
+            .unwrap_or("")
+            .to_string(),
         n(r.time_precision.map(|v| v.to_string())),
+        disorder_type(r.event_type).to_string(),
         r.event_type.to_string(),
         r.sub_event_type.to_string(),
         s(r.actor1),
         s(r.assoc_actor_1),
+        s(e.actor1.as_ref().map(|a| a.kind.acled_inter())),
         s(r.actor2),
         s(r.assoc_actor_2),
-        s(r.country),
+        s(e.actor2.as_ref().map(|a| a.kind.acled_inter())),
+        interaction(e.actor1.as_ref(), e.actor2.as_ref()),
+        if civilians_targeted {
+            "Civilian targeting".into()
+        } else {
+            String::new()
+        },
+        n(country.map(|c| c.iso.to_string())),
+        s(country.map(|c| c.region)),
+        // ACLED names the country; the ISO2 code stands in for one the table lacks.
+        s(country.map(|c| c.name).or(r.country)),
         s(r.admin1),
         s(r.admin2),
         s(r.admin3),
@@ -170,8 +273,11 @@ pub fn csv_record_with(e: &Event, story: Option<&marsad_link::Story>) -> Vec<Str
         n(r.longitude.map(|v| format!("{v:.5}"))),
         n(r.geo_precision.map(|v| v.to_string())),
         s(r.source),
+        String::new(),
         r.evidence.text.replace('\n', " "),
         r.fatalities.unwrap_or(0).to_string(),
+        tags.join("; "),
+        TIMESTAMP.clone(),
         r.doc.to_string(),
         s(r.location_ar),
         s(r.cited_source),

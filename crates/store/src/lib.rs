@@ -15,7 +15,9 @@ use marsad_ingest::Document;
 use rusqlite::{params, Connection, OptionalExtension};
 
 pub mod export;
+mod filter;
 mod stories;
+pub use filter::{EventFilter, FilterError, FilterQuery};
 pub use stories::*;
 
 /// Store errors (all name the database file).
@@ -49,65 +51,6 @@ pub enum Inserted {
     New(String),
     /// The same text is already stored under this id; nothing changed.
     Duplicate(String),
-}
-
-/// Filters for [`Store::events`]; all optional, combined with AND.
-#[derive(Debug, Clone, Default)]
-pub struct EventFilter {
-    /// Event type or sub-event type, case-insensitive substring.
-    pub event_type: Option<String>,
-    /// Actor name or id, case-insensitive substring of any actor field.
-    pub actor: Option<String>,
-    /// Place: English name, Arabic name or admin1, substring.
-    pub place: Option<String>,
-    /// ISO dates, inclusive.
-    pub since: Option<String>,
-    pub until: Option<String>,
-    pub doc: Option<String>,
-    pub limit: Option<usize>,
-}
-
-impl EventFilter {
-    /// The ` WHERE ...` clause over the `events` table for these filters, with its arguments
-    /// (limit excluded), for every reader of the table.
-    pub fn where_sql(&self) -> (String, Vec<String>) {
-        let mut sql = String::from(" WHERE 1=1");
-        let mut args: Vec<String> = Vec::new();
-        // Substrings taken literally: `%` and `_` in a filter are characters, not wildcards.
-        let like = |s: &str| format!("%{}%", like_literal(&s.to_lowercase()));
-        if let Some(t) = &self.event_type {
-            sql.push_str(
-                " AND (lower(event_type) LIKE ? ESCAPE '\\' OR lower(sub_event_type) LIKE ? ESCAPE '\\')",
-            );
-            args.push(like(t));
-            args.push(like(t));
-        }
-        if let Some(a) = &self.actor {
-            sql.push_str(" AND lower(actors) LIKE ? ESCAPE '\\'");
-            args.push(like(a));
-        }
-        if let Some(p) = &self.place {
-            sql.push_str(
-                " AND (lower(location) LIKE ? ESCAPE '\\' OR location_ar LIKE ? ESCAPE '\\' OR lower(admin1) LIKE ? ESCAPE '\\')",
-            );
-            args.push(like(p));
-            args.push(format!("%{}%", like_literal(p)));
-            args.push(like(p));
-        }
-        if let Some(s) = &self.since {
-            sql.push_str(" AND event_date >= ?");
-            args.push(s.clone());
-        }
-        if let Some(u) = &self.until {
-            sql.push_str(" AND event_date <= ?");
-            args.push(u.clone());
-        }
-        if let Some(d) = &self.doc {
-            sql.push_str(" AND doc_id = ?");
-            args.push(d.clone());
-        }
-        (sql, args)
-    }
 }
 
 /// `s` as a LIKE pattern matching itself only (with `ESCAPE '\'`): `%`, `_` and `\`
@@ -248,6 +191,9 @@ pub struct StoredDocument {
     pub events: Vec<Event>,
 }
 
+/// The SQLite file of a store, inside its directory.
+pub const STORE_FILE: &str = "marsad.sqlite";
+
 impl Store {
     /// Opens (creating if needed) the store in directory `dir` (file `marsad.sqlite`).
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
@@ -255,7 +201,7 @@ impl Store {
             path: dir.to_path_buf(),
             source,
         })?;
-        let path = dir.join("marsad.sqlite");
+        let path = dir.join(STORE_FILE);
         let conn = Connection::open(&path).map_err(|source| StoreError::Sqlite {
             path: path.clone(),
             source,
@@ -750,6 +696,7 @@ mod tests {
                 id: actor.into(),
                 name: format!("{actor} forces"),
                 evidence: None,
+                kind: Default::default(),
             }),
             actor2: None,
             assoc_actor_1: None,
@@ -935,7 +882,7 @@ mod tests {
             .unwrap();
         let by_actor = |a: &str| {
             s.events(&EventFilter {
-                actor: Some(a.into()),
+                actor_ids: Some(vec![a.into()]),
                 ..Default::default()
             })
             .unwrap()
@@ -993,14 +940,16 @@ mod tests {
         );
         s.insert(&d, &a).unwrap();
         let f = |t: Option<&str>, actor: Option<&str>| EventFilter {
-            event_type: t.map(Into::into),
-            actor: actor.map(Into::into),
+            types: t.map(|t| vec![t.into()]),
+            actor_ids: actor.map(|a| vec![a.into()]),
             ..Default::default()
         };
         assert_eq!(s.events(&f(None, None)).unwrap().len(), 2);
-        assert_eq!(s.events(&f(Some("arrest"), None)).unwrap().len(), 1);
-        assert_eq!(s.events(&f(None, Some("SDF"))).unwrap().len(), 1);
-        assert_eq!(s.events(&f(Some("arrest"), Some("sdf"))).unwrap().len(), 0);
+        assert_eq!(s.events(&f(Some("Arrests"), None)).unwrap().len(), 1);
+        assert_eq!(s.events(&f(None, Some("sdf"))).unwrap().len(), 1);
+        // Ids are exact: no substring, no case folding (names resolve through the KB first).
+        assert_eq!(s.events(&f(None, Some("sd"))).unwrap().len(), 0);
+        assert_eq!(s.events(&f(Some("Arrests"), Some("sdf"))).unwrap().len(), 0);
         let (back, events) = s.document("a").unwrap().unwrap();
         assert_eq!(back.text, "نص");
         assert_eq!(events.len(), 2);
