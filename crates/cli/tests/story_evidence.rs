@@ -34,7 +34,7 @@ fn ingest(db: &Path, file: &Path) {
 /// Stories as JSON values, ordered by id.
 fn stories(db: &Path) -> Vec<Value> {
     let mut c = marsad(db);
-    c.args(["stories", "--format", "jsonl"]);
+    c.args(["stories", "--format", "jsonl", "--limit", "100000"]);
     let mut v: Vec<Value> = run_ok(c)
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))
@@ -62,18 +62,35 @@ const PLACES: &[&str] = &[
 
 const OUTLETS: &[&str] = &["عنب بلدي", "نورث برس", "المدن", "زمان الوصل"];
 
+/// Closing sentences, one per report, so that no two reports have the same text.
+const CLOSING: &[&str] = &[
+    "وأشار المصدر إلى أن الطرق المؤدية إلى المنطقة أغلقت لساعات قبل أن يعاد فتحها.",
+    "ولم تعلن أي جهة أخرى مسؤوليتها عن الهجوم حتى ساعة إعداد هذا التقرير.",
+    "وطالب وجهاء المنطقة بفتح تحقيق في الحادثة ومحاسبة المسؤولين عنها.",
+    "وتشهد المنطقة توتراً أمنياً متصاعداً منذ أسابيع.",
+];
+
 /// One report of a clash between the SDF and ISIS at `place` (no date anywhere unless
-/// `published` is given and the text says "today").
-fn report(id: &str, outlet: &str, place: &str, dead: &str, published: Option<&str>) -> Value {
+/// `published` is given and the text says "today"); `n` picks the closing sentence.
+fn report(
+    id: &str,
+    outlet: &str,
+    place: &str,
+    dead: &str,
+    n: usize,
+    published: Option<&str>,
+) -> Value {
     let when = if published.is_some() {
         "اليوم "
     } else {
         ""
     };
+    let closing = CLOSING[n % CLOSING.len()];
     let text = format!(
         "اندلعت {when}اشتباكات عنيفة بين قوات سوريا الديمقراطية وعناصر من تنظيم داعش في {place}، \
-         ما أدى إلى مقتل {dead} من عناصر قسد، بحسب ما أفادت به مصادر محلية. \
-         وأضافت المصادر أن قوات سوريا الديمقراطية استقدمت تعزيزات عسكرية إلى المنطقة عقب الهجوم."
+         ما أدى إلى مقتل {dead} من عناصر قسد، بحسب ما أفادت به مصادر محلية لـ{outlet}. \
+         وأضافت المصادر أن قوات سوريا الديمقراطية استقدمت تعزيزات عسكرية إلى المنطقة عقب الهجوم. \
+         {closing}"
     );
     let mut d = json!({
         "id": id,
@@ -104,13 +121,19 @@ fn unrelated_undated_events_with_the_same_actors_stay_apart() {
             OUTLETS[i % OUTLETS.len()],
             PLACES[i % PLACES.len()],
             DEAD[i % DEAD.len()],
+            i / PLACES.len(),
             None,
         ));
     }
     write_jsonl(&file, &docs);
     ingest(&db, &file);
     let st = stories(&db);
-    assert!(st.len() >= 20, "only {} stories for 24 reports", st.len());
+    let docs: std::collections::BTreeSet<&str> = st
+        .iter()
+        .flat_map(|s| s["reports"].as_array().unwrap())
+        .map(|r| r["doc"].as_str().unwrap())
+        .collect();
+    assert_eq!(docs.len(), 24, "every report stored and in a story");
     for s in &st {
         let reports = s["reports"].as_array().unwrap();
         assert_eq!(reports.len(), 1, "a story joined undated reports: {s}");
@@ -134,6 +157,7 @@ fn same_stories_and_ids_in_order_in_reverse_and_after_a_rerun() {
                 OUTLETS[(h + r) % OUTLETS.len()],
                 place,
                 DEAD[h % DEAD.len()],
+                r,
                 Some(&day),
             ));
         }
@@ -144,6 +168,7 @@ fn same_stories_and_ids_in_order_in_reverse_and_after_a_rerun() {
             OUTLETS[i % OUTLETS.len()],
             PLACES[(i + 1) % 6],
             DEAD[(i + 1) % DEAD.len()],
+            i,
             Some(&format!("2019-05-{:02}", 3 + 3 * i)),
         ));
     }
