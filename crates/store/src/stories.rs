@@ -1,7 +1,8 @@
 //! Stories: the linker's state kept in tables, so linking is incremental across runs.
 //!
-//! Tables: `link_meta` (version, config, next story number), `link_events` (event id → outlet
-//! it was linked under; the event itself is the row of `events`), `link_edges` and
+//! Tables: `link_meta` (version, config, and the next story number older builds used),
+//! `link_events` (event id → outlet it was linked under; the event itself is the row of
+//! `events`), `link_edges` and
 //! `link_cannot` (pairs, `a < b`), `stories` (one row per story: the [`Story`] as JSON plus
 //! columns to filter on) and `story_events` (event id → story id).
 //!
