@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generate N short Arabic conflict reports as JSONL for benchmarks.
 
-    scripts/gen_corpus.py N OUT.jsonl [--seed S] [--random-dates]
+    scripts/gen_corpus.py N OUT.jsonl [--seed S] [--random-dates] [--one-kind-one-city]
+                          [--span-days D]
 
 Every report is filled from the knowledge base: actor aliases from data/actors.toml, place
 names from data/gazetteer/*.csv (places.csv and admin.csv), a few trigger phrases, outlets
@@ -13,6 +14,10 @@ an archive read in date order: report i of N is dated day i * 2555 / N, up to 2 
 (late reports). --random-dates draws every date uniformly over the 7 years instead (an archive
 read in no order: the worst case for linking, which re-decides the linked events dated after
 each late report). Either way the output depends only on N and the seed.
+--one-kind-one-city writes every report about one kind of event (armed clashes between the same
+two actors) in one city (Aleppo): the worst case for the linker's candidate lookup, where every
+report is a candidate of every other one dated nearby. --span-days D spreads the dates over D
+days instead of 7 years (denser days).
 The text is synthetic: good for throughput and latency figures, not for accuracy.
 """
 
@@ -104,6 +109,14 @@ def main():
     random_dates = "--random-dates" in args
     if random_dates:
         args.remove("--random-dates")
+    one = "--one-kind-one-city" in args
+    if one:
+        args.remove("--one-kind-one-city")
+    span = 7 * 365
+    if "--span-days" in args:
+        i = args.index("--span-days")
+        span = int(args[i + 1])
+        del args[i : i + 2]
     if "--seed" in args:
         i = args.index("--seed")
         seed = int(args[i + 1])
@@ -115,12 +128,18 @@ def main():
     actors, places, outlets = load_actors(), load_places(), load_outlets()
     start = dt.date(2017, 1, 1)
     words_total = 0
+    if one:
+        fixed_actors = rng.sample(actors, 2)
+        fixed_place = "حلب"
     with open(out, "w", encoding="utf-8") as fh:
         for i in range(n):
             a, b = rng.sample(actors, 2)
             an, bn = rng.choice(a), rng.choice(b)
             p = rng.choice(places)
             trig, two = rng.choice(ATTACKS)
+            if one:
+                an, bn = fixed_actors[0][0], fixed_actors[1][0]
+                p, trig = fixed_place, ATTACKS[0][0]
             head = trig.format(a=an, b=bn)
             t = rng.choice(TOLLS)
             first = f"{head}، {rng.choice(TIMES)}، في {p}، ما أدى إلى مقتل {t}، {rng.choice(SOURCES)}."
@@ -128,13 +147,15 @@ def main():
             sents = [first]
             words = len(first.split())
             while words < target:
-                s = rng.choice(FILLERS).format(a=an, b=bn, p=rng.choice([p, p, rng.choice(places)]), t=rng.choice(TOLLS))
+                f = rng.choice(FILLERS)
+                other = p if one else rng.choice(places)
+                s = f.format(a=an, b=bn, p=rng.choice([p, p, other]), t=rng.choice(TOLLS))
                 sents.append(s)
                 words += len(s.split())
             words_total += words
             # One draw per report either way, so both orders share every other field.
-            r = rng.randrange(0, 7 * 365)
-            day = r if random_dates else max(0, i * 7 * 365 // n - r % 3)
+            r = rng.randrange(0, span)
+            day = r if random_dates else max(0, i * span // n - r % 3)
             published = start + dt.timedelta(days=day)
             rec = {
                 "id": f"gen-{i:07d}",

@@ -69,8 +69,7 @@ const MAX_RESTORES: usize = 8;
 /// saved, stories dated more than [`Linker::lookback_days`] + [`LATE_DAYS`] before the recent
 /// events leave memory ([`Linker::evict_before`]); an event dated before what is held brings the
 /// saved events from its date on back first ([`Linker::restore`]), so the stories are the same
-/// as with everything in memory. An undated event can link with any date: it brings everything
-/// back, and nothing leaves memory for the rest of the run.
+/// as with everything in memory. An undated event links with nothing and brings nothing back.
 pub struct Follow {
     linker: Linker,
     index: SearchIndex,
@@ -183,12 +182,10 @@ impl Follow {
             return Ok(());
         };
         let lookback = self.linker.lookback_days();
+        // An undated event links with nothing: it needs nothing back.
         let mut need = Some(from);
-        for e in events {
-            need = match (need, Linker::event_day(e)) {
-                (Some(n), Some(d)) => Some(n.min(d - lookback)),
-                _ => None,
-            };
+        for d in events.iter().filter_map(Linker::event_day) {
+            need = need.map(|n| n.min(d - lookback));
         }
         let (lo, hi) = match need {
             Some(n) if n >= from => return Ok(()),

@@ -17,7 +17,6 @@ const W_PLACE_SAME: f32 = 0.25;
 const W_PLACE_NESTED: f32 = 0.20;
 const W_PLACE_NEAR: f32 = 0.15;
 const W_DATE: f32 = 0.20;
-const W_DATE_UNKNOWN: f32 = 0.05;
 
 /// Two precise places (geo precision 1) this close are the same site written two ways.
 const NEAR_PRECISE_KM: f64 = 5.0;
@@ -626,8 +625,7 @@ pub(crate) fn compare(da: &Derived, db: &Derived, cannot_link: bool) -> PairEval
         ));
     }
     // Actors.
-    let actor_anchor = da.shares_actor(db);
-    if actor_anchor {
+    if da.shares_actor(db) {
         let shared: Vec<&str> = da
             .actors
             .iter()
@@ -649,13 +647,13 @@ pub(crate) fn compare(da: &Derived, db: &Derived, cannot_link: bool) -> PairEval
             names(&db.actors)
         ));
     }
-    // Place.
-    let mut place_anchor = false;
-    if let (Some(pa), Some(pb)) = (&da.place, &db.place) {
-        match place_relation(pa, pb, true) {
+    // Place: only a place known on both sides, below country level and in one country, is
+    // evidence; a missing or country-wide place never counts as agreement.
+    match place_evidence(da, db) {
+        Err(why) => out.conflicts.push(why.to_string()),
+        Ok((pa, pb)) => match place_relation(pa, pb, true) {
             PlaceRelation::Same => {
                 out.score += W_PLACE_SAME;
-                place_anchor = true;
                 out.agreed.push(format!("place: {}", pa.name));
             }
             PlaceRelation::Nested {
@@ -664,21 +662,22 @@ pub(crate) fn compare(da: &Derived, db: &Derived, cannot_link: bool) -> PairEval
                 equal,
             } => {
                 out.score += W_PLACE_NESTED;
-                place_anchor = true;
                 let rel = if equal { "=" } else { "⊂" };
                 out.agreed.push(format!("place: {inner} {rel} {outer}"));
             }
             PlaceRelation::Near(d) => {
                 out.score += W_PLACE_NEAR;
-                place_anchor = true;
                 out.agreed
                     .push(format!("place: {} ≈ {} ({d:.1} km)", pa.name, pb.name));
             }
-            PlaceRelation::Unknown => {}
+            PlaceRelation::Unknown => out.conflicts.push(format!(
+                "place: {} vs {} (not known to be the same, nested or near)",
+                pa.name, pb.name
+            )),
             PlaceRelation::Conflict(why) => out.conflicts.push(why),
-        }
+        },
     }
-    // Date.
+    // Date: both dated, inside the window; an unknown date is no evidence.
     match (da.day, db.day) {
         (Some(x), Some(y)) => {
             let diff = (x - y).abs();
@@ -696,13 +695,8 @@ pub(crate) fn compare(da: &Derived, db: &Derived, cannot_link: bool) -> PairEval
                 out.agreed.push(format!("date: {apart} (window {window})"));
             }
         }
-        _ => {
-            out.score += W_DATE_UNKNOWN;
-            out.agreed.push("date: unknown on one side".into());
-        }
-    }
-    if !actor_anchor && !place_anchor {
-        out.conflicts.push("no shared actor or place".into());
+        (None, None) => out.conflicts.push("date: unknown on both sides".into()),
+        _ => out.conflicts.push("date: unknown on one side".into()),
     }
     out.score = (out.score * 1000.0).round() / 1000.0;
     out
@@ -724,46 +718,55 @@ pub(crate) fn score(da: &Derived, db: &Derived, cannot_link: bool) -> Option<f32
     } else {
         return None;
     }
-    let actor_anchor = da.shares_actor(db);
-    if actor_anchor {
+    if da.shares_actor(db) {
         score += W_ACTORS;
     } else if !da.actors.is_empty() && !db.actors.is_empty() {
         return None;
     }
-    let mut place_anchor = false;
-    if let (Some(pa), Some(pb)) = (&da.place, &db.place) {
-        match place_relation(pa, pb, false) {
-            PlaceRelation::Same => {
-                score += W_PLACE_SAME;
-                place_anchor = true;
-            }
-            PlaceRelation::Nested { .. } => {
-                score += W_PLACE_NESTED;
-                place_anchor = true;
-            }
-            PlaceRelation::Near(_) => {
-                score += W_PLACE_NEAR;
-                place_anchor = true;
-            }
-            PlaceRelation::Unknown => {}
-            PlaceRelation::Conflict(_) => return None,
-        }
+    let (pa, pb) = place_evidence(da, db).ok()?;
+    match place_relation(pa, pb, false) {
+        PlaceRelation::Same => score += W_PLACE_SAME,
+        PlaceRelation::Nested { .. } => score += W_PLACE_NESTED,
+        PlaceRelation::Near(_) => score += W_PLACE_NEAR,
+        PlaceRelation::Unknown | PlaceRelation::Conflict(_) => return None,
     }
-    match (da.day, db.day) {
-        (Some(x), Some(y)) => {
-            let diff = (x - y).abs();
-            let window = da.window.max(db.window);
-            if diff > window {
-                return None;
-            }
-            score += W_DATE * (1.0 - diff as f32 / (window as f32 + 1.0));
-        }
-        _ => score += W_DATE_UNKNOWN,
-    }
-    if !actor_anchor && !place_anchor {
+    let (x, y) = (da.day?, db.day?);
+    let diff = (x - y).abs();
+    let window = da.window.max(db.window);
+    if diff > window {
         return None;
     }
+    score += W_DATE * (1.0 - diff as f32 / (window as f32 + 1.0));
     Some((score * 1000.0).round() / 1000.0)
+}
+
+/// Whether an event can ever link: it is dated and placed below country level in a known
+/// country (see [`place_evidence`]). Events that cannot are never filed for candidates.
+pub(crate) fn linkable(d: &Derived) -> bool {
+    d.day.is_some() && d.place.as_ref().is_some_and(place_usable)
+}
+
+/// A place that can be evidence: its country is known and it is not a whole country.
+fn place_usable(p: &PlaceInfo) -> bool {
+    !p.country.trim().is_empty() && p.level != Some(0)
+}
+
+/// The two places when they can be compared as evidence: both known, both below country
+/// level, both in one country. Otherwise the reason they cannot.
+fn place_evidence<'a>(
+    da: &'a Derived,
+    db: &'a Derived,
+) -> Result<(&'a PlaceInfo, &'a PlaceInfo), &'static str> {
+    let (Some(pa), Some(pb)) = (&da.place, &db.place) else {
+        return Err("place: unknown on one side");
+    };
+    if !place_usable(pa) || !place_usable(pb) {
+        return Err("place: only a country or no country known");
+    }
+    if !pa.country.eq_ignore_ascii_case(&pb.country) {
+        return Err("place: different countries");
+    }
+    Ok((pa, pb))
 }
 
 /// Whether two events link: nothing conflicts and the score reaches `min_score`.

@@ -16,21 +16,28 @@
 //! ```
 //!
 //! How it decides:
-//! - Two events may link when their sub-event types are the same or in one confusable group
-//!   ([`type_family`]), they come from different documents, their actors overlap by family
-//!   (the kb parent chain: Asayish and YPG count as SDF; unidentified groups and civilians neither
-//!   overlap nor conflict), their places are the same, nested (kb parent chain, admin fields,
-//!   "X countryside" = unit X) or within a few km, and their dates fall inside the window of
-//!   their time precision. At least a shared actor or a shared place is required. The score is
-//!   a weighted agreement; a pair links at [`LinkConfig::min_score`].
-//! - Candidates come from an index keyed by type group, admin1 and week bucket, so adding a
-//!   document compares it only with nearby events.
+//! - Two events may link only on positive evidence: their sub-event types are the same or in
+//!   one confusable group ([`type_family`]), they come from different documents, both are
+//!   dated and the dates fall inside the window of their time precision, and both are placed
+//!   below country level, in one country, at places that are the same, nested (kb parent
+//!   chain, admin fields, "X countryside" = unit X) or within a few km. An unknown date, an
+//!   unknown or country-wide place, or places in different countries never count as
+//!   agreement: such events stand alone. Actors must not conflict (by family, the kb parent
+//!   chain: Asayish and YPG count as SDF; unidentified groups and civilians neither overlap
+//!   nor conflict); a shared one adds to the score. The score is a weighted agreement; a pair
+//!   links at [`LinkConfig::min_score`].
+//! - Candidates come from an index keyed by type group, country, admin1 and day, walked
+//!   nearest day first and capped at [`LinkConfig::max_candidates`] events (a story at
+//!   [`LinkConfig::max_story_events`]), so adding an event costs the same however many are
+//!   held.
 //! - Pair links form a graph; the stories of a connected part of it are a deterministic function
-//!   of its events (greedy in date/id order: an event joins the best-scoring story none of whose
-//!   members conflicts with it), so the result does not depend on the order documents arrive.
-//!   Only the events from the earliest changed one onwards are re-decided: adding today's news
-//!   is cheap (~0.1 ms per event in release on a 2,000-event chain of daily clashes), a report
-//!   dated months back re-decides the linked events after it.
+//!   of its events (greedy in date/id order: an event joins the best-scoring story every one of
+//!   whose members links with it, so a story stays in one country and one date window), so the
+//!   result does not depend on the order documents arrive (as long as the caps are not
+//!   reached: past them, which links are kept depends on what came first). Story ids come
+//!   from the earliest member event ([`story_id`]). Only the events from the earliest changed
+//!   one onwards are re-decided: adding today's news is cheap, a report dated months back
+//!   re-decides the linked events after it.
 //! - [`Linker::split`] records "cannot-link" pairs that later additions respect.
 
 mod compare;
@@ -55,13 +62,19 @@ use std::sync::Arc;
 pub struct LinkConfig {
     /// How many days apart two dates may be, by ACLED time precision: `[unknown, day, week,
     /// month]` (the wider of the two events' windows applies; "unknown" is a date whose
-    /// precision is not given; an event without any date is not constrained).
+    /// precision is not given; an event without any date links with nothing).
     pub date_window_days: [i64; 4],
     /// Least pairwise score (0..1) for a link.
     pub min_score: f32,
     /// Actor ids counted as one family when comparing actors: a coalition and the state that
     /// leads it are named interchangeably ("القوات الأمريكية" / "التحالف الدولي").
     pub related_actors: Vec<(String, String)>,
+    /// Most events a new event is compared with (the nearest in date first): what bounds the
+    /// cost of adding one event however many are held. Also the most links an event keeps.
+    pub max_candidates: usize,
+    /// Most events a story takes: a full story is not a candidate any more, so deciding an
+    /// event never reads more than this many members of one story.
+    pub max_story_events: usize,
 }
 
 impl Default for LinkConfig {
@@ -72,6 +85,10 @@ impl Default for LinkConfig {
             date_window_days: [7, 1, 7, 31],
             min_score: 0.6,
             related_actors: vec![("coalition".into(), "us".into())],
+            // Far above what a happening gets (the largest stories of the corpus have a few
+            // dozen reports), so they bind only on floods of near-identical reports.
+            max_candidates: 64,
+            max_story_events: 64,
         }
     }
 }
@@ -391,23 +408,25 @@ impl Interner {
 
 // ---------------------------------------------------------------- candidate index
 
-/// A type group or an admin1 name as the index keys it.
+/// A type group, a country or an admin1 name as the index keys it.
 type Name = u32;
-type Key = (Name, Option<Name>, Option<i64>);
-type BucketKey = (Name, Option<i64>);
-type AdminKey = (Name, Option<Name>);
+/// Type group, country, admin1 (none when the place has none), day.
+type Key = (Name, Name, Option<Name>, i64);
+/// Type group, country, day.
+type CountryKey = (Name, Name, i64);
 
-/// Candidate lookup by type group, admin1 and week bucket (events missing admin1 or a date are
-/// filed under `None` and found by every lookup of their group).
+/// Candidate lookup by type group, country, admin1 and day. Only events that can link at all
+/// ([`compare::linkable`]: dated, placed below country level in a known country) are filed;
+/// a lookup walks the days nearest first and stops after [`LinkConfig::max_candidates`]
+/// events, so its cost does not grow with the events held.
 #[derive(Debug, Default)]
 struct Index {
-    /// The type groups and admin1 names seen (as many as there are groups and governorates:
-    /// never released), so that keys are integers, built without allocating.
+    /// The names seen (as many as there are groups, countries and first-level units: never
+    /// released), so that keys are integers, built without allocating.
     names: FxHashMap<String, Name>,
     by_key: FxHashMap<Key, Vec<Filed>>,
-    by_bucket: FxHashMap<BucketKey, Vec<Filed>>,
-    by_admin: FxHashMap<AdminKey, Vec<Filed>>,
-    by_family: FxHashMap<Name, Vec<Filed>>,
+    /// Every filed event of a country, for the events whose place has no admin1.
+    by_country: FxHashMap<CountryKey, Vec<Filed>>,
 }
 
 /// An event as the index files it: its handle and what comparing it needs, so the candidates
@@ -415,24 +434,14 @@ struct Index {
 #[derive(Debug, Clone)]
 struct Filed {
     id: Ev,
-    /// `d.day`, `d.window` and `d.actor_bits`, here so that most candidates are dropped
-    /// without reading `d`.
-    day: Option<i64>,
+    /// `d.window` and `d.actor_bits`, here so that most candidates are dropped without
+    /// reading `d`.
     window: i64,
     actor_bits: u64,
     d: Arc<Derived>,
 }
 
 impl Filed {
-    /// Whether the dates are close enough to link: both inside the wider of the two windows
-    /// (an undated event is not constrained).
-    fn in_window(&self, d: &Derived) -> bool {
-        match (d.day, self.day) {
-            (Some(x), Some(y)) => (x - y).abs() <= d.window.max(self.window),
-            _ => true,
-        }
-    }
-
     /// Whether both events name actors and none of the same family (a conflict): what the
     /// bits tell for sure.
     fn other_actors(&self, d: &Derived) -> bool {
@@ -440,8 +449,9 @@ impl Filed {
     }
 }
 
-fn bucket(day: i64) -> i64 {
-    day.div_euclid(7)
+/// The country of a filed event as the index keys it.
+fn country_of(d: &Derived) -> Option<&str> {
+    d.place.as_ref().map(|p| p.country.as_str())
 }
 
 impl Index {
@@ -454,31 +464,40 @@ impl Index {
         n
     }
 
-    /// The keys of a filed event (its names are known).
-    fn keys(&self, d: &Derived) -> (Key, BucketKey, AdminKey, Name) {
+    /// The keys of an event that can link (its names are known), `None` for the others.
+    fn keys(&self, d: &Derived) -> Option<(Key, CountryKey)> {
+        if !compare::linkable(d) {
+            return None;
+        }
         let f = self.names[&d.family];
+        let c = self.names[&country_of(d)?.to_lowercase()];
         let a = d.admin1.as_ref().map(|a| self.names[a]);
-        let b = d.day.map(bucket);
-        ((f, a, b), (f, b), (f, a), f)
+        let day = d.day?;
+        Some(((f, c, a, day), (f, c, day)))
     }
 
     fn insert(&mut self, id: Ev, d: &Arc<Derived>) {
+        if !compare::linkable(d) {
+            return;
+        }
         self.name(&d.family);
+        if let Some(c) = country_of(d) {
+            self.name(&c.to_lowercase());
+        }
         if let Some(a) = &d.admin1 {
             self.name(a);
         }
-        let (k, kb, ka, kf) = self.keys(d);
+        let Some((k, kc)) = self.keys(d) else {
+            return;
+        };
         let f = Filed {
             id,
-            day: d.day,
             window: d.window,
             actor_bits: d.actor_bits,
             d: d.clone(),
         };
         self.by_key.entry(k).or_default().push(f.clone());
-        self.by_bucket.entry(kb).or_default().push(f.clone());
-        self.by_admin.entry(ka).or_default().push(f.clone());
-        self.by_family.entry(kf).or_default().push(f);
+        self.by_country.entry(kc).or_default().push(f);
     }
 
     /// Takes every event of `gone` out, in one pass over the lists.
@@ -490,9 +509,7 @@ impl Index {
             });
         }
         take(&mut self.by_key, gone);
-        take(&mut self.by_bucket, gone);
-        take(&mut self.by_admin, gone);
-        take(&mut self.by_family, gone);
+        take(&mut self.by_country, gone);
     }
 
     fn remove(&mut self, id: Ev, d: &Derived) {
@@ -504,56 +521,86 @@ impl Index {
                 }
             }
         }
-        let (k, kb, ka, kf) = self.keys(d);
-        take(&mut self.by_key, k, id);
-        take(&mut self.by_bucket, kb, id);
-        take(&mut self.by_admin, ka, id);
-        take(&mut self.by_family, kf, id);
+        if let Some((k, kc)) = self.keys(d) {
+            take(&mut self.by_key, k, id);
+            take(&mut self.by_country, kc, id);
+        }
     }
 
-    /// Every filed event that could link with `d` (`reach` week buckets either side), in no
-    /// particular order, possibly more than once.
-    fn lookup(&self, d: &Derived, reach: i64) -> Vec<Ev> {
+    /// The filed events that could link with `d` (see [`Index::visit`]), in no particular
+    /// order.
+    fn lookup(&self, d: &Derived, widest: i64, cap: usize) -> Vec<Ev> {
         let mut out = Vec::new();
-        self.visit(d, reach, |f| out.push(f.id));
+        self.visit(d, widest, cap, |f| out.push(f.id));
         out
     }
 
-    fn visit<'a>(&'a self, d: &Derived, reach: i64, mut each: impl FnMut(&'a Filed)) {
+    /// Calls `each` with the filed events of `d`'s type group and country (and admin1, or an
+    /// unknown admin1, when `d` has one) dated inside the wider of the two date windows, the
+    /// nearest days first, at most `cap` of them (`widest` is the widest window there is).
+    /// Nothing for an event that cannot link.
+    fn visit<'a>(&'a self, d: &Derived, widest: i64, cap: usize, mut each: impl FnMut(&'a Filed)) {
+        if !compare::linkable(d) {
+            return;
+        }
+        let (Some(day), Some(country)) = (d.day, country_of(d)) else {
+            return;
+        };
         // A name never filed has no list of its own.
         let Some(&f) = self.names.get(&d.family) else {
             return;
         };
+        let Some(&c) = self.names.get(&country.to_lowercase()) else {
+            return;
+        };
         let admin = d.admin1.as_ref().map(|a| self.names.get(a).copied());
-        let mut put = |v: Option<&'a Vec<Filed>>| v.into_iter().flatten().for_each(&mut each);
-        match (admin, d.day.map(bucket)) {
-            (Some(a), Some(b)) => {
-                for bb in b - reach..=b + reach {
-                    if let Some(a) = a {
-                        put(self.by_key.get(&(f, Some(a), Some(bb))));
+        let mut seen = 0usize;
+        let mut put = |v: Option<&'a Vec<Filed>>, diff: i64, seen: &mut usize| {
+            for x in v.into_iter().flatten() {
+                if *seen >= cap {
+                    return;
+                }
+                if diff <= d.window.max(x.window) {
+                    *seen += 1;
+                    each(x);
+                }
+            }
+        };
+        for diff in 0..=widest.max(0) {
+            let days: &[i64] = if diff == 0 {
+                &[day]
+            } else {
+                &[day - diff, day + diff]
+            };
+            for &dd in days {
+                match admin {
+                    Some(a) => {
+                        if let Some(a) = a {
+                            put(self.by_key.get(&(f, c, Some(a), dd)), diff, &mut seen);
+                        }
+                        put(self.by_key.get(&(f, c, None, dd)), diff, &mut seen);
                     }
-                    put(self.by_key.get(&(f, None, Some(bb))));
+                    None => put(self.by_country.get(&(f, c, dd)), diff, &mut seen),
                 }
-                if let Some(a) = a {
-                    put(self.by_key.get(&(f, Some(a), None)));
-                }
-                put(self.by_key.get(&(f, None, None)));
             }
-            (Some(a), None) => {
-                if let Some(a) = a {
-                    put(self.by_admin.get(&(f, Some(a))));
-                }
-                put(self.by_admin.get(&(f, None)));
+            if seen >= cap {
+                return;
             }
-            (None, Some(b)) => {
-                for bb in b - reach..=b + reach {
-                    put(self.by_bucket.get(&(f, Some(bb))));
-                }
-                put(self.by_bucket.get(&(f, None)));
-            }
-            (None, None) => put(self.by_family.get(&f)),
         }
     }
+}
+
+/// The id of a story whose earliest event (by date, then id) is `first_event`: `s` and 16 hex
+/// digits of the FNV-1a hash of the event id. A function of the story's content, so that the
+/// same events give the same ids whatever order they came in, after a crash and a re-run
+/// too; URL-safe, whatever characters event ids hold.
+pub fn story_id(first_event: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in first_event.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("s{h:016x}")
 }
 
 fn pair(a: &str, b: &str) -> (String, String) {
@@ -570,6 +617,7 @@ fn pair(a: &str, b: &str) -> (String, String) {
 pub struct LinkerState {
     pub version: u32,
     pub config: LinkConfig,
+    /// Unused (see [`Linker::next_story_number`]).
     pub next_story: u64,
     pub events: Vec<Entry>,
     pub stories: Vec<Story>,
@@ -828,7 +876,8 @@ impl Linker {
         out
     }
 
-    /// The number the next minted story id (`s<N>`) will carry.
+    /// Kept in the state format for stores written before story ids were derived from
+    /// content ([`story_id`]); nothing uses it now.
     pub fn next_story_number(&self) -> u64 {
         self.next_story
     }
@@ -873,8 +922,8 @@ impl Linker {
     /// How far back in time adding an event reaches: adding an event dated day `d` reads and
     /// changes only events dated from `d - lookback_days()` on (its candidates lie inside the
     /// widest date window, and their stories span at most that window again; from there
-    /// only events at or after `d` are followed), plus undated events and the events linked
-    /// to them. An undated event reaches everything.
+    /// only events at or after `d` are followed). An undated event links with nothing and
+    /// reaches nothing.
     pub fn lookback_days(&self) -> i64 {
         2 * self.widest_window()
     }
@@ -891,9 +940,10 @@ impl Linker {
     }
 
     /// Lets the stories whose events are all dated before `day` leave memory, with their
-    /// events and links (they stay in the store: see [`Linker::restore`]). Kept whatever
-    /// their dates: undated events, and the stories of events linked to one. Returns how many
-    /// events left.
+    /// events and links (they stay in the store: see [`Linker::restore`]), and the events that
+    /// can link with nothing (undated, or without a place below country level), alone in
+    /// their stories. Kept whatever their dates: the stories of events linked to an undated
+    /// one (a store linked by an older build). Returns how many events left.
     ///
     /// Adding events later gives the same stories as if nothing had left, as long as every
     /// event added is dated at least [`Linker::lookback_days`] after `day` (or the events it
@@ -917,7 +967,7 @@ impl Linker {
                     self.derived_of(e)
                         .is_some_and(|d| d.day.is_some_and(|x| x < day))
                         && !undated_link(self, e)
-                })
+                }) || self.alone_for_good(sh)
             })
             .map(|(i, _)| i)
             .collect();
@@ -951,6 +1001,18 @@ impl Linker {
         self.index.remove_all(&gone);
         self.collect_ids();
         gone.len()
+    }
+
+    /// Whether a story is one event that can link with nothing ([`compare::linkable`]): it
+    /// stays alone whatever comes, so it need not stay in memory.
+    fn alone_for_good(&self, sh: &Shape) -> bool {
+        match sh.members[..] {
+            [e] => {
+                self.derived_of(e).is_some_and(|d| !compare::linkable(d))
+                    && self.nodes[e as usize].edges.is_empty()
+            }
+            _ => false,
+        }
     }
 
     /// Brings back into memory events, stories and links read back from what was saved
@@ -1043,24 +1105,27 @@ impl Linker {
             seeds.push(x);
             earliest(self, self.position(x));
         }
-        let reach = self.reach();
+        let (widest, cap) = (self.widest_window(), self.cfg.max_candidates);
         for &x in &order {
             // Candidates of other documents, inside the date window, that link by score: checked
-            // on what the index holds, without looking each one up.
+            // on what the index holds, without looking each one up. A candidate with its fill
+            // of links takes no more (bounded cost when many reports tell alike).
             let da = self.derived(x).clone();
             let mut linked: Vec<Ev> = Vec::new();
-            self.index.visit(&da, reach, |f| {
-                if f.in_window(&da)
-                    && !f.other_actors(&da)
+            self.index.visit(&da, widest, cap, |f| {
+                if !f.other_actors(&da)
                     && f.id != x
+                    && self.nodes[f.id as usize].edges.len() < cap
                     && links(&da, &f.d, self.cannot_pair(x, f.id), self.cfg.min_score)
                 {
                     linked.push(f.id);
                 }
             });
-            linked.sort_unstable();
-            linked.dedup();
+            // Nearest in date first, as visited.
             for c in linked {
+                if self.nodes[x as usize].edges.len() >= cap {
+                    break;
+                }
                 let p = pair(self.ids.name(x), self.ids.name(c));
                 self.changes.edges_removed.remove(&p);
                 self.changes.edges_added.insert(p);
@@ -1073,7 +1138,7 @@ impl Linker {
             return (order, Vec::new());
         };
         let dirty: FxHashSet<Ev> = order.iter().copied().collect();
-        let minted = self.repartition(seeds, start, None, &dirty);
+        let minted = self.repartition(seeds, start, &dirty);
         (order, minted)
     }
 
@@ -1119,7 +1184,7 @@ impl Linker {
             .min_by(|a, b| self.cmp_pos(*a, *b))
             .expect("story has events");
         let dirty: FxHashSet<Ev> = mates.iter().copied().collect();
-        self.repartition(mates, start, Some(x), &dirty);
+        self.repartition(mates, start, &dirty);
         let sk = self.nodes[x as usize]
             .story
             .expect("the event is in a story");
@@ -1218,10 +1283,6 @@ impl Linker {
     }
 
     // ---------------------------------------------------------------- internals
-
-    fn reach(&self) -> i64 {
-        (self.widest_window() + 6) / 7 + 1
-    }
 
     /// The handle of an event id, given one (with its slot) if it has none yet.
     fn ev(&mut self, id: &str) -> Ev {
@@ -1401,13 +1462,7 @@ impl Linker {
     /// would give them the same one, since nothing before `start` changed. Stories whose members
     /// and links are unchanged and hold no `dirty` event are not rebuilt. Returns the story
     /// handles minted.
-    fn repartition(
-        &mut self,
-        seeds: Vec<Ev>,
-        start: Pos,
-        pin_new: Option<Ev>,
-        dirty: &FxHashSet<Ev>,
-    ) -> Vec<Sk> {
+    fn repartition(&mut self, seeds: Vec<Ev>, start: Pos, dirty: &FxHashSet<Ev>) -> Vec<Sk> {
         // What the change can reach: from an event at or after `start`, every linked event;
         // from an earlier one (whose story stays), only linked events at or after `start`; from
         // any event, its story mates. Decisions of events outside cannot change: none of their
@@ -1495,6 +1550,9 @@ impl Linker {
             // Scored without explanations; the chosen pair is explained below.
             let mut best: Option<(usize, Ev, f32)> = None;
             'cluster: for c in cands {
+                if clusters[c].members.len() >= self.cfg.max_story_events {
+                    continue;
+                }
                 let mut top: Option<(Ev, f32)> = None;
                 for &m in &clusters[c].members {
                     let Some(s) = self.pair_score(x, m) else {
@@ -1526,7 +1584,9 @@ impl Linker {
                 }
             }
         }
-        // Story ids: reuse the old story sharing most events.
+        // Story ids: from the earliest member (see [`story_id`]), so they depend on the
+        // stories alone, not on the order events came in. Old stories of the pass whose id no
+        // cluster takes are removed below.
         let mut old_ids: Vec<Sk> = order
             .iter()
             .filter_map(|&e| self.nodes[e as usize].story)
@@ -1534,43 +1594,27 @@ impl Linker {
         old_ids.sort_unstable();
         old_ids.dedup();
         old_ids.sort_by(|&a, &b| self.story_ids.cmp(a, b));
-        let mut overlaps: Vec<(usize, usize, Sk)> = Vec::new();
-        for (ci, c) in clusters.iter().enumerate() {
-            if pin_new.is_some_and(|p| c.members.contains(&p)) {
-                continue;
-            }
-            let mut counts: FxHashMap<Sk, usize> = FxHashMap::default();
-            for &m in &c.members {
-                if let Some(s) = self.nodes[m as usize].story {
-                    *counts.entry(s).or_default() += 1;
-                }
-            }
-            overlaps.extend(counts.into_iter().map(|(s, n)| (n, ci, s)));
-        }
-        overlaps.sort_by(|a, b| {
-            b.0.cmp(&a.0)
-                .then(a.1.cmp(&b.1))
-                .then_with(|| self.story_ids.cmp(a.2, b.2))
-        });
-        let mut ids: Vec<Option<Sk>> = vec![None; clusters.len()];
         let mut used: FxHashSet<Sk> = FxHashSet::default();
-        for (_, ci, s) in overlaps {
-            if ids[ci].is_none() && used.insert(s) {
-                ids[ci] = Some(s);
-            }
-        }
         let mut minted = Vec::new();
-        let ids: Vec<Sk> = ids
-            .into_iter()
-            .map(|id| {
-                id.unwrap_or_else(|| {
-                    let k = self.sk(&format!("s{}", self.next_story));
-                    self.next_story += 1;
-                    minted.push(k);
-                    k
-                })
-            })
-            .collect();
+        let mut ids: Vec<Sk> = Vec::with_capacity(clusters.len());
+        for c in &clusters {
+            let first = self.ids.name(c.members[0]);
+            let base = story_id(first);
+            let mut name = base.clone();
+            let mut k = self.sk(&name);
+            // Two earliest events whose ids hash alike (64 bits: not expected to happen).
+            let mut n = 2;
+            while used.contains(&k) {
+                name = format!("{base}-{n}");
+                k = self.sk(&name);
+                n += 1;
+            }
+            used.insert(k);
+            if self.story_at(k).is_none() {
+                minted.push(k);
+            }
+            ids.push(k);
+        }
         // What changed, decided before anything is written (a kept link refers to a story by
         // its position now).
         let mut changed: Vec<(Sk, Vec<Ev>, Vec<LinkExplanation>)> = Vec::new();
@@ -1707,7 +1751,11 @@ impl Linker {
 
     /// The events filed in the index that could link with `x`, ordered by id.
     fn candidates(&self, x: Ev) -> Vec<Ev> {
-        let mut out = self.index.lookup(self.derived(x), self.reach());
+        let mut out = self.index.lookup(
+            self.derived(x),
+            self.widest_window(),
+            self.cfg.max_candidates,
+        );
         out.sort_unstable();
         out.dedup();
         out.sort_by(|&a, &b| self.ids.cmp(a, b));
@@ -1779,13 +1827,26 @@ impl Linker {
             best_candidate: None,
             score: 0.0,
             reasons: vec![
-                "no other story of a compatible type in this governorate and date range".into(),
+                "no other story of a compatible type in this country, governorate and date window".into(),
             ],
         }))
     }
 
     /// Why an event stands alone: the closest candidate story and what kept it apart.
     fn kept_apart(&self, x: Ev) -> KeptApart {
+        let d = self.derived(x);
+        if !compare::linkable(d) {
+            let why = if d.day.is_none() {
+                "no date: an undated event joins no story"
+            } else {
+                "no place below country level in a known country: such an event joins no story"
+            };
+            return KeptApart {
+                best_candidate: None,
+                score: 0.0,
+                reasons: vec![why.into()],
+            };
+        }
         let own = self.nodes[x as usize].story;
         let mut by_story: BTreeMap<&str, Vec<PairEval>> = BTreeMap::new();
         for c in self.candidates(x) {
@@ -1834,7 +1895,7 @@ impl Linker {
                 best_candidate: None,
                 score: 0.0,
                 reasons: vec![
-                    "no other story of a compatible type in this governorate and date range".into(),
+                    "no other story of a compatible type in this country, governorate and date window".into(),
                 ],
             },
         }

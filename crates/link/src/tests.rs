@@ -421,7 +421,7 @@ fn relayed_report_is_not_corroboration() {
 fn two_ieds_in_two_villages_stay_apart() {
     let (mut l, k) = linker();
     let a = ied(&k, "d1", "sy-dhiban", "Dhiban", "2024-03-10").done();
-    let b = ied(&k, "d2", "sy-busayrah", "Al-Busayrah", "2024-03-12").done();
+    let b = ied(&k, "d2", "sy-busayrah", "Al-Busayrah", "2024-03-10").done();
     l.add(Some("SOHR"), &[a]);
     let d = l.add(Some("Enab Baladi"), &[b]);
     assert_eq!(l.stories().len(), 2);
@@ -515,11 +515,14 @@ fn date_window_and_incompatible_types() {
     let LinkOutcome::KeptApart(kb) = &db[0].explanation else {
         panic!()
     };
+    // Outside the date window: not even a candidate.
+    assert!(kb.best_candidate.is_none(), "{kb:?}");
+    let ev = l.eval("d1#0", "d2#0");
     assert!(
-        kb.reasons
+        ev.conflicts
             .contains(&"date: 4 days apart (window 1)".to_string()),
         "{:?}",
-        kb.reasons
+        ev.conflicts
     );
     l.add(None, &[c]);
     let de = l.add(None, &[e]);
@@ -602,6 +605,7 @@ fn corpus(k: &KnowledgeBase) -> Vec<(Option<&'static str>, Event)> {
             Some("Enab Baladi"),
             B::new("g", 1, "Armed clash")
                 .actors(Some("ypg"), Some("isis"))
+                .at(loc(k, "sy-dez-mayadin", "Al-Mayadin", 3))
                 .on("2024-03-11", 1)
                 .done(),
         ),
@@ -1023,4 +1027,268 @@ fn evict_then_restore_gives_the_same_state() {
         st
     };
     assert_eq!(sorted(part.to_state()), sorted(all.to_state()));
+}
+
+// ------------------------------------------------- positive evidence, bounded cost, stable ids
+
+/// A place abroad, as the gazetteer would give it (country `IQ`), at Dhiban's coordinates so
+/// that only the country tells them apart.
+fn abroad(name: &str) -> Location {
+    Location {
+        place_id: format!("iq-{}", name.to_lowercase()),
+        name: name.into(),
+        name_ar: String::new(),
+        country: "IQ".into(),
+        admin1: Some(name.into()),
+        admin2: None,
+        admin3: None,
+        latitude: Some(35.01),
+        longitude: Some(40.50),
+        geo_precision: 1,
+        evidence: span(name),
+    }
+}
+
+/// The country as a whole: the place of an event located only as "in Syria".
+fn country(k: &KnowledgeBase) -> Location {
+    Location {
+        place_id: "country-sy".into(),
+        name: "Syria".into(),
+        geo_precision: 3,
+        admin1: None,
+        admin2: None,
+        latitude: None,
+        longitude: None,
+        ..loc(k, "sy-dez", "Syria", 3)
+    }
+}
+
+#[test]
+fn undated_events_with_the_same_actors_never_link() {
+    let (mut l, k) = linker();
+    // Same type, same actors, same village, different documents: only the date is missing.
+    let undated = |doc: &str| {
+        B::new(doc, 0, "Armed clash")
+            .actors(Some("sdf"), Some("isis"))
+            .at(loc(&k, "sy-dhiban", "Dhiban", 1))
+            .done()
+    };
+    let dated = B::new("d", 0, "Armed clash")
+        .actors(Some("sdf"), Some("isis"))
+        .at(loc(&k, "sy-dhiban", "Dhiban", 1))
+        .on("2024-03-10", 1)
+        .done();
+    for doc in ["a", "b", "c"] {
+        l.add(None, &[undated(doc)]);
+    }
+    let d = l.add(None, &[dated]);
+    assert_eq!(l.stories().len(), 4, "{:?}", partition(&l));
+    match &d[0].explanation {
+        LinkOutcome::KeptApart(k) => assert!(k.best_candidate.is_none(), "{k:?}"),
+        o => panic!("a dated event joined an undated one: {o:?}"),
+    }
+    let why = match &l.add(None, &[undated("e")])[0].explanation {
+        LinkOutcome::KeptApart(k) => k.reasons.join("; "),
+        o => panic!("{o:?}"),
+    };
+    assert!(why.contains("no date"), "{why}");
+    let ev = l.eval("a#0", "d#0");
+    assert!(
+        ev.conflicts.iter().any(|c| c.contains("date: unknown")),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn unknown_or_country_wide_places_never_link() {
+    let (mut l, k) = linker();
+    let clash = |doc: &str| {
+        B::new(doc, 0, "Armed clash")
+            .actors(Some("sdf"), Some("isis"))
+            .on("2024-03-10", 1)
+    };
+    l.add(None, &[clash("a").done()]);
+    l.add(None, &[clash("b").done()]);
+    l.add(None, &[clash("c").at(country(&k)).done()]);
+    l.add(None, &[clash("d").at(country(&k)).done()]);
+    l.add(
+        None,
+        &[clash("e").at(loc(&k, "sy-dhiban", "Dhiban", 1)).done()],
+    );
+    assert_eq!(l.stories().len(), 5, "{:?}", partition(&l));
+    assert!(l
+        .eval("a#0", "b#0")
+        .conflicts
+        .iter()
+        .any(|c| c.contains("place")));
+    assert!(l
+        .eval("c#0", "e#0")
+        .conflicts
+        .iter()
+        .any(|c| c.contains("country")));
+}
+
+#[test]
+fn places_in_different_countries_never_link() {
+    let (mut l, k) = linker();
+    let clash = |doc: &str, at: Location| {
+        B::new(doc, 0, "Armed clash")
+            .actors(Some("sdf"), Some("isis"))
+            .at(at)
+            .on("2024-03-10", 1)
+            .done()
+    };
+    l.add(None, &[clash("sy", loc(&k, "sy-dhiban", "Dhiban", 1))]);
+    l.add(None, &[clash("iq", abroad("Mosul"))]);
+    assert_eq!(l.stories().len(), 2, "{:?}", partition(&l));
+    let ev = l.eval("sy#0", "iq#0");
+    assert!(
+        ev.conflicts
+            .iter()
+            .any(|c| c.contains("different countries")),
+        "{ev:?}"
+    );
+    // Two reports of the same happening abroad still link.
+    l.add(None, &[clash("iq2", abroad("Mosul"))]);
+    assert_eq!(l.story_of("iq#0").unwrap().events.len(), 2);
+}
+
+#[test]
+fn a_story_stays_inside_one_date_window_as_a_whole() {
+    // Day-precise reports on days 10, 11 and 12: each links with its neighbour, but the first
+    // and last are two days apart, so no story holds both.
+    let (mut l, k) = linker();
+    for (doc, day) in [("a", 10), ("b", 11), ("c", 12)] {
+        let e = ied(&k, doc, "sy-dhiban", "Dhiban", &format!("2024-03-{day}")).done();
+        l.add(None, &[e]);
+    }
+    assert_eq!(
+        l.links_of("b#0"),
+        vec!["a#0".to_string(), "c#0".to_string()]
+    );
+    for s in l.stories() {
+        let days: Vec<i64> = s
+            .events
+            .iter()
+            .map(|e| Linker::event_day(&l.entry(e).unwrap().event).unwrap())
+            .collect();
+        let span = days.iter().max().unwrap() - days.iter().min().unwrap();
+        assert!(span <= 1, "story {} spans {span} days", s.id);
+    }
+    assert_eq!(
+        partition(&l),
+        vec![
+            vec!["a#0".to_string(), "b#0".to_string()],
+            vec!["c#0".to_string()]
+        ]
+    );
+}
+
+#[test]
+fn story_ids_come_from_the_earliest_event_whatever_the_order() {
+    let k = kb();
+    let docs = corpus(&k);
+    let run = |order: Vec<usize>| {
+        let mut l = Linker::new(k.clone(), LinkConfig::default());
+        for i in order {
+            l.add(docs[i].0, std::slice::from_ref(&docs[i].1));
+        }
+        let mut v: Vec<(String, Vec<String>)> = l
+            .stories()
+            .iter()
+            .map(|s| (s.id.clone(), s.events.clone()))
+            .collect();
+        v.sort();
+        (v, l)
+    };
+    let (fwd, l) = run((0..docs.len()).collect());
+    let (rev, _) = run((0..docs.len()).rev().collect());
+    assert_eq!(fwd, rev);
+    for s in l.stories() {
+        assert_eq!(s.id, story_id(&s.events[0]), "{s:?}");
+        assert!(s.id.bytes().all(|b| b.is_ascii_alphanumeric()), "{}", s.id);
+    }
+    assert_ne!(story_id("a#0"), story_id("a#1"));
+}
+
+#[test]
+fn an_earlier_report_gives_the_story_its_id() {
+    let (mut l, k) = linker();
+    l.add(
+        None,
+        &[ied(&k, "b", "sy-dhiban", "Dhiban", "2024-03-11").done()],
+    );
+    assert_eq!(l.stories()[0].id, story_id("b#0"));
+    let d = l.add(
+        None,
+        &[ied(&k, "a", "sy-dhiban", "Dhiban", "2024-03-10").done()],
+    );
+    assert_eq!(l.stories().len(), 1);
+    assert_eq!(l.stories()[0].id, story_id("a#0"));
+    assert_eq!(d[0].story_id, story_id("a#0"));
+    assert!(l.story(&story_id("b#0")).is_none());
+    let ch = l.take_changes();
+    assert!(ch.stories_removed.contains(&story_id("b#0")), "{ch:?}");
+}
+
+#[test]
+fn many_alike_reports_stay_within_the_caps() {
+    // 300 reports of one kind, in one village, on one day: everything links with everything,
+    // so only the caps bound the work and the stories.
+    let k = kb();
+    let cfg = LinkConfig {
+        max_candidates: 8,
+        max_story_events: 5,
+        ..LinkConfig::default()
+    };
+    let mut l = Linker::new(k.clone(), cfg);
+    for i in 0..300 {
+        let e = ied(&k, &format!("d{i:03}"), "sy-dhiban", "Dhiban", "2024-03-10").done();
+        l.add(None, &[e]);
+    }
+    assert_eq!(l.len(), 300);
+    let mut total = 0;
+    for s in l.stories() {
+        assert!(s.events.len() <= 5, "story of {}", s.events.len());
+        total += s.events.len();
+    }
+    assert_eq!(total, 300);
+    assert!(l.stories().len() >= 60);
+    for i in 0..300 {
+        let n = l.links_of(&format!("d{i:03}#0")).len();
+        assert!(n <= 8, "d{i:03} has {n} links");
+    }
+    // Without caps, it is one story of every report.
+    let mut open = Linker::new(
+        k.clone(),
+        LinkConfig {
+            max_candidates: 1000,
+            max_story_events: 1000,
+            ..LinkConfig::default()
+        },
+    );
+    for i in 0..50 {
+        let e = ied(&k, &format!("d{i:03}"), "sy-dhiban", "Dhiban", "2024-03-10").done();
+        open.add(None, &[e]);
+    }
+    assert_eq!(open.stories().len(), 1);
+}
+
+#[test]
+fn undated_singletons_leave_memory() {
+    let (mut l, k) = linker();
+    let undated = B::new("u", 0, "Armed clash")
+        .actors(Some("sdf"), Some("isis"))
+        .at(loc(&k, "sy-dhiban", "Dhiban", 1))
+        .done();
+    l.add(None, &[undated]);
+    l.add(
+        None,
+        &[ied(&k, "d", "sy-dhiban", "Dhiban", "2024-03-10").done()],
+    );
+    l.take_changes();
+    let day = Linker::event_day(&l.entry("d#0").unwrap().event).unwrap();
+    assert_eq!(l.evict_before(day), 1);
+    assert!(!l.contains("u#0"));
+    assert!(l.contains("d#0"));
 }

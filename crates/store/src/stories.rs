@@ -1,9 +1,9 @@
 //! Stories: the linker's state kept in tables, so linking is incremental across runs.
 //!
-//! Tables: `link_meta` (version, config, next story number), `link_events` (event id → outlet
-//! it was linked under; the event itself is the row of `events`), `link_edges` and
-//! `link_cannot` (pairs, `a < b`), `stories` (one row per story: the [`Story`] as JSON plus
-//! columns to filter on) and `story_events` (event id → story id).
+//! Tables: `link_meta` (version, config, and the next story number older builds used),
+//! `link_events` (event id → outlet it was linked under; the event itself is the row of
+//! `events`), `link_edges` and `link_cannot` (pairs, `a < b`), `stories` (one row per story:
+//! the [`Story`] as JSON plus columns to filter on) and `story_events` (event id → story id).
 //!
 //! [`Store::save_linker`] writes only what [`Linker::take_changes`] reports, in one
 //! transaction; [`Store::load_linker`] rebuilds the linker without recomputing anything.
