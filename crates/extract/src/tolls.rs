@@ -17,9 +17,12 @@ use crate::doc::Doc;
 /// A count with the phrases it was read from.
 pub(crate) type Figure = (u64, Approx, Vec<Range<usize>>);
 
-/// No single event of the wars these pages report killed this many: such a figure is a tally
-/// (of a war, a year, a country) whatever the words around it.
-const MAX_EVENT_TOLL: u64 = 10_000;
+/// A figure in the thousands is a tally (of a war, a campaign, a year, a country) in the news of
+/// these wars whatever the words around it: their deadliest single attacks are told in hundreds.
+const MAX_EVENT_TOLL: u64 = 1_000;
+
+/// Words (normalized) that open a span of time: "بين أغسطس 2014 وأكتوبر 2017", "منذ ...".
+const PERIOD_WORDS: &[&str] = &["بين", "منذ", "خلال", "طيله", "طوال", "حتي"];
 
 /// How many tokens after a death word its count may come ("مقتل ما لا يقل عن 5").
 const AFTER_TOKENS: usize = 9;
@@ -50,7 +53,7 @@ pub(crate) fn killed(
         }
         used.push(r.start);
         let span = c.range.start.min(r.start)..c.range.end.max(r.end);
-        if !event_toll(doc, &span, v, report_year) || part_of(doc, segment, &span) {
+        if !event_toll(doc, segment, &span, v, report_year) || part_of(doc, segment, &span) {
             continue;
         }
         total += v;
@@ -64,7 +67,11 @@ pub(crate) fn killed(
 
 /// The number attached to the death word at `cue`: after it in the same clause, before no
 /// other casualty word ("قتل فلسطينيان وأصيب المئات"), or right before it ("تسعة قتلى").
-fn attached(doc: &Doc, segment: &Range<usize>, cue: &Range<usize>) -> Option<(u64, Approx, Range<usize>)> {
+fn attached(
+    doc: &Doc,
+    segment: &Range<usize>,
+    cue: &Range<usize>,
+) -> Option<(u64, Approx, Range<usize>)> {
     let t = doc.text();
     let i = doc.token_at(cue.end);
     for tk in doc.tokens.iter().skip(i).take(AFTER_TOKENS) {
@@ -75,17 +82,23 @@ fn attached(doc: &Doc, segment: &Range<usize>, cue: &Range<usize>) -> Option<(u6
             break;
         }
         if let Some(q) = doc.quantity_at(tk.range.start) {
-            return countable(doc, q).then(|| (q.value, q.approx, q.range.clone()));
+            if countable(doc, q) && !counts_others(doc, segment, q) {
+                return Some((q.value, q.approx, q.range.clone()));
+            }
+            break;
         }
         let mut dual = false;
-        for (m, k) in doc.cues_in(tk.range.clone()) {
+        let mut other = false;
+        for (_, k) in doc.cues_in(tk.range.clone()) {
             match k {
                 // The count after it is theirs, not the dead's.
-                CueKind::Injury | CueKind::NonFatal | CueKind::Kill => return None,
+                CueKind::Injury | CueKind::NonFatal | CueKind::Kill => other = true,
                 CueKind::DualNoun => dual = true,
                 _ => {}
             }
-            let _ = m;
+        }
+        if other {
+            break;
         }
         if dual || dual_nisba(&t[tk.range.clone()]) {
             return Some((2, Approx::Exact, tk.range.clone()));
@@ -98,7 +111,30 @@ fn attached(doc: &Doc, segment: &Range<usize>, cue: &Range<usize>) -> Option<(u6
         .iter()
         .take_while(|q| q.range.end <= cue.start)
         .find(|q| cue.start - q.range.end <= 2)?;
-    (countable(doc, q) && !wounded_too(doc, segment, cue)).then(|| (q.value, q.approx, q.range.clone()))
+    (countable(doc, q) && !wounded_too(doc, segment, cue))
+        .then(|| (q.value, q.approx, q.range.clone()))
+}
+
+/// The count is of the people named right after it, who are not dead ("قتيل وملايين
+/// النازحين", "وثلاثة ملايين جريح", "الآلاف من المتظاهرين").
+fn counts_others(doc: &Doc, segment: &Range<usize>, q: &Quantity) -> bool {
+    let t = doc.text();
+    let i = doc.token_at(q.range.end);
+    for tk in doc.tokens.iter().skip(i).take(2) {
+        if tk.range.start >= segment.end || tk.kind == TokenKind::Punct {
+            return false;
+        }
+        if doc
+            .cues_in(tk.range.clone())
+            .any(|(_, k)| matches!(k, CueKind::Injury | CueKind::NonFatal))
+        {
+            return true;
+        }
+        if t[tk.range.clone()] != *"من" {
+            return false;
+        }
+    }
+    false
 }
 
 /// "بالآلاف", "بالملايين": "by the thousands", a manner of speaking ("شهداء بالملايين"), not a
@@ -110,9 +146,7 @@ fn countable(doc: &Doc, q: &Quantity) -> bool {
 /// A nisba adjective in the dual ("فلسطينيان", "مدنيان", "سوريان"): two people. Only the
 /// nominative "-يان" of an indefinite word: "-يين" is also the plural.
 fn dual_nisba(word: &str) -> bool {
-    !word.starts_with("ال")
-        && word.ends_with("يان")
-        && word.chars().count() >= 5
+    !word.starts_with("ال") && word.ends_with("يان") && word.chars().count() >= 5
 }
 
 /// A death word whose phrase counts the wounded too ("قتلى وجرحى" as one cue).
@@ -143,29 +177,49 @@ fn wounded_too(doc: &Doc, segment: &Range<usize>, cue: &Range<usize>) -> bool {
     false
 }
 
-/// The clause(s) holding `span`.
-fn clause_of(doc: &Doc, span: &Range<usize>) -> Range<usize> {
+/// Where the frame of a figure at `span` is told: its segment up to the figure's clause and the
+/// clause after it ("منذ بدء الهجوم، أحصى المرصد مقتل 384"; "مقتل 801 مدني، بين أغسطس 2014 و...").
+fn frame_of(doc: &Doc, segment: &Range<usize>, span: &Range<usize>) -> Range<usize> {
     let Some(si) = doc.sentence_of(span.start) else {
         return span.clone();
     };
     let s = &doc.sentences[si];
-    let mut r = span.clone();
-    for c in &s.clauses {
-        if c.start <= span.end && span.start < c.end {
-            r.start = r.start.min(c.start);
-            r.end = r.end.max(c.end);
+    let mut end = span.end;
+    let mut next_taken = false;
+    let t = doc.text();
+    for c in s.clauses.iter().filter(|c| c.end > span.start) {
+        if c.start < span.end {
+            end = end.max(c.end);
+        } else if !next_taken {
+            // Only a clause that opens with a span of time tells the figure's frame.
+            let opens_period = doc
+                .tokens_in(c.clone())
+                .next()
+                .is_some_and(|tk| PERIOD_WORDS.contains(&&t[tk.range.clone()]));
+            if opens_period {
+                end = end.max(c.end);
+            }
+            next_taken = true;
+        } else {
+            break;
         }
     }
-    r
+    segment.start.min(span.start)..end.min(segment.end).max(span.end)
 }
 
 /// Whether a figure read at `span` counts one happening's dead: not a tally over a war, a year or
 /// a campaign, not history, not what may or would happen.
-fn event_toll(doc: &Doc, span: &Range<usize>, value: u64, report_year: Option<i32>) -> bool {
+fn event_toll(
+    doc: &Doc,
+    segment: &Range<usize>,
+    span: &Range<usize>,
+    value: u64,
+    report_year: Option<i32>,
+) -> bool {
     if value >= MAX_EVENT_TOLL {
         return false;
     }
-    let clause = clause_of(doc, span);
+    let clause = frame_of(doc, segment, span);
     let t = doc.text();
     for (c, k) in doc.cues_in(clause.clone()) {
         match k {
@@ -235,10 +289,15 @@ fn rise(doc: &Doc, segment: &Range<usize>, report_year: Option<i32>) -> Option<F
         }
         let Some(q) = found else { continue };
         let between = c.range.start..q.range.start;
-        let deaths = doc.cues_in(between.clone()).any(|(_, k)| k == CueKind::Kill);
+        let deaths = doc
+            .cues_in(between.clone())
+            .any(|(_, k)| k == CueKind::Kill);
         let wounded = doc.cues_in(between).any(|(_, k)| k == CueKind::Injury);
         let span = c.range.start..q.range.end;
-        if !deaths || wounded || !countable(doc, q) || !event_toll(doc, &span, q.value, report_year)
+        if !deaths
+            || wounded
+            || !countable(doc, q)
+            || !event_toll(doc, segment, &span, q.value, report_year)
         {
             continue;
         }

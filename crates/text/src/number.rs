@@ -546,6 +546,8 @@ fn place(v: u64) -> u64 {
 
 /// "ونصف" (normalized): "and a half" after a scale word.
 const HALF: &str = "ونصف";
+/// "نصف" before a scale word: half of it ("نصف مليون").
+const HALF_OF: &str = "نصف";
 
 impl Ctx<'_> {
     /// The multiplier of a scale word at `k` after a count: "الاف", "مليون", and the accusative
@@ -620,6 +622,19 @@ impl Ctx<'_> {
     /// Number written in words starting at token `k`.
     fn words_at(&self, k: usize) -> Option<Parsed> {
         let prefix = self.lex_at(k, true)?.1;
+        // "نصف مليون": half of one scale word.
+        if let (Some(Lex::Scale(s)), Some(HALF_OF)) = (
+            self.lex.get(self.word(k)?),
+            k.checked_sub(1).and_then(|j| self.word(j)),
+        ) {
+            return Some(Parsed {
+                value: s / 2,
+                vague: false,
+                start: k - 1,
+                end: k + 1,
+                prefix_b: false,
+            });
+        }
         let (mut total, vague, mut next, mut unit) = self.component(k, true)?;
         let mut last = total;
         if !vague {

@@ -72,6 +72,7 @@ fn halves_and_accusative_scales() {
     // Alone it is still the dual's construct form.
     assert_eq!(one("نزوح ألفا شخص"), (2_000, Exact));
     assert_eq!(one("نزوح مئات الآلاف"), (100_000, About));
+    assert_eq!(one("أوقعت أكثر من نصف مليون قتيل"), (500_000, AtLeast));
 }
 
 #[test]
