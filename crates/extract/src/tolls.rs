@@ -41,6 +41,7 @@ pub(crate) fn killed(
     let mut approx = Approx::Exact;
     let mut spans: Vec<Range<usize>> = Vec::new();
     let mut used: Vec<usize> = Vec::new();
+    let mut values: Vec<u64> = Vec::new();
     for (c, k) in doc.cues_in(segment.clone()) {
         if k != CueKind::Kill || combined_phrase(doc, &c.range) {
             continue;
@@ -52,11 +53,17 @@ pub(crate) fn killed(
             continue;
         }
         used.push(r.start);
+        // The same figure again in one segment is the same toll told twice (a headline run into
+        // its lead, "مقتل 121 ... عن مقتل 121 عنصرا").
+        if values.contains(&v) {
+            continue;
+        }
         let span = c.range.start.min(r.start)..c.range.end.max(r.end);
         if !event_toll(doc, segment, &span, v, report_year) || part_of(doc, segment, &span) {
             continue;
         }
         total += v;
+        values.push(v);
         if a != Approx::Exact {
             approx = a;
         }
@@ -72,6 +79,17 @@ fn attached(
     segment: &Range<usize>,
     cue: &Range<usize>,
 ) -> Option<(u64, Approx, Range<usize>)> {
+    // "تسعة قتلى", "عشرات القتلى": the count right before the noun comes first ("مائتي شهيد
+    // مائة وخمسون غارة"); "20 قتيلا وجريحا" counts the wounded too.
+    if let Some(q) = doc
+        .quantities_from(segment.start)
+        .iter()
+        .take_while(|q| q.range.end <= cue.start)
+        .find(|q| cue.start - q.range.end <= 2)
+    {
+        return (countable(doc, q) && !wounded_too(doc, segment, cue))
+            .then(|| (q.value, q.approx, q.range.clone()));
+    }
     let t = doc.text();
     let i = doc.token_at(cue.end);
     for tk in doc.tokens.iter().skip(i).take(AFTER_TOKENS) {
@@ -92,7 +110,9 @@ fn attached(
         for (_, k) in doc.cues_in(tk.range.clone()) {
             match k {
                 // The count after it is theirs, not the dead's.
-                CueKind::Injury | CueKind::NonFatal | CueKind::Kill => other = true,
+                CueKind::Injury | CueKind::NonFatal | CueKind::Kill | CueKind::PartOf => {
+                    other = true
+                }
                 CueKind::DualNoun => dual = true,
                 _ => {}
             }
@@ -104,15 +124,7 @@ fn attached(
             return Some((2, Approx::Exact, tk.range.clone()));
         }
     }
-    // "تسعة قتلى", "عشرات القتلى": the count right before the noun; "20 قتيلا وجريحا" counts
-    // the wounded too.
-    let q = doc
-        .quantities_from(segment.start)
-        .iter()
-        .take_while(|q| q.range.end <= cue.start)
-        .find(|q| cue.start - q.range.end <= 2)?;
-    (countable(doc, q) && !wounded_too(doc, segment, cue))
-        .then(|| (q.value, q.approx, q.range.clone()))
+    None
 }
 
 /// The count is of the people named right after it, who are not dead ("قتيل وملايين
