@@ -1246,8 +1246,9 @@ impl Extractor {
                 evidence: spans.iter().map(|r| doc.span(r.clone())).collect(),
             })
         };
-        let fatalities =
-            to_count(&best.killed).or_else(|| body.iter().find_map(|s| to_count(&s.killed)));
+        let fatalities = to_count(&best.killed)
+            .or_else(|| body.iter().find_map(|s| to_count(&s.killed)))
+            .filter(|_| crate::tolls::lethal(sub_event_type));
         let injured =
             to_count(&best.injured).or_else(|| body.iter().find_map(|s| to_count(&s.injured)));
         let arrested =

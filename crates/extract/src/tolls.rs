@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use marsad_kb::CueKind;
+use marsad_kb::{CueKind, EventType, SubEventType};
 use marsad_text::{Approx, Quantity, TokenKind};
 
 use crate::doc::Doc;
@@ -26,6 +26,13 @@ const PERIOD_WORDS: &[&str] = &["بين", "منذ", "خلال", "طيله", "ط�
 
 /// How many tokens after a death word its count may come ("مقتل ما لا يقل عن 5").
 const AFTER_TOKENS: usize = 9;
+
+/// Whether an event of this kind has a death toll: the codebook gives agreements, arrests,
+/// takeovers without a fight, bases and peaceful protests 0, so a figure read beside one belongs
+/// to another happening.
+pub(crate) fn lethal(sub: SubEventType) -> bool {
+    sub.event_type() != EventType::StrategicDevelopments && sub != SubEventType::PeacefulProtest
+}
 
 /// The people killed in the event a statement of `segment` tells, if the segment gives a toll.
 /// `report_year` dates the report: a clause naming a year before the last is history.

@@ -144,3 +144,20 @@ fn what_may_happen_gives_no_toll() {
     );
     assert!(t.iter().all(Option::is_none), "{t:?}");
 }
+
+#[test]
+fn an_agreement_has_no_toll() {
+    let a = analyze(
+        "وقعت قوات النظام والفصائل المعارضة اتفاق هدنة في مدينة داريا في ريف دمشق، بعد معارك قتل فيها 20 عنصرا.",
+    );
+    let agreements: Vec<_> = a
+        .events
+        .iter()
+        .filter(|e| e.sub_event_type == "Agreement")
+        .collect();
+    assert!(!agreements.is_empty(), "{:#?}", a.events);
+    assert!(
+        agreements.iter().all(|e| e.fatalities.is_none()),
+        "{agreements:#?}"
+    );
+}
