@@ -145,7 +145,7 @@ impl Extractor {
                 continue;
             }
             let _ = start;
-            let st = self.statement(&doc, m, ti, si, segment, clause);
+            let st = self.statement(&doc, m, ti, si, segment, clause, report_year);
             // A withdrawal, handover or evacuation hands over a place: without one named in
             // its own sentence it is talk about withdrawing ("إمكانية ... انسحابها").
             if trig.is(SubEventType::NonViolentTransferOfTerritory)
@@ -465,6 +465,7 @@ impl Extractor {
             })
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn statement(
         &self,
         doc: &Doc,
@@ -473,6 +474,7 @@ impl Extractor {
         si: usize,
         segment: Range<usize>,
         clause: Range<usize>,
+        report_year: Option<i32>,
     ) -> Statement {
         let kb = &self.kb;
         let trig = &kb.triggers[ti];
@@ -581,7 +583,7 @@ impl Extractor {
 
         let (place, place_fallback) = geo::statement_place(doc, si, &clause, &segment, start);
         let date = self.date_cue(doc, segment.clone());
-        let killed = self.count_after(doc, &segment, CueKind::Kill);
+        let killed = crate::tolls::killed(doc, &segment, report_year);
         let injured = self.count_after(doc, &segment, CueKind::Injury);
         // The number arrested: in the trigger's clause or the one after ("بتسليم أنفسهم، وقد
         // بلغ عددهم 20").
@@ -1244,8 +1246,9 @@ impl Extractor {
                 evidence: spans.iter().map(|r| doc.span(r.clone())).collect(),
             })
         };
-        let fatalities =
-            to_count(&best.killed).or_else(|| body.iter().find_map(|s| to_count(&s.killed)));
+        let fatalities = to_count(&best.killed)
+            .or_else(|| body.iter().find_map(|s| to_count(&s.killed)))
+            .filter(|_| crate::tolls::lethal(sub_event_type));
         let injured =
             to_count(&best.injured).or_else(|| body.iter().find_map(|s| to_count(&s.injured)));
         let arrested =

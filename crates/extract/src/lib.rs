@@ -20,6 +20,7 @@ mod doc;
 mod filter;
 mod geo;
 pub mod model;
+mod tolls;
 
 pub use analyze::Extractor;
 pub use filter::EventFilter;

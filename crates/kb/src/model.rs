@@ -443,6 +443,17 @@ pub enum CueKind {
     PageChrome,
     /// "إضافة إلى", "بالإضافة إلى": "in addition to", so the "إلى" in it is no destination.
     Addition,
+    /// A tally over a war, a year or a campaign ("منذ بداية الحرب", "خلال الشهر الماضي"): a toll
+    /// in its clause is no single event's.
+    TollTotal,
+    /// "ارتفعت الحصيلة إلى", "ارتفع عدد القتلى": the figure after it replaces the toll told.
+    TollRise,
+    /// People counted who are not dead ("متظاهرين", "نازحين", "شارك"): a count after them is theirs.
+    NonFatal,
+    /// "بينهم", "من بينهم": a count after it is part of one already told, not added to it.
+    PartOf,
+    /// What may or would happen ("قد يؤدي إلى", "يهدد", "لو"): no toll of a happening.
+    Irrealis,
 }
 
 /// A news outlet.

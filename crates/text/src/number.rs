@@ -273,8 +273,8 @@ fn number_words() -> FxHashMap<String, Lex> {
         add(&["ملايين", "الملايين"], Plural(1_000_000));
         add(&["مليارات"], Plural(1_000_000_000));
         add(&["ألفين", "ألفان", "ألفا", "ألفي"], Dual(2_000));
-        add(&["مليونين", "مليونان", "مليوني"], Dual(2_000_000));
-        add(&["مليارين", "ملياران"], Dual(2_000_000_000));
+        add(&["مليونين", "مليونان", "مليوني", "مليونا"], Dual(2_000_000));
+        add(&["مليارين", "ملياران", "مليارا"], Dual(2_000_000_000));
         add(&["عشرات", "العشرات"], Vague(10));
         add(&["مئات", "المئات"], Vague(100));
         m
@@ -544,7 +544,22 @@ fn place(v: u64) -> u64 {
     p
 }
 
+/// "ونصف" (normalized): "and a half" after a scale word.
+const HALF: &str = "ونصف";
+/// "نصف" before a scale word: half of it ("نصف مليون").
+const HALF_OF: &str = "نصف";
+
 impl Ctx<'_> {
+    /// The multiplier of a scale word at `k` after a count: "الاف", "مليون", and the accusative
+    /// singular "الفا", "مليونا" ("ثلاثين الفا"), which is written like the dual's construct form.
+    fn scale_at(&self, k: usize) -> Option<u64> {
+        match self.lex_at(k, false)?.0 {
+            Lex::Scale(s) | Lex::Plural(s) => Some(s),
+            Lex::Dual(d) if self.word(k)?.ends_with('ا') => Some(d / 2),
+            _ => None,
+        }
+    }
+
     /// One word component at `k` (the first may carry a proclitic): value, vague, next token,
     /// whether it ended as a plain unit (for "خمسه وعشرين").
     fn component(&self, k: usize, first: bool) -> Option<(u64, bool, usize, bool)> {
@@ -593,15 +608,12 @@ impl Ctx<'_> {
                 return Some((v, true, next, false));
             }
         };
-        // Multiplier after a count: "ثلاثه الاف", "احد عشر الف", "ميه الف".
+        // Multiplier after a count: "ثلاثه الاف", "احد عشر الف", "ميه الف", "ثلاثين الفا".
         if v < 1000 && !matches!(l, Lex::Scale(_) | Lex::Dual(_)) {
-            match self.lex_at(next, false).map(|x| x.0) {
-                Some(Lex::Scale(s)) | Some(Lex::Plural(s)) => {
-                    v *= s;
-                    next += 1;
-                    unit = false;
-                }
-                _ => {}
+            if let Some(s) = self.scale_at(next) {
+                v *= s;
+                next += 1;
+                unit = false;
             }
         }
         Some((v, vague, next, unit))
@@ -610,6 +622,19 @@ impl Ctx<'_> {
     /// Number written in words starting at token `k`.
     fn words_at(&self, k: usize) -> Option<Parsed> {
         let prefix = self.lex_at(k, true)?.1;
+        // "نصف مليون": half of one scale word.
+        if let (Some(Lex::Scale(s)), Some(HALF_OF)) = (
+            self.lex.get(self.word(k)?),
+            k.checked_sub(1).and_then(|j| self.word(j)),
+        ) {
+            return Some(Parsed {
+                value: s / 2,
+                vague: false,
+                start: k - 1,
+                end: k + 1,
+                prefix_b: false,
+            });
+        }
         let (mut total, vague, mut next, mut unit) = self.component(k, true)?;
         let mut last = total;
         if !vague {
@@ -627,6 +652,26 @@ impl Ctx<'_> {
                 last = v;
                 unit = u;
                 next = n;
+            }
+        }
+        // "مليون ونصف", "الفين ونصف", "مليونا ونصف" (the accusative of one million, not the
+        // dual): and a half of the last scale word.
+        if !vague && self.word(next) == Some(HALF) {
+            let last_word = self.word(next - 1).unwrap_or("");
+            match self.lex.get(last_word) {
+                Some(Lex::Dual(d)) if next == k + 1 && last_word.ends_with('ا') => {
+                    total = d / 2 + d / 4;
+                    next += 1;
+                }
+                Some(Lex::Scale(s) | Lex::Plural(s)) => {
+                    total += s / 2;
+                    next += 1;
+                }
+                Some(Lex::Dual(d)) => {
+                    total += d / 4;
+                    next += 1;
+                }
+                _ => {}
             }
         }
         Some(Parsed {
@@ -676,14 +721,11 @@ impl Ctx<'_> {
             return None;
         }
         let mut next = k + 1;
-        let scale = match self.lex_at(next, false).map(|x| x.0) {
-            Some(Lex::Scale(s)) | Some(Lex::Plural(s)) => {
-                next += 1;
-                Some(s)
-            }
-            _ => None,
-        };
-        let value = match (parse_digits(d), scale) {
+        let scale = self.scale_at(next);
+        if scale.is_some() {
+            next += 1;
+        }
+        let mut value = match (parse_digits(d), scale) {
             (Some(v), Some(s)) => v.checked_mul(s)?,
             (Some(v), None) => {
                 if d.len() == 4 && (1900..=2100).contains(&v) {
@@ -694,6 +736,11 @@ impl Ctx<'_> {
             (None, Some(s)) => parse_decimal_scaled(d, s)?,
             (None, None) => return None,
         };
+        // "3 ملايين ونصف": and a half of the scale.
+        if let Some(s) = scale.filter(|_| self.word(next) == Some(HALF)) {
+            value = value.checked_add(s / 2)?;
+            next += 1;
+        }
         Some(Parsed {
             value,
             vague: false,

@@ -59,6 +59,23 @@ fn words() {
 }
 
 #[test]
+fn halves_and_accusative_scales() {
+    assert_eq!(one("نزوح مليون ونصف شخص"), (1_500_000, Exact));
+    // The accusative of one million, not the dual, when a half follows.
+    assert_eq!(one("نزوح مليونا ونصف"), (1_500_000, Exact));
+    assert_eq!(one("نزوح مليونين ونصف"), (2_500_000, Exact));
+    assert_eq!(one("نزوح 3 ملايين ونصف"), (3_500_000, Exact));
+    assert_eq!(one("نزوح ألف ونصف"), (1_500, Exact));
+    // After a count the accusative singular is the multiplier, not a dual of its own.
+    assert_eq!(one("مقتل ثلاثين ألفاً"), (30_000, Exact));
+    assert_eq!(one("أحصينا 215 ألفا"), (215_000, Exact));
+    // Alone it is still the dual's construct form.
+    assert_eq!(one("نزوح ألفا شخص"), (2_000, Exact));
+    assert_eq!(one("نزوح مئات الآلاف"), (100_000, About));
+    assert_eq!(one("أوقعت أكثر من نصف مليون قتيل"), (500_000, AtLeast));
+}
+
+#[test]
 fn lists_are_not_summed() {
     let v = q("قتل ثلاثة وأربعة جرحى");
     assert_eq!(v.iter().map(|x| x.0).collect::<Vec<_>>(), vec![3, 4]);
