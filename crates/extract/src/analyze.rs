@@ -118,6 +118,17 @@ impl Extractor {
                 continue;
             };
             let s = &doc.sentences[si];
+            // Headlines run together (a link list or ticker scraped as one line): no report.
+            if s.glued {
+                if std::env::var_os("MARSAD_DEBUG").is_some() {
+                    eprintln!(
+                        "[{}] skip «{}»: glued headlines",
+                        doc.id,
+                        &doc.text()[m.range.clone()]
+                    );
+                }
+                continue;
+            }
             let segment = s
                 .segments
                 .iter()

@@ -19,6 +19,9 @@ pub struct Sentence {
     pub para: usize,
     /// In the title block at the top of the page (headline, section label, byline).
     pub headline: bool,
+    /// Headlines run together without spaces (see [`glued`]): a list of links or a news
+    /// ticker scraped as one line, not a report.
+    pub glued: bool,
     /// Segments: clauses grouped until a connective ("فيما", "بينما"...) opens a new one.
     pub segments: Vec<Range<usize>>,
     pub clauses: Vec<Range<usize>>,
@@ -184,9 +187,11 @@ impl<'a> Doc<'a> {
                 for (range, header) in parts {
                     let clauses = marsad_text::clauses(t, range.clone());
                     let segments = self.segments(kb, &clauses);
+                    let glued = glued(&self.original[self.norm.original_range(range.clone())]);
                     out.push(Sentence {
                         range,
                         para: pi,
+                        glued,
                         headline: title_line || header,
                         segments,
                         clauses,
@@ -667,6 +672,22 @@ impl<'a> Doc<'a> {
     }
 }
 
+/// Text where two headlines were run together: a letter that only ends an Arabic word (ة, ى)
+/// followed by another Arabic letter ("برشلونةالتدمير"), or a Latin word running into an Arabic
+/// one ("Menuالأحداث"). Arabic spelling never does either inside a word; scraped link lists and
+/// tickers that lost their line breaks do.
+pub fn glued(original: &str) -> bool {
+    let arabic_letter = |c: char| ('\u{0621}'..='\u{064A}').contains(&c);
+    let mut prev = ' ';
+    for c in original.chars() {
+        if arabic_letter(c) && (matches!(prev, 'ة' | 'ى') || prev.is_ascii_alphabetic()) {
+            return true;
+        }
+        prev = c;
+    }
+    false
+}
+
 pub fn is_direction(k: CueKind) -> bool {
     matches!(
         k,
@@ -691,4 +712,20 @@ pub fn family(kb: &KnowledgeBase, i: usize) -> &str {
         actor = parent;
     }
     &actor.id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glued;
+
+    #[test]
+    fn headlines_run_together_are_glued() {
+        assert!(glued("اعتقال المتهم بتنفيذ هجوم برشلونةالتدمير في بلدة"));
+        assert!(glued("Select news regionMenuالأحداث قتلت"));
+        assert!(glued("سقطت قذيفة على الحدود مع مصرعلىالمدينة"));
+        // Ordinary spelling: ة and ى end words; Latin after Arabic is a code or a unit.
+        assert!(!glued("قصفت الطائرات مدينة إدلب على الحدود"));
+        assert!(!glued("أصيب 1 جريحMap"));
+        assert!(!glued("مستشفى المدينة"));
+    }
 }
