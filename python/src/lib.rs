@@ -7,7 +7,7 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use marsad_extract::{Event, Extractor as RustExtractor, Span};
+use marsad_extract::{Event, Extractor as RustExtractor, Span, Truce};
 use marsad_ingest::{parse_jsonl_line, read_stream, record_items, Document, Item, ReadOptions};
 use marsad_kb::KnowledgeBase;
 use marsad_store::export::Row;
@@ -104,7 +104,9 @@ impl Extractor {
     fn extract_documents(&self, py: Python<'_>, docs: Vec<String>, parallel: bool) -> Vec<Outcome> {
         py.detach(|| {
             if parallel {
-                docs.par_iter().map(|d| self.events_of_document(d)).collect()
+                docs.par_iter()
+                    .map(|d| self.events_of_document(d))
+                    .collect()
             } else {
                 docs.iter().map(|d| self.events_of_document(d)).collect()
             }
@@ -172,11 +174,18 @@ fn content_hash(text: &str) -> String {
 /// order (taken from the export type itself, so new fields appear without a change here).
 #[pyfunction]
 fn export_template() -> String {
-    let e = Event::bare("", "", "", Span {
-        text: String::new(),
-        start: 0,
-        end: 0,
-    });
+    let mut e = Event::bare(
+        "",
+        "",
+        "",
+        Span {
+            text: String::new(),
+            start: 0,
+            end: 0,
+        },
+    );
+    // Fields skipped when empty must show too.
+    e.truce = Some(Truce::default());
     serde_json::to_string(&Row::new(&e)).expect("an export row serializes")
 }
 

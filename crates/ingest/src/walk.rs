@@ -324,9 +324,10 @@ mod tests {
         for (name, bytes) in cases {
             let path = dir.path().join(name);
             std::fs::write(&path, bytes).unwrap();
-            let from_file: Vec<String> = read_inputs(&[path.clone()], &ReadOptions::default())
-                .map(|i| format!("{i:?}"))
-                .collect();
+            let from_file: Vec<String> =
+                read_inputs(std::slice::from_ref(&path), &ReadOptions::default())
+                    .map(|i| format!("{i:?}"))
+                    .collect();
             let name = path.display().to_string();
             let reader = Box::new(io::Cursor::new(bytes.to_vec()));
             let from_bytes: Vec<String> = read_stream(&name, reader, &ReadOptions::default())

@@ -498,13 +498,15 @@ mod tests {
         WarcIter::new(data, "c.warc".into(), "c".into(), ReadOptions::default()).collect()
     }
 
+    type Headers = Vec<(String, String)>;
+
     /// Headers and content block of each record of `data`, as another WARC reader splits them.
-    fn split(data: &[u8]) -> Vec<(Vec<(String, String)>, Vec<u8>)> {
+    fn split(data: &[u8]) -> Vec<(Headers, Vec<u8>)> {
         let mut out = Vec::new();
         let mut rest = data;
         while let Some(end) = rest.windows(4).position(|w| w == b"\r\n\r\n") {
             let head = String::from_utf8_lossy(&rest[..end]).into_owned();
-            let headers: Vec<(String, String)> = head
+            let headers: Headers = head
                 .lines()
                 .skip(1)
                 .filter_map(|l| l.split_once(':'))
@@ -530,7 +532,12 @@ mod tests {
         ));
         let gone = "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n\r\n<p>x</p>";
         data.extend(record("response", "urn:uuid:2", "", gone.as_bytes()));
-        data.extend(record("resource", "", "Content-Type: text/plain\r\n", "خبر".as_bytes()));
+        data.extend(record(
+            "resource",
+            "",
+            "Content-Type: text/plain\r\n",
+            "خبر".as_bytes(),
+        ));
         let whole: Vec<String> = items(&data).iter().map(|i| format!("{i:?}")).collect();
         let mut one_by_one = Vec::new();
         for (n, (headers, body)) in split(&data).into_iter().enumerate() {
