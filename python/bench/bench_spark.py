@@ -10,6 +10,7 @@ per-document cost = (time(full) - time(one page)) / (documents(full) - 1).
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -20,12 +21,17 @@ import warcgen  # noqa: E402
 
 
 def timed(cmd, env=None):
+    """Wall seconds and the CPU seconds (user + sys) of the command's process tree (only
+    the processes it waited for: Spark's JVM and Python workers are not counted)."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True, env=env)
     dt = time.perf_counter() - t
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
     if p.returncode not in (0, 1):
         raise SystemExit(f"{cmd} failed: {p.stderr[-2000:]}")
-    return dt, p
+    return dt, cpu, p
 
 
 def main():
@@ -51,22 +57,26 @@ def main():
         r = {}
         for label, w in (("one", small), ("full", big)):
             cmd, env = mk(w, os.path.join(d, f"out-{label}"))
-            dt, p = timed(cmd, env)
+            dt, cpu, p = timed(cmd, env)
             if "spark" in name:
                 docs = json.loads(p.stdout.strip().splitlines()[-1])["unique"]
             else:
                 docs = None
-            r[label] = (dt, docs)
+            r[label] = (dt, docs, cpu)
         rows.append((name, r))
     # documents in the big WARC (unique texts) from the Spark run
     n_docs = [r["full"][1] for _, r in rows if r["full"][1]][0]
     print(f"WARC: {a.pages} pages, {n_docs} unique documents, {mb:.1f} MB gzip\n")
-    print("| run | one page (s) | full (s) | docs/s (full) | per-doc ms (full - one) | docs/s after start-up |")
+    print("| run | one page: wall s (CPU s) | full: wall s (CPU s) | docs/s (full, wall) "
+          "| per-doc ms wall (full - one) | per-doc CPU ms (full - one) |")
     print("|---|---|---|---|---|---|")
     for name, r in rows:
-        one, full = r["one"][0], r["full"][0]
+        (one, _, one_cpu), (full, _, full_cpu) = r["one"], r["full"]
         per = (full - one) / (n_docs - 1)
-        print(f"| {name} | {one:.2f} | {full:.2f} | {n_docs / full:.0f} | {per * 1000:.2f} | {1 / per:.0f} |")
+        per_cpu = (full_cpu - one_cpu) / (n_docs - 1)
+        print(f"| {name} | {one:.2f} ({one_cpu:.2f}) | {full:.2f} ({full_cpu:.2f}) "
+              f"| {n_docs / full:.0f} | {per * 1000:.2f} | {per_cpu * 1000:.2f} |")
+    print(f"\nload average at the end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

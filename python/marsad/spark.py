@@ -201,6 +201,7 @@ def run(spark, inputs: List[str], out: str, *, partitions: Optional[int] = None,
         "unique": unique.count(),
         "events": events.count(),
         "problems": problems.count(),
+        "errors": problems.where(F.col("kind") == "error").count(),
     }
     for p in problems.orderBy("file_index", "seq", "offset").limit(50).collect():
         print(f"marsad.spark: {p['kind']}: {p['file']} @ {p['offset']}: {p['origin']}: "
@@ -239,7 +240,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     finally:
         spark.stop()
     print(json.dumps(counts))
-    return 1 if counts["problems"] else 0
+    return 1 if counts["errors"] else 0
 
 
 if __name__ == "__main__":
