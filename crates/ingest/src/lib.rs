@@ -27,7 +27,8 @@ pub use html::read_html;
 pub use jsonl::parse_jsonl_line;
 pub use shown::{shown, shown_name, shown_text, shown_title, BIDI_MARKS};
 pub use text::{content_hash, read_text, repeated_paragraphs};
-pub use walk::{detect_format, read_inputs};
+pub use walk::{detect_format, read_inputs, read_stream};
+pub use warcfile::record_items;
 
 use std::collections::HashSet;
 use std::ops::Range;

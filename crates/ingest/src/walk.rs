@@ -201,6 +201,27 @@ impl Inputs {
     }
 }
 
+/// Reads one input given as a stream, exactly as [`read_inputs`] reads a file of that name:
+/// `name` is the file's name as given (errors and origins name it; its extension picks the
+/// format as in [`detect_format`]). For callers that open files themselves (the Python
+/// package reads JSONL and text inputs through this).
+pub fn read_stream(
+    name: &str,
+    reader: Box<dyn BufRead>,
+    opts: &ReadOptions,
+) -> Box<dyn Iterator<Item = Item>> {
+    let path = Path::new(name);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| name.to_string());
+    match open_stream(name, &stem, reader, Some(path), None, opts) {
+        Visit::Items(it) => it,
+        Visit::One(item) => Box::new(std::iter::once(*item)),
+        Visit::Nothing => Box::new(std::iter::empty()),
+    }
+}
+
 /// Picks the reader for one input stream.
 fn open_stream(
     origin: &str,
@@ -291,6 +312,31 @@ fn open_stream(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_stream_reads_bytes_as_read_inputs_reads_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases: [(&str, &[u8]); 3] = [
+            ("feed.jsonl", b"{\"id\":\"a\",\"text\":\"\xd8\xae\xd8\xa8\xd8\xb1\"}\n\n{\"text\":\"\"}\n{\"text\":\"x\"}\n"),
+            ("n.txt", "نص".as_bytes()),
+            ("p.html", b"<html><body><p>text here</p></body></html>"),
+        ];
+        for (name, bytes) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let from_file: Vec<String> =
+                read_inputs(std::slice::from_ref(&path), &ReadOptions::default())
+                    .map(|i| format!("{i:?}"))
+                    .collect();
+            let name = path.display().to_string();
+            let reader = Box::new(io::Cursor::new(bytes.to_vec()));
+            let from_bytes: Vec<String> = read_stream(&name, reader, &ReadOptions::default())
+                .map(|i| format!("{i:?}"))
+                .collect();
+            assert!(!from_file.is_empty());
+            assert_eq!(from_bytes, from_file, "{name}");
+        }
+    }
 
     #[test]
     fn formats_by_extension_and_sniffing() {

@@ -204,8 +204,49 @@ impl<R: BufRead> WarcIter<R> {
         true
     }
 
+    /// Turns one complete record into items.
+    fn record(&mut self, n: usize, headers: &[(String, String)], body: Vec<u8>) {
+        let items = record_items(&self.file, &self.stem, n, headers, body, &self.opts);
+        self.pending.extend(items);
+    }
+}
+
+/// The items of one complete WARC record, as [`crate::read_inputs`] gives them: `file` is the
+/// input's name, `stem` its file stem (less `.warc`), `n` the record's 1-based number in the
+/// file (all record types counted), `headers` its WARC headers and `body` its content block.
+/// For readers that find records themselves (the Python package's WARC input).
+pub fn record_items(
+    file: &str,
+    stem: &str,
+    n: usize,
+    headers: &[(String, String)],
+    body: Vec<u8>,
+    opts: &ReadOptions,
+) -> Vec<Item> {
+    let mut out = Record {
+        file,
+        stem,
+        opts,
+        pending: Vec::new(),
+    };
+    out.record(n, headers, body);
+    out.pending
+}
+
+struct Record<'a> {
+    file: &'a str,
+    stem: &'a str,
+    opts: &'a ReadOptions,
+    pending: Vec<Item>,
+}
+
+impl Record<'_> {
+    fn record_origin(&self, n: usize) -> String {
+        format!("{}:record {}", self.file, n)
+    }
+
     fn warn(&mut self, n: usize, message: String) {
-        self.pending.push_back(Item::Warning {
+        self.pending.push(Item::Warning {
             origin: self.record_origin(n),
             message,
         });
@@ -253,7 +294,7 @@ impl<R: BufRead> WarcIter<R> {
                 Err(HttpError::TooBig(size)) => {
                     let limit = self.opts.max_bytes;
                     let e = InputError::new(origin, ErrorKind::TooBig { size, limit });
-                    self.pending.push_back(Item::Error(e));
+                    self.pending.push(Item::Error(e));
                     return;
                 }
                 Err(HttpError::Other(m)) => {
@@ -276,7 +317,7 @@ impl<R: BufRead> WarcIter<R> {
             return;
         }
         let item = if as_text {
-            decode(&origin, &payload, &self.opts).and_then(|t| {
+            decode(&origin, &payload, self.opts).and_then(|t| {
                 if t.trim().is_empty() {
                     return Err(InputError::new(origin.clone(), ErrorKind::Empty("text")));
                 }
@@ -289,11 +330,11 @@ impl<R: BufRead> WarcIter<R> {
                 ))
             })
         } else {
-            decode(&origin, &payload, &self.opts).and_then(|html| {
-                html_document(&origin, &id, html, Format::Warc, base, &self.opts).map(
+            decode(&origin, &payload, self.opts).and_then(|html| {
+                html_document(&origin, &id, html, Format::Warc, base, self.opts).map(
                     |(doc, warnings)| {
                         for w in warnings {
-                            self.pending.push_back(Item::Warning {
+                            self.pending.push(Item::Warning {
                                 origin: origin.clone(),
                                 message: w,
                             });
@@ -303,7 +344,7 @@ impl<R: BufRead> WarcIter<R> {
                 )
             })
         };
-        self.pending.push_back(match item {
+        self.pending.push(match item {
             Ok(doc) => Item::Doc(doc),
             Err(e) => Item::Error(e),
         });
@@ -455,6 +496,58 @@ mod tests {
 
     fn items(data: &[u8]) -> Vec<Item> {
         WarcIter::new(data, "c.warc".into(), "c".into(), ReadOptions::default()).collect()
+    }
+
+    type Headers = Vec<(String, String)>;
+
+    /// Headers and content block of each record of `data`, as another WARC reader splits them.
+    fn split(data: &[u8]) -> Vec<(Headers, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut rest = data;
+        while let Some(end) = rest.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&rest[..end]).into_owned();
+            let headers: Headers = head
+                .lines()
+                .skip(1)
+                .filter_map(|l| l.split_once(':'))
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .collect();
+            let len: usize = header(&headers, "Content-Length").unwrap().parse().unwrap();
+            let body = rest[end + 4..end + 4 + len].to_vec();
+            rest = &rest[end + 4 + len + 4..];
+            out.push((headers, body));
+        }
+        out
+    }
+
+    #[test]
+    fn record_items_give_what_the_file_reader_gives() {
+        let mut data = record("warcinfo", "urn:uuid:0", "", b"software: test\r\n");
+        let http = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>نص الخبر هنا</p></body></html>";
+        data.extend(record(
+            "response",
+            "urn:uuid:1",
+            "WARC-Target-URI: https://news.example/a\r\nContent-Type: application/http; msgtype=response\r\n",
+            http.as_bytes(),
+        ));
+        let gone = "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n\r\n<p>x</p>";
+        data.extend(record("response", "urn:uuid:2", "", gone.as_bytes()));
+        data.extend(record(
+            "resource",
+            "",
+            "Content-Type: text/plain\r\n",
+            "خبر".as_bytes(),
+        ));
+        let whole: Vec<String> = items(&data).iter().map(|i| format!("{i:?}")).collect();
+        let mut one_by_one = Vec::new();
+        for (n, (headers, body)) in split(&data).into_iter().enumerate() {
+            let opts = ReadOptions::default();
+            for i in record_items("c.warc", "c", n + 1, &headers, body, &opts) {
+                one_by_one.push(format!("{i:?}"));
+            }
+        }
+        assert_eq!(whole.len(), 3, "{whole:?}");
+        assert_eq!(one_by_one, whole);
     }
 
     #[test]
