@@ -20,7 +20,9 @@ mod doc;
 mod filter;
 mod geo;
 pub mod model;
+mod outlet;
 
 pub use analyze::Extractor;
 pub use filter::EventFilter;
 pub use model::*;
+pub use outlet::url_host;

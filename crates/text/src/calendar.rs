@@ -1,5 +1,5 @@
-//! Month names as they appear in Arabic news (Gregorian, Levantine/Iraqi and Maghrebi forms), in
-//! normalized spelling. Number finding uses them to tell "28 تشرين الثاني" (a date) from a count;
+//! Month names as they appear in Arabic news (Gregorian, Levantine/Iraqi and Maghrebi forms, and
+//! the Hijri months), in normalized spelling. Number finding uses them to tell "28 تشرين الثاني" (a date) from a count;
 //! date parsing in other crates uses the same table.
 
 use crate::normalize::normalize_key;
@@ -113,6 +113,50 @@ pub fn month_at(norm: &str, pos: usize) -> Option<(u32, usize)> {
     best.map(|(m, len)| (m, pos + len))
 }
 
+/// Hijri month names as written (normalized at first use) and their numbers (1 = Muharram).
+/// Several are also words or names ("صفر" zero, "رجب", "رمضان"): callers trust them only between
+/// a day number and a Hijri year.
+pub const HIJRI_MONTHS: &[(&str, u32)] = &[
+    ("محرم", 1),
+    ("صفر", 2),
+    ("ربيع الأول", 3),
+    ("ربيع أول", 3),
+    ("ربيع الآخر", 4),
+    ("ربيع الثاني", 4),
+    ("ربيع ثاني", 4),
+    ("جمادى الأولى", 5),
+    ("جمادى الأول", 5),
+    ("جمادى الآخرة", 6),
+    ("جمادى الثانية", 6),
+    ("جمادى الآخر", 6),
+    ("رجب", 7),
+    ("شعبان", 8),
+    ("رمضان", 9),
+    ("شوال", 10),
+    ("ذو القعدة", 11),
+    ("ذي القعدة", 11),
+    ("ذو الحجة", 12),
+    ("ذي الحجة", 12),
+];
+
+/// Hijri month name starting at byte `pos` of normalized text `norm`, ending at a word boundary:
+/// the month and the end byte of the name (the longest name wins).
+pub fn hijri_month_at(norm: &str, pos: usize) -> Option<(u32, usize)> {
+    static NAMES: std::sync::OnceLock<Vec<(String, u32)>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        HIJRI_MONTHS
+            .iter()
+            .map(|&(n, m)| (normalize_key(n), m))
+            .collect()
+    });
+    let rest = norm.get(pos..)?;
+    names
+        .iter()
+        .filter_map(|(n, m)| match_phrase(rest, n).map(|len| (*m, len)))
+        .max_by_key(|&(_, len)| len)
+        .map(|(m, len)| (m, pos + len))
+}
+
 /// Length in `rest` of phrase `name` (words separated by runs of spaces), ending at a boundary.
 fn match_phrase(rest: &str, name: &str) -> Option<usize> {
     let mut at = 0;
@@ -156,6 +200,17 @@ mod tests {
         );
         assert_eq!(month_at("ابو محمد", 0), None);
         assert_eq!(month_at("abc", 0), None);
+    }
+
+    #[test]
+    fn hijri_months_are_found_in_any_spelling() {
+        use super::hijri_month_at;
+        let t = crate::normalize_key("6 ربيع الآخر 1439");
+        assert_eq!(hijri_month_at(&t, 2).map(|(m, _)| m), Some(4));
+        let t = crate::normalize_key("1 جمادى الاولى");
+        assert_eq!(hijri_month_at(&t, 2), Some((5, t.len())));
+        assert_eq!(hijri_month_at("صفرا", 0), None);
+        assert_eq!(hijri_month_at("حزيران", 0), None);
     }
 
     /// `month_at` compares the first four bytes before anything else.
