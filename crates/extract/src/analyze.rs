@@ -90,10 +90,7 @@ impl Extractor {
         let doc_date = dates::document_date(document, &doc);
         let outlet = crate::outlet::outlet(kb, document, &doc);
 
-        let report_year = doc_date
-            .date
-            .map(|d| chrono::Datelike::year(&d))
-            .or_else(|| dates::latest_year(&doc));
+        let report_year = dates::report_year(document, &doc);
         let mut statements: Vec<Statement> = Vec::new();
         let mut terms: Vec<usize> = Vec::new(); // sentences stating agreement terms
         for m in &doc.triggers {
@@ -1237,7 +1234,11 @@ impl Extractor {
             .or_else(|| geo::vague_place(doc, best.sentence));
         let location = place.and_then(|p| geo::locate(doc, kb, p));
 
-        let date = dates::event_date(doc, kb, best.date.as_ref(), doc_date);
+        let date = dates::event_date(doc, kb, best.date.as_ref(), doc_date).or_explicit(
+            doc,
+            doc_date,
+            doc.sentences[best.sentence].range.clone(),
+        );
         let to_count = |c: &Option<(u64, marsad_text::Approx, Vec<Range<usize>>)>| {
             c.as_ref().map(|(v, a, spans)| Count {
                 value: *v,

@@ -21,6 +21,9 @@ pub struct DocDate {
     /// ACLED time precision of `date` itself: 1 the day; 3 only the month was given (a URL
     /// "/2017/05/"), `date` is then its first day.
     pub precision: u8,
+    /// Every full date of the text (a date and its normalized range), for events whose own
+    /// sentence dates them.
+    written: Vec<(NaiveDate, Range<usize>)>,
 }
 
 impl DocDate {
@@ -29,6 +32,33 @@ impl DocDate {
             date: Some(date),
             source: Some(source),
             precision: 1,
+            written: Vec::new(),
+        }
+    }
+}
+
+impl EventDate {
+    /// A full date written in the event's own sentence ("قتل 4 أشخاص في 29 مايو 2015") dates
+    /// it to the day, unless a relative expression already did; never later than the report.
+    pub(crate) fn or_explicit(self, doc: &Doc, doc_date: &DocDate, sentence: Range<usize>) -> Self {
+        if self.evidence.is_some() {
+            return self;
+        }
+        let Some((d, r)) = doc_date
+            .written
+            .iter()
+            .find(|(_, r)| sentence.start <= r.start && r.end <= sentence.end)
+        else {
+            return self;
+        };
+        if doc_date.date.is_some_and(|rd| *d > rd) {
+            return self;
+        }
+        EventDate {
+            date: Some(d.format("%Y-%m-%d").to_string()),
+            time_precision: Some(1),
+            evidence: Some(doc.span(r.clone())),
+            source: Some(DateSource::Text),
         }
     }
 }
@@ -49,16 +79,18 @@ fn named_date() -> &'static Regex {
     })
 }
 
-fn url_date_re() -> &'static [Regex; 3] {
-    static R: OnceLock<[Regex; 3]> = OnceLock::new();
+fn url_date_re() -> &'static [Regex; 5] {
+    static R: OnceLock<[Regex; 5]> = OnceLock::new();
     R.get_or_init(|| {
         [
             // "/2017/05/12/", "/2017-5-12-", "2011_06_05_archive", "?date=2017-05-12"
             Regex::new(r"(?:^|[/_\-=.])((?:19|20)\d\d)[/_\-](\d{1,2})[/_\-](\d{1,2})(?:[^0-9]|$)"),
-            // "/20171227-", "c_20170512"
-            Regex::new(
-                r"(?:^|[^0-9])((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[^0-9]|$)",
-            ),
+            // "/20171227-", "c_20170512", and a date opening a numeric id "/201712281028832695-"
+            Regex::new(r"(?:^|[^0-9])((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[^0-9]|\d{6,}|$)"),
+            // "/time/21.08.2017", "/27-12-2017" (day first)
+            Regex::new(r"(?:^|[/_\-=])(\d{1,2})[.\-](\d{1,2})[.\-]((?:19|20)\d\d)(?:[^0-9]|$)"),
+            // "/27122017" (day, month, year run together as a path segment)
+            Regex::new(r"/(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])((?:19|20)\d\d)(?:[/?#.]|$)"),
             // "/2017/12/" (month only)
             Regex::new(r"/((?:19|20)\d\d)/(\d{1,2})(?:/|$)"),
         ]
@@ -103,11 +135,20 @@ pub fn url_date(url: &str) -> Option<(NaiveDate, u8)> {
     // The host never dates a page ("2017news.com"); the path and query may.
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let path = &rest[rest.find('/')?..];
-    let [sep, compact, month] = url_date_re();
-    for re in [sep, compact] {
+    let [sep, compact, day_first, day_run, month] = url_date_re();
+    for (re, year_first) in [
+        (sep, true),
+        (compact, true),
+        (day_first, false),
+        (day_run, false),
+    ] {
         for c in re.captures_iter(path) {
-            let y = c[1].parse().ok()?;
-            if let Some(d) = ymd(y, c[2].parse().ok()?, c[3].parse().ok()?) {
+            let (y, d) = if year_first {
+                (&c[1], &c[3])
+            } else {
+                (&c[3], &c[1])
+            };
+            if let Some(d) = ymd(y.parse().ok()?, c[2].parse().ok()?, d.parse().ok()?) {
                 return Some((d, 1));
             }
         }
@@ -166,7 +207,7 @@ struct Found {
 /// Separators allowed between the parts of a written date ("الأربعاء , 30 أغسطس , 2017",
 /// "21 / كانون الثاني / 2018").
 fn is_date_sep(s: &str) -> bool {
-    matches!(s, "," | "/" | "-" | "|")
+    matches!(s, "," | "/" | "-" | "|" | ".")
 }
 
 /// Every full date of the text: "30 أغسطس 2017", "21 / كانون الثاني / 2018", "يناير 21 2018",
@@ -203,7 +244,8 @@ fn full_dates(doc: &Doc) -> Vec<Found> {
         let tk = &toks[i];
         let found = match tk.kind {
             TokenKind::Number => day_first(doc, i, &next, &number, &year),
-            TokenKind::Word => month_first(doc, i, &next, &number, &year),
+            TokenKind::Word => month_first(doc, i, &next, &number, &year)
+                .or_else(|| ordinal_first(doc, i, &next, &year)),
             TokenKind::Punct => None,
         };
         match found {
@@ -217,13 +259,57 @@ fn full_dates(doc: &Doc) -> Vec<Found> {
     out
 }
 
-/// The token index after the month name that starts at token `i` and ends at byte `end`.
+/// The index of the last token of the month name that starts at token `i` and ends at byte
+/// `end`; a second name of the same month after a slash ("أيار / مايو") is part of it.
 fn token_after(doc: &Doc, i: usize, end: usize) -> usize {
+    let t = doc.text();
+    let toks = &doc.tokens;
+    let mut j = i;
+    while j < toks.len() && toks[j].range.start < end {
+        j += 1;
+    }
+    if toks.get(j).is_some_and(|tk| &t[tk.range.clone()] == "/") {
+        if let Some(tk) = toks.get(j + 1) {
+            let second = marsad_text::calendar::month_at(t, tk.range.start);
+            if let Some((_, end2)) = second {
+                return token_after(doc, j + 1, end2);
+            }
+        }
+    }
+    j - 1
+}
+
+/// "الثالث من أيار / مايو 2017": an ordinal day in words, "من", month, year.
+fn ordinal_first(doc: &Doc, i: usize, next: Next, year: Year) -> Option<(Found, usize)> {
+    let t = doc.text();
+    let toks = &doc.tokens;
+    let (day, end) = marsad_text::calendar::ordinal_day_at(t, toks[i].range.start)?;
+    let j = token_after_bytes(doc, i, end);
+    if toks.get(j).map(|tk| &t[tk.range.clone()]) != Some("من") {
+        return None;
+    }
+    let mtok = toks.get(j + 1)?;
+    let (m, mend) = marsad_text::calendar::month_at(t, mtok.range.start)?;
+    let k = next(token_after(doc, j + 1, mend))?;
+    let y = year(k)?;
+    let date = ymd(y, m, day)?;
+    Some((
+        Found {
+            date,
+            range: toks[i].range.start..toks[k].range.end,
+            hijri: false,
+        },
+        k,
+    ))
+}
+
+/// The index of the first token at or after byte `end`, from token `i` on.
+fn token_after_bytes(doc: &Doc, i: usize, end: usize) -> usize {
     let mut j = i;
     while j < doc.tokens.len() && doc.tokens[j].range.start < end {
         j += 1;
     }
-    j - 1
+    j
 }
 
 type Next<'a> = &'a dyn Fn(usize) -> Option<usize>;
@@ -357,6 +443,13 @@ fn lead_start(doc: &Doc) -> Option<usize> {
 /// A date in a "today" box of the page header is never taken, nor a Hijri date that has its
 /// Gregorian twin beside it.
 pub fn document_date(document: &Document, doc: &Doc) -> DocDate {
+    let all = full_dates(doc);
+    let mut d = report_date(document, doc, all.clone());
+    d.written = all.into_iter().map(|f| (f.date, f.range)).collect();
+    d
+}
+
+fn report_date(document: &Document, doc: &Doc, mut found: Vec<Found>) -> DocDate {
     if let Some(d) = document.published.as_deref().and_then(parse_date) {
         return DocDate::day(d, DateSource::Metadata);
     }
@@ -364,7 +457,6 @@ pub fn document_date(document: &Document, doc: &Doc) -> DocDate {
     if let Some((d, 1)) = url {
         return DocDate::day(d, DateSource::Url);
     }
-    let mut found = full_dates(doc);
     // A Hijri date with a Gregorian one beside it ("6 صفر 1439 ه - 26 أكتوبر 2017 م"): the
     // Gregorian one is the page's.
     let gregorian: Vec<Range<usize>> = found
@@ -417,6 +509,7 @@ pub fn document_date(document: &Document, doc: &Doc) -> DocDate {
             date: Some(month),
             source: Some(DateSource::Url),
             precision: 3,
+            written: Vec::new(),
         };
     }
     // The text's latest date inside the article (from its lead on), not in a list of dates.
@@ -433,6 +526,29 @@ pub fn document_date(document: &Document, doc: &Doc) -> DocDate {
         return DocDate::day(f.date, source_of(f, DateSource::Text));
     }
     DocDate::default()
+}
+
+/// The year events are reported from, for telling history from news: a date in the metadata
+/// or in a date line of the first paragraphs, else the latest year the text names. (Kept apart
+/// from the report date: the event filter was tuned with it.)
+pub fn report_year(document: &Document, doc: &Doc) -> Option<i32> {
+    if let Some(d) = document.published.as_deref().and_then(parse_date) {
+        return Some(d.year());
+    }
+    let t = doc.text();
+    for p in doc.paragraphs.iter().take(6) {
+        let line = &t[p.clone()];
+        if let Some(d) = parse_date(line) {
+            return Some(d.year());
+        }
+        // Only a short line is a date line (checked first: the pattern is costly on long ones).
+        if line.len() < 80 {
+            if let Some((d, _)) = named_in(line, None) {
+                return Some(d.year());
+            }
+        }
+    }
+    latest_year(doc)
 }
 
 /// The latest year the text names between the start of the Syrian war and a few years past
@@ -627,6 +743,18 @@ mod tests {
             Some(("2016-03-09".into(), 1))
         );
         assert_eq!(
+            u("https://x.com/arab_world/201712281028832695-a/"),
+            Some(("2017-12-28".into(), 1))
+        );
+        assert_eq!(
+            u("https://x.com/ar/time/21.08.2017"),
+            Some(("2017-08-21".into(), 1))
+        );
+        assert_eq!(
+            u("https://x.tv/arabic/news/27122017"),
+            Some(("2017-12-27".into(), 1))
+        );
+        assert_eq!(
             u("https://x.com/2017/12/title-words"),
             Some(("2017-12-01".into(), 3))
         );
@@ -731,6 +859,18 @@ mod tests {
         );
         // "صفر" is also zero: no year, no date.
         assert_eq!(report_date(&format!("سجل 6 صفر\n{LEAD}"), None).date, None);
+    }
+
+    #[test]
+    fn dates_in_words_and_with_two_month_names_are_read() {
+        let text = format!(
+            "عنوان\n{LEAD}\nوقال الرئيس الأربعاء ( الثالث من أيار / مايو 2017 ) إن الحل سياسي."
+        );
+        assert_eq!(report_date(&text, None).date, day(2017, 5, 3));
+        let text = format!("عنوان\n{LEAD}\nووقع الاتفاق في 17 يناير / كانون الثاني 2016 في فيينا.");
+        assert_eq!(report_date(&text, None).date, day(2016, 1, 17));
+        let text = format!("عنوان\n{LEAD}\nحدث ذلك في 28 . 12 . 2017 صباحا.");
+        assert_eq!(report_date(&text, None).date, day(2017, 12, 28));
     }
 
     #[test]

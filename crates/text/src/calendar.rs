@@ -157,6 +157,42 @@ pub fn hijri_month_at(norm: &str, pos: usize) -> Option<(u32, usize)> {
         .map(|(m, len)| (m, pos + len))
 }
 
+/// Ordinal day words of dates written out ("الثالث من أيار", "الحادي والعشرين من"), normalized.
+const ORDINAL_UNITS: &[(&str, u32)] = &[
+    ("الاول", 1),
+    ("الحادي", 1),
+    ("الثاني", 2),
+    ("الثالث", 3),
+    ("الرابع", 4),
+    ("الخامس", 5),
+    ("السادس", 6),
+    ("السابع", 7),
+    ("الثامن", 8),
+    ("التاسع", 9),
+    ("العاشر", 10),
+    ("العشرين", 20),
+    ("الثلاثين", 30),
+];
+
+/// An ordinal day written in words starting at byte `pos` of normalized text `norm`
+/// ("الثالث", "الثاني عشر", "الحادي والعشرين"): the day (1–31) and the end byte.
+pub fn ordinal_day_at(norm: &str, pos: usize) -> Option<(u32, usize)> {
+    let rest = norm.get(pos..)?;
+    let (unit, len) = ORDINAL_UNITS
+        .iter()
+        .find_map(|&(w, n)| match_phrase(rest, w).map(|l| (n, l)))?;
+    let after = &rest[len..];
+    for (tail, add) in [(" عشر", 10), (" والعشرين", 20), (" والثلاثين", 30)] {
+        if unit < 10 {
+            if let Some(l) = match_phrase(after, tail) {
+                let day = unit + add;
+                return (day <= 31).then_some((day, pos + len + l));
+            }
+        }
+    }
+    Some((unit, pos + len))
+}
+
 /// Length in `rest` of phrase `name` (words separated by runs of spaces), ending at a boundary.
 fn match_phrase(rest: &str, name: &str) -> Option<usize> {
     let mut at = 0;
@@ -211,6 +247,16 @@ mod tests {
         assert_eq!(hijri_month_at(&t, 2), Some((5, t.len())));
         assert_eq!(hijri_month_at("صفرا", 0), None);
         assert_eq!(hijri_month_at("حزيران", 0), None);
+    }
+
+    #[test]
+    fn ordinal_days_are_read() {
+        use super::ordinal_day_at;
+        assert_eq!(ordinal_day_at("الثالث من", 0).map(|(d, _)| d), Some(3));
+        assert_eq!(ordinal_day_at("الثاني عشر من", 0).map(|(d, _)| d), Some(12));
+        let t = "الحادي والثلاثين من";
+        assert_eq!(ordinal_day_at(t, 0), Some((31, "الحادي والثلاثين".len())));
+        assert_eq!(ordinal_day_at("الثالثة", 0), None);
     }
 
     /// `month_at` compares the first four bytes before anything else.
