@@ -501,6 +501,16 @@ fn report_date(document: &Document, doc: &Doc, mut found: Vec<Found>) -> DocDate
             return DocDate::day(f.date, source_of(f, DateSource::Dateline));
         }
     }
+    // A short line of its own near the top ("الأربعاء 2017/11/29") is a date line.
+    let date_line = found.iter().find(|f| {
+        doc.paragraphs
+            .iter()
+            .take(6)
+            .any(|p| p.contains(&f.range.start) && p.len() < 80)
+    });
+    if let Some(f) = date_line {
+        return DocDate::day(f.date, source_of(f, DateSource::Dateline));
+    }
     if let Some((month, _)) = url {
         if let Some(f) = found.first() {
             return DocDate::day(f.date, DateSource::Url);
@@ -624,11 +634,10 @@ pub fn event_date(
     if let Some((r, c)) = cue {
         let cue = &kb.cues[*c];
         let resolved = if let Some(wd) = cue.weekday {
-            // The last such weekday before the report (a report on a Wednesday about "الثلاثاء"
-            // means the day before).
+            // The last such weekday up to the report (a report on a Wednesday about "الثلاثاء"
+            // means the day before; about "الأربعاء", the same day: news says "today Wednesday").
             let today = base.weekday().number_from_monday();
             let back = (today + 7 - wd) % 7;
-            let back = if back == 0 { 7 } else { back };
             Some((base - Duration::days(back as i64), 1))
         } else {
             cue.days

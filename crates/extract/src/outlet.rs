@@ -40,6 +40,9 @@ pub fn outlet(kb: &KnowledgeBase, document: &Document, doc: &Doc) -> Option<Stri
         return Some(kb.outlets[i].name.clone());
     }
     from_page(kb, doc)
+        // On an unlisted site a name that is also a word ("العالم", "اقتصاد") is no evidence
+        // against the site's own name.
+        .filter(|&o| host.is_none() || !kb.outlets[o].ambiguous)
         .map(|o| kb.outlets[o].name.clone())
         // An unlisted site is still the outlet that published the page.
         .or(host)
