@@ -435,7 +435,7 @@ pub enum CueKind {
 }
 
 /// A news outlet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Outlet {
     pub id: String,

@@ -903,6 +903,43 @@ mod tests {
     }
 
     #[test]
+    fn report_dates_keep_their_rule_and_old_stores_gain_the_column() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let c = Connection::open(dir.path().join("marsad.sqlite")).unwrap();
+            // A documents table from before the rule was kept (cut down to what is read).
+            c.execute_batch(
+                "CREATE TABLE documents (id TEXT PRIMARY KEY, published TEXT, outlet TEXT,
+                     analysis_published TEXT, analysis_outlet TEXT);
+                 INSERT INTO documents VALUES ('old', NULL, NULL, '2017-05-12', 'DW');",
+            )
+            .unwrap();
+        }
+        let s = Store::open(dir.path()).unwrap();
+        let old = s.report_meta("old").unwrap().unwrap();
+        assert_eq!(old.date.as_deref(), Some("2017-05-12"));
+        assert_eq!(old.date_source, None);
+        assert_eq!(s.report_meta("missing").unwrap(), None);
+        drop(s);
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        let d = doc("new", "نص الخبر");
+        let mut a = analysis(&d, vec![]);
+        a.published = Some("2018-01-02".into());
+        a.date_source = Some(marsad_extract::DateSource::Url);
+        s.insert(&d, &a).unwrap();
+        let m = s.report_meta("new").unwrap().unwrap();
+        assert_eq!(
+            (m.date.as_deref(), m.date_source.as_deref()),
+            (Some("2018-01-02"), Some("url"))
+        );
+        let u = doc("undated", "نص آخر");
+        s.insert(&u, &analysis(&u, vec![])).unwrap();
+        assert_eq!(s.report_meta("undated").unwrap().unwrap().date, None);
+    }
+
+    #[test]
     fn a_store_with_one_row_per_mention_is_regrouped_on_open() {
         let dir = tempfile::tempdir().unwrap();
         {
