@@ -244,8 +244,16 @@ fn full_dates(doc: &Doc) -> Vec<Found> {
         let tk = &toks[i];
         let found = match tk.kind {
             TokenKind::Number => day_first(doc, i, &next, &number, &year),
-            TokenKind::Word => month_first(doc, i, &next, &number, &year)
-                .or_else(|| ordinal_first(doc, i, &next, &year)),
+            // Both need a number (day or year) within a few tokens: most words have none.
+            TokenKind::Word
+                if toks[i + 1..(i + 7).min(toks.len())]
+                    .iter()
+                    .any(|tk| tk.kind == TokenKind::Number) =>
+            {
+                month_first(doc, i, &next, &number, &year)
+                    .or_else(|| ordinal_first(doc, i, &next, &year))
+            }
+            TokenKind::Word => None,
             TokenKind::Punct => None,
         };
         match found {
