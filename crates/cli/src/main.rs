@@ -902,15 +902,31 @@ fn show(cli: &Cli, id: &str) -> Result<ExitCode> {
     if let Some(t) = &doc.title {
         writeln!(out, "title:    {t}")?;
     }
+    let meta = store.report_meta(&doc.id)?;
     writeln!(
         out,
         "outlet:   {}",
         events
             .first()
             .and_then(|e| e.source.clone())
+            .or_else(|| meta.as_ref().and_then(|m| m.outlet.clone()))
             .or(doc.outlet.clone())
             .unwrap_or_else(|| "-".into())
     )?;
+    match meta
+        .as_ref()
+        .and_then(|m| m.date.as_ref().map(|d| (d, &m.date_source)))
+    {
+        Some((d, src)) => writeln!(
+            out,
+            "date:     {d} (from the {})",
+            src.as_deref().unwrap_or("page")
+        )?,
+        None => writeln!(
+            out,
+            "date:     none: the page gives no report date, so its events are undated"
+        )?,
+    }
     writeln!(out, "\n{}\n", doc.text.trim())?;
     for e in &events {
         writeln!(

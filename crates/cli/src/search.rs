@@ -216,6 +216,7 @@ pub fn bench(
                         doc: d.id.clone(),
                         outlet: d.outlet.clone(),
                         published: d.published.clone(),
+                        date_source: None,
                         events: Vec::new(),
                         mentions: Vec::new(),
                     }

@@ -271,6 +271,7 @@ fn reindex_after(store: &Store, index: &mut SearchIndex, mut rowid: i64) -> Resu
                 doc: s.doc.id.clone(),
                 outlet: s.analysis_outlet,
                 published: s.analysis_published,
+                date_source: None,
                 events: s.events,
                 mentions: Vec::new(),
             };

@@ -266,6 +266,7 @@ fn fill(db: &Path, docs: usize, per_doc: usize) {
             doc: doc.id.clone(),
             outlet: None,
             published: None,
+            date_source: None,
             events,
             mentions: vec![],
         };

@@ -88,12 +88,9 @@ impl Extractor {
         let kb = &self.kb;
         let doc = Doc::new(document, kb);
         let doc_date = dates::document_date(document, &doc);
-        let outlet = self.outlet(document, &doc);
+        let outlet = crate::outlet::outlet(kb, document, &doc);
 
-        let report_year = doc_date
-            .date
-            .map(|d| chrono::Datelike::year(&d))
-            .or_else(|| dates::latest_year(&doc));
+        let report_year = dates::report_year(document, &doc);
         let mut statements: Vec<Statement> = Vec::new();
         let mut terms: Vec<usize> = Vec::new(); // sentences stating agreement terms
         for m in &doc.triggers {
@@ -292,6 +289,7 @@ impl Extractor {
             doc: document.id.clone(),
             outlet: outlet.clone(),
             published: doc_date.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            date_source: doc_date.source,
             events,
             mentions: self.mentions(&doc),
         }
@@ -1249,7 +1247,11 @@ impl Extractor {
             .or_else(|| geo::vague_place(doc, best.sentence));
         let location = place.and_then(|p| geo::locate(doc, kb, p));
 
-        let date = dates::event_date(doc, kb, best.date.as_ref(), doc_date);
+        let date = dates::event_date(doc, kb, best.date.as_ref(), doc_date).or_explicit(
+            doc,
+            doc_date,
+            doc.sentences[best.sentence].range.clone(),
+        );
         let to_count = |c: &Option<(u64, marsad_text::Approx, Vec<Range<usize>>)>| {
             c.as_ref().map(|(v, a, spans)| Count {
                 value: *v,
@@ -1572,75 +1574,6 @@ impl Extractor {
             truce.terms.push(doc.span(doc.sentences[si].range.clone()));
         }
         truce
-    }
-
-    /// The outlet: metadata, else a known outlet in the byline lines, else in a copyright
-    /// line, else the outlet most often told things ("قال لـ"المدن"").
-    fn outlet(&self, document: &Document, doc: &Doc) -> Option<String> {
-        let kb = &self.kb;
-        if let Some(o) = &document.outlet {
-            let key = marsad_text::normalize_key(o);
-            return Some(
-                kb.outlets
-                    .iter()
-                    .find(|x| {
-                        x.aliases
-                            .iter()
-                            .any(|a| marsad_text::normalize_key(a) == key)
-                            || x.name == *o
-                    })
-                    .map_or(o.clone(), |x| x.name.clone()),
-            );
-        }
-        let t = doc.text();
-        let paras = &doc.paragraphs;
-        let byline = paras.iter().take(4).find_map(|p| {
-            let words = doc
-                .tokens_in(p.clone())
-                .filter(|t| t.kind == TokenKind::Word)
-                .count();
-            doc.outlets
-                .iter()
-                .find(|(r, o)| {
-                    r.start >= p.start
-                        && r.end <= p.end
-                        && (words <= 8 || !kb.outlets[*o].ambiguous)
-                })
-                .map(|(_, o)| *o)
-        });
-        if let Some(o) = byline {
-            return Some(kb.outlets[o].name.clone());
-        }
-        let copyright = paras.iter().rev().take(3).find_map(|p| {
-            let line = &t[p.clone()];
-            if !(line.contains('©') || doc.cues_in(p.clone()).any(|(_, k)| k == CueKind::Copyright))
-            {
-                return None;
-            }
-            doc.outlets
-                .iter()
-                .find(|(r, _)| r.start >= p.start && r.end <= p.end)
-                .map(|(_, o)| *o)
-        });
-        if let Some(o) = copyright {
-            return Some(kb.outlets[o].name.clone());
-        }
-        // "لـ X": told to X.
-        let mut counts: Vec<(usize, usize)> = Vec::new();
-        for (r, o) in &doc.outlets {
-            let before = t[..r.start].trim_end_matches([' ', '"']);
-            if before.ends_with(" ل")
-                || before.ends_with("\nل")
-                || before.ends_with('ل') && before.len() == 1
-            {
-                match counts.iter_mut().find(|(x, _)| x == o) {
-                    Some(c) => c.1 += 1,
-                    None => counts.push((*o, 1)),
-                }
-            }
-        }
-        counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
-        counts.first().map(|(o, _)| kb.outlets[*o].name.clone())
     }
 }
 

@@ -21,7 +21,9 @@ mod filter;
 mod geo;
 pub mod model;
 mod tolls;
+mod outlet;
 
 pub use analyze::Extractor;
 pub use filter::EventFilter;
 pub use model::*;
+pub use outlet::url_host;

@@ -71,6 +71,35 @@ pub struct Location {
     pub evidence: Span,
 }
 
+/// Which rule found the report date an event's date was resolved from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateSource {
+    /// The input's metadata (JSONL `published`, HTML `article:published_time`, WARC date).
+    Metadata,
+    /// The page's URL path or query ("/2017/05/12/", "20170512", "?date=2017-05-12").
+    Url,
+    /// A date line of the page: after "نشر في"/"تاريخ النشر", or a full date next to the
+    /// article's start.
+    Dateline,
+    /// A full date inside the article's text, the latest it reports on.
+    Text,
+    /// A Hijri date of the page with no Gregorian one beside it, converted.
+    Hijri,
+}
+
+impl DateSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateSource::Metadata => "metadata",
+            DateSource::Url => "url",
+            DateSource::Dateline => "dateline",
+            DateSource::Text => "text",
+            DateSource::Hijri => "hijri",
+        }
+    }
+}
+
 /// When an event happened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct EventDate {
@@ -81,6 +110,9 @@ pub struct EventDate {
     /// The expression it was derived from ("أول من أمس", "الثلاثاء"); `None` when the date is
     /// the document's own.
     pub evidence: Option<Span>,
+    /// How the report date behind `date` was found; `None` when there is no date.
+    #[serde(default)]
+    pub source: Option<DateSource>,
 }
 
 /// How exact a reported count is.
@@ -222,6 +254,9 @@ pub struct Analysis {
     pub outlet: Option<String>,
     /// Publication date (ISO) used to resolve relative dates.
     pub published: Option<String>,
+    /// How `published` was found.
+    #[serde(default)]
+    pub date_source: Option<DateSource>,
     pub events: Vec<Event>,
     /// Every actor, place, outlet and trigger the knowledge base found.
     pub mentions: Vec<EntityMention>,

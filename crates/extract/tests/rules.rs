@@ -238,6 +238,12 @@ fn relative_dates_resolve_against_the_report_date() {
         Some("2019-05-10"),
     );
     assert_eq!(a.events[0].date.date.as_deref(), Some("2019-05-07"));
+    // The report's own weekday is the report's day.
+    let a = analyze_dated(
+        "قُتل ثلاثة مدنيين الجمعة بقصف مدفعي على بلدة كفرزيتا.",
+        Some("2019-05-10"),
+    );
+    assert_eq!(a.events[0].date.date.as_deref(), Some("2019-05-10"));
     // The date line at the top of the page is the report date.
     let a = analyze("الأربعاء 2017/11/29\nقُتل ثلاثة مدنيين أمس بقصف مدفعي على بلدة كفرزيتا.");
     assert_eq!(a.events[0].date.date.as_deref(), Some("2017-11-28"));

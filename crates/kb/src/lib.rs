@@ -19,7 +19,7 @@ mod trie;
 
 pub use model::{
     Actor, ActorKind, Cue, CueKind, Entity, EventType, Matches, Mention, Outlet, Place, PlaceKind,
-    SubEventType, Trigger, UnknownAcledName, BULK_VILLAGE_SOURCE,
+    SourceScale, SubEventType, Trigger, UnknownAcledName, BULK_VILLAGE_SOURCE,
 };
 
 pub use countries::{country, Country};
@@ -310,6 +310,26 @@ impl KnowledgeBase {
     /// The outlet with this id.
     pub fn outlet(&self, id: &str) -> Option<&Outlet> {
         self.outlets.iter().find(|o| o.id == id)
+    }
+
+    /// The index of the outlet publishing on `host` (a URL's host, any case, with or without
+    /// "www."): the outlet with the longest listed domain that is the host or a parent of it.
+    pub fn outlet_of_host(&self, host: &str) -> Option<usize> {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let host = host.strip_prefix("www.").unwrap_or(&host);
+        let mut best: Option<(usize, usize)> = None;
+        for (i, o) in self.outlets.iter().enumerate() {
+            for d in &o.domains {
+                let hit = host == d
+                    || host.len() > d.len()
+                        && host.ends_with(d.as_str())
+                        && host.as_bytes()[host.len() - d.len() - 1] == b'.';
+                if hit && best.is_none_or(|(_, l)| d.len() > l) {
+                    best = Some((i, d.len()));
+                }
+            }
+        }
+        best.map(|(i, _)| i)
     }
 
     /// Indexes of every place whose normalized `name_ar` or variant equals `name_norm` (which is

@@ -223,6 +223,17 @@ pub(crate) fn finish_toml(path: &str, src: &str, doc: TomlDoc) -> Result<Records
             return Err(invalid(path, line(), "outlet with empty id".into()));
         }
         o.aliases = dedup_norm(&o.aliases);
+        for d in &mut o.domains {
+            let l = d.trim().to_ascii_lowercase();
+            *d = l.strip_prefix("www.").unwrap_or(&l).to_string();
+            if d.is_empty() || d.contains(['/', ' ']) {
+                return Err(invalid(
+                    path,
+                    line(),
+                    format!("outlet {:?} has a bad domain", o.id),
+                ));
+            }
+        }
         if o.aliases.is_empty() {
             return Err(invalid(
                 path,

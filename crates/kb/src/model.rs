@@ -454,21 +454,72 @@ pub enum CueKind {
     PartOf,
     /// What may or would happen ("قد يؤدي إلى", "يهدد", "لو"): no toll of a happening.
     Irrealis,
+    /// Words that introduce the page's own date ("نشر في", "تاريخ النشر", "آخر تحديث"): a date
+    /// right after one is the report date.
+    Published,
+    /// Words of a page-header box holding the day the page was viewed, not written ("عدد اليوم",
+    /// "اليوم :"): a date right after one is never the report date.
+    TodayBox,
 }
 
 /// A news outlet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Outlet {
     pub id: String,
     /// English name.
     pub name: String,
+    /// Arabic name as the outlet writes it.
+    #[serde(default)]
+    pub name_ar: Option<String>,
     /// Arabic and Latin surface forms (normalized at load).
     #[serde(default)]
     pub aliases: Vec<String>,
     /// The name is also a common word or a place: accept only in a byline or after "قناة".
     #[serde(default)]
     pub ambiguous: bool,
+    /// Web domains it publishes on, lowercase without "www." ("aljazeera.net"); a page on a
+    /// subdomain ("arabic.cnn.com") belongs to the longest listed domain it ends with.
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// ISO 3166 alpha-2 code of the country it is based in.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// ACLED source scale, where known.
+    #[serde(default)]
+    pub source_scale: Option<SourceScale>,
+    /// A wire agency or monitor that other outlets quote ("رويترز", "المرصد السوري"): named on
+    /// a page it is the cited source; it is the outlet only on its own domain.
+    #[serde(default)]
+    pub cited: bool,
+}
+
+/// ACLED's source scale: the reach of the outlet that reported an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SourceScale {
+    Local,
+    Subnational,
+    National,
+    Regional,
+    International,
+    #[serde(rename = "New media")]
+    NewMedia,
+    Other,
+}
+
+impl SourceScale {
+    /// ACLED's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceScale::Local => "Local",
+            SourceScale::Subnational => "Subnational",
+            SourceScale::National => "National",
+            SourceScale::Regional => "Regional",
+            SourceScale::International => "International",
+            SourceScale::NewMedia => "New media",
+            SourceScale::Other => "Other",
+        }
+    }
 }
 
 /// What a mention points to (indexes into the knowledge-base vectors).

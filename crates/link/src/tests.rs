@@ -130,12 +130,14 @@ fn kb() -> Arc<KnowledgeBase> {
             name: "SOHR".into(),
             aliases: vec!["المرصد السوري".into()],
             ambiguous: false,
+            ..Default::default()
         },
         Outlet {
             id: "enab".into(),
             name: "Enab Baladi".into(),
             aliases: vec!["عنب بلدي".into()],
             ambiguous: false,
+            ..Default::default()
         },
     ];
     Arc::new(kb)
@@ -226,6 +228,7 @@ impl B {
             date: Some(date.into()),
             time_precision: Some(precision),
             evidence: None,
+            source: None,
         };
         self
     }

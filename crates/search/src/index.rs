@@ -826,6 +826,7 @@ mod tests {
             doc: d.id.clone(),
             outlet: None,
             published: None,
+            date_source: None,
             events: vec![],
             mentions: vec![],
         };

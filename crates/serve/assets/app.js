@@ -184,7 +184,11 @@ views.documents = async () => {
 views.doc = async (id) => {
   const d = await api("/api/documents/" + encodeURIComponent(id));
   $("#doc-title").textContent = shown(d.title || d.id);
-  $("#doc-meta").textContent = shown([d.outlet, d.published, d.id].filter(Boolean).join(" · "));
+  const SOURCE_AR = { metadata: "بيانات الصفحة", url: "الرابط", dateline: "سطر التاريخ", text: "نص الخبر", hijri: "تاريخ هجري" };
+  const date = d.report_date
+    ? `${d.report_date} (${SOURCE_AR[d.date_source] || d.date_source || "الصفحة"})`
+    : "بلا تاريخ: الصفحة لا تذكر تاريخ نشرها، فأحداثها بلا تاريخ";
+  $("#doc-meta").textContent = shown([d.outlet, date, d.id].filter(Boolean).join(" · "));
   renderDocument(d);
 };
 
@@ -412,6 +416,8 @@ views.timeline = async () => {
   const box = $("#timeline");
   box.textContent = "";
   legend($("#timeline-legend"), types);
+  // Undated events have no place on the axis: say how many are left out.
+  if (data.undated) box.append(el("p", { class: "muted undated", text: `${data.undated} حدثًا بلا تاريخ غير معروضة.` }));
   if (!periods.length) { box.append(el("p", { class: "muted", text: "لا أحداث مؤرخة." })); return; }
   const totals = {};
   for (const b of data.buckets) totals[b.period] = (totals[b.period] || 0) + b.count;

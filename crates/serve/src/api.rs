@@ -381,16 +381,28 @@ async fn list_documents(State(st): St, Query(p): Params) -> ApiResult<Json<Value
 
 async fn get_document(State(st): St, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let want = id.clone();
-    let found = with_db(&st, move |r| Ok(r.store.document(&want)?)).await?;
-    let Some((doc, events)) = found else {
+    let found = with_db(&st, move |r| {
+        let meta = r.store.report_meta(&want)?;
+        Ok(r.store.document(&want)?.map(|d| (d, meta)))
+    })
+    .await?;
+    let Some(((doc, events), meta)) = found else {
         return Err(ApiError::not_found(format!("no document {id:?}")));
     };
     let rows: Vec<Row> = events.iter().map(Row::new).collect();
+    let meta = meta.unwrap_or(marsad_store::ReportMeta {
+        date: None,
+        date_source: None,
+        outlet: None,
+    });
     Ok(Json(json!({
         "id": doc.id,
         "title": doc.title,
-        "outlet": doc.outlet,
+        "outlet": doc.outlet.or(meta.outlet),
         "published": doc.published,
+        // The report date the analysis found (`null`: the page gives none) and its rule.
+        "report_date": meta.date,
+        "date_source": meta.date_source,
         "url": doc.url,
         "origin": doc.origin,
         "format": doc.format,
@@ -602,8 +614,16 @@ async fn timeline(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
             )))
         }
     };
-    let buckets = with_db(&st, move |r| db::timeline(&r.conn, &f, weekly)).await?;
-    Ok(Json(json!({"by": by, "buckets": buckets})))
+    let (buckets, undated) = with_db(&st, move |r| {
+        Ok((
+            db::timeline(&r.conn, &f, weekly)?,
+            db::undated(&r.conn, &f)?,
+        ))
+    })
+    .await?;
+    Ok(Json(
+        json!({"by": by, "buckets": buckets, "undated": undated}),
+    ))
 }
 
 async fn search(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {

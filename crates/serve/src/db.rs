@@ -164,6 +164,16 @@ pub fn documents(
     Ok((total as u64, docs))
 }
 
+/// How many events the filter keeps that have no date (the timeline leaves them out).
+pub fn undated(conn: &Connection, f: &Filter) -> Result<u64, ApiError> {
+    let (wh, args) = f.sql();
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT count(*) FROM events{wh} AND event_date IS NULL"
+    ))?;
+    let n: i64 = st.query_row(params_from_iter(args.iter()), |r| r.get(0))?;
+    Ok(n as u64)
+}
+
 /// One bar of the timeline.
 #[derive(Debug, Serialize)]
 pub struct Bucket {

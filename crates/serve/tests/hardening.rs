@@ -395,6 +395,7 @@ fn fill(db: &std::path::Path, docs: usize, per_doc: usize) {
             doc: doc.id.clone(),
             outlet: None,
             published: None,
+            date_source: None,
             events,
             mentions: vec![],
         };

@@ -29,6 +29,9 @@ pub struct Row<'a> {
     pub geo_precision: Option<u8>,
     pub event_date: Option<&'a str>,
     pub time_precision: Option<u8>,
+    /// How the report date behind `event_date` was found (`metadata`, `url`, `dateline`,
+    /// `text`, `hijri`).
+    pub date_source: Option<&'static str>,
     pub fatalities: Option<u64>,
     pub fatalities_approx: Option<&'static str>,
     pub injured: Option<u64>,
@@ -84,6 +87,7 @@ impl<'a> Row<'a> {
             geo_precision: loc.map(|l| l.geo_precision),
             event_date: e.date.date.as_deref(),
             time_precision: e.date.time_precision,
+            date_source: e.date.source.map(|s| s.as_str()),
             fatalities: e.fatalities.as_ref().map(|f| f.value),
             fatalities_approx: e.fatalities.as_ref().map(|f| match f.approx {
                 marsad_extract::Approx::Exact => "exact",
@@ -154,6 +158,7 @@ pub const CSV_HEADER: &[&str] = &[
     "fatalities_low",
     "fatalities_best",
     "fatalities_high",
+    "date_source",
 ];
 
 /// A UTF-8 byte-order mark: written before a CSV so that spreadsheets (Excel) read it as UTF-8
@@ -290,5 +295,6 @@ pub fn csv_record_with(e: &Event, story: Option<&marsad_link::Story>) -> Vec<Str
         n(r.fatalities_low.map(|v| v.to_string())),
         n(r.fatalities_best.map(|v| v.to_string())),
         n(r.fatalities_high.map(|v| v.to_string())),
+        s(r.date_source),
     ]
 }

@@ -93,7 +93,7 @@ CREATE TABLE IF NOT EXISTS documents (
     url TEXT, outlet TEXT, title TEXT, published TEXT,
     text TEXT NOT NULL,
     doc_json TEXT NOT NULL,
-    analysis_outlet TEXT, analysis_published TEXT,
+    analysis_outlet TEXT, analysis_published TEXT, analysis_date_source TEXT,
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
 );
 CREATE TABLE IF NOT EXISTS mentions (
@@ -177,6 +177,31 @@ fn migrate_mentions(c: &Connection) -> rusqlite::Result<()> {
     ))
 }
 
+/// Stores made before report dates carried their rule lack `documents.analysis_date_source`:
+/// the column is added (empty: their dates' rule is unknown until they are extracted again).
+fn migrate_date_source(c: &Connection) -> rusqlite::Result<()> {
+    let has: bool = c
+        .prepare(
+            "SELECT 1 FROM pragma_table_info('documents') WHERE name = 'analysis_date_source'",
+        )?
+        .exists([])?;
+    if !has {
+        c.execute_batch("ALTER TABLE documents ADD COLUMN analysis_date_source TEXT")?;
+    }
+    Ok(())
+}
+
+/// What the analysis of a stored document found about the report itself.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReportMeta {
+    /// Report date (ISO), `None` when the page gives none.
+    pub date: Option<String>,
+    /// The rule that found it (`metadata`, `url`, `dateline`, `text`, `hijri`); `None` for
+    /// stores made before the rule was kept.
+    pub date_source: Option<String>,
+    pub outlet: Option<String>,
+}
+
 /// A stored document as read back in insertion order by [`Store::documents_after`].
 #[derive(Debug, Clone)]
 pub struct StoredDocument {
@@ -224,7 +249,8 @@ impl Store {
             // (one document's pages), not in a temporary file written page by page.
             c.pragma_update(None, "temp_store", "MEMORY")?;
             migrate_mentions(c)?;
-            c.execute_batch(SCHEMA)
+            c.execute_batch(SCHEMA)?;
+            migrate_date_source(c)
         })?;
         Ok(store)
     }
@@ -424,8 +450,8 @@ impl Store {
         })
         .expect("document serializes");
         tx.prepare_cached(
-            "INSERT INTO documents (id, content_hash, origin, format, url, outlet, title, published, text, doc_json, analysis_outlet, analysis_published)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            "INSERT INTO documents (id, content_hash, origin, format, url, outlet, title, published, text, doc_json, analysis_outlet, analysis_published, analysis_date_source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )
         .and_then(|mut st| st.execute(
             params![
@@ -440,7 +466,8 @@ impl Store {
                 doc.text,
                 doc_json,
                 analysis.outlet,
-                analysis.published
+                analysis.published,
+                analysis.date_source.map(|s| s.as_str())
             ],
         ))
         .map_err(err)?;
@@ -603,6 +630,26 @@ impl Store {
         Ok(Some((doc, events)))
     }
 
+    /// The report date, its rule and the outlet the analysis gave document `id`
+    /// (`(date, date_source, outlet)`, each `None` when unknown); `None` when no such document.
+    pub fn report_meta(&self, id: &str) -> Result<Option<ReportMeta>, StoreError> {
+        self.sql(|c| {
+            c.prepare_cached(
+                "SELECT coalesce(analysis_published, published), analysis_date_source,
+                        coalesce(analysis_outlet, outlet)
+                 FROM documents WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok(ReportMeta {
+                    date: r.get(0)?,
+                    date_source: r.get(1)?,
+                    outlet: r.get(2)?,
+                })
+            })
+            .optional()
+        })
+    }
+
     /// Ids of stored documents that start with `prefix` (taken literally: `%` and `_` are
     /// characters, not wildcards), at most `limit` of them in id order; `[prefix]` itself when
     /// a document has exactly that id. For `marsad show` to accept a unique prefix.
@@ -706,6 +753,7 @@ mod tests {
                 date: Some("2020-01-02".into()),
                 time_precision: Some(1),
                 evidence: None,
+                source: None,
             },
             fatalities: None,
             injured: None,
@@ -729,6 +777,7 @@ mod tests {
             doc: d.id.clone(),
             outlet: None,
             published: None,
+            date_source: None,
             events,
             mentions: vec![],
         }
@@ -798,6 +847,43 @@ mod tests {
                 row("a", "trigger", "sdf", "[[30,31]]"),
             ]
         );
+    }
+
+    #[test]
+    fn report_dates_keep_their_rule_and_old_stores_gain_the_column() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let c = Connection::open(dir.path().join("marsad.sqlite")).unwrap();
+            // A documents table from before the rule was kept (cut down to what is read).
+            c.execute_batch(
+                "CREATE TABLE documents (id TEXT PRIMARY KEY, published TEXT, outlet TEXT,
+                     analysis_published TEXT, analysis_outlet TEXT);
+                 INSERT INTO documents VALUES ('old', NULL, NULL, '2017-05-12', 'DW');",
+            )
+            .unwrap();
+        }
+        let s = Store::open(dir.path()).unwrap();
+        let old = s.report_meta("old").unwrap().unwrap();
+        assert_eq!(old.date.as_deref(), Some("2017-05-12"));
+        assert_eq!(old.date_source, None);
+        assert_eq!(s.report_meta("missing").unwrap(), None);
+        drop(s);
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        let d = doc("new", "نص الخبر");
+        let mut a = analysis(&d, vec![]);
+        a.published = Some("2018-01-02".into());
+        a.date_source = Some(marsad_extract::DateSource::Url);
+        s.insert(&d, &a).unwrap();
+        let m = s.report_meta("new").unwrap().unwrap();
+        assert_eq!(
+            (m.date.as_deref(), m.date_source.as_deref()),
+            (Some("2018-01-02"), Some("url"))
+        );
+        let u = doc("undated", "نص آخر");
+        s.insert(&u, &analysis(&u, vec![])).unwrap();
+        assert_eq!(s.report_meta("undated").unwrap().unwrap().date, None);
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Month names as they appear in Arabic news (Gregorian, Levantine/Iraqi and Maghrebi forms), in
-//! normalized spelling. Number finding uses them to tell "28 تشرين الثاني" (a date) from a count;
+//! Month names as they appear in Arabic news (Gregorian, Levantine/Iraqi and Maghrebi forms, and
+//! the Hijri months), in normalized spelling. Number finding uses them to tell "28 تشرين الثاني" (a date) from a count;
 //! date parsing in other crates uses the same table.
 
 use crate::normalize::normalize_key;
@@ -113,6 +113,86 @@ pub fn month_at(norm: &str, pos: usize) -> Option<(u32, usize)> {
     best.map(|(m, len)| (m, pos + len))
 }
 
+/// Hijri month names as written (normalized at first use) and their numbers (1 = Muharram).
+/// Several are also words or names ("صفر" zero, "رجب", "رمضان"): callers trust them only between
+/// a day number and a Hijri year.
+pub const HIJRI_MONTHS: &[(&str, u32)] = &[
+    ("محرم", 1),
+    ("صفر", 2),
+    ("ربيع الأول", 3),
+    ("ربيع أول", 3),
+    ("ربيع الآخر", 4),
+    ("ربيع الثاني", 4),
+    ("ربيع ثاني", 4),
+    ("جمادى الأولى", 5),
+    ("جمادى الأول", 5),
+    ("جمادى الآخرة", 6),
+    ("جمادى الثانية", 6),
+    ("جمادى الآخر", 6),
+    ("رجب", 7),
+    ("شعبان", 8),
+    ("رمضان", 9),
+    ("شوال", 10),
+    ("ذو القعدة", 11),
+    ("ذي القعدة", 11),
+    ("ذو الحجة", 12),
+    ("ذي الحجة", 12),
+];
+
+/// Hijri month name starting at byte `pos` of normalized text `norm`, ending at a word boundary:
+/// the month and the end byte of the name (the longest name wins).
+pub fn hijri_month_at(norm: &str, pos: usize) -> Option<(u32, usize)> {
+    static NAMES: std::sync::OnceLock<Vec<(String, u32)>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        HIJRI_MONTHS
+            .iter()
+            .map(|&(n, m)| (normalize_key(n), m))
+            .collect()
+    });
+    let rest = norm.get(pos..)?;
+    names
+        .iter()
+        .filter_map(|(n, m)| match_phrase(rest, n).map(|len| (*m, len)))
+        .max_by_key(|&(_, len)| len)
+        .map(|(m, len)| (m, pos + len))
+}
+
+/// Ordinal day words of dates written out ("الثالث من أيار", "الحادي والعشرين من"), normalized.
+const ORDINAL_UNITS: &[(&str, u32)] = &[
+    ("الاول", 1),
+    ("الحادي", 1),
+    ("الثاني", 2),
+    ("الثالث", 3),
+    ("الرابع", 4),
+    ("الخامس", 5),
+    ("السادس", 6),
+    ("السابع", 7),
+    ("الثامن", 8),
+    ("التاسع", 9),
+    ("العاشر", 10),
+    ("العشرين", 20),
+    ("الثلاثين", 30),
+];
+
+/// An ordinal day written in words starting at byte `pos` of normalized text `norm`
+/// ("الثالث", "الثاني عشر", "الحادي والعشرين"): the day (1–31) and the end byte.
+pub fn ordinal_day_at(norm: &str, pos: usize) -> Option<(u32, usize)> {
+    let rest = norm.get(pos..)?;
+    let (unit, len) = ORDINAL_UNITS
+        .iter()
+        .find_map(|&(w, n)| match_phrase(rest, w).map(|l| (n, l)))?;
+    let after = &rest[len..];
+    for (tail, add) in [(" عشر", 10), (" والعشرين", 20), (" والثلاثين", 30)] {
+        if unit < 10 {
+            if let Some(l) = match_phrase(after, tail) {
+                let day = unit + add;
+                return (day <= 31).then_some((day, pos + len + l));
+            }
+        }
+    }
+    Some((unit, pos + len))
+}
+
 /// Length in `rest` of phrase `name` (words separated by runs of spaces), ending at a boundary.
 fn match_phrase(rest: &str, name: &str) -> Option<usize> {
     let mut at = 0;
@@ -156,6 +236,27 @@ mod tests {
         );
         assert_eq!(month_at("ابو محمد", 0), None);
         assert_eq!(month_at("abc", 0), None);
+    }
+
+    #[test]
+    fn hijri_months_are_found_in_any_spelling() {
+        use super::hijri_month_at;
+        let t = crate::normalize_key("6 ربيع الآخر 1439");
+        assert_eq!(hijri_month_at(&t, 2).map(|(m, _)| m), Some(4));
+        let t = crate::normalize_key("1 جمادى الاولى");
+        assert_eq!(hijri_month_at(&t, 2), Some((5, t.len())));
+        assert_eq!(hijri_month_at("صفرا", 0), None);
+        assert_eq!(hijri_month_at("حزيران", 0), None);
+    }
+
+    #[test]
+    fn ordinal_days_are_read() {
+        use super::ordinal_day_at;
+        assert_eq!(ordinal_day_at("الثالث من", 0).map(|(d, _)| d), Some(3));
+        assert_eq!(ordinal_day_at("الثاني عشر من", 0).map(|(d, _)| d), Some(12));
+        let t = "الحادي والثلاثين من";
+        assert_eq!(ordinal_day_at(t, 0), Some((31, "الحادي والثلاثين".len())));
+        assert_eq!(ordinal_day_at("الثالثة", 0), None);
     }
 
     /// `month_at` compares the first four bytes before anything else.

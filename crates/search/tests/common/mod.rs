@@ -37,6 +37,7 @@ pub fn empty_analysis(doc: &Document) -> Analysis {
         doc: doc.id.clone(),
         outlet: doc.outlet.clone(),
         published: doc.published.clone(),
+        date_source: None,
         events: Vec::new(),
         mentions: Vec::new(),
     }
