@@ -282,8 +282,16 @@ impl Extractor {
             events.retain(|e| f.keep(e, &document.text));
         }
         events.sort_by_key(|e: &Event| e.evidence.start);
+        // ACLED's source scale is the outlet's, when the outlet table knows it.
+        let source_scale = outlet.as_ref().and_then(|o| {
+            kb.outlets
+                .iter()
+                .find(|x| x.name == *o)
+                .and_then(|x| x.source_scale)
+        });
         for (n, e) in events.iter_mut().enumerate() {
             e.id = event_id(&document.id, n);
+            e.source_scale = source_scale;
         }
         Analysis {
             doc: document.id.clone(),
@@ -1297,6 +1305,7 @@ impl Extractor {
             injured,
             arrested,
             source: outlet.clone(),
+            source_scale: None,
             cited_source: best.source.clone().map(|r| doc.span(r)),
             stance,
             evidence: {

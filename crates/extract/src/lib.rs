@@ -20,8 +20,8 @@ mod doc;
 mod filter;
 mod geo;
 pub mod model;
-mod tolls;
 mod outlet;
+mod tolls;
 
 pub use analyze::Extractor;
 pub use filter::EventFilter;

@@ -207,6 +207,9 @@ pub struct Event {
     pub arrested: Option<Count>,
     /// The outlet that published the document.
     pub source: Option<String>,
+    /// ACLED's source scale of that outlet (`data/outlets.toml`), when known.
+    #[serde(default)]
+    pub source_scale: Option<marsad_kb::SourceScale>,
     /// The cited source of the best statement.
     pub cited_source: Option<Span>,
     pub stance: Stance,
@@ -237,6 +240,7 @@ impl Event {
             injured: None,
             arrested: None,
             source: None,
+            source_scale: None,
             cited_source: None,
             stance: Stance::Asserted,
             evidence,

@@ -202,6 +202,7 @@ impl B {
             injured: None,
             arrested: None,
             source: None,
+            source_scale: None,
             cited_source: None,
             stance: Stance::Asserted,
             evidence: span("evidence"),

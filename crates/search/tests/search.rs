@@ -57,6 +57,7 @@ fn event(doc: &Document, n: usize, actor: (&str, &str), place: (&str, &str, &str
         injured: None,
         arrested: None,
         source: None,
+        source_scale: None,
         cited_source: None,
         stance: Stance::Asserted,
         evidence: span(&doc.text, place.2),

@@ -166,7 +166,7 @@ pub fn documents(
 
 /// How many events the filter keeps that have no date (the timeline leaves them out).
 pub fn undated(conn: &Connection, f: &Filter) -> Result<u64, ApiError> {
-    let (wh, args) = f.sql();
+    let (wh, args) = f.where_sql();
     let mut st = conn.prepare_cached(&format!(
         "SELECT count(*) FROM events{wh} AND event_date IS NULL"
     ))?;

@@ -278,7 +278,7 @@ pub fn csv_record_with(e: &Event, story: Option<&marsad_link::Story>) -> Vec<Str
         n(r.longitude.map(|v| format!("{v:.5}"))),
         n(r.geo_precision.map(|v| v.to_string())),
         s(r.source),
-        String::new(),
+        s(e.source_scale.map(|x| x.as_str())),
         r.evidence.text.replace('\n', " "),
         r.fatalities.unwrap_or(0).to_string(),
         tags.join("; "),

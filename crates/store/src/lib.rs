@@ -759,6 +759,7 @@ mod tests {
             injured: None,
             arrested: None,
             source: None,
+            source_scale: None,
             cited_source: None,
             stance: Stance::Asserted,
             evidence: span.clone(),
