@@ -52,12 +52,21 @@ pub struct PlaceMention {
     pub near: bool,
     /// Where something went ("إلى X", "باتجاه X") after a verb of leaving: not where it happened.
     pub destination: bool,
+    /// Where an attack came from ("أقلعت من قاعدة حميميم", "انطلقت من X"): not where it happened.
+    pub origin: bool,
     /// The word before it names the kind of place ("بلدة", "مدينة", "حقل"...).
     pub typed: Option<String>,
     /// A name the gazetteer does not list, read after a place word ("قرية كبينة"): its
     /// `candidates` are the listed place around it, which gives its governorate and
     /// coordinates.
     pub unlisted: bool,
+}
+
+impl PlaceMention {
+    /// Named as where something went or came from, not where it happened.
+    pub fn elsewhere(&self) -> bool {
+        self.destination || self.origin
+    }
 }
 
 pub struct Doc<'a> {
@@ -78,6 +87,9 @@ pub struct Doc<'a> {
     pub triggers: Vec<Mention>,
     pub cues: Vec<Mention>,
     pub quantities: Vec<Quantity>,
+    /// Place mentions (indexes) of bulk villages whose only evidence is a preposition of place:
+    /// kept only when a place of the same governorate is named nearby.
+    tentative: Vec<usize>,
 }
 
 impl<'a> Doc<'a> {
@@ -125,9 +137,11 @@ impl<'a> Doc<'a> {
             triggers,
             cues,
             quantities,
+            tentative: Vec::new(),
         };
         d.sentences = d.split_sentences(kb);
         d.read_entities(kb, entities);
+        d.confirm_tentative(kb);
         d.add_unlisted_places(kb);
         d.place_rows = crate::geo::resolve_all(kb, &d.places);
         d
@@ -293,6 +307,7 @@ impl<'a> Doc<'a> {
                 .places
                 .last()
                 .is_some_and(|p| start.saturating_sub(p.range.end) <= 2 && p.typed.is_some());
+        let mut tentative = false;
         if place.is_bulk_village() && !listed {
             let w = typed
                 .as_deref()
@@ -303,8 +318,20 @@ impl<'a> Doc<'a> {
             let fits = w.starts_with("بلد")
                 || w.starts_with("قري")
                 || (place.kind != PlaceKind::Village && w.starts_with("مدين"));
+            // Without a settlement word: a name of several words that is no ordinary phrase
+            // ("كفر كرمين"), or a preposition of place before it ("في ترمانين") with a place
+            // of its governorate named nearby (checked in `confirm_tentative`).
             if !fits {
-                return;
+                if place.needs_context {
+                    return;
+                }
+                if t[m.range.clone()].contains(' ') {
+                    // an unambiguous multi-word name
+                } else if self.locative_before(start, &m.prefix) {
+                    tentative = true;
+                } else {
+                    return;
+                }
             }
         }
         // ... or be the next item of a typed list: "بلدتي البصيرة والصور".
@@ -346,6 +373,37 @@ impl<'a> Doc<'a> {
             }
         }
         let destination = self.is_destination(phrase.start);
+        let origin = self.is_origin(phrase.start);
+        // A place abroad is named as a place only after a preposition or word of place, or in
+        // a list or apposition with another place: bare, "أعلنت موسكو", "اتهمت واشنطن" name a
+        // government.
+        let abroad = candidates.iter().all(|&c| kb.places[c].country != "SY");
+        if abroad {
+            let after_place = self
+                .places
+                .last()
+                .is_some_and(|p| start.saturating_sub(p.range.end) <= 2);
+            let evidence = typed.is_some()
+                || countryside
+                || near
+                || direction.is_some()
+                || destination
+                || origin
+                || after_place
+                || self.locative_before(phrase.start, &m.prefix)
+                || self
+                    .cue_before(phrase.start, CueKind::Origin, 0)
+                    .is_some()
+                || self
+                    .cue_before(phrase.start, CueKind::Destination, 0)
+                    .is_some();
+            if !evidence {
+                return;
+            }
+        }
+        if tentative {
+            self.tentative.push(self.places.len());
+        }
         self.places.push(PlaceMention {
             range: m.range,
             phrase,
@@ -354,8 +412,56 @@ impl<'a> Doc<'a> {
             direction,
             near,
             destination,
+            origin,
             typed,
             unlisted: false,
+        });
+    }
+
+    /// A preposition of place right before a name: "في X", "داخل X", or "ب" glued to it.
+    fn locative_before(&self, start: usize, prefix: &Range<usize>) -> bool {
+        self.text()[prefix.clone()].contains('ب')
+            || self.cue_before(start, CueKind::Locative, 0).is_some()
+    }
+
+    /// "أقلعت من قاعدة حميميم", "صواريخ أطلقت من X", "قادمة من X": "من" (at most one word
+    /// before the name) after a verb of setting out (at most three words before "من").
+    fn is_origin(&self, start: usize) -> bool {
+        let Some(from) = self.cue_before(start, CueKind::Origin, 1) else {
+            return false;
+        };
+        self.cue_before(from.start, CueKind::Departure, 3).is_some()
+    }
+
+    /// Keeps the tentative villages (a preposition of place their only evidence) that have a
+    /// listed place of their governorate within a few words ("في ترمانين بريف إدلب").
+    fn confirm_tentative(&mut self, kb: &KnowledgeBase) {
+        if self.tentative.is_empty() {
+            return;
+        }
+        const NEAR: usize = 120;
+        let tentative = std::mem::take(&mut self.tentative);
+        let mut drop = vec![false; self.places.len()];
+        for &i in &tentative {
+            let p = &self.places[i];
+            let ok = self.places.iter().enumerate().any(|(j, q)| {
+                j != i
+                    && !drop[j]
+                    && !tentative.contains(&j)
+                    && q.range.start.abs_diff(p.range.end).min(p.range.start.abs_diff(q.range.end))
+                        <= NEAR
+                    && q.candidates.iter().any(|&c| {
+                        let a = &kb.places[c].admin1;
+                        a.is_some()
+                            && p.candidates.iter().any(|&v| kb.places[v].admin1 == *a)
+                    })
+            });
+            drop[i] = !ok;
+        }
+        let mut k = 0;
+        self.places.retain(|_| {
+            k += 1;
+            !drop[k - 1]
         });
     }
 
@@ -423,7 +529,7 @@ impl<'a> Doc<'a> {
         for (range, typed) in found {
             let si = self.sentence_of(range.start);
             let sentence = si.map_or(0..text_len, |i| self.sentences[i].range.clone());
-            let listed = |p: &&PlaceMention| !p.unlisted && !p.destination;
+            let listed = |p: &&PlaceMention| !p.unlisted && !p.elsewhere();
             let around = self
                 .places
                 .iter()
@@ -443,6 +549,7 @@ impl<'a> Doc<'a> {
                 .or_else(|| country.map(|c| vec![c]));
             let Some(candidates) = around else { continue };
             let destination = self.is_destination(range.start);
+            let origin = self.is_origin(range.start);
             self.places.push(PlaceMention {
                 range: range.clone(),
                 phrase: range,
@@ -451,6 +558,7 @@ impl<'a> Doc<'a> {
                 direction: None,
                 near: false,
                 destination,
+                origin,
                 typed: Some(typed),
                 unlisted: true,
             });

@@ -426,6 +426,12 @@ pub enum CueKind {
     PageChrome,
     /// "إضافة إلى", "بالإضافة إلى": "in addition to", so the "إلى" in it is no destination.
     Addition,
+    /// Prepositions of place ("في", "داخل"): a name after one is named as a place, not as a
+    /// government ("أعلنت موسكو") or a person.
+    Locative,
+    /// Verbs of taking off or setting out ("أقلعت", "انطلقت"): "من X" after one is where the
+    /// attack came from, not where it happened.
+    Departure,
 }
 
 /// A news outlet.
