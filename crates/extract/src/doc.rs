@@ -89,7 +89,9 @@ pub struct Doc<'a> {
     pub quantities: Vec<Quantity>,
     /// Place mentions (indexes) of bulk villages whose only evidence is a preposition of place:
     /// kept only when a place of the same governorate is named nearby.
-    tentative: Vec<usize>,
+    /// `(index, false)`: a multi-word village name without a place word, dropped when the
+    /// places named around it are all in other governorates.
+    tentative: Vec<(usize, bool)>,
 }
 
 impl<'a> Doc<'a> {
@@ -308,6 +310,7 @@ impl<'a> Doc<'a> {
                 .last()
                 .is_some_and(|p| start.saturating_sub(p.range.end) <= 2 && p.typed.is_some());
         let mut tentative = false;
+        let mut bare_name = false;
         if place.is_bulk_village() && !listed {
             let w = typed
                 .as_deref()
@@ -326,7 +329,9 @@ impl<'a> Doc<'a> {
                     return;
                 }
                 if t[m.range.clone()].contains(' ') {
-                    // an unambiguous multi-word name
+                    // an unambiguous multi-word name, unless the places around it are in
+                    // another governorate (see `confirm_tentative`)
+                    bare_name = true;
                 } else if self.locative_before(start, &m.prefix) {
                     tentative = true;
                 } else {
@@ -336,6 +341,11 @@ impl<'a> Doc<'a> {
         }
         // ... or be the next item of a typed list: "بلدتي البصيرة والصور".
         if place.needs_context && typed.is_none() && !listed {
+            return;
+        }
+        // "المرصد ... ومقره لندن", "يتخذ من لندن مقرا": the seat of a source, not a place of
+        // the news.
+        if self.cue_before(start, CueKind::Seat, 1).is_some() {
             return;
         }
         let name = marsad_text::normalize_key(&t[m.range.clone()]);
@@ -402,7 +412,9 @@ impl<'a> Doc<'a> {
             }
         }
         if tentative {
-            self.tentative.push(self.places.len());
+            self.tentative.push((self.places.len(), true));
+        } else if bare_name {
+            self.tentative.push((self.places.len(), false));
         }
         self.places.push(PlaceMention {
             range: m.range,
@@ -433,30 +445,75 @@ impl<'a> Doc<'a> {
         self.cue_before(from.start, CueKind::Departure, 3).is_some()
     }
 
-    /// Keeps the tentative villages (a preposition of place their only evidence) that have a
-    /// listed place of their governorate within a few words ("في ترمانين بريف إدلب").
+    /// Bulk villages checked against the places around them: a village followed by its parent
+    /// ("قرية X بريف إدلب") keeps only the rows of that governorate, and is no village of the
+    /// list when none is there (it is then read as an unlisted name placed by that parent);
+    /// the tentative villages (a preposition of place their only evidence) are kept only when a
+    /// listed place of their governorate is named within a few words ("في ترمانين بريف إدلب").
     fn confirm_tentative(&mut self, kb: &KnowledgeBase) {
-        if self.tentative.is_empty() {
-            return;
-        }
         const NEAR: usize = 120;
-        let tentative = std::mem::take(&mut self.tentative);
         let mut drop = vec![false; self.places.len()];
-        for &i in &tentative {
+        for i in 0..self.places.len() {
             let p = &self.places[i];
-            let ok = self.places.iter().enumerate().any(|(j, q)| {
-                j != i
-                    && !drop[j]
-                    && !tentative.contains(&j)
-                    && q.range.start.abs_diff(p.range.end).min(p.range.start.abs_diff(q.range.end))
-                        <= NEAR
-                    && q.candidates.iter().any(|&c| {
-                        let a = &kb.places[c].admin1;
-                        a.is_some()
-                            && p.candidates.iter().any(|&v| kb.places[v].admin1 == *a)
-                    })
+            if p.unlisted || !p.candidates.iter().all(|&c| kb.places[c].is_bulk_village()) {
+                continue;
+            }
+            // The parent: the next place, within a few words, a governorate or its countryside.
+            let Some(parent) = self.places.get(i + 1).filter(|q| {
+                q.phrase.start.saturating_sub(p.range.end) <= 40
+                    && (q.countryside
+                        || q.candidates.iter().all(|&c| {
+                            let k = kb.places[c].kind;
+                            k.is_admin() || matches!(k, PlaceKind::Region | PlaceKind::Desert)
+                        }))
+            }) else {
+                continue;
+            };
+            let a1: Vec<&Option<String>> = parent
+                .candidates
+                .iter()
+                .map(|&c| &kb.places[c].admin1)
+                .filter(|a| a.is_some())
+                .collect();
+            if a1.is_empty() {
+                continue;
+            }
+            let keep: Vec<usize> = p
+                .candidates
+                .iter()
+                .copied()
+                .filter(|&c| a1.contains(&&kb.places[c].admin1))
+                .collect();
+            if keep.is_empty() {
+                drop[i] = true;
+            } else {
+                self.places[i].candidates = keep;
+            }
+        }
+        let tentative = std::mem::take(&mut self.tentative);
+        for &(i, strict) in &tentative {
+            let p = &self.places[i];
+            let near: Vec<&PlaceMention> = self
+                .places
+                .iter()
+                .enumerate()
+                .filter(|&(j, q)| {
+                    j != i
+                        && !drop[j]
+                        && !tentative.iter().any(|&(k, _)| k == j)
+                        && q.range.start.abs_diff(p.range.end).min(p.range.start.abs_diff(q.range.end))
+                            <= NEAR
+                        && q.candidates.iter().any(|&c| kb.places[c].admin1.is_some())
+                })
+                .map(|(_, q)| q)
+                .collect();
+            let same = near.iter().any(|q| {
+                q.candidates.iter().any(|&c| {
+                    let a = &kb.places[c].admin1;
+                    p.candidates.iter().any(|&v| kb.places[v].admin1 == *a)
+                })
             });
-            drop[i] = !ok;
+            drop[i] = !same && (strict || !near.is_empty());
         }
         let mut k = 0;
         self.places.retain(|_| {

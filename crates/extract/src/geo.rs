@@ -118,7 +118,9 @@ pub fn coordinated(doc: &Doc, p: usize, clause: &Range<usize>) -> Vec<usize> {
             }
         });
         // "وحاس": the conjunction is read as a proclitic of the name itself.
-        let proclitic_and = t[..pq.range.start].ends_with('و')
+        // "وقرية مرديخ": the conjunction glued to the place word.
+        let proclitic_and = t[pq.phrase.start..].starts_with('و')
+            || t[..pq.range.start].ends_with('و')
             && (pq.range.start < 2
                 || !t[..pq.range.start - 'و'.len_utf8()].ends_with(|c: char| c.is_alphabetic()));
         if !only_joiners || !(joined || proclitic_and) || pq.elsewhere() || is_vague(kb, pq) {
@@ -210,15 +212,61 @@ pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
         .filter(|q| q.candidates.len() == 1)
         .filter_map(|q| kb.places[q.candidates[0]].admin1.as_deref())
         .collect();
-    places
+    let mut rows: Vec<usize> = places
         .iter()
         .map(|p| {
+            if p.candidates.len() > 1 {
+                // The places named around it weigh more than the document's: "قرية X بريف
+                // حماة" is the X of Hama whatever else the page names.
+                let mut ctx = context_admin1.clone();
+                for q in places {
+                    if !std::ptr::eq(q, p)
+                        && q.candidates.len() == 1
+                        && q.range.start.abs_diff(p.range.end).min(p.range.start.abs_diff(q.range.end))
+                            <= 150
+                    {
+                        if let Some(a) = kb.places[q.candidates[0]].admin1.as_deref() {
+                            ctx.extend([a; 4]);
+                        }
+                    }
+                }
+                return resolve_mixed(kb, p, places, &ctx);
+            }
+            resolve_mixed(kb, p, places, &context_admin1)
+        })
+        .collect();
+    // One name, one place in a page: a name read as the Syrian place once ("قريتي الإسكندرية")
+    // is that place where it comes back bare.
+    for i in 0..places.len() {
+        let p = &places[i];
+        if p.unlisted || kb.places[rows[i]].country == "SY" {
+            continue;
+        }
+        if let Some(j) = (0..places.len()).find(|&j| {
+            !places[j].unlisted
+                && places[j].candidates == p.candidates
+                && kb.places[rows[j]].country == "SY"
+        }) {
+            rows[i] = rows[j];
+        }
+    }
+    rows
+}
+
+fn resolve_mixed(
+    kb: &KnowledgeBase,
+    p: &PlaceMention,
+    places: &[PlaceMention],
+    context_admin1: &[&str],
+) -> usize {
+    {
+        {
             let syrian = |&c: &usize| kb.places[c].country == "SY";
             let mixed = !p.unlisted
                 && p.candidates.iter().any(syrian)
                 && !p.candidates.iter().all(syrian);
             if !mixed {
-                return resolve(kb, p, &p.candidates, &context_admin1);
+                return resolve(kb, p, &p.candidates, context_admin1);
             }
             // A Syrian place sharing a name abroad ("حي القدس" in Latakia, Jerusalem) is read
             // only with Syrian context: a place word that fits it and not the place abroad, or
@@ -230,9 +278,9 @@ pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
                 .copied()
                 .filter(|c| syrian(c) == in_syria)
                 .collect();
-            resolve(kb, p, &keep, &context_admin1)
-        })
-        .collect()
+            resolve(kb, p, &keep, context_admin1)
+        }
+    }
 }
 
 /// Whether mention `p`, whose name is a place in Syria and abroad, is about the place in Syria.
@@ -249,7 +297,15 @@ fn syrian_context(kb: &KnowledgeBase, p: &PlaceMention, places: &[PlaceMention])
         .candidates
         .iter()
         .partition(|&&c| kb.places[c].country == "SY");
-    if home.iter().any(|&c| fits(c)) && !abroad.iter().any(|&c| fits(c)) {
+    // A quarter, village or small town is Syrian ("حي القدس", "قرية حيفا"): places abroad are
+    // in the gazetteer as cities, countries and regions only.
+    let small = typed.as_deref().is_some_and(|t| {
+        let w = t.trim_start_matches(['و', 'ب', 'ف', 'ل']);
+        ["حي", "احياء", "قري", "قرى", "بلد", "ناحي"]
+            .iter()
+            .any(|k| w.starts_with(k))
+    });
+    if home.iter().any(|&c| fits(c)) && (small || !abroad.iter().any(|&c| fits(c))) {
         return true;
     }
     places.iter().any(|q| {

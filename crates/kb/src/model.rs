@@ -429,6 +429,8 @@ pub enum CueKind {
     /// Prepositions of place ("في", "داخل"): a name after one is named as a place, not as a
     /// government ("أعلنت موسكو") or a person.
     Locative,
+    /// "ومقره", "يتخذ من": what follows is the seat of a source or body, not a place of the news.
+    Seat,
     /// Verbs of taking off or setting out ("أقلعت", "انطلقت"): "من X" after one is where the
     /// attack came from, not where it happened.
     Departure,
