@@ -343,11 +343,6 @@ impl<'a> Doc<'a> {
         if place.needs_context && typed.is_none() && !listed {
             return;
         }
-        // "المرصد ... ومقره لندن", "يتخذ من لندن مقرا": the seat of a source, not a place of
-        // the news.
-        if self.cue_before(start, CueKind::Seat, 1).is_some() {
-            return;
-        }
         let name = marsad_text::normalize_key(&t[m.range.clone()]);
         let mut candidates = kb.places_named_key(&name).to_vec();
         if candidates.is_empty() {
@@ -389,6 +384,11 @@ impl<'a> Doc<'a> {
         // government.
         let abroad = candidates.iter().all(|&c| kb.places[c].country != "SY");
         if abroad {
+            // "المرصد ... ومقره لندن", "يتخذ من لندن مقرا": the seat of a source, not a place
+            // of the news (checked abroad only: that is where sources sit).
+            if self.cue_before(start, CueKind::Seat, 1).is_some() {
+                return;
+            }
             let after_place = self
                 .places
                 .last()
@@ -401,9 +401,7 @@ impl<'a> Doc<'a> {
                 || origin
                 || after_place
                 || self.locative_before(phrase.start, &m.prefix)
-                || self
-                    .cue_before(phrase.start, CueKind::Origin, 0)
-                    .is_some()
+                || self.cue_before(phrase.start, CueKind::Origin, 0).is_some()
                 || self
                     .cue_before(phrase.start, CueKind::Destination, 0)
                     .is_some();
@@ -490,6 +488,34 @@ impl<'a> Doc<'a> {
                 self.places[i].candidates = keep;
             }
         }
+        // A village among places abroad only ("ناحية قره تبه ... بعقوبة") is a village abroad.
+        for i in 0..self.places.len() {
+            let p = &self.places[i];
+            if drop[i]
+                || p.unlisted
+                || !p.candidates.iter().all(|&c| kb.places[c].is_bulk_village())
+            {
+                continue;
+            }
+            let mut near = self.places.iter().filter(|q| {
+                !q.unlisted
+                    && !std::ptr::eq(*q, p)
+                    && q.range
+                        .start
+                        .abs_diff(p.range.end)
+                        .min(p.range.start.abs_diff(q.range.end))
+                        <= 150
+            });
+            let first = near.next();
+            if first.is_some()
+                && first
+                    .into_iter()
+                    .chain(near)
+                    .all(|q| q.candidates.iter().all(|&c| kb.places[c].country != "SY"))
+            {
+                drop[i] = true;
+            }
+        }
         let tentative = std::mem::take(&mut self.tentative);
         for &(i, strict) in &tentative {
             let p = &self.places[i];
@@ -501,7 +527,10 @@ impl<'a> Doc<'a> {
                     j != i
                         && !drop[j]
                         && !tentative.iter().any(|&(k, _)| k == j)
-                        && q.range.start.abs_diff(p.range.end).min(p.range.start.abs_diff(q.range.end))
+                        && q.range
+                            .start
+                            .abs_diff(p.range.end)
+                            .min(p.range.start.abs_diff(q.range.end))
                             <= NEAR
                         && q.candidates.iter().any(|&c| kb.places[c].admin1.is_some())
                 })

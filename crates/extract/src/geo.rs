@@ -121,8 +121,9 @@ pub fn coordinated(doc: &Doc, p: usize, clause: &Range<usize>) -> Vec<usize> {
         // "وقرية مرديخ": the conjunction glued to the place word.
         let proclitic_and = t[pq.phrase.start..].starts_with('و')
             || t[..pq.range.start].ends_with('و')
-            && (pq.range.start < 2
-                || !t[..pq.range.start - 'و'.len_utf8()].ends_with(|c: char| c.is_alphabetic()));
+                && (pq.range.start < 2
+                    || !t[..pq.range.start - 'و'.len_utf8()]
+                        .ends_with(|c: char| c.is_alphabetic()));
         if !only_joiners || !(joined || proclitic_and) || pq.elsewhere() || is_vague(kb, pq) {
             break;
         }
@@ -212,6 +213,16 @@ pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
         .filter(|q| q.candidates.len() == 1)
         .filter_map(|q| kb.places[q.candidates[0]].admin1.as_deref())
         .collect();
+    // Where the page's unambiguous Syrian places are: a name several villages share is the
+    // one nearest to them.
+    let anchors: Vec<(f64, f64)> = places
+        .iter()
+        .filter(|q| q.candidates.len() == 1 && !q.unlisted)
+        .map(|q| &kb.places[q.candidates[0]])
+        .filter(|r| r.country == "SY" && !r.kind.is_admin() && r.kind != PlaceKind::Country)
+        .filter_map(|r| Some((r.lat?, r.lon?)))
+        .collect();
+    let anchors = &anchors;
     let mut rows: Vec<usize> = places
         .iter()
         .map(|p| {
@@ -222,7 +233,10 @@ pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
                 for q in places {
                     if !std::ptr::eq(q, p)
                         && q.candidates.len() == 1
-                        && q.range.start.abs_diff(p.range.end).min(p.range.start.abs_diff(q.range.end))
+                        && q.range
+                            .start
+                            .abs_diff(p.range.end)
+                            .min(p.range.start.abs_diff(q.range.end))
                             <= 150
                     {
                         if let Some(a) = kb.places[q.candidates[0]].admin1.as_deref() {
@@ -230,9 +244,9 @@ pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
                         }
                     }
                 }
-                return resolve_mixed(kb, p, places, &ctx);
+                return resolve_mixed(kb, p, places, &ctx, anchors);
             }
-            resolve_mixed(kb, p, places, &context_admin1)
+            resolve_mixed(kb, p, places, &context_admin1, anchors)
         })
         .collect();
     // One name, one place in a page: a name read as the Syrian place once ("قريتي الإسكندرية")
@@ -258,15 +272,15 @@ fn resolve_mixed(
     p: &PlaceMention,
     places: &[PlaceMention],
     context_admin1: &[&str],
+    anchors: &[(f64, f64)],
 ) -> usize {
     {
         {
             let syrian = |&c: &usize| kb.places[c].country == "SY";
-            let mixed = !p.unlisted
-                && p.candidates.iter().any(syrian)
-                && !p.candidates.iter().all(syrian);
+            let mixed =
+                !p.unlisted && p.candidates.iter().any(syrian) && !p.candidates.iter().all(syrian);
             if !mixed {
-                return resolve(kb, p, &p.candidates, context_admin1);
+                return resolve(kb, p, &p.candidates, context_admin1, anchors);
             }
             // A Syrian place sharing a name abroad ("حي القدس" in Latakia, Jerusalem) is read
             // only with Syrian context: a place word that fits it and not the place abroad, or
@@ -278,7 +292,7 @@ fn resolve_mixed(
                 .copied()
                 .filter(|c| syrian(c) == in_syria)
                 .collect();
-            resolve(kb, p, &keep, context_admin1)
+            resolve(kb, p, &keep, context_admin1, anchors)
         }
     }
 }
@@ -312,7 +326,11 @@ fn syrian_context(kb: &KnowledgeBase, p: &PlaceMention, places: &[PlaceMention])
         !std::ptr::eq(q, p)
             && !q.unlisted
             && q.candidates.len() == 1
-            && q.range.start.abs_diff(p.range.end).min(p.range.start.abs_diff(q.range.end)) <= NEAR
+            && q.range
+                .start
+                .abs_diff(p.range.end)
+                .min(p.range.start.abs_diff(q.range.end))
+                <= NEAR
             && {
                 let row = &kb.places[q.candidates[0]];
                 row.country == "SY"
@@ -327,6 +345,7 @@ fn resolve(
     p: &PlaceMention,
     candidates: &[usize],
     context_admin1: &[&str],
+    anchors: &[(f64, f64)],
 ) -> usize {
     if candidates.len() == 1 {
         return candidates[0];
@@ -357,6 +376,19 @@ fn resolve(
         }
         if place.lat.is_some() {
             s += 1;
+        }
+        // Villages of one name: the nearest to the page's other places (up to 20 points at
+        // 0 km, none from 200 km).
+        if place.is_bulk_village() {
+            if let (Some(lat), Some(lon)) = (place.lat, place.lon) {
+                let km = anchors
+                    .iter()
+                    .map(|&(a, b)| km_between(lat, lon, a, b))
+                    .fold(f64::INFINITY, f64::min);
+                if km.is_finite() {
+                    s += (20.0 - km / 10.0).max(0.0) as i64;
+                }
+            }
         }
         s
     };
@@ -394,6 +426,13 @@ fn resolve(
         .enumerate()
         .max_by_key(|&(k, &i)| (tier(i), score(&i), tie(k, i)))
         .map_or(candidates[0], |(_, &i)| i)
+}
+
+/// Distance in km (equirectangular: a few hundred km at Syria's latitudes).
+fn km_between(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let x = (lon2 - lon1).to_radians() * ((lat1 + lat2) / 2.0).to_radians().cos();
+    let y = (lat2 - lat1).to_radians();
+    6371.0 * (x * x + y * y).sqrt()
 }
 
 /// How well a place kind fits the word before the name (normalized).

@@ -100,11 +100,7 @@ fn a_capital_named_as_its_government_is_no_place() {
     // "أعلنت موسكو": the Russian government, not Moscow; the strike is in Idlib.
     let a = analyze("أعلنت موسكو أن طائراتها قتلت عشرين مسلحا بغارات جوية على ريف إدلب.");
     assert!(!place_ids(&a).is_empty(), "{:#?}", a.events);
-    assert!(
-        admin1s(&a).iter().all(|&a| a == "Idlib"),
-        "{:#?}",
-        a.events
-    );
+    assert!(admin1s(&a).iter().all(|&a| a == "Idlib"), "{:#?}", a.events);
 }
 
 #[test]
@@ -123,8 +119,11 @@ fn the_origin_of_an_attack_is_not_its_place() {
 
 #[test]
 fn a_seat_of_a_source_is_no_place() {
-    let a = analyze(
-        "قال المرصد السوري لحقوق الإنسان ومقره لندن إن اشتباكات عنيفة دارت في بلدة مورك.",
+    let a =
+        analyze("قال المرصد السوري لحقوق الإنسان ومقره لندن إن اشتباكات عنيفة دارت في بلدة مورك.");
+    assert!(
+        admin1s(&a).iter().all(|&a| a != "United Kingdom"),
+        "{:#?}",
+        a.events
     );
-    assert!(admin1s(&a).iter().all(|&a| a != "United Kingdom"), "{:#?}", a.events);
 }
