@@ -448,6 +448,8 @@ impl<'a> Doc<'a> {
     /// list when none is there (it is then read as an unlisted name placed by that parent);
     /// the tentative villages (a preposition of place their only evidence) are kept only when a
     /// listed place of their governorate is named within a few words ("في ترمانين بريف إدلب").
+    // Indexes: the loops read other places and write this one's candidates.
+    #[allow(clippy::needless_range_loop)]
     fn confirm_tentative(&mut self, kb: &KnowledgeBase) {
         const NEAR: usize = 120;
         let mut drop = vec![false; self.places.len()];
