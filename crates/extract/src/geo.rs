@@ -26,7 +26,7 @@ pub fn statement_place(
         let inside = |p: &PlaceMention| {
             p.phrase.start >= r.start
                 && p.range.end <= r.end
-                && !p.destination
+                && !p.elsewhere()
                 && (allow_vague || !vague(p))
         };
         let mut span = doc.place_indices(r);
@@ -65,7 +65,7 @@ pub fn statement_place(
             .filter(|(_, p)| {
                 p.range.start >= prev.start
                     && p.range.end <= prev.end
-                    && !p.destination
+                    && !p.elsewhere()
                     && !vague(p)
             })
             .max_by_key(|(i, p)| (kb.places[p.candidates[0]].kind.specificity(), *i))
@@ -118,10 +118,13 @@ pub fn coordinated(doc: &Doc, p: usize, clause: &Range<usize>) -> Vec<usize> {
             }
         });
         // "وحاس": the conjunction is read as a proclitic of the name itself.
-        let proclitic_and = t[..pq.range.start].ends_with('و')
-            && (pq.range.start < 2
-                || !t[..pq.range.start - 'و'.len_utf8()].ends_with(|c: char| c.is_alphabetic()));
-        if !only_joiners || !(joined || proclitic_and) || pq.destination || is_vague(kb, pq) {
+        // "وقرية مرديخ": the conjunction glued to the place word.
+        let proclitic_and = t[pq.phrase.start..].starts_with('و')
+            || t[..pq.range.start].ends_with('و')
+                && (pq.range.start < 2
+                    || !t[..pq.range.start - 'و'.len_utf8()]
+                        .ends_with(|c: char| c.is_alphabetic()));
+        if !only_joiners || !(joined || proclitic_and) || pq.elsewhere() || is_vague(kb, pq) {
             break;
         }
         out.push(q);
@@ -136,16 +139,17 @@ pub fn vague_place(doc: &Doc, si: usize) -> Option<usize> {
     let r = &doc.sentences[si].range;
     doc.places
         .iter()
-        .position(|p| p.phrase.start >= r.start && p.range.end <= r.end && !p.destination)
+        .position(|p| p.phrase.start >= r.start && p.range.end <= r.end && !p.elsewhere())
 }
 
-/// True for a country, or a region or desert with no governorate ("شرق الفرات", "البادية");
-/// "ريف دير الزور الشرقي" is a region inside one governorate and is not vague.
+/// True for Syria itself, or a region or desert with no governorate ("شرق الفرات",
+/// "البادية"); "ريف دير الزور الشرقي" is a region inside one governorate and is not vague. A
+/// country abroad is not vague: an event there is coded to the country (its admin1).
 pub fn is_vague(kb: &KnowledgeBase, p: &PlaceMention) -> bool {
     !p.unlisted
         && p.candidates.iter().all(|&c| {
             let row = &kb.places[c];
-            row.kind == PlaceKind::Country
+            row.kind == PlaceKind::Country && row.country == "SY"
                 || matches!(row.kind, PlaceKind::Region | PlaceKind::Desert) && row.admin1.is_none()
         })
 }
@@ -187,7 +191,7 @@ pub fn document_place(doc: &Doc, kb: &KnowledgeBase) -> Option<usize> {
         // Count each resolved row once (linear), then weigh by specificity.
         let mut counts: std::collections::HashMap<usize, (usize, usize)> = Default::default();
         for (i, p) in doc.places.iter().enumerate() {
-            if p.destination || is_vague(kb, p) {
+            if p.elsewhere() || is_vague(kb, p) {
                 continue;
             }
             counts.entry(doc.place_rows[i]).or_insert((i, 0)).1 += 1;
@@ -209,15 +213,142 @@ pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
         .filter(|q| q.candidates.len() == 1)
         .filter_map(|q| kb.places[q.candidates[0]].admin1.as_deref())
         .collect();
-    places
+    // Where the page's unambiguous Syrian places are: a name several villages share is the
+    // one nearest to them.
+    let anchors: Vec<(f64, f64)> = places
         .iter()
-        .map(|p| resolve(kb, p, &context_admin1))
-        .collect()
+        .filter(|q| q.candidates.len() == 1 && !q.unlisted)
+        .map(|q| &kb.places[q.candidates[0]])
+        .filter(|r| r.country == "SY" && !r.kind.is_admin() && r.kind != PlaceKind::Country)
+        .filter_map(|r| Some((r.lat?, r.lon?)))
+        .collect();
+    let anchors = &anchors;
+    let mut rows: Vec<usize> = places
+        .iter()
+        .map(|p| {
+            if p.candidates.len() > 1 {
+                // The places named around it weigh more than the document's: "قرية X بريف
+                // حماة" is the X of Hama whatever else the page names.
+                let mut ctx = context_admin1.clone();
+                for q in places {
+                    if !std::ptr::eq(q, p)
+                        && q.candidates.len() == 1
+                        && q.range
+                            .start
+                            .abs_diff(p.range.end)
+                            .min(p.range.start.abs_diff(q.range.end))
+                            <= 150
+                    {
+                        if let Some(a) = kb.places[q.candidates[0]].admin1.as_deref() {
+                            ctx.extend([a; 4]);
+                        }
+                    }
+                }
+                return resolve_mixed(kb, p, places, &ctx, anchors);
+            }
+            resolve_mixed(kb, p, places, &context_admin1, anchors)
+        })
+        .collect();
+    // One name, one place in a page: a name read as the Syrian place once ("قريتي الإسكندرية")
+    // is that place where it comes back bare.
+    for i in 0..places.len() {
+        let p = &places[i];
+        if p.unlisted || kb.places[rows[i]].country == "SY" {
+            continue;
+        }
+        if let Some(j) = (0..places.len()).find(|&j| {
+            !places[j].unlisted
+                && places[j].candidates == p.candidates
+                && kb.places[rows[j]].country == "SY"
+        }) {
+            rows[i] = rows[j];
+        }
+    }
+    rows
 }
 
-fn resolve(kb: &KnowledgeBase, p: &PlaceMention, context_admin1: &[&str]) -> usize {
-    if p.candidates.len() == 1 {
-        return p.candidates[0];
+fn resolve_mixed(
+    kb: &KnowledgeBase,
+    p: &PlaceMention,
+    places: &[PlaceMention],
+    context_admin1: &[&str],
+    anchors: &[(f64, f64)],
+) -> usize {
+    {
+        {
+            let syrian = |&c: &usize| kb.places[c].country == "SY";
+            let mixed =
+                !p.unlisted && p.candidates.iter().any(syrian) && !p.candidates.iter().all(syrian);
+            if !mixed {
+                return resolve(kb, p, &p.candidates, context_admin1, anchors);
+            }
+            // A Syrian place sharing a name abroad ("حي القدس" in Latakia, Jerusalem) is read
+            // only with Syrian context: a place word that fits it and not the place abroad, or
+            // a place of its governorate named nearby. Else the place abroad.
+            let in_syria = syrian_context(kb, p, places);
+            let keep: Vec<usize> = p
+                .candidates
+                .iter()
+                .copied()
+                .filter(|c| syrian(c) == in_syria)
+                .collect();
+            resolve(kb, p, &keep, context_admin1, anchors)
+        }
+    }
+}
+
+/// Whether mention `p`, whose name is a place in Syria and abroad, is about the place in Syria.
+fn syrian_context(kb: &KnowledgeBase, p: &PlaceMention, places: &[PlaceMention]) -> bool {
+    /// How far (bytes) a Syrian place may be to vouch for the name (a dozen words).
+    const NEAR: usize = 150;
+    let typed = p.typed.as_deref().map(marsad_text::normalize_key);
+    let fits = |c: usize| {
+        typed
+            .as_ref()
+            .is_some_and(|t| type_bonus(t, kb.places[c].kind) > 0)
+    };
+    let (home, abroad): (Vec<usize>, Vec<usize>) = p
+        .candidates
+        .iter()
+        .partition(|&&c| kb.places[c].country == "SY");
+    // A quarter, village or small town is Syrian ("حي القدس", "قرية حيفا"): places abroad are
+    // in the gazetteer as cities, countries and regions only.
+    let small = typed.as_deref().is_some_and(|t| {
+        let w = t.trim_start_matches(['و', 'ب', 'ف', 'ل']);
+        ["حي", "احياء", "قري", "قرى", "بلد", "ناحي"]
+            .iter()
+            .any(|k| w.starts_with(k))
+    });
+    if home.iter().any(|&c| fits(c)) && (small || !abroad.iter().any(|&c| fits(c))) {
+        return true;
+    }
+    places.iter().any(|q| {
+        !std::ptr::eq(q, p)
+            && !q.unlisted
+            && q.candidates.len() == 1
+            && q.range
+                .start
+                .abs_diff(p.range.end)
+                .min(p.range.start.abs_diff(q.range.end))
+                <= NEAR
+            && {
+                let row = &kb.places[q.candidates[0]];
+                row.country == "SY"
+                    && row.admin1.is_some()
+                    && home.iter().any(|&c| kb.places[c].admin1 == row.admin1)
+            }
+    })
+}
+
+fn resolve(
+    kb: &KnowledgeBase,
+    p: &PlaceMention,
+    candidates: &[usize],
+    context_admin1: &[&str],
+    anchors: &[(f64, f64)],
+) -> usize {
+    if candidates.len() == 1 {
+        return candidates[0];
     }
     let typed = p.typed.as_deref().map(marsad_text::normalize_key);
     let score = |&i: &usize| -> i64 {
@@ -245,6 +376,19 @@ fn resolve(kb: &KnowledgeBase, p: &PlaceMention, context_admin1: &[&str]) -> usi
         }
         if place.lat.is_some() {
             s += 1;
+        }
+        // Villages of one name: the nearest to the page's other places (up to 20 points at
+        // 0 km, none from 200 km).
+        if place.is_bulk_village() {
+            if let (Some(lat), Some(lon)) = (place.lat, place.lon) {
+                let km = anchors
+                    .iter()
+                    .map(|&(a, b)| km_between(lat, lon, a, b))
+                    .fold(f64::INFINITY, f64::min);
+                if km.is_finite() {
+                    s += (20.0 - km / 10.0).max(0.0) as i64;
+                }
+            }
         }
         s
     };
@@ -277,11 +421,18 @@ fn resolve(kb: &KnowledgeBase, p: &PlaceMention, context_admin1: &[&str]) -> usi
             k as i64
         }
     };
-    p.candidates
+    candidates
         .iter()
         .enumerate()
         .max_by_key(|&(k, &i)| (tier(i), score(&i), tie(k, i)))
-        .map_or(p.candidates[0], |(_, &i)| i)
+        .map_or(candidates[0], |(_, &i)| i)
+}
+
+/// Distance in km (equirectangular: a few hundred km at Syria's latitudes).
+fn km_between(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let x = (lon2 - lon1).to_radians() * ((lat1 + lat2) / 2.0).to_radians().cos();
+    let y = (lat2 - lat1).to_radians();
+    6371.0 * (x * x + y * y).sqrt()
 }
 
 /// How well a place kind fits the word before the name (normalized).

@@ -1,5 +1,7 @@
-//! Places from `data/gazetteer-extra/villages.csv` (Who's On First / GeoNames), added as
-//! `--kb-extra` adds it: found, and never preferred to a hand-checked row of the same name.
+//! Places at village scale and abroad, with the built-in gazetteer: villages of
+//! `data/gazetteer/villages.csv` (Who's On First / GeoNames) counted only with evidence, places
+//! abroad located abroad, Syrian homonyms only with Syrian context, and the origin of an attack
+//! never its place.
 
 use std::sync::OnceLock;
 
@@ -9,13 +11,7 @@ use marsad_kb::KnowledgeBase;
 
 fn extractor() -> &'static Extractor {
     static EX: OnceLock<Extractor> = OnceLock::new();
-    EX.get_or_init(|| {
-        let mut kb = KnowledgeBase::builtin().expect("built-in knowledge base");
-        let villages = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../data/gazetteer-extra/villages.csv");
-        kb.extend_from_file(&villages).expect("villages.csv");
-        Extractor::new(kb)
-    })
+    EX.get_or_init(|| Extractor::new(KnowledgeBase::builtin().expect("built-in knowledge base")))
 }
 
 fn analyze(text: &str) -> Analysis {
@@ -28,6 +24,13 @@ fn place_ids(a: &Analysis) -> Vec<&str> {
     a.events
         .iter()
         .filter_map(|e| e.location.as_ref().map(|l| l.place_id.as_str()))
+        .collect()
+}
+
+fn admin1s(a: &Analysis) -> Vec<&str> {
+    a.events
+        .iter()
+        .filter_map(|e| e.location.as_ref().and_then(|l| l.admin1.as_deref()))
         .collect()
 }
 
@@ -47,4 +50,80 @@ fn a_village_homonym_does_not_displace_the_known_town() {
     assert_eq!(place_ids(&a), ["sy-al-town-maskanah"], "{:#?}", a.events);
     let a = analyze("قتل ثلاثة مدنيين جراء غارات جوية استهدفت مسكنة.");
     assert_eq!(place_ids(&a), ["sy-al-town-maskanah"], "{:#?}", a.events);
+}
+
+#[test]
+fn a_village_needs_evidence() {
+    // After "في" with its governorate named next to it: the village.
+    let a = analyze("قتل ثلاثة مدنيين جراء غارات جوية في ترمانين بريف إدلب الشمالي.");
+    assert_eq!(place_ids(&a), ["sy-id-village-turmanin"], "{:#?}", a.events);
+    // Bare, with nothing around it: the name alone is no evidence of the village.
+    let a = analyze("قتل ثلاثة مدنيين جراء غارات جوية استهدفت ترمانين.");
+    assert!(
+        !place_ids(&a).contains(&"sy-id-village-turmanin"),
+        "{:#?}",
+        a.events
+    );
+    // After "في" but beside a place of another governorate: not that village.
+    let a = analyze("قتل ثلاثة مدنيين جراء غارات جوية في ترمانين بريف درعا الغربي.");
+    assert!(
+        !place_ids(&a).contains(&"sy-id-village-turmanin"),
+        "{:#?}",
+        a.events
+    );
+}
+
+#[test]
+fn jerusalem_is_not_the_latakia_quarter() {
+    let a = analyze("قتل ثلاثة فلسطينيين برصاص الشرطة الإسرائيلية في القدس أمس.");
+    assert_eq!(place_ids(&a), ["ps-city-jerusalem"], "{:#?}", a.events);
+    assert_eq!(admin1s(&a), ["Palestine"]);
+    // "حي القدس" in Latakia: the quarter.
+    let a = analyze("قتل ثلاثة مدنيين جراء سقوط قذائف على حي القدس في مدينة اللاذقية.");
+    assert_eq!(place_ids(&a), ["sy-latakia-nbh-quds"], "{:#?}", a.events);
+    // Named beside Latakia, the bare name is the quarter too.
+    let a = analyze("قتل ثلاثة مدنيين جراء سقوط قذائف على القدس في مدينة اللاذقية.");
+    assert_eq!(place_ids(&a), ["sy-latakia-nbh-quds"], "{:#?}", a.events);
+}
+
+#[test]
+fn an_event_abroad_is_located_abroad() {
+    let a = analyze("قتل عشرة أشخاص في انفجار سيارة مفخخة في بغداد.");
+    assert_eq!(place_ids(&a), ["iq-city-baghdad"], "{:#?}", a.events);
+    assert_eq!(admin1s(&a), ["Iraq"]);
+    let a = analyze("قتل خمسة أشخاص في غارة جوية على مدينة غزة.");
+    assert_eq!(admin1s(&a), ["Palestine"], "{:#?}", a.events);
+}
+
+#[test]
+fn a_capital_named_as_its_government_is_no_place() {
+    // "أعلنت موسكو": the Russian government, not Moscow; the strike is in Idlib.
+    let a = analyze("أعلنت موسكو أن طائراتها قتلت عشرين مسلحا بغارات جوية على ريف إدلب.");
+    assert!(!place_ids(&a).is_empty(), "{:#?}", a.events);
+    assert!(admin1s(&a).iter().all(|&a| a == "Idlib"), "{:#?}", a.events);
+}
+
+#[test]
+fn the_origin_of_an_attack_is_not_its_place() {
+    let a = analyze(
+        "قتل سبعة مدنيين بغارات شنتها طائرات حربية أقلعت من مطار حماة العسكري على بلدة كفرنبل.",
+    );
+    let ids = place_ids(&a);
+    assert!(!ids.is_empty(), "{:#?}", a.events);
+    assert!(
+        ids.iter().all(|&id| id != "sy-base-hama-airbase"),
+        "{ids:?} {:#?}",
+        a.events
+    );
+}
+
+#[test]
+fn a_seat_of_a_source_is_no_place() {
+    let a =
+        analyze("قال المرصد السوري لحقوق الإنسان ومقره لندن إن اشتباكات عنيفة دارت في بلدة مورك.");
+    assert!(
+        admin1s(&a).iter().all(|&a| a != "United Kingdom"),
+        "{:#?}",
+        a.events
+    );
 }

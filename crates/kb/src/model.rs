@@ -460,6 +460,14 @@ pub enum CueKind {
     /// Words of a page-header box holding the day the page was viewed, not written ("عدد اليوم",
     /// "اليوم :"): a date right after one is never the report date.
     TodayBox,
+    /// Prepositions of place ("في", "داخل"): a name after one is named as a place, not as a
+    /// government ("أعلنت موسكو") or a person.
+    Locative,
+    /// "ومقره", "يتخذ من": what follows is the seat of a source or body, not a place of the news.
+    Seat,
+    /// Verbs of taking off or setting out ("أقلعت", "انطلقت"): "من X" after one is where the
+    /// attack came from, not where it happened.
+    Departure,
 }
 
 /// A news outlet.

@@ -483,17 +483,12 @@ fn places_named_key_agrees_with_places_named() {
     assert!(kb.places_named_key("لا يوجد مكان بهذا الاسم").is_empty());
 }
 
-/// The built-in knowledge base with `data/gazetteer-extra/villages.csv` added, as
-/// `--kb-extra` adds it.
+/// The built-in knowledge base, `data/gazetteer/villages.csv` included.
 fn with_villages() -> KnowledgeBase {
-    let mut kb = KnowledgeBase::builtin().unwrap();
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data/gazetteer-extra/villages.csv");
-    kb.extend_from_file(&path).unwrap();
-    kb
+    KnowledgeBase::builtin().unwrap()
 }
 
-/// `villages.csv` (Who's On First / GeoNames) added: its names are found, and a village never
+/// `villages.csv` (Who's On First / GeoNames) built in: its names are found, and a village never
 /// becomes the first reading of a name that a hand-checked row already has.
 #[test]
 fn villages_add_names_but_take_none_over() {
