@@ -806,7 +806,11 @@ impl<'a> Doc<'a> {
         let from = self.tokens.get(lo).map_or(0, |t| t.range.start);
         // The last fitting cue wins: walk the cues backwards and stop at the first that fits.
         let i = self.cues.partition_point(|m| m.range.start < from);
-        let j = i + self.cues[i..].partition_point(|m| m.range.start < pos);
+        // Few cues in the window: a linear count is cheaper than a second binary search.
+        let j = i + self.cues[i..]
+            .iter()
+            .take_while(|m| m.range.start < pos)
+            .count();
         for m in self.cues[i..j].iter().rev() {
             if m.range.end > pos {
                 continue;
