@@ -804,26 +804,42 @@ impl<'a> Doc<'a> {
         let ti = self.token_at(pos);
         let lo = ti.saturating_sub(max_tokens + 3);
         let from = self.tokens.get(lo).map_or(0, |t| t.range.start);
-        let mut best: Option<Range<usize>> = None;
-        for (m, k) in self.cues_kinds_in(from..pos) {
-            if k != kind {
+        // The last fitting cue wins: walk the cues backwards and stop at the first that fits.
+        let i = self.cues.partition_point(|m| m.range.start < from);
+        // Few cues in the window: a linear count is cheaper than a second binary search.
+        let j = i + self.cues[i..]
+            .iter()
+            .take_while(|m| m.range.start < pos)
+            .count();
+        for m in self.cues[i..j].iter().rev() {
+            if m.range.end > pos {
+                continue;
+            }
+            let Entity::Cue(c) = m.entity else {
+                continue;
+            };
+            if self.kb.cues[c].kind != kind {
                 continue;
             }
             // Only words (and quotes) between, few enough: one pass over the tokens for both.
             let mut between = 0;
-            let mut punct_between = false;
+            let mut fits = true;
             for t in self.tokens_in(m.range.end..pos) {
                 if t.kind == TokenKind::Punct && !self.text()[t.range.clone()].starts_with('"') {
-                    punct_between = true;
+                    fits = false;
                     break;
                 }
                 between += 1;
+                if between > max_tokens {
+                    fits = false;
+                    break;
+                }
             }
-            if between <= max_tokens && !punct_between {
-                best = Some(m.range.clone());
+            if fits {
+                return Some(m.range.clone());
             }
         }
-        best
+        None
     }
 
     /// The modifier cue (countryside, near, direction, place type) ending right before `pos`.

@@ -421,6 +421,9 @@ impl KnowledgeBase {
     /// Checks cross-record rules and rebuilds the indexes and the trie.
     fn rebuild(&mut self) -> Result<(), KbError> {
         let path = self.last_path.clone();
+        for p in &mut self.places {
+            p.bulk_village = p.source.starts_with(BULK_VILLAGE_SOURCE);
+        }
         self.actor_ids = self
             .actors
             .iter()

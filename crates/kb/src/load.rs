@@ -369,6 +369,7 @@ pub(crate) fn parse_places(path: &str, src: &str) -> Result<Vec<Place>, KbError>
             admin3: opt(&raw.admin3),
             parent: opt(&raw.parent_id),
             needs_context,
+            bulk_village: raw.source.starts_with(crate::BULK_VILLAGE_SOURCE),
             source: raw.source,
         });
     }

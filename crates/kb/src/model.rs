@@ -88,6 +88,10 @@ pub struct Place {
     pub needs_context: bool,
     /// Where the record comes from (credit line).
     pub source: String,
+    /// `source` starts with [`BULK_VILLAGE_SOURCE`]: set when the row is parsed and again when
+    /// the knowledge base is (re)built, so the hot path tests a bool, not a string prefix.
+    #[serde(skip)]
+    pub bulk_village: bool,
 }
 
 /// Source prefix of the bulk village rows (`data/gazetteer/villages.csv`, generated from
@@ -98,8 +102,9 @@ impl Place {
     /// A row of the bulk village list. When such a row shares its name with a hand-checked row
     /// (admin unit, city, `places.csv`), the hand-checked row is the reading unless a place word
     /// fits only the village (see `marsad_extract::geo::resolve_all`).
+    #[inline]
     pub fn is_bulk_village(&self) -> bool {
-        self.source.starts_with(BULK_VILLAGE_SOURCE)
+        self.bulk_village
     }
 }
 

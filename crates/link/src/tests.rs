@@ -43,6 +43,7 @@ fn place(
         parent: parent.map(Into::into),
         needs_context: false,
         source: "test".into(),
+        bulk_village: false,
     }
 }
 
