@@ -175,7 +175,13 @@ impl FilterArgs {
             until: self.until.clone(),
             doc: self.doc.clone(),
         };
-        let kb = knowledge_base(cli)?;
+        // Only actor and place names need the knowledge base: don't build it (trie and
+        // gazetteer) for a listing by type or date.
+        let kb = if q.actor.is_some() || q.place.is_some() {
+            knowledge_base(cli)?
+        } else {
+            KnowledgeBase::default()
+        };
         let mut f = EventFilter::resolve(&q, &kb).map_err(|e| anyhow::anyhow!("--{e}"))?;
         f.limit = self.limit;
         Ok(f)

@@ -88,7 +88,7 @@ impl Extractor {
         let kb = &self.kb;
         let doc = Doc::new(document, kb);
         let doc_date = dates::document_date(document, &doc);
-        let outlet = crate::outlet::outlet(kb, document, &doc);
+        let (outlet, source_scale) = crate::outlet::outlet(kb, document, &doc);
 
         let report_year = dates::report_year(document, &doc);
         let mut statements: Vec<Statement> = Vec::new();
@@ -282,13 +282,6 @@ impl Extractor {
             events.retain(|e| f.keep(e, &document.text));
         }
         events.sort_by_key(|e: &Event| e.evidence.start);
-        // ACLED's source scale is the outlet's, when the outlet table knows it.
-        let source_scale = outlet.as_ref().and_then(|o| {
-            kb.outlets
-                .iter()
-                .find(|x| x.name == *o)
-                .and_then(|x| x.source_scale)
-        });
         for (n, e) in events.iter_mut().enumerate() {
             e.id = event_id(&document.id, n);
             e.source_scale = source_scale;

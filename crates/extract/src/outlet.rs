@@ -4,7 +4,7 @@
 //! the outlet only on their own domain: named on a page they are its cited source.
 
 use marsad_ingest::Document;
-use marsad_kb::{CueKind, KnowledgeBase};
+use marsad_kb::{CueKind, KnowledgeBase, SourceScale};
 use marsad_text::TokenKind;
 
 use crate::doc::Doc;
@@ -19,33 +19,40 @@ pub fn url_host(url: &str) -> Option<String> {
     (host.contains('.') && !host.contains(char::is_whitespace)).then_some(host)
 }
 
-/// The outlet's name (the table's English name when it is listed).
-pub fn outlet(kb: &KnowledgeBase, document: &Document, doc: &Doc) -> Option<String> {
+/// The outlet's name (the table's English name when it is listed) and, for a listed outlet,
+/// ACLED's source scale.
+pub fn outlet(
+    kb: &KnowledgeBase,
+    document: &Document,
+    doc: &Doc,
+) -> (Option<String>, Option<SourceScale>) {
+    let listed = |i: usize| (Some(kb.outlets[i].name.clone()), kb.outlets[i].source_scale);
     if let Some(o) = &document.outlet {
         let key = marsad_text::normalize_key(o);
-        return Some(
-            kb.outlets
-                .iter()
-                .find(|x| {
-                    x.aliases
-                        .iter()
-                        .any(|a| marsad_text::normalize_key(a) == key)
-                        || x.name == *o
-                })
-                .map_or(o.clone(), |x| x.name.clone()),
-        );
+        return kb
+            .outlets
+            .iter()
+            .position(|x| {
+                x.aliases
+                    .iter()
+                    .any(|a| marsad_text::normalize_key(a) == key)
+                    || x.name == *o
+            })
+            .map_or((Some(o.clone()), None), listed);
     }
     let host = document.url.as_deref().and_then(url_host);
     if let Some(i) = host.as_deref().and_then(|h| kb.outlet_of_host(h)) {
-        return Some(kb.outlets[i].name.clone());
+        return listed(i);
     }
-    from_page(kb, doc)
+    match from_page(kb, doc)
         // On an unlisted site a name that is also a word ("العالم", "اقتصاد") is no evidence
         // against the site's own name.
         .filter(|&o| host.is_none() || !kb.outlets[o].ambiguous)
-        .map(|o| kb.outlets[o].name.clone())
+    {
+        Some(o) => listed(o),
         // An unlisted site is still the outlet that published the page.
-        .or(host)
+        None => (host, None),
+    }
 }
 
 /// A known outlet in the byline lines, else in a copyright line, else the outlet most often
