@@ -216,7 +216,7 @@ impl Extractor {
             let Some(p) = st.place.filter(|_| !st.place_fallback) else {
                 continue;
             };
-            let others = geo::coordinated(&doc, p, &st.clause);
+            let others = geo::coordinated(&doc, p, &doc.sentences[st.sentence].range);
             if others.is_empty() {
                 continue;
             }

@@ -95,6 +95,17 @@ pub fn coordinated(doc: &Doc, p: usize, clause: &Range<usize>) -> Vec<usize> {
             continue; // nested in the previous phrase
         }
         let gap = prev_end..pq.phrase.start;
+        // "اللطامنة في الريف الشمالي لحماة , وقرية الزيارة": a countryside or governorate that
+        // places the item before it is not an item; the list goes on after it.
+        if is_qualifier(doc, pq)
+            && doc.tokens_in(gap.clone()).all(|tk| {
+                let w = &t[tk.range.clone()];
+                tk.kind == TokenKind::Word && matches!(w, "في" | "ب")
+            })
+        {
+            last = q;
+            continue;
+        }
         let mut joined = false;
         let only_joiners = doc.tokens_in(gap.clone()).all(|tk| {
             let w = &t[tk.range.clone()];
@@ -112,8 +123,11 @@ pub fn coordinated(doc: &Doc, p: usize, clause: &Range<usize>) -> Vec<usize> {
                     }
                     let bare = w.strip_prefix('و').unwrap_or(w);
                     joined |= bare.len() < w.len();
-                    doc.cues_in(tk.range.clone())
-                        .any(|(c, k)| k == CueKind::PlaceType && c.range.end >= tk.range.end)
+                    // "وقرية", and "بالريف الجنوبي" placing the item before.
+                    doc.cues_in(tk.range.clone()).any(|(c, k)| {
+                        (k == CueKind::PlaceType || k == CueKind::Countryside || is_direction(k))
+                            && c.range.end >= tk.range.end
+                    })
                 }
             }
         });
@@ -131,6 +145,26 @@ pub fn coordinated(doc: &Doc, p: usize, clause: &Range<usize>) -> Vec<usize> {
         last = q;
     }
     out
+}
+
+/// A place that only says where the place before it lies: a countryside ("بالريف الجنوبي",
+/// "ريف حماة") or a governorate, district or region.
+fn is_qualifier(doc: &Doc, p: &PlaceMention) -> bool {
+    let kb = doc.kb;
+    !p.unlisted
+        && (p.countryside
+            || doc
+                .cues_in(p.phrase.start..p.range.start)
+                .any(|(_, k)| k == CueKind::Countryside)
+            || p.candidates.iter().all(|&c| {
+                matches!(
+                    kb.places[c].kind,
+                    PlaceKind::Governorate
+                        | PlaceKind::District
+                        | PlaceKind::Subdistrict
+                        | PlaceKind::Region
+                )
+            }))
 }
 
 /// A vague place of the statement's own sentence (a region without a governorate, or the
