@@ -329,6 +329,15 @@ impl Extractor {
         if doc.cue_before(start, CueKind::Purpose, 4).is_some() {
             return Some("aim or demand");
         }
+        // "وتحاول قوات النظام مدعومة بالطيران ... إحراز تقدم": a verbal noun is the object of
+        // the verb of aim that opens its clause, however long the subject between them.
+        if !trig.verbal
+            && doc
+                .cues_in(clause.start..start)
+                .any(|(_, k)| k == CueKind::Purpose)
+        {
+            return Some("aim or demand");
+        }
         if doc
             .cues_in(clause.clone())
             .any(|(_, k)| k == CueKind::Habitual)

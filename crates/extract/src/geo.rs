@@ -125,7 +125,10 @@ pub fn coordinated(doc: &Doc, p: usize, clause: &Range<usize>) -> Vec<usize> {
                     joined |= bare.len() < w.len();
                     // "وقرية", and "بالريف الجنوبي" placing the item before.
                     doc.cues_in(tk.range.clone()).any(|(c, k)| {
-                        (k == CueKind::PlaceType || k == CueKind::Countryside || is_direction(k))
+                        (k == CueKind::PlaceType
+                            || k == CueKind::Countryside
+                            || k == CueKind::Near
+                            || is_direction(k))
                             && c.range.end >= tk.range.end
                     })
                 }
