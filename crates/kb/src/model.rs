@@ -465,6 +465,10 @@ pub enum CueKind {
     /// Words of a page-header box holding the day the page was viewed, not written ("عدد اليوم",
     /// "اليوم :"): a date right after one is never the report date.
     TodayBox,
+    /// Aircraft ("طائرة", "الطيران", "مقاتلات", "القوات الجوية"): a bare bombardment word in a
+    /// clause that names one is an air strike (the codebook's "a bare قصف with no aircraft in
+    /// its clause" is shelling).
+    Aircraft,
     /// Prepositions of place ("في", "داخل"): a name after one is named as a place, not as a
     /// government ("أعلنت موسكو") or a person.
     Locative,
