@@ -3,7 +3,7 @@
 
 use crate::LinkConfig;
 use marsad_extract::{ActorRef, Event, Location};
-use marsad_kb::{ActorKind, KnowledgeBase, PlaceKind};
+use marsad_kb::{ActorKind, KnowledgeBase, PlaceKind, SubEventType};
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::collections::BTreeMap;
 use std::hash::BuildHasher;
@@ -26,16 +26,18 @@ const NEAR_LOOSE_KM: f64 = 15.0;
 /// The group of sub-event types that reports confuse with one another: events are compared only
 /// inside a group. Types not listed form a group of their own ("Agreement", "Arrests", ...).
 pub fn type_family(sub_event_type: &str) -> &str {
-    match sub_event_type {
-        "Armed clash" | "Attack" => "clash",
-        "Air/drone strike" | "Shelling/artillery/missile attack" => "remote",
-        "Remote explosive/landmine/IED" | "Suicide bomb" | "Grenade" => "explosive",
-        "Government regains territory" | "Non-state actor overtakes territory" => "territory",
-        "Peaceful protest" | "Protest with intervention" | "Excessive force against protesters" => {
-            "protest"
-        }
-        "Violent demonstration" | "Mob violence" => "riot",
-        other => other,
+    use SubEventType::*;
+    let Ok(sub) = sub_event_type.parse::<SubEventType>() else {
+        return sub_event_type;
+    };
+    match sub {
+        ArmedClash | Attack => "clash",
+        AirDroneStrike | ShellingArtilleryMissileAttack => "remote",
+        RemoteExplosiveLandmineIed | SuicideBomb | Grenade => "explosive",
+        GovernmentRegainsTerritory | NonStateActorOvertakesTerritory => "territory",
+        PeacefulProtest | ProtestWithIntervention | ExcessiveForceAgainstProtesters => "protest",
+        ViolentDemonstration | MobViolence => "riot",
+        _ => sub_event_type,
     }
 }
 

@@ -2,7 +2,7 @@
 //! definition for every writer (the CLI's `export`/`extract`, the HTTP API's downloads).
 
 use marsad_extract::{ActorRef, Event, Span};
-use marsad_kb::ActorKind;
+use marsad_kb::{ActorKind, EventType};
 use serde::Serialize;
 use std::sync::LazyLock;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -171,9 +171,9 @@ pub fn csv_record(e: &Event) -> Vec<String> {
 
 /// ACLED's disorder type of an event type.
 fn disorder_type(event_type: &str) -> &'static str {
-    match event_type {
-        "Protests" | "Riots" => "Demonstrations",
-        "Strategic developments" => "Strategic developments",
+    match event_type.parse::<EventType>() {
+        Ok(EventType::Protests | EventType::Riots) => "Demonstrations",
+        Ok(EventType::StrategicDevelopments) => "Strategic developments",
         _ => "Political violence",
     }
 }
