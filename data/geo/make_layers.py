@@ -25,6 +25,11 @@ def rounded(c):
     return out
 
 
+# Where the page writes a neighbour's name: inside the country near Syria (their own centres
+# are mostly off the map), lon/lat.
+LABELS = {"TUR": [37.6, 37.45], "IRQ": [42.1, 34.3], "JOR": [37.3, 32.2], "LBN": [35.85, 34.0], "ISR": [35.05, 32.45]}
+
+
 def main():
     gov = {}
     with open(HERE.parent / "gazetteer" / "admin.csv", encoding="utf-8") as f:
@@ -35,6 +40,8 @@ def main():
         data = json.loads((SRC / f"{name}.geojson").read_text(encoding="utf-8"))
         for feat in data["features"]:
             feat["geometry"]["coordinates"] = rounded(feat["geometry"]["coordinates"])
+            if name == "neighbours" and feat["properties"]["iso_a3"] in LABELS:
+                feat["properties"]["label"] = LABELS[feat["properties"]["iso_a3"]]
             if name == "syria_admin1":
                 feat["properties"]["admin1"] = gov[feat["properties"]["name_ar"]]
         (HERE / f"{name}.geojson").write_text(

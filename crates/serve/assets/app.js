@@ -479,13 +479,9 @@ function drawBase(s) {
     const p = svg("path", { d: pathData(f.geometry), class: "country", "data-iso": f.properties.iso_a3 });
     const t = svg("title"); t.textContent = f.properties.name_ar; p.append(t);
     gNb.append(p);
-    // Label where the country meets the view, not at its own centre (Turkey's is far off).
-    const inView = [];
-    const walk = (c) => (typeof c[0] === "number" ? inView.push(c) : c.forEach(walk));
-    walk(f.geometry.coordinates);
-    const pts = inView.filter(([x, y]) => x > MAP_EXTENT.lon0 + 0.3 && x < MAP_EXTENT.lon1 - 0.3 && y > MAP_EXTENT.lat0 + 0.2 && y < MAP_EXTENT.lat1 - 0.2);
-    if (pts.length > 3) {
-      const [lx, ly] = mproj(pts.reduce((a, c) => a + c[0], 0) / pts.length, pts.reduce((a, c) => a + c[1], 0) / pts.length);
+    // The label's place is data (most neighbours' centres are off the map).
+    if (f.properties.label) {
+      const [lx, ly] = mproj(...f.properties.label);
       const lab = svg("text", { x: lx.toFixed(1), y: ly.toFixed(1), class: "country-label", "data-size": 13 });
       lab.textContent = f.properties.name_ar;
       gLab.append(lab);
@@ -575,7 +571,11 @@ function svgPoint(e) {
 function drawPoints() {
   const { gPrec, gPts, gLab } = map.layers;
   const u = unitsPerPixel();
-  for (const t of gLab.querySelectorAll("text")) t.setAttribute("font-size", (Number(t.dataset.size) * u).toFixed(2));
+  // Labels keep their size on screen: font and halo in SVG units per pixel.
+  for (const t of gLab.querySelectorAll("text")) {
+    t.setAttribute("font-size", (Number(t.dataset.size) * u).toFixed(2));
+    t.setAttribute("stroke-width", (3 * u).toFixed(2));
+  }
   gPrec.textContent = "";
   gPts.textContent = "";
   // What each place's position means.
