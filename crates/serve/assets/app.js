@@ -382,16 +382,17 @@ function renderEventRows(rows) {
   for (const ev of rows) {
     const tr = el("tr", { "data-event": ev.event_id, title: ev.evidence.text },
       el("td", { class: "ltr", text: ev.event_date || "" }),
-      el("td", {}, el("i", { class: "sw-" + typeClass(ev.event_type) }), " " + ev.event_type),
-      el("td", { text: ev.sub_event_type }),
-      el("td", { text: ev.actor1 || "" }),
-      el("td", { text: ev.actor2 || "" }),
-      el("td", { text: ev.location || "" }),
-      el("td", { text: ev.admin1 || "" }),
+      // English names laid out by their own direction ("Deir ez-Zor" must not wrap as "-Deir ez").
+      el("td", { dir: "auto" }, el("i", { class: "sw-" + typeClass(ev.event_type) }), " " + ev.event_type),
+      el("td", { dir: "auto", text: ev.sub_event_type }),
+      el("td", { dir: "auto", text: ev.actor1 || "" }),
+      el("td", { dir: "auto", text: ev.actor2 || "" }),
+      el("td", { dir: "auto", text: ev.location || "" }),
+      el("td", { dir: "auto", text: ev.admin1 || "" }),
       el("td", { class: "num", text: ev.fatalities == null ? "" : ev.fatalities }),
       el("td", { class: "stance-" + ev.stance, text: STANCE_AR[ev.stance] || ev.stance }),
-      el("td", { text: ev.source || "" }),
-      el("td", { text: ev.cited_source || "" }),
+      el("td", { dir: "auto", text: ev.source || "" }),
+      el("td", { dir: "auto", text: ev.cited_source || "" }),
       el("td", {}, docLink(ev.doc)));
     tbody.append(tr);
   }
@@ -769,18 +770,20 @@ views.timeline = async (_arg, params) => {
   const value = (b) => (b ? (metric === "count" ? b.count : b.fatalities) : 0);
   const totals = periods.map((per) => types.reduce((a, t) => a + value(cell.get(per + "|" + t)), 0));
   const max = Math.max(1, ...totals);
-  const width = Math.max(box.clientWidth - 20, 600);
-  const left = 44, right = 10, top = 12, bottom = 46, H = 320;
+  // The y axis stays in view beside a chart that scrolls when the periods do not fit.
+  const width = Math.max(box.clientWidth - 60, 600);
+  const left = 4, right = 10, top = 12, bottom = 46, H = 320, AXIS = 44;
   const bw = Math.max(3, (width - left - right) / periods.length);
   const W = left + right + bw * periods.length;
-  const s = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, dir: "ltr", class: "chart" });
+  const axis = svg("svg", { viewBox: `0 0 ${AXIS} ${H}`, width: AXIS, height: H, class: "y-axis" });
+  const s = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, class: "chart" });
   const y = (v) => top + (H - top - bottom) * (1 - v / max);
   for (let t = 0; t <= 4; t++) {
     const v = Math.round((max * t) / 4);
     s.append(svg("line", { x1: left, x2: W - right, y1: y(v), y2: y(v), class: "grid-line" }));
-    const lab = svg("text", { x: left - 4, y: y(v) + 3, class: "axis", "text-anchor": "end" });
+    const lab = svg("text", { x: AXIS - 4, y: y(v) + 3, class: "axis", "text-anchor": "end" });
     lab.textContent = v;
-    s.append(lab);
+    axis.append(lab);
   }
   // Labels at least 70 px apart, under the axis, never over the bars.
   const every = Math.max(1, Math.ceil(70 / bw));
@@ -819,10 +822,19 @@ views.timeline = async (_arg, params) => {
     }
   });
   s.append(svg("line", { x1: left, x2: W - right, y1: H - bottom, y2: H - bottom, class: "baseline" }));
-  const unit = svg("text", { x: left, y: H - 6, class: "axis" });
+  const unit = svg("text", { x: 2, y: H - 6, class: "axis unit" });
   unit.textContent = (metric === "count" ? "events" : "fatalities") + " per " + by;
-  s.append(unit);
-  box.append(s);
+  axis.append(unit);
+  const scroller = el("div", { class: "chart-scroll" });
+  scroller.append(s);
+  const row = el("div", { class: "chart-row", dir: "ltr" });
+  row.append(axis, scroller);
+  box.append(row);
+  if (W > scroller.clientWidth) {
+    box.prepend(el("p", { class: "muted", text: `${periods.length} فترة لا تتسع للعرض: مرّر أفقياً، أو اختر التجميع الأسبوعي أو الشهري.` }));
+  }
+  // The latest periods first in view.
+  scroller.scrollLeft = scroller.scrollWidth;
 };
 
 // ------------------------------------------------------------------ stories

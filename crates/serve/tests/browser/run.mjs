@@ -348,7 +348,7 @@ try {
     await page.selectOption("#timeline-form select[name=by]", "week");
     await page.click("#timeline-form button[type=submit]");
     await page.waitForFunction(() => location.hash.includes("metric=fatalities"));
-    await page.waitForFunction(() => document.querySelector("#timeline text:last-of-type")?.textContent === "fatalities per week");
+    await page.waitForFunction(() => document.querySelector("#timeline .unit")?.textContent === "fatalities per week");
     const fat = dated.reduce((a, e) => a + (e.fatalities || 0), 0);
     const shownFat = await page.$$eval("#timeline rect.slot", (rs) => rs.reduce((a, r) => a + Number(r.dataset.fatalities), 0));
     eq(shownFat, fat, "fatalities of dated events");
