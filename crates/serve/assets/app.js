@@ -816,7 +816,9 @@ views.timeline = async (_arg, params) => {
     }
     if (i % every === 0) {
       s.append(svg("line", { x1: x0 + bw / 2, x2: x0 + bw / 2, y1: H - bottom, y2: H - bottom + 4, class: "tick" }));
-      const lab = svg("text", { x: x0 + bw / 2, y: H - bottom + 16, class: "axis", "text-anchor": "middle" });
+      // The first label starts at its tick rather than being cut by the edge.
+      const edge = x0 + bw / 2 < 36;
+      const lab = svg("text", { x: edge ? x0 : x0 + bw / 2, y: H - bottom + 16, class: "axis", "text-anchor": edge ? "start" : "middle" });
       lab.textContent = by === "month" ? per.slice(0, 7) : per;
       s.append(lab);
     }
