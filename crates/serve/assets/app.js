@@ -91,7 +91,8 @@ function eventSummary(ev) {
     `${ev.event_type} / ${ev.sub_event_type}`,
     `الفاعلون: ${actors(ev).join("، ") || "—"}`,
     `المكان: ${ev.location || "—"}${ev.admin1 ? " (" + ev.admin1 + ")" : ""}`,
-    `التاريخ: ${ev.event_date || "—"}`,
+    // U+2066…U+2069 isolate the date left to right inside the Arabic line (no "29-11-2017").
+    `التاريخ: \u2066${ev.event_date || "—"}\u2069`,
     `الموقف: ${STANCE_AR[ev.stance] || ev.stance}`,
     `المصدر المنقول عنه: ${ev.cited_source || "—"}`,
     `الوسيلة: ${ev.source || "—"}`,
@@ -649,7 +650,7 @@ function openCluster(events, names) {
     ol.append(el("li", { "data-event": e.event_id, class: "event-card t-" + typeClass(e.event_type) },
       el("strong", { text: `${e.event_type} — ${e.sub_event_type}` }),
       el("div", { text: `${e.location || "—"}${e.admin1 ? " (" + e.admin1 + ")" : ""} · ${PREC_AR[e.geo_precision] || ""}` }),
-      el("div", { text: `${e.event_date || "بلا تاريخ"} · الفاعلون: ${actors(e).join("، ") || "—"}${e.fatalities != null ? " · القتلى: " + e.fatalities : ""}` }),
+      el("div", { text: `${e.event_date ? "\u2066" + e.event_date + "\u2069" : "بلا تاريخ"} · الفاعلون: ${actors(e).join("، ") || "—"}${e.fatalities != null ? " · القتلى: " + e.fatalities : ""}` }),
       docLink(e.doc)));
   }
   box.append(ol);
@@ -873,7 +874,7 @@ views.stories = async (_arg, params) => {
     const [d0, d1] = st.date_range || [];
     box.append(el("div", { class: "story", "data-story": st.id },
       el("h3", { text: `${st.event_type} / ${st.sub_event_type} — ${STATUS_AR[st.status] || st.status}` }),
-      el("p", { class: "muted", text: [st.location ? st.location.name : "", d0 && d1 && d0 !== d1 ? `${d0} → ${d1}` : d0 || "", st.status_reason].filter(Boolean).join(" · ") }),
+      el("p", { class: "muted", text: [st.location ? st.location.name : "", d0 && d1 && d0 !== d1 ? `\u2066${d0} → ${d1}\u2069` : d0 ? `\u2066${d0}\u2069` : "", st.status_reason].filter(Boolean).join(" · ") }),
       reports));
   }
   for (const c of [$("#story-pager-top"), $("#story-pager")]) {

@@ -247,6 +247,7 @@ try {
       await other.waitForFunction((n) => document.querySelectorAll("#event-table tbody tr").length === n, rows.length);
       eq(JSON.stringify(await other.$$eval("#event-table tbody tr", (trs) => trs.map((t) => t.dataset.event))), JSON.stringify(rows), "same rows in the same order");
       eq(await other.inputValue("#event-filter input[name=actor]"), actor, "the filter box shows the filter");
+      await other.screenshot({ path: path.join(SHOTS, "events-reopened-url.png"), fullPage: false });
       // The timeline and the stories keep theirs too.
       const tl = base + "/#/timeline?by=week&metric=fatalities&actor=" + encodeURIComponent(actor);
       await other.goto(tl);
