@@ -76,8 +76,8 @@ pub struct EventSort {
 }
 
 /// Story filters of the stories page. The event filter's type, actor and place select the
-/// stories holding at least one such event; its dates (and the `since`/`until` here) bound
-/// the story's date range: a story is kept when its range reaches into them.
+/// stories holding at least one such event; its dates bound the story's date range: a story is
+/// kept when its range reaches into them.
 #[derive(Debug, Clone, Default)]
 pub struct StoryPageFilter {
     pub events: EventFilter,
@@ -366,5 +366,66 @@ mod tests {
         // 2020-01-02 is a Thursday, 2020-01-05 a Sunday: both in the week of Monday 2019-12-30.
         assert_eq!(weeks.len(), 1);
         assert_eq!(weeks[0].period, "2019-12-30");
+    }
+
+    #[test]
+    fn story_pages_filter_through_the_knowledge_base_and_page() {
+        use crate::FilterQuery;
+        use marsad_link::{LinkConfig, Linker};
+        use std::sync::Arc;
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        // Months apart and unplaced: three stories of one event each.
+        for (id, actor, date) in [
+            ("a", "sdf", "2020-01-02"),
+            ("b", "isis", "2020-03-10"),
+            ("c", "sdf", "2020-05-01"),
+        ] {
+            let d = doc(id, &format!("نص {id}"));
+            let mut e = event(id, "Armed clash", actor);
+            e.date.date = Some(date.into());
+            s.insert(&d, &analysis(&d, vec![e])).unwrap();
+        }
+        let kb = marsad_kb::KnowledgeBase::builtin().unwrap();
+        let mut linker = Linker::new(Arc::new(kb.clone()), LinkConfig::default());
+        linker.add_events(None, &s.events(&EventFilter::default()).unwrap());
+        s.save_linker(&mut linker).unwrap();
+        let doc_of: std::collections::HashMap<String, String> = s
+            .events(&EventFilter::default())
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.id, e.doc))
+            .collect();
+        let page = |q: FilterQuery, offset, limit| {
+            let f = StoryPageFilter {
+                events: EventFilter::resolve(&q, &kb).unwrap(),
+                ..StoryPageFilter::default()
+            };
+            let (n, stories) = s.story_page(&f, offset, limit).unwrap();
+            let docs: Vec<String> = stories
+                .iter()
+                .flat_map(|st| st.events.iter().map(|e| doc_of[e].clone()))
+                .collect();
+            (n, docs)
+        };
+        let all = page(FilterQuery::default(), 0, 10);
+        assert_eq!(all.0, 3);
+        assert_eq!(
+            page(FilterQuery::default(), 1, 1),
+            (3, vec![all.1[1].clone()])
+        );
+        let actor = |a: &str| FilterQuery {
+            actor: Some(a.into()),
+            ..FilterQuery::default()
+        };
+        // Any alias selects the actor's stories: the Arabic abbreviation as the English name.
+        assert_eq!(page(actor("قسد"), 0, 10).0, 2);
+        assert_eq!(page(actor("قسد"), 0, 10), page(actor("SDF"), 0, 10));
+        assert_eq!(page(actor("داعش"), 0, 10).0, 1);
+        let since = FilterQuery {
+            since: Some("2020-03".into()),
+            ..actor("sdf")
+        };
+        assert_eq!(page(since, 0, 10).0, 1);
     }
 }
