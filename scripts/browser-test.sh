@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Browser tests of `marsad serve`: headless Debian Chromium driven by playwright-core.
 # Builds the binary, ingests the seeds into a temporary store, serves it on loopback, opens the
-# page and checks the document view, the events table, the map, the timeline and the upload form.
+# page and checks the document view, the events table (server-side sorting across pages), views
+# reopened from their URL, the map (layers, zoom, pan, clusters), the timeline (empty days), the
+# stories (paging, filters), search and the upload form.
 # Screenshots go to target/screenshots/. Ends with "N passed, M failed"; exits non-zero on failure.
 #
 #   bash scripts/browser-test.sh            # seeds from ../shared/seeds (SEEDS=... to override)

@@ -397,6 +397,7 @@ async fn get_document(State(st): St, Path(id): Path<String>) -> ApiResult<Json<V
     });
     Ok(Json(json!({
         "id": doc.id,
+        "headline": rows::headline(doc.title.as_deref(), &doc.text),
         "title": doc.title,
         "outlet": doc.outlet.or(meta.outlet),
         "published": doc.published,
@@ -413,16 +414,53 @@ async fn get_document(State(st): St, Path(id): Path<String>) -> ApiResult<Json<V
     })))
 }
 
+/// `sort` (a row field) and `order` (`asc`, the default, or `desc`).
+fn event_sort(p: &HashMap<String, String>) -> ApiResult<Option<marsad_store::EventSort>> {
+    let order = text(p, "order");
+    let descending = match order.as_deref() {
+        None | Some("asc") => false,
+        Some("desc") => true,
+        Some(o) => {
+            return Err(ApiError::bad_request(format!(
+                "order: asc or desc, got {o:?}"
+            )))
+        }
+    };
+    let Some(name) = text(p, "sort") else {
+        if order.is_some() {
+            return Err(ApiError::bad_request("order: needs sort"));
+        }
+        return Ok(None);
+    };
+    let Some(key) = marsad_store::EventSortKey::named(&name) else {
+        let names: Vec<&str> = marsad_store::EventSortKey::ALL
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
+        return Err(ApiError::bad_request(format!(
+            "sort: one of {}, got {name:?}",
+            names.join(", ")
+        )));
+    };
+    Ok(Some(marsad_store::EventSort { key, descending }))
+}
+
 async fn list_events(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
-    check_known(&p, &[FILTER_KEYS, PAGE_KEYS].concat())?;
+    check_known(&p, &[FILTER_KEYS, PAGE_KEYS, &["sort", "order"]].concat())?;
     let f = filter(&st, &p)?;
+    let sort = event_sort(&p)?;
     let pg = page(&p, 50, 5000)?;
     let (offset, limit) = (pg.offset, pg.limit);
     let (total, events) = with_db(&st, move |r| {
-        db::events(&r.conn, &f, offset, Some(limit), true)
+        if sort.is_none() {
+            // Document order pages deep offsets through the `events_doc` index.
+            let (total, events) = db::events(&r.conn, &f, offset, Some(limit), true)?;
+            return Ok((total.unwrap_or(0), events));
+        }
+        Ok(r.store.event_page(&f, sort, offset, limit)?)
     })
     .await?;
-    let mut out = page_json(&pg, total.unwrap_or(0));
+    let mut out = page_json(&pg, total);
     out["events"] = serde_json::to_value(events.iter().map(Row::new).collect::<Vec<_>>())?;
     Ok(Json(out))
 }
@@ -605,22 +643,17 @@ async fn timeline(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
     check_known(&p, &[FILTER_KEYS, &["by"]].concat())?;
     let f = filter(&st, &p)?;
     let by = text(&p, "by").unwrap_or_else(|| "day".into());
-    let weekly = match by.as_str() {
-        "day" => false,
-        "week" => true,
+    let period = match by.as_str() {
+        "day" => marsad_store::Period::Day,
+        "week" => marsad_store::Period::Week,
+        "month" => marsad_store::Period::Month,
         _ => {
             return Err(ApiError::bad_request(format!(
-                "by: day or week, got {by:?}"
+                "by: day, week or month, got {by:?}"
             )))
         }
     };
-    let (buckets, undated) = with_db(&st, move |r| {
-        Ok((
-            db::timeline(&r.conn, &f, weekly)?,
-            db::undated(&r.conn, &f)?,
-        ))
-    })
-    .await?;
+    let (buckets, undated) = with_db(&st, move |r| Ok(r.store.timeline(&f, period)?)).await?;
     Ok(Json(
         json!({"by": by, "buckets": buckets, "undated": undated}),
     ))
@@ -708,19 +741,25 @@ async fn search(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
     })))
 }
 
+/// Stories, paged; `type`, `actor` and `place` resolve through the knowledge base as the
+/// event filters do and keep the stories holding such an event; `since`/`until` keep the
+/// stories whose date range reaches into them. `limit` alone (no `offset`) is the first page.
 async fn stories(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
     check_known(
         &p,
         &[
-            "type",
-            "actor",
-            "place",
-            "status",
-            "since",
-            "until",
-            "min_reports",
-            "limit",
-        ],
+            &[
+                "type",
+                "actor",
+                "place",
+                "status",
+                "since",
+                "until",
+                "min_reports",
+            ],
+            PAGE_KEYS,
+        ]
+        .concat(),
     )?;
     let status = text(&p, "status");
     if let Some(s) = &status {
@@ -730,18 +769,22 @@ async fn stories(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
             )));
         }
     }
-    let filter = marsad_store::StoryFilter {
-        event_type: text(&p, "type"),
-        actor: text(&p, "actor"),
-        place: text(&p, "place"),
+    let min_reports = number(&p, "min_reports")?;
+    let mut events = filter(&st, &p)?;
+    events.doc = None;
+    let f = marsad_store::StoryPageFilter {
+        events,
         status,
-        since: date(&p, "since")?,
-        until: date(&p, "until")?,
-        min_reports: number(&p, "min_reports")?,
-        limit: Some(number(&p, "limit")?.unwrap_or(200).clamp(1, 5000)),
+        min_reports,
     };
-    let stories = with_db(&st, move |r| Ok(r.store.stories(&filter)?)).await?;
-    Ok(Json(json!({"count": stories.len(), "stories": stories})))
+    let pg = page(&p, 200, 5000)?;
+    let (offset, limit) = (pg.offset, pg.limit);
+    let (total, stories) =
+        with_db(&st, move |r| Ok(r.store.story_page(&f, offset, limit)?)).await?;
+    let mut out = page_json(&pg, total);
+    out["count"] = json!(stories.len());
+    out["stories"] = serde_json::to_value(stories)?;
+    Ok(Json(out))
 }
 
 async fn story(State(st): St, Path(id): Path<String>) -> ApiResult<Json<Value>> {

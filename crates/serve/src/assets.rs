@@ -9,8 +9,12 @@ use crate::error::ApiError;
 const INDEX: &str = include_str!("../assets/index.html");
 const APP_JS: &str = include_str!("../assets/app.js");
 const APP_CSS: &str = include_str!("../assets/app.css");
-/// Governorate outlines (approximate; see data/geo/README.md).
-const GOVERNORATES: &str = include_str!("../../../data/geo/syria_governorates.geojson");
+/// Map layers (Natural Earth and World Data Bank II; see data/geo/SOURCES.md for the credit the
+/// page shows).
+const GOVERNORATES: &str = include_str!("../../../data/geo/syria_admin1.geojson");
+const NEIGHBOURS: &str = include_str!("../../../data/geo/neighbours.geojson");
+const RIVERS: &str = include_str!("../../../data/geo/rivers.geojson");
+const GOLAN: &str = include_str!("../../../data/geo/golan.geojson");
 /// The OpenAPI 3 description of the API.
 pub const OPENAPI: &str = include_str!("../assets/openapi.json");
 
@@ -36,7 +40,10 @@ pub async fn file(Path(name): Path<String>) -> Result<Response, ApiError> {
     Ok(match name.as_str() {
         "app.js" => with_type(APP_JS, "text/javascript; charset=utf-8"),
         "app.css" => with_type(APP_CSS, "text/css; charset=utf-8"),
-        "syria_governorates.geojson" => with_type(GOVERNORATES, "application/geo+json"),
+        "syria_admin1.geojson" => with_type(GOVERNORATES, "application/geo+json"),
+        "neighbours.geojson" => with_type(NEIGHBOURS, "application/geo+json"),
+        "rivers.geojson" => with_type(RIVERS, "application/geo+json"),
+        "golan.geojson" => with_type(GOLAN, "application/geo+json"),
         "openapi.json" => with_type(OPENAPI, "application/json"),
         _ => return Err(ApiError::not_found(format!("no asset {name:?}"))),
     })

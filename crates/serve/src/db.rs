@@ -1,7 +1,7 @@
 //! Read access: a small pool of store handles (a rusqlite connection is not `Sync`, so each
 //! request borrows one on a blocking thread) and the paged queries the API needs that
-//! [`marsad_store::Store`] does not offer (document listing, event pages with a total, counts
-//! per day). They read the store's tables with the same filter semantics as `Store::events`.
+//! [`marsad_store::Store`] does not offer (document listing, event pages in document order with
+//! a total). They read the store's tables with the same filter semantics as `Store::events`.
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -113,6 +113,8 @@ pub fn events(
 pub struct DocSummary {
     pub id: String,
     pub title: Option<String>,
+    /// The title, else a headline read from the opening lines of the text.
+    pub headline: Option<String>,
     pub outlet: Option<String>,
     pub published: Option<String>,
     pub url: Option<String>,
@@ -144,14 +146,17 @@ pub fn documents(
     let mut st = conn.prepare_cached(&format!(
         "SELECT d.id, d.title, coalesce(d.outlet, d.analysis_outlet), coalesce(d.published, d.analysis_published),
                 d.url, d.format, d.ingested_at,
-                (SELECT count(*) FROM events e WHERE e.doc_id = d.id)
+                (SELECT count(*) FROM events e WHERE e.doc_id = d.id), substr(d.text, 1, 800)
          FROM documents d{wh} ORDER BY d.rowid DESC LIMIT {limit} OFFSET {offset}"
     ))?;
     let docs = st
         .query_map(params_from_iter(args.iter()), |r| {
+            let title: Option<String> = r.get(1)?;
+            let opening: String = r.get(8)?;
             Ok(DocSummary {
                 id: r.get(0)?,
-                title: r.get(1)?,
+                headline: crate::rows::headline(title.as_deref(), &opening),
+                title,
                 outlet: r.get(2)?,
                 published: r.get(3)?,
                 url: r.get(4)?,
@@ -162,46 +167,4 @@ pub fn documents(
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((total as u64, docs))
-}
-
-/// How many events the filter keeps that have no date (the timeline leaves them out).
-pub fn undated(conn: &Connection, f: &Filter) -> Result<u64, ApiError> {
-    let (wh, args) = f.where_sql();
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT count(*) FROM events{wh} AND event_date IS NULL"
-    ))?;
-    let n: i64 = st.query_row(params_from_iter(args.iter()), |r| r.get(0))?;
-    Ok(n as u64)
-}
-
-/// One bar of the timeline.
-#[derive(Debug, Serialize)]
-pub struct Bucket {
-    pub period: String,
-    pub event_type: String,
-    pub count: u64,
-}
-
-/// Events per day (or per week, starting Monday) and event type; undated events left out.
-pub fn timeline(conn: &Connection, f: &Filter, weekly: bool) -> Result<Vec<Bucket>, ApiError> {
-    let (wh, args) = f.where_sql();
-    let period = if weekly {
-        "date(event_date, '-6 days', 'weekday 1')"
-    } else {
-        "date(event_date)"
-    };
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT {period} AS p, event_type, count(*) FROM events{wh} AND event_date IS NOT NULL
-         GROUP BY p, event_type HAVING p IS NOT NULL ORDER BY p, event_type"
-    ))?;
-    let rows = st
-        .query_map(params_from_iter(args.iter()), |r| {
-            Ok(Bucket {
-                period: r.get(0)?,
-                event_type: r.get(1)?,
-                count: r.get::<_, i64>(2)? as u64,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
 }

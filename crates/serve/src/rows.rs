@@ -84,3 +84,60 @@ pub fn feature(e: &Event) -> Option<serde_json::Value> {
         "properties": props,
     }))
 }
+
+/// What the page names a document by: its title, else the first of its opening lines that
+/// reads as a headline (four words or more; a section name or a byline is shorter), else its
+/// first line; cut to about 120 characters at a word. `None` for an empty text without title.
+pub fn headline(title: Option<&str>, text: &str) -> Option<String> {
+    if let Some(t) = title.map(str::trim).filter(|t| !t.is_empty()) {
+        return Some(t.to_string());
+    }
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(4)
+        .collect();
+    let line = lines
+        .iter()
+        .find(|l| l.split_whitespace().count() >= 4)
+        .or(lines.first())?;
+    const MAX: usize = 120;
+    if line.chars().count() <= MAX {
+        return Some(line.to_string());
+    }
+    let mut out = String::new();
+    for w in line.split_whitespace() {
+        if out.chars().count() + w.chars().count() + 1 > MAX {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    if out.is_empty() {
+        out = line.chars().take(MAX).collect();
+    }
+    out.push('…');
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::headline;
+
+    #[test]
+    fn a_headline_is_the_title_or_an_opening_line_of_four_words() {
+        assert_eq!(headline(Some(" عنوان "), "نص").as_deref(), Some("عنوان"));
+        // A section name of two words is passed over for the headline under it.
+        assert_eq!(
+            headline(None, "سياسة عربية\n\nأنباء عن اتفاق غير معلن\nنص").as_deref(),
+            Some("أنباء عن اتفاق غير معلن")
+        );
+        assert_eq!(headline(None, "  \n").as_deref(), None);
+        let long = "كلمة ".repeat(60);
+        let h = headline(Some(""), &long).unwrap();
+        assert!(h.ends_with('…') && h.chars().count() <= 121, "{h}");
+    }
+}

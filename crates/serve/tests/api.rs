@@ -151,7 +151,10 @@ async fn reads_writes_and_errors() {
     for a in [
         "/assets/app.js",
         "/assets/app.css",
-        "/assets/syria_governorates.geojson",
+        "/assets/syria_admin1.geojson",
+        "/assets/neighbours.geojson",
+        "/assets/rivers.geojson",
+        "/assets/golan.geojson",
     ] {
         assert_eq!(s.get(a).await.0, StatusCode::OK, "{a}");
     }
@@ -331,6 +334,37 @@ async fn reads_writes_and_errors() {
     let (st, v) = s.get("/api/stories").await;
     assert_eq!(st, StatusCode::OK, "{v}");
     assert!(v["stories"].is_array(), "{v}");
+    // Stories page: the pages add up to the total, and a filter keeps only the stories
+    // holding a matching event.
+    let total = v["total"].as_u64().unwrap();
+    assert_eq!(v["count"].as_u64().unwrap(), total.min(200));
+    let (_, p1) = s.get("/api/stories?per_page=2&page=1").await;
+    let (_, p2) = s.get("/api/stories?per_page=2&page=2").await;
+    assert_eq!(p1["total"], total);
+    if total > 2 {
+        assert_ne!(p1["stories"][0]["id"], p2["stories"][0]["id"]);
+    }
+    let (_, m) = s.get("/api/timeline?by=month").await;
+    let fat: u64 = m["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["fatalities"].as_u64().unwrap())
+        .sum();
+    let dated_fat: u64 = events
+        .iter()
+        .filter(|e| e["event_date"].is_string())
+        .filter_map(|e| e["fatalities"].as_u64())
+        .sum();
+    assert_eq!(fat, dated_fat);
+    // Sorting by fatalities reaches every row: the first of a page of one is the largest.
+    let (st, top) = s
+        .get("/api/events?sort=fatalities&order=desc&per_page=1")
+        .await;
+    assert_eq!(st, StatusCode::OK, "{top}");
+    let max = events.iter().filter_map(|e| e["fatalities"].as_u64()).max();
+    assert_eq!(top["events"][0]["fatalities"].as_u64(), max);
+    assert_eq!(top["total"].as_u64().unwrap() as usize, events.len());
     let (st, v) = s.get("/api/stories/no-such-story").await;
     assert_json_error(st, &v, StatusCode::NOT_FOUND);
 
@@ -349,7 +383,12 @@ async fn reads_writes_and_errors() {
         "/api/events.csv?since=yesterday",
         "/api/events.geojson?limit=x",
         "/api/export?format=xml",
-        "/api/timeline?by=month",
+        "/api/timeline?by=year",
+        "/api/events?sort=json",
+        "/api/events?sort=fatalities&order=down",
+        "/api/events?order=desc",
+        "/api/stories?actor=no-such-actor-anywhere",
+        "/api/stories?since=notadate",
         "/api/search",
         "/api/search?q=x&limit=0",
         "/api/search?q=(((",

@@ -16,8 +16,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 pub mod export;
 mod filter;
+mod pages;
 mod stories;
 pub use filter::{EventFilter, FilterError, FilterQuery};
+pub use pages::{EventSort, EventSortKey, Period, StoryPageFilter, TimelineBucket};
 pub use stories::*;
 
 /// Store errors (all name the database file).
@@ -712,7 +714,7 @@ mod tests {
     use marsad_extract::{ActorRef, EventDate, Span, Stance};
     use marsad_ingest::{content_hash, Format};
 
-    fn doc(id: &str, text: &str) -> Document {
+    pub(crate) fn doc(id: &str, text: &str) -> Document {
         Document {
             id: id.into(),
             origin: format!("{id}.txt"),
@@ -727,7 +729,7 @@ mod tests {
         }
     }
 
-    fn event(doc: &str, sub: &str, actor: &str) -> Event {
+    pub(crate) fn event(doc: &str, sub: &str, actor: &str) -> Event {
         let span = Span {
             text: "x".into(),
             start: 0,
@@ -773,7 +775,7 @@ mod tests {
         }
     }
 
-    fn analysis(d: &Document, events: Vec<Event>) -> Analysis {
+    pub(crate) fn analysis(d: &Document, events: Vec<Event>) -> Analysis {
         Analysis {
             doc: d.id.clone(),
             outlet: None,

@@ -148,7 +148,7 @@ fn put_meta(tx: &Connection, linker: &Linker, next_story: u64) -> rusqlite::Resu
 }
 
 impl Store {
-    fn ensure_story_schema(&self) -> Result<(), StoreError> {
+    pub(crate) fn ensure_story_schema(&self) -> Result<(), StoreError> {
         self.sql(|c| c.execute_batch(STORY_SCHEMA))
     }
 
