@@ -321,7 +321,7 @@ impl<'a> Doc<'a> {
                 .as_deref()
                 .map(marsad_text::normalize_key)
                 .unwrap_or_default();
-            let w = w.trim_start_matches(['و', 'ب', 'ف', 'ل']);
+            let w = w.trim_start_matches(marsad_text::clitics::LETTER_PROCLITICS);
             let w = w.strip_prefix("ال").unwrap_or(w);
             let fits = w.starts_with("بلد")
                 || w.starts_with("قري")

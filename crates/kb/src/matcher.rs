@@ -12,10 +12,7 @@ use std::ops::Range;
 
 use marsad_text::{is_word_char, word_char_at, word_end, word_runs};
 
-/// Proclitic sequences accepted before a name.
-const PROCLITICS: &[&str] = &["و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك"];
-/// Proclitics accepted before the "لل" contraction.
-const LIL_PROCLITICS: &[&str] = &["و", "ف"];
+use marsad_text::clitics::{LIL_PROCLITICS, NAME_PROCLITICS as PROCLITICS};
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Target {

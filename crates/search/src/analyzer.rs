@@ -37,15 +37,7 @@ impl Analyzer {
     }
 }
 
-/// Proclitics whose removal gives an extra reading of a word at index time (longest first is not
-/// needed: every split is emitted).
-const INDEX_PROCLITICS: &[&str] = &[
-    "و", "ف", "ب", "ل", "ك", "ال", "وال", "بال", "لل", "فال", "كال", "وبال",
-];
-
-/// Article combinations stripped from query words (longest first). Single-letter proclitics are
-/// not stripped on the query side: the index already carries the reading without them.
-const QUERY_PROCLITICS: &[&str] = &["وبال", "وال", "بال", "فال", "كال", "لل", "ال"];
+use marsad_text::clitics::{INDEX_PROCLITICS, QUERY_PROCLITICS};
 
 /// Light10 suffixes (normalized: ة → ه), tried in Lucene's order, each at most once.
 const SUFFIXES: &[&str] = &["ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"];

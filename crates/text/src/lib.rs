@@ -17,13 +17,14 @@
 //! ```
 //!
 //! Modules: `normalize` (rules and offset map), `sentence` (paragraphs, sentences, clauses),
-//! `token` (tokens, word boundaries, proclitics), `number` (counts), `place_words` (words
+//! `token` (tokens, word boundaries, proclitic readings), [`clitics`] (the proclitics themselves), `number` (counts), `place_words` (words
 //! around unlisted place names), [`calendar`] (month names).
 //! Nothing here knows about events, places or the knowledge base.
 
 #![warn(missing_docs)]
 
 pub mod calendar;
+pub mod clitics;
 mod normalize;
 mod number;
 mod place_words;

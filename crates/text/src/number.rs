@@ -289,8 +289,7 @@ fn strip_short_prefix<'w>(word: &'w str, p: &str) -> Option<&'w str> {
     (w.len() >= p.len() && w.iter().zip(p).all(|(a, b)| a == b)).then(|| &word[p.len()..])
 }
 
-/// Proclitics allowed glued to a number word or digits ("وخمسه", "بحوالي", "ب15").
-const NUM_PREFIXES: &[&str] = &["وب", "ول", "فب", "فل", "و", "ب", "ل", "ف"];
+use crate::clitics::NUMBER_PROCLITICS as NUM_PREFIXES;
 
 /// Ordinals before "عشر" make it part of an ordinal ("الحادي عشر"), not a count.
 const ORDINALS: &[&str] = &[

@@ -301,12 +301,6 @@ pub fn word_runs_in(norm: &str, tokens: &[Token]) -> Vec<Range<usize>> {
     out
 }
 
-/// Proclitic prefixes, longest first within each first letter so the order of results is stable.
-const PROCLITICS: &[&str] = &[
-    "و", "ف", "ب", "ل", "ك", "س", "ال", "لل", "وب", "ول", "فب", "فل", "وك", "وال", "بال", "فال",
-    "كال", "ولل", "فلل", "وبال",
-];
-
 /// Possible (prefix, stem) readings of a normalized word for the common proclitics (و ف ب ل ك س
 /// and the article with them). Arabic glues these to the next word, so "وبالقوات" must still
 /// match "قوات". `("", word)` always comes first; other readings follow by increasing prefix
@@ -314,7 +308,7 @@ const PROCLITICS: &[&str] = &[
 pub fn proclitic_splits(word: &str) -> Vec<(&str, &str)> {
     let mut out = Vec::with_capacity(4);
     out.push(("", word));
-    for p in PROCLITICS {
+    for p in crate::clitics::WORD_PROCLITICS {
         if let Some(stem) = word.strip_prefix(p) {
             if stem.chars().take(2).count() == 2 && stem.chars().all(is_word_char) {
                 out.push((&word[..p.len()], stem));
