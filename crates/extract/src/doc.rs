@@ -889,15 +889,20 @@ impl<'a> Doc<'a> {
 /// one ("Menuالأحداث"). Arabic spelling never does either inside a word; scraped link lists and
 /// tickers that lost their line breaks do.
 pub fn glued(original: &str) -> bool {
-    let arabic_letter = |c: char| ('\u{0621}'..='\u{064A}').contains(&c);
-    let mut prev = ' ';
-    for c in original.chars() {
-        if arabic_letter(c) && (matches!(prev, 'ة' | 'ى') || prev.is_ascii_alphabetic()) {
-            return true;
-        }
-        prev = c;
-    }
-    false
+    // Read on the UTF-8 bytes (this runs over every sentence): an Arabic letter U+0621–U+064A is
+    // `D8 A1`–`D8 BF` or `D9 80`–`D9 8A`, and the char before the one starting at `i` ends at
+    // `i - 1`: an ASCII letter there, or ة (`D8 A9`) / ى (`D9 89`) at `i - 2`.
+    let b = original.as_bytes();
+    (1..b.len().saturating_sub(1)).any(|i| {
+        let letter = match b[i] {
+            0xD8 => (0xA1..=0xBF).contains(&b[i + 1]),
+            0xD9 => (0x80..=0x8A).contains(&b[i + 1]),
+            _ => false,
+        };
+        letter
+            && (b[i - 1].is_ascii_alphabetic()
+                || i >= 2 && matches!([b[i - 2], b[i - 1]], [0xD8, 0xA9] | [0xD9, 0x89]))
+    })
 }
 
 pub fn is_direction(k: CueKind) -> bool {
@@ -939,5 +944,40 @@ mod tests {
         assert!(!glued("قصفت الطائرات مدينة إدلب على الحدود"));
         assert!(!glued("أصيب 1 جريحMap"));
         assert!(!glued("مستشفى المدينة"));
+        // At the ends of the text, after other scripts and after letters outside the range.
+        assert!(glued("aب"));
+        assert!(glued("ىي"));
+        assert!(!glued("ب"));
+        assert!(!glued("a"));
+        assert!(!glued(""));
+        assert!(!glued("éب ۀب ٱب"));
+        assert!(glued("éب ۀب ٱب ةي"));
+    }
+
+    /// The byte reading agrees with reading the chars, on every pair of chars from a set of
+    /// letters, Latin, accented and other Arabic-block chars.
+    #[test]
+    fn glued_agrees_with_chars() {
+        let by_chars = |s: &str| {
+            let arabic_letter = |c: char| ('\u{0621}'..='\u{064A}').contains(&c);
+            let mut prev = ' ';
+            s.chars().any(|c| {
+                let hit =
+                    arabic_letter(c) && (matches!(prev, 'ة' | 'ى') || prev.is_ascii_alphabetic());
+                prev = c;
+                hit
+            })
+        };
+        let chars = [
+            "ة", "ى", "ي", "ء", "ؠ", "ـ", "ً", "ٱ", "a", "Z", "1", " ", "é", "ۀ", "€", "ب",
+        ];
+        for x in chars {
+            for y in chars {
+                for z in ["", "ب", "a"] {
+                    let s = format!("{z}{x}{y}");
+                    assert_eq!(glued(&s), by_chars(&s), "{s:?}");
+                }
+            }
+        }
     }
 }

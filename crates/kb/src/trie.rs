@@ -19,11 +19,12 @@ use yada::unit::{Unit, UNIT_SIZE};
 /// letters by table).
 #[derive(Clone, Default)]
 pub(crate) struct Trie {
-    /// The units of yada's double array, with their offsets decoded once (empty without
-    /// patterns: the builder needs at least one key). The walk is ours
-    /// ([`Trie::for_each_prefix`]): yada's `common_prefix_search` reads every unit twice and
-    /// decodes its offset on each byte, and this walk runs over most bytes of every document.
-    units: Vec<Node>,
+    /// The units of yada's double array (empty without patterns: the builder needs at least one
+    /// key). The walk is ours ([`Trie::for_each_prefix`]): yada's `common_prefix_search` reads
+    /// every unit twice, and this walk runs over most letters of every document. Four bytes a
+    /// unit, offsets decoded on each step: the walk waits on cache misses, not on arithmetic, and
+    /// a unit with its decoded offset (eight bytes) doubled the memory the walks miss in.
+    units: Vec<Unit>,
     /// The first two letters of a walk, looked up instead of walked (`None` without patterns).
     first: Option<Box<FirstLetters>>,
 }
@@ -40,13 +41,6 @@ struct FirstLetters {
     /// The node after each pair of numbered letters (by `64 * first + second`), 0 when no pattern
     /// starts with the pair.
     pairs: [u32; 64 * 64],
-}
-
-/// A unit of the double array and its decoded [`Unit::offset`].
-#[derive(Clone, Copy)]
-struct Node {
-    offset: u32,
-    unit: Unit,
 }
 
 /// [`FirstLetters::letters`] of a letter that no pattern starts with, first or second.
@@ -133,13 +127,7 @@ impl Trie {
         let bytes = DoubleArrayBuilder::build(&keys).expect("patterns make a trie");
         let units = bytes
             .chunks_exact(UNIT_SIZE)
-            .map(|u| {
-                let unit = Unit::from_u32(u32::from_le_bytes(u.try_into().expect("4 bytes")));
-                Node {
-                    offset: unit.offset(),
-                    unit,
-                }
-            })
+            .map(|u| Unit::from_u32(u32::from_le_bytes(u.try_into().expect("4 bytes"))))
             .collect();
         let mut trie = Trie { units, first: None };
         // Number the letters that can come first or second (at most 64 of them: others are
@@ -178,9 +166,9 @@ impl Trie {
         let mut id = 0;
         for c in symbols(text) {
             let node = self.units[id as usize];
-            id ^= node.offset ^ u32::from(c);
+            id ^= node.offset() ^ u32::from(c);
             match self.units.get(id as usize) {
-                Some(child) if child.unit.label() == u32::from(c) => {}
+                Some(child) if child.label() == u32::from(c) => {}
                 _ => return 0,
             }
         }
@@ -230,18 +218,19 @@ impl Trie {
         let mut node = units[id as usize];
         let mut i = start;
         loop {
-            if node.unit.has_leaf() && i > 0 {
-                if let Some(leaf) = units.get((node.offset ^ id) as usize) {
-                    hit(i, leaf.unit.value() as usize);
+            let offset = node.offset();
+            if node.has_leaf() && i > 0 {
+                if let Some(leaf) = units.get((offset ^ id) as usize) {
+                    hit(i, leaf.value() as usize);
                 }
             }
             let Some((c, n)) = symbol_at(&text[i..]) else {
                 return;
             };
             // The child for symbol `c`, if the unit there is labelled `c` (a leaf never is).
-            id ^= node.offset ^ u32::from(c);
+            id ^= offset ^ u32::from(c);
             match units.get(id as usize) {
-                Some(&child) if child.unit.label() == u32::from(c) => node = child,
+                Some(&child) if child.label() == u32::from(c) => node = child,
                 _ => return,
             }
             i += n;
@@ -335,7 +324,9 @@ mod tests {
     /// Symbols spell UTF-8 text one to one: distinct texts, distinct symbols.
     #[test]
     fn symbols_are_unambiguous() {
-        let texts = ["ب", "ب ", "بب", "Ġ", "Ġب", "پ", "ؠ", "ٟ", "ٰ", "é", "a", "ـ", "ءا"];
+        let texts = [
+            "ب", "ب ", "بب", "Ġ", "Ġب", "پ", "ؠ", "ٟ", "ٰ", "é", "a", "ـ", "ءا",
+        ];
         let spelled: std::collections::HashSet<Vec<u8>> =
             texts.iter().map(|t| symbols(t.as_bytes())).collect();
         assert_eq!(spelled.len(), texts.len());
