@@ -90,6 +90,12 @@ pub struct Doc<'a> {
     pub triggers: Vec<Mention>,
     pub cues: Vec<Mention>,
     pub quantities: Vec<Quantity>,
+    /// The start of each token and of each cue, for the binary searches of [`Doc::token_at`],
+    /// [`Doc::tokens_in`] and [`Doc::cues_in`], which run many times per statement: four bytes
+    /// a position keep the search in a few cache lines, where a search over the tokens and
+    /// mentions themselves missed the cache at each step.
+    token_starts: Vec<u32>,
+    cue_starts: Vec<u32>,
     /// Place mentions (indexes) of bulk villages whose only evidence is a preposition of place:
     /// kept only when a place of the same governorate is named nearby.
     /// `(index, false)`: a multi-word village name without a place word, dropped when the
@@ -142,8 +148,13 @@ impl<'a> Doc<'a> {
             triggers,
             cues,
             quantities,
+            token_starts: Vec::new(),
+            cue_starts: Vec::new(),
             tentative: Vec::new(),
         };
+        // Offsets of normalized text fit in 32 bits (`marsad_text::Normalized` keeps them so).
+        d.token_starts = d.tokens.iter().map(|t| t.range.start as u32).collect();
+        d.cue_starts = d.cues.iter().map(|m| m.range.start as u32).collect();
         d.sentences = d.split_sentences(kb);
         d.read_entities(kb, entities);
         d.confirm_tentative(kb);
@@ -764,7 +775,7 @@ impl<'a> Doc<'a> {
 
     /// Tokens inside a normalized range.
     pub fn tokens_in(&self, r: Range<usize>) -> impl Iterator<Item = &Token> + '_ {
-        let i = self.tokens.partition_point(|t| t.range.start < r.start);
+        let i = self.token_at(r.start);
         self.tokens[i..]
             .iter()
             .take_while(move |t| t.range.end <= r.end)
@@ -772,7 +783,12 @@ impl<'a> Doc<'a> {
 
     /// Index of the first token starting at or after `pos`.
     pub fn token_at(&self, pos: usize) -> usize {
-        self.tokens.partition_point(|t| t.range.start < pos)
+        self.token_starts.partition_point(|&s| (s as usize) < pos)
+    }
+
+    /// Index of the first cue starting at or after `pos`.
+    fn cue_at(&self, pos: usize) -> usize {
+        self.cue_starts.partition_point(|&s| (s as usize) < pos)
     }
 
     /// Cues of a kind inside a range.
@@ -781,7 +797,7 @@ impl<'a> Doc<'a> {
     }
 
     fn cues_kinds_in(&self, r: Range<usize>) -> impl Iterator<Item = (&Mention, CueKind)> + '_ {
-        let i = self.cues.partition_point(|m| m.range.start < r.start);
+        let i = self.cue_at(r.start);
         self.cues[i..]
             .iter()
             .take_while(move |m| m.range.start < r.end)
@@ -805,11 +821,11 @@ impl<'a> Doc<'a> {
         let lo = ti.saturating_sub(max_tokens + 3);
         let from = self.tokens.get(lo).map_or(0, |t| t.range.start);
         // The last fitting cue wins: walk the cues backwards and stop at the first that fits.
-        let i = self.cues.partition_point(|m| m.range.start < from);
+        let i = self.cue_at(from);
         // Few cues in the window: a linear count is cheaper than a second binary search.
-        let j = i + self.cues[i..]
+        let j = i + self.cue_starts[i..]
             .iter()
-            .take_while(|m| m.range.start < pos)
+            .take_while(|&&s| (s as usize) < pos)
             .count();
         for m in self.cues[i..j].iter().rev() {
             if m.range.end > pos {

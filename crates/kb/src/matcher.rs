@@ -38,6 +38,10 @@ pub(crate) struct Group {
     /// instead of two).
     starts: Vec<u32>,
     targets: Vec<Target>,
+    /// Bit `p` is set when a target of pattern `p` is open-ended (`star`). Most hits end
+    /// inside a word, where only those targets can match: this bit set (a few kilobytes, in
+    /// cache) rejects them without reading the targets.
+    open_ended: Vec<u64>,
 }
 
 /// A boundary-checked match.
@@ -98,7 +102,11 @@ impl GroupBuilder {
         let mut starts = Vec::with_capacity(self.targets.len() + 1);
         starts.push(0);
         let mut targets = Vec::new();
-        for ts in self.targets {
+        let mut open_ended = vec![0u64; self.targets.len().div_ceil(64)];
+        for (p, ts) in self.targets.into_iter().enumerate() {
+            if ts.iter().any(|t| t.star) {
+                open_ended[p / 64] |= 1 << (p % 64);
+            }
             targets.extend(ts);
             starts.push(u32::try_from(targets.len()).expect("fewer than 2^32 targets"));
         }
@@ -106,6 +114,7 @@ impl GroupBuilder {
             trie: Trie::new(&self.patterns),
             starts,
             targets,
+            open_ended,
         }
     }
 }
@@ -161,6 +170,9 @@ impl Group {
         out: &mut Vec<Candidate>,
     ) {
         let ends_word = e == text.len() || !word_char_at(text, e).0;
+        if !ends_word && self.open_ended[pattern / 64] >> (pattern % 64) & 1 == 0 {
+            return;
+        }
         let pre = &text[ws..s];
         let targets =
             &self.targets[self.starts[pattern] as usize..self.starts[pattern + 1] as usize];
