@@ -291,6 +291,14 @@ fn token_after(doc: &Doc, i: usize, end: usize) -> usize {
 fn ordinal_first(doc: &Doc, i: usize, next: Next, year: Year) -> Option<(Found, usize)> {
     let t = doc.text();
     let toks = &doc.tokens;
+    // Cheap reject: the ordinal is one word or two ("الحادي والعشرين"), each a token, and "من"
+    // follows it; most words that get here have no "من" after them.
+    if !toks[i + 1..(i + 3).min(toks.len())]
+        .iter()
+        .any(|tk| &t[tk.range.clone()] == "من")
+    {
+        return None;
+    }
     let (day, end) = marsad_text::calendar::ordinal_day_at(t, toks[i].range.start)?;
     let j = token_after_bytes(doc, i, end);
     if toks.get(j).map(|tk| &t[tk.range.clone()]) != Some("من") {

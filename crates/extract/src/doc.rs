@@ -90,6 +90,12 @@ pub struct Doc<'a> {
     pub triggers: Vec<Mention>,
     pub cues: Vec<Mention>,
     pub quantities: Vec<Quantity>,
+    /// The start of each token and of each cue, for the binary searches of [`Doc::token_at`],
+    /// [`Doc::tokens_in`] and [`Doc::cues_in`], which run many times per statement: four bytes
+    /// a position keep the search in a few cache lines, where a search over the tokens and
+    /// mentions themselves missed the cache at each step.
+    token_starts: Vec<u32>,
+    cue_starts: Vec<u32>,
     /// Place mentions (indexes) of bulk villages whose only evidence is a preposition of place:
     /// kept only when a place of the same governorate is named nearby.
     /// `(index, false)`: a multi-word village name without a place word, dropped when the
@@ -142,8 +148,13 @@ impl<'a> Doc<'a> {
             triggers,
             cues,
             quantities,
+            token_starts: Vec::new(),
+            cue_starts: Vec::new(),
             tentative: Vec::new(),
         };
+        // Offsets of normalized text fit in 32 bits (`marsad_text::Normalized` keeps them so).
+        d.token_starts = d.tokens.iter().map(|t| t.range.start as u32).collect();
+        d.cue_starts = d.cues.iter().map(|m| m.range.start as u32).collect();
         d.sentences = d.split_sentences(kb);
         d.read_entities(kb, entities);
         d.confirm_tentative(kb);
@@ -764,7 +775,7 @@ impl<'a> Doc<'a> {
 
     /// Tokens inside a normalized range.
     pub fn tokens_in(&self, r: Range<usize>) -> impl Iterator<Item = &Token> + '_ {
-        let i = self.tokens.partition_point(|t| t.range.start < r.start);
+        let i = self.token_at(r.start);
         self.tokens[i..]
             .iter()
             .take_while(move |t| t.range.end <= r.end)
@@ -772,7 +783,12 @@ impl<'a> Doc<'a> {
 
     /// Index of the first token starting at or after `pos`.
     pub fn token_at(&self, pos: usize) -> usize {
-        self.tokens.partition_point(|t| t.range.start < pos)
+        self.token_starts.partition_point(|&s| (s as usize) < pos)
+    }
+
+    /// Index of the first cue starting at or after `pos`.
+    fn cue_at(&self, pos: usize) -> usize {
+        self.cue_starts.partition_point(|&s| (s as usize) < pos)
     }
 
     /// Cues of a kind inside a range.
@@ -781,7 +797,7 @@ impl<'a> Doc<'a> {
     }
 
     fn cues_kinds_in(&self, r: Range<usize>) -> impl Iterator<Item = (&Mention, CueKind)> + '_ {
-        let i = self.cues.partition_point(|m| m.range.start < r.start);
+        let i = self.cue_at(r.start);
         self.cues[i..]
             .iter()
             .take_while(move |m| m.range.start < r.end)
@@ -805,11 +821,11 @@ impl<'a> Doc<'a> {
         let lo = ti.saturating_sub(max_tokens + 3);
         let from = self.tokens.get(lo).map_or(0, |t| t.range.start);
         // The last fitting cue wins: walk the cues backwards and stop at the first that fits.
-        let i = self.cues.partition_point(|m| m.range.start < from);
+        let i = self.cue_at(from);
         // Few cues in the window: a linear count is cheaper than a second binary search.
-        let j = i + self.cues[i..]
+        let j = i + self.cue_starts[i..]
             .iter()
-            .take_while(|m| m.range.start < pos)
+            .take_while(|&&s| (s as usize) < pos)
             .count();
         for m in self.cues[i..j].iter().rev() {
             if m.range.end > pos {
@@ -889,15 +905,29 @@ impl<'a> Doc<'a> {
 /// one ("Menuالأحداث"). Arabic spelling never does either inside a word; scraped link lists and
 /// tickers that lost their line breaks do.
 pub fn glued(original: &str) -> bool {
-    let arabic_letter = |c: char| ('\u{0621}'..='\u{064A}').contains(&c);
-    let mut prev = ' ';
-    for c in original.chars() {
-        if arabic_letter(c) && (matches!(prev, 'ة' | 'ى') || prev.is_ascii_alphabetic()) {
-            return true;
-        }
-        prev = c;
+    // Read on the UTF-8 bytes (this runs over every sentence): an Arabic letter U+0621–U+064A is
+    // `D8 A1`–`D8 BF` or `D9 80`–`D9 8A`, and the char before the one starting at byte `i` ends
+    // at `i - 1`: an ASCII letter there, or ة (`D8 A9`) / ى (`D9 89`) at `i - 2`. Each window
+    // of four bytes is tested without branches and the tests are or-ed over the whole text:
+    // a branch per byte mispredicted on Arabic text, where `D8` and `D9` alternate at random.
+    let b = original.as_bytes();
+    let hit = |p2: u8, p1: u8, x: u8, y: u8| {
+        let letter = (x == 0xD8) & (y.wrapping_sub(0xA1) <= 0xBF - 0xA1)
+            | (x == 0xD9) & (y.wrapping_sub(0x80) <= 0x8A - 0x80);
+        let ascii_letter = (p1 | 0x20).wrapping_sub(b'a') < 26;
+        let ends_word = (p2 == 0xD8) & (p1 == 0xA9) | (p2 == 0xD9) & (p1 == 0x89);
+        letter & (ascii_letter | ends_word)
+    };
+    if b.len() < 3 {
+        return false;
     }
-    false
+    // Byte 1 has no byte 2 before it; then every `i` from 2 to `len - 2`.
+    hit(0, b[0], b[1], b[2])
+        || b.iter()
+            .zip(&b[1..])
+            .zip(&b[2..])
+            .zip(&b[3..])
+            .fold(false, |acc, (((&p2, &p1), &x), &y)| acc | hit(p2, p1, x, y))
 }
 
 pub fn is_direction(k: CueKind) -> bool {
@@ -939,5 +969,40 @@ mod tests {
         assert!(!glued("قصفت الطائرات مدينة إدلب على الحدود"));
         assert!(!glued("أصيب 1 جريحMap"));
         assert!(!glued("مستشفى المدينة"));
+        // At the ends of the text, after other scripts and after letters outside the range.
+        assert!(glued("aب"));
+        assert!(glued("ىي"));
+        assert!(!glued("ب"));
+        assert!(!glued("a"));
+        assert!(!glued(""));
+        assert!(!glued("éب ۀب ٱب"));
+        assert!(glued("éب ۀب ٱب ةي"));
+    }
+
+    /// The byte reading agrees with reading the chars, on every pair of chars from a set of
+    /// letters, Latin, accented and other Arabic-block chars.
+    #[test]
+    fn glued_agrees_with_chars() {
+        let by_chars = |s: &str| {
+            let arabic_letter = |c: char| ('\u{0621}'..='\u{064A}').contains(&c);
+            let mut prev = ' ';
+            s.chars().any(|c| {
+                let hit =
+                    arabic_letter(c) && (matches!(prev, 'ة' | 'ى') || prev.is_ascii_alphabetic());
+                prev = c;
+                hit
+            })
+        };
+        let chars = [
+            "ة", "ى", "ي", "ء", "ؠ", "ـ", "ً", "ٱ", "a", "Z", "1", " ", "é", "ۀ", "€", "ب",
+        ];
+        for x in chars {
+            for y in chars {
+                for z in ["", "ب", "a"] {
+                    let s = format!("{z}{x}{y}");
+                    assert_eq!(glued(&s), by_chars(&s), "{s:?}");
+                }
+            }
+        }
     }
 }

@@ -25,6 +25,7 @@ pub use model::{
 pub use countries::{country, Country};
 pub use lookup::{types_named, TypeSelection};
 use matcher::{Group, GroupBuilder, Required};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::fs;
 use std::ops::Range;
@@ -104,9 +105,11 @@ pub struct KnowledgeBase {
     group: Group,
     /// Every trigger's `requires`, split into words (by trigger index).
     requires: Vec<Vec<Required>>,
-    actor_ids: HashMap<String, usize>,
-    place_ids: HashMap<String, usize>,
-    place_names: HashMap<String, Vec<usize>>,
+    // Looked up per document (place names per mention, actor families): a fast hash rather
+    // than SipHash, whose keyed hashing protects against attacker-chosen keys these are not.
+    actor_ids: FxHashMap<String, usize>,
+    place_ids: FxHashMap<String, usize>,
+    place_names: FxHashMap<String, Vec<usize>>,
     /// Last file loaded: named in errors found while indexing.
     last_path: String,
 }
