@@ -371,7 +371,7 @@ async fn list_documents(State(st): St, Query(p): Params) -> ApiResult<Json<Value
     let q = text(&p, "q");
     let (offset, limit) = (pg.offset, pg.limit);
     let (total, docs) = with_db(&st, move |r| {
-        db::documents(&r.conn, q.as_deref(), offset, limit)
+        db::documents(&r.store, q.as_deref(), offset, limit)
     })
     .await?;
     let mut out = page_json(&pg, total);
@@ -419,7 +419,7 @@ async fn list_events(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> 
     let pg = page(&p, 50, 5000)?;
     let (offset, limit) = (pg.offset, pg.limit);
     let (total, events) = with_db(&st, move |r| {
-        db::events(&r.conn, &f, offset, Some(limit), true)
+        db::events(&r.store, &f, offset, Some(limit), true)
     })
     .await?;
     let mut out = page_json(&pg, total.unwrap_or(0));
@@ -616,8 +616,8 @@ async fn timeline(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> {
     };
     let (buckets, undated) = with_db(&st, move |r| {
         Ok((
-            db::timeline(&r.conn, &f, weekly)?,
-            db::undated(&r.conn, &f)?,
+            db::timeline(&r.store, &f, weekly)?,
+            db::undated(&r.store, &f)?,
         ))
     })
     .await?;

@@ -16,8 +16,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 pub mod export;
 mod filter;
+mod reads;
 mod stories;
 pub use filter::{EventFilter, FilterError, FilterQuery};
+pub use reads::{Bucket, DocSummary};
 pub use stories::*;
 
 /// Store errors (all name the database file).
