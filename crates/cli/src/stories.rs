@@ -85,7 +85,7 @@ pub fn run(cli: &Cli, args: &StoryArgs, format: Format) -> Result<ExitCode> {
         None
     } else {
         let kb = Arc::new(crate::knowledge_base(cli)?);
-        store.load_linker(kb)?
+        marsad_pipeline::load_linker(&store, kb)?
     };
     let closest = |s: &Story| linker.as_ref().and_then(|l| l.closest_other(&s.id));
     let stdout = io::stdout();
@@ -191,13 +191,13 @@ pub fn split(cli: &Cli, story: &str, event: &str) -> Result<ExitCode> {
         return Ok(ExitCode::from(1));
     };
     let kb = Arc::new(crate::knowledge_base(cli)?);
-    let Some(mut linker) = store.load_linker(kb)? else {
+    let Some(mut linker) = marsad_pipeline::load_linker(&store, kb)? else {
         eprintln!("marsad: error: no stories stored yet (run `marsad ingest`)");
         return Ok(ExitCode::from(1));
     };
     match linker.split(story, event) {
         Ok(now) => {
-            store.save_linker(&mut linker)?;
+            marsad_pipeline::save_linker(&mut store, &mut linker)?;
             println!("{event} moved out of {story}; now in {now} (the pair stays apart on later ingests)");
             Ok(ExitCode::SUCCESS)
         }

@@ -84,7 +84,7 @@ impl Follow {
     /// that either one is missing.
     pub fn open(store: &mut Store, kb: &KnowledgeBase, db: &Path) -> Result<Self> {
         let kb_arc = Arc::new(kb.clone());
-        let mut linker = match store.load_linker(kb_arc.clone())? {
+        let mut linker = match crate::load_linker(store, kb_arc.clone())? {
             Some(l) => l,
             None => Linker::new(kb_arc, LinkConfig::default()),
         };
@@ -105,7 +105,7 @@ impl Follow {
                 linker.add(outlet.as_deref(), &events);
             }
         }
-        store.save_linker(&mut linker)?;
+        crate::save_linker(store, &mut linker)?;
         let mut index = open_index(db, kb)?;
         catch_up_index(store, &mut index)?;
         Ok(Follow {
@@ -147,7 +147,7 @@ impl Follow {
 
     /// Saves the linker's changes (in one transaction).
     pub fn save(&mut self, store: &mut Store) -> Result<()> {
-        store.save_linker(&mut self.linker)?;
+        crate::save_linker(store, &mut self.linker)?;
         let recent = std::mem::take(&mut self.recent);
         if self.evicting && self.linker.len() >= EVICT_MIN_EVENTS && !recent.is_empty() {
             let mut days = recent;

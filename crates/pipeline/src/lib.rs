@@ -593,3 +593,28 @@ fn checkpoint_while(store: &Store, ingesting: &AtomicBool) {
         }
     }
 }
+
+/// The linker saved in a store, rebuilt from its plain state; `None` when nothing was saved.
+pub fn load_linker(
+    store: &Store,
+    kb: Arc<marsad_kb::KnowledgeBase>,
+) -> Result<Option<marsad_link::Linker>> {
+    let Some(state) = store.load_linker_state()? else {
+        return Ok(None);
+    };
+    let l = marsad_link::Linker::from_state(kb, state)
+        .with_context(|| format!("the linker state saved in {}", store.path().display()))?;
+    Ok(Some(l))
+}
+
+/// Saves what changed in `linker` since its last save or load (the whole state when the
+/// store holds none yet), in one transaction.
+pub fn save_linker(store: &mut Store, linker: &mut marsad_link::Linker) -> Result<()> {
+    if store.has_linker()? {
+        store.save_links(&linker.take_saved())?;
+    } else {
+        linker.take_changes();
+        store.save_links_full(&linker.to_state())?;
+    }
+    Ok(())
+}
