@@ -66,6 +66,20 @@ impl Server {
     /// Starts the server and waits until it is the store's writer (its handoff socket is
     /// there).
     fn start(db: &Path) -> Server {
+        let server = Server::spawn(db);
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while !db.join("writer.sock").exists() {
+            assert!(
+                Instant::now() < deadline,
+                "the server never became the writer"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+
+    /// Starts the server and waits until it listens.
+    fn spawn(db: &Path) -> Server {
         let mut c = marsad(db);
         c.args(["serve", "--addr", "127.0.0.1:0"])
             .env("MARSAD_TOKEN", TOKEN)
@@ -231,6 +245,59 @@ fn a_cli_ingest_and_api_uploads_at_the_same_time_lose_nothing() {
     let (ref_docs, ref_events, _, _) = store_counts(&reference);
     println!("both writers: {docs} documents, {events} events, {indexed} indexed");
     assert!(docs > 250, "{docs} documents stored");
+    assert_eq!((docs, events), (ref_docs, ref_events));
+    assert_eq!(unlinked, 0, "events stored but not linked");
+    assert_eq!(indexed, docs, "documents stored but not searchable");
+}
+
+/// The other order: a server started while a CLI ingest writes the store waits for it (the
+/// lock names the CLI); uploads posted meanwhile queue and are stored, linked and indexed
+/// once the CLI is done, none refused.
+#[test]
+fn a_server_started_during_a_cli_ingest_queues_uploads_until_it_is_done() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cli_lines = corpus_lines(0, 300);
+    let api_lines = corpus_lines(300, 330);
+    let cli_file = tmp.path().join("cli.jsonl");
+    write_lines(&cli_file, &cli_lines);
+    let db = tmp.path().join("db");
+    let mut c = marsad(&db);
+    c.arg("ingest")
+        .arg(&cli_file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let ingest = c.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !marsad_pipeline::holder(&db).is_some_and(|h| h.starts_with("marsad ingest")) {
+        assert!(
+            Instant::now() < deadline,
+            "the CLI never took the writer lock"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let server = Server::spawn(&db);
+    let batches: Vec<String> = api_lines.chunks(10).map(|c| server.upload(c)).collect();
+    let out = ingest.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "CLI ingest failed: {stderr}");
+    for id in &batches {
+        let b = server.wait_batch(id);
+        assert_eq!(b["errors"], Value::Array(vec![]), "batch {id}: {b}");
+        assert_eq!(
+            b["new"].as_u64().unwrap() + b["duplicates"].as_u64().unwrap(),
+            10,
+            "{b}"
+        );
+    }
+    drop(server);
+    let reference = tmp.path().join("reference");
+    let all = tmp.path().join("all.jsonl");
+    write_lines(&all, &[cli_lines, api_lines].concat());
+    let mut c = marsad(&reference);
+    c.arg("ingest").arg(&all);
+    run_ok(c);
+    let (docs, events, unlinked, indexed) = store_counts(&db);
+    let (ref_docs, ref_events, _, _) = store_counts(&reference);
     assert_eq!((docs, events), (ref_docs, ref_events));
     assert_eq!(unlinked, 0, "events stored but not linked");
     assert_eq!(indexed, docs, "documents stored but not searchable");
