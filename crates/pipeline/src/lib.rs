@@ -301,6 +301,12 @@ impl Writer {
         })
     }
 
+    /// Closes the store, the linker and the index writer, keeping the lock (a server keeps
+    /// other writers out while it is idle, without the writer's memory).
+    pub fn close(self) -> WriterLock {
+        self._lock
+    }
+
     /// The writer's connection (for reads between writes).
     pub fn store(&self) -> MutexGuard<'_, Store> {
         lock(&self.store)

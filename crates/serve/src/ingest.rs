@@ -166,16 +166,19 @@ fn worker(
     batches: Arc<Mutex<Batches>>,
     committed: Arc<AtomicU64>,
 ) {
-    let opened = open_writer(&db, extractor);
-    let mut writer = match opened {
-        Ok(w) => Some(w),
+    // The lock from the start (so a CLI hands its batches here instead of writing beside us);
+    // the writer itself (linker and index writer: memory that grows with the store) only
+    // while there are uploads, closed again after `WRITER_IDLE` without any.
+    let mut lock = match take_lock(&db) {
+        Ok(l) => Some(l),
         Err(e) => {
             tracing::error!("uploads refused: {e:#}");
             eprintln!("marsad: error: uploads refused: {e:#}");
             None
         }
     };
-    let socket = if writer.is_some() {
+    let mut writer: Option<Writer> = None;
+    let socket = if lock.is_some() {
         let q = queue.clone();
         let handler: handoff::Handler = Arc::new(move |docs| {
             let (tx, rx) = mpsc::channel();
@@ -205,11 +208,35 @@ fn worker(
         None
     };
     drop(queue);
-    while let Ok(job) = rx.recv() {
+    loop {
+        let job = match rx.recv_timeout(WRITER_IDLE) {
+            Ok(job) => job,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Some(w) = writer.take() {
+                    lock = Some(w.close());
+                }
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
         if let Some(id) = &job.id {
             update(&batches, id, |s| s.state = "running");
         }
         let total = job.docs.len();
+        if writer.is_none() {
+            let l = match lock.take() {
+                Some(l) => Ok(l),
+                // Lost with a writer that failed to open: taken again.
+                None => take_lock(&db),
+            };
+            match l.and_then(|l| Writer::open(l, &db, extractor.clone())) {
+                Ok(w) => writer = Some(w),
+                Err(e) => {
+                    tracing::error!("uploads refused: {e:#}");
+                    eprintln!("marsad: error: uploads refused: {e:#}");
+                }
+            }
+        }
         let outcome = match writer.as_mut() {
             Some(w) => w.write_docs(job.docs),
             None => Outcome {
@@ -241,8 +268,12 @@ fn worker(
     }
 }
 
-fn open_writer(db: &std::path::Path, extractor: Arc<Extractor>) -> anyhow::Result<Writer> {
-    let lock = match WriterLock::try_acquire(db, "marsad serve")? {
+/// How long the writer stays open with no upload.
+const WRITER_IDLE: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// The store's writer lock, waiting for a `marsad ingest` holding it to finish.
+fn take_lock(db: &std::path::Path) -> anyhow::Result<WriterLock> {
+    Ok(match WriterLock::try_acquire(db, "marsad serve")? {
         Some(l) => l,
         None => {
             let who = marsad_pipeline::holder(db).unwrap_or_else(|| "another process".into());
@@ -252,6 +283,5 @@ fn open_writer(db: &std::path::Path, extractor: Arc<Extractor>) -> anyhow::Resul
             );
             WriterLock::acquire(db, "marsad serve")?
         }
-    };
-    Writer::open(lock, db, extractor)
+    })
 }
