@@ -624,3 +624,50 @@ pub fn save_linker(store: &mut Store, linker: &mut marsad_link::Linker) -> Resul
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(name: &str, id: &str) -> Document {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../samples/text")
+            .join(name);
+        let bytes = std::fs::read(&path).unwrap();
+        marsad_ingest::read_text(name, id, &bytes, &ReadOptions::default()).unwrap()
+    }
+
+    /// `write_docs` stores, links and indexes; a second copy of a text in the batch is a
+    /// duplicate under the first one's id; a second writer on the store is refused meanwhile.
+    #[test]
+    fn written_documents_are_stored_linked_and_indexed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path();
+        let lock = WriterLock::try_acquire(db, "test").unwrap().unwrap();
+        assert!(WriterLock::try_acquire(db, "other").unwrap().is_none());
+        let ex = Arc::new(Extractor::new(marsad_kb::KnowledgeBase::builtin().unwrap()));
+        let mut w = Writer::open(lock, db, ex).unwrap();
+        let a = doc("001_maarat_harma_airstrike.txt", "a");
+        let mut a2 = a.clone();
+        a2.id = "a-copy".into();
+        let b = doc("002_kafr_zita_shelling.txt", "b");
+        let out = w.write_docs(vec![a, a2, b]);
+        assert_eq!(out.errors, Vec::<String>::new());
+        assert_eq!((out.new, out.duplicates), (2, 1));
+        assert_eq!(out.documents, ["a", "a", "b"]);
+        assert!(out.events > 0);
+        let kb = marsad_kb::KnowledgeBase::builtin().unwrap();
+        {
+            let store = w.store();
+            assert_eq!(store.document_count().unwrap(), 2);
+            assert_eq!(store.event_count().unwrap(), out.events as u64);
+            assert!(store.unlinked_events().unwrap().is_empty());
+            assert!(store.has_linker().unwrap());
+        }
+        let lock = w.close();
+        let index = open_index(db, &kb).unwrap();
+        assert_eq!(index.num_docs(), 2);
+        drop(lock);
+        assert!(WriterLock::try_acquire(db, "other").unwrap().is_some());
+    }
+}
