@@ -6,23 +6,21 @@ mod gazetteer;
 mod search;
 mod stories;
 
-use std::collections::HashSet;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use marsad_extract::{Analysis, Event, Extractor};
-use marsad_ingest::{read_inputs, Document, Item, ReadOptions};
+use marsad_extract::{Event, Extractor};
+use marsad_ingest::ReadOptions;
 use marsad_kb::KnowledgeBase;
+use marsad_pipeline::{handoff, Writer, WriterLock};
 use marsad_store::export;
-use marsad_store::{EventFilter, FilterQuery, Inserted, Store};
-use rayon::prelude::*;
+use marsad_store::{EventFilter, FilterQuery, Store};
 
 #[derive(Parser)]
 #[command(
@@ -347,344 +345,159 @@ fn progress(len: Option<u64>) -> ProgressBar {
     pb
 }
 
-/// Documents per batch: read together, extracted in parallel, then stored in one transaction.
-const BATCH: usize = 512;
-/// A batch is cut earlier once its texts reach this many bytes (large documents).
-const BATCH_BYTES: usize = 8 << 20;
-/// Batches waiting between two stages of [`for_each_analyzed`]: what bounds its memory.
-const IN_FLIGHT: usize = 2;
-/// The search index is committed after this many new documents, or this long after its last
-/// commit, whichever comes first (and at the end); the store is committed every batch.
-const INDEX_COMMIT_DOCS: usize = 100_000;
-const INDEX_COMMIT_EVERY: Duration = Duration::from_secs(60);
-/// During an ingest the writer's commits leave the WAL to a checkpointing thread; they copy it
-/// back themselves only past this many pages (64 MiB of 4 KiB pages), a bound on its size.
-const WAL_PAGES_MAX: u32 = 16_384;
-/// How long the checkpointing thread waits once it has caught up with the WAL.
-const CHECKPOINT_IDLE: Duration = Duration::from_millis(50);
-
-/// What the reading stage counted.
-#[derive(Debug, Default, Clone, Copy)]
-struct ReadCounts {
-    errors: usize,
-    warnings: usize,
-    /// Duplicates within the input.
-    dupes: usize,
-    /// Documents `skip` dropped.
-    skipped: usize,
+/// The CLI's side of the pipeline's messages: errors and warnings on stderr, progress on a
+/// bar when stderr is a terminal.
+struct CliReport {
+    pb: ProgressBar,
 }
 
-/// Exact duplicates by content hash, keeping 16 bytes per document (the first 128 bits of the
-/// SHA-256) rather than the hex string.
-#[derive(Default)]
-struct SeenHashes {
-    short: HashSet<u128>,
-    other: HashSet<String>,
-}
-
-impl SeenHashes {
-    fn is_new(&mut self, d: &Document) -> bool {
-        let h = &d.content_hash;
-        match h.get(..32).and_then(|p| u128::from_str_radix(p, 16).ok()) {
-            Some(k) if h.len() == 64 => self.short.insert(k),
-            _ => self.other.insert(h.clone()),
-        }
+impl marsad_pipeline::Report for CliReport {
+    fn error(&self, message: &str) {
+        self.pb.suspend(|| eprintln!("marsad: error: {message}"));
+    }
+    fn warning(&self, origin: &str, message: &str) {
+        self.pb.suspend(|| {
+            eprintln!(
+                "marsad: warning: {}: {message}",
+                marsad_ingest::shown_name(origin)
+            )
+        });
+    }
+    fn progress(&self, documents: usize, events: usize) {
+        self.pb.set_position(documents as u64);
+        self.pb.set_message(format!("{events} events"));
     }
 }
 
-/// Reads the inputs, extracts events and hands each batch of analyzed documents, in input
-/// order, to `on_batch` on the calling thread. Reading runs on its own thread, extraction on
-/// another (in parallel over the rayon pool), so reading, extracting and whatever `on_batch`
-/// does (writing the store) overlap; the stages pass at most [`IN_FLIGHT`] batches of
-/// [`BATCH`] documents (or [`BATCH_BYTES`]) to each other, so memory stays flat whatever the
-/// input size. Errors are reported per input, documents deduplicated by content hash, and
-/// documents for which `skip` says `true` (already stored) are dropped before extraction.
-fn for_each_analyzed(
-    paths: &[PathBuf],
-    opts: &ReadOptions,
-    ex: &Extractor,
-    mut skip: impl FnMut(&Document) -> Result<bool> + Send,
-    mut on_batch: impl FnMut(Vec<(Document, Analysis)>) -> Result<()>,
-) -> Result<ReadCounts> {
-    let paths: Vec<PathBuf> = if paths.is_empty() {
-        vec![PathBuf::from("-")]
-    } else {
-        paths.to_vec()
-    };
-    let (doc_tx, doc_rx) = mpsc::sync_channel::<Vec<Document>>(IN_FLIGHT);
-    let (out_tx, out_rx) = mpsc::sync_channel::<Vec<(Document, Analysis)>>(IN_FLIGHT);
-    std::thread::scope(|scope| {
-        let reader = std::thread::Builder::new()
-            .name("marsad-read".into())
-            .spawn_scoped(scope, move || -> Result<ReadCounts> {
-                let mut seen = SeenHashes::default();
-                let mut counts = ReadCounts::default();
-                let mut batch = Vec::with_capacity(BATCH);
-                let mut bytes = 0;
-                for item in read_inputs(&paths, opts) {
-                    match item {
-                        Item::Doc(d) => {
-                            if !seen.is_new(&d) {
-                                counts.dupes += 1;
-                                tracing::info!(doc = %d.id, "duplicate document skipped");
-                            } else if skip(&d)? {
-                                counts.skipped += 1;
-                            } else {
-                                bytes += d.text.len();
-                                batch.push(d);
-                            }
-                        }
-                        Item::Error(e) => {
-                            counts.errors += 1;
-                            eprintln!("marsad: error: {e}");
-                        }
-                        Item::Warning { origin, message } => {
-                            counts.warnings += 1;
-                            eprintln!(
-                                "marsad: warning: {}: {message}",
-                                marsad_ingest::shown_name(&origin)
-                            );
-                        }
-                    }
-                    if batch.len() >= BATCH || bytes >= BATCH_BYTES {
-                        bytes = 0;
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                        if doc_tx.send(full).is_err() {
-                            // The consumer stopped (an error): it reports why.
-                            return Ok(counts);
-                        }
-                    }
-                }
-                if !batch.is_empty() {
-                    doc_tx.send(batch).ok();
-                }
-                Ok(counts)
-            })
-            .expect("spawning the reading thread");
-        std::thread::Builder::new()
-            .name("marsad-extract".into())
-            .spawn_scoped(scope, move || {
-                for docs in doc_rx {
-                    if out_tx.send(analyze_batch(ex, docs)).is_err() {
-                        break;
-                    }
-                }
-            })
-            .expect("spawning the extraction thread");
-        let mut result = Ok(());
-        for batch in out_rx {
-            if let Err(e) = on_batch(batch) {
-                result = Err(e);
-                break;
-            }
-        }
-        // Dropping the receiver (end of the loop) stops the other stages on an error.
-        let counts = reader.join().expect("reading thread panicked")?;
-        result.map(|()| counts)
-    })
-}
+/// How often `marsad ingest` looks again for a way to write a busy store.
+const BUSY_POLL: Duration = Duration::from_millis(500);
 
-fn analyze_batch(ex: &Extractor, docs: Vec<Document>) -> Vec<(Document, Analysis)> {
-    docs.into_par_iter()
-        .map(|d| {
-            let a = ex.analyze(&d);
-            (d, a)
-        })
-        .collect()
-}
-
-/// A document the store took, for linking and indexing.
-struct Stored {
-    id: String,
-    rowid: i64,
-    doc: Document,
-    analysis: Analysis,
-}
-
-/// `marsad ingest`: read → extract → store → link and index, each stage on its own thread
-/// (the store writer on the calling one), passing bounded batches.
-///
-/// Each batch is stored in one transaction; the linker and the index follow on another thread,
-/// so storing the next batch overlaps linking this one. Both write through the one connection
-/// (behind a mutex: SQLite has one writer at a time, and waiting on the mutex beats SQLite's
-/// busy sleeps). The linker saves its changes every batch, the search index commits every
-/// [`INDEX_COMMIT_DOCS`] documents or [`INDEX_COMMIT_EVERY`]; a kill in between is caught up by
-/// the next run.
+/// `marsad ingest`: an adapter over [`marsad_pipeline`]. The store has one writer at a time:
+/// when it is free, this process becomes its [`Writer`]; when a server writes it, the batches
+/// go to that server ([`handoff`]) to be stored, linked and indexed there; when another
+/// ingest writes it, this one waits, saying so.
 fn ingest(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<ExitCode> {
-    let ex = extractor(cli)?;
-    let mut store = create_store(cli)?;
-    let follow = stories::Follow::open(&mut store, ex.kb(), &db_dir(cli))?;
-    store.set_wal_autocheckpoint(WAL_PAGES_MAX)?;
-    let store = Mutex::new(store);
-    // The reading thread's own connection: documents already stored are skipped before
-    // paying for their extraction.
-    let lookup = create_store(cli)?;
-    let checkpointer = create_store(cli)?;
-    let ingesting = AtomicBool::new(true);
-    let pb = progress(None);
-    let (mut new, mut known, mut events) = (0usize, 0usize, 0usize);
-    let mut failed_writes = 0usize;
-    let (stored_tx, stored_rx) = mpsc::sync_channel::<Vec<Stored>>(IN_FLIGHT);
-    let read = std::thread::scope(|scope| -> Result<ReadCounts> {
-        let store = &store;
-        let ingesting = &ingesting;
-        let linking = std::thread::Builder::new()
-            .name("marsad-link".into())
-            .spawn_scoped(scope, move || link_and_index(follow, store, stored_rx))
-            .expect("spawning the linking thread");
-        std::thread::Builder::new()
-            .name("marsad-checkpoint".into())
-            .spawn_scoped(scope, move || checkpoint_while(&checkpointer, ingesting))
-            .expect("spawning the checkpointing thread");
-        let read = for_each_analyzed(
-            paths,
-            opts,
-            &ex,
-            move |d| Ok(lookup.find_hash(&d.content_hash)?.is_some()),
-            |batch| {
-                let mut stored = Vec::with_capacity(batch.len());
-                let mut store = lock(store);
-                store.begin_batch()?;
-                // On any error below the batch is rolled back (the guard), not left open.
-                let mut store = BatchGuard { store, done: false };
-                for (doc, analysis) in batch {
-                    match store.insert(&doc, &analysis) {
-                        Ok(Inserted::New(id)) => {
-                            new += 1;
-                            events += analysis.events.len();
-                            let rowid = store.last_inserted_rowid().unwrap_or_default();
-                            stored.push(Stored {
-                                id,
-                                rowid,
-                                doc,
-                                analysis,
-                            });
-                        }
-                        Ok(Inserted::Duplicate(_)) => known += 1,
-                        Err(e) => {
-                            failed_writes += 1;
-                            eprintln!(
-                                "marsad: error: {}: {e}",
-                                marsad_ingest::shown_name(&doc.origin)
-                            );
-                        }
-                    }
-                    pb.inc(1);
-                }
-                store.commit_batch()?;
-                store.done = true;
-                drop(store);
-                pb.set_message(format!("{events} events"));
-                if !stored.is_empty() && stored_tx.send(stored).is_err() {
-                    anyhow::bail!("linking stopped");
-                }
-                Ok(())
-            },
-        );
-        drop(stored_tx);
-        let linked = linking.join().expect("linking thread panicked");
-        ingesting.store(false, Ordering::Relaxed);
-        // A linking error is the cause of a "linking stopped" one.
-        linked?;
-        read
-    })?;
-    pb.finish_and_clear();
-    let store = store.into_inner().unwrap_or_else(|e| e.into_inner());
-    let (errors, warnings, dupes) = (read.errors, read.warnings, read.dupes);
-    known += read.skipped;
+    let db = db_dir(cli);
+    let mut said = false;
+    let lock = loop {
+        if let Some(l) = WriterLock::try_acquire(&db, "marsad ingest")
+            .with_context(|| format!("locking the store in {}", db.display()))?
+        {
+            break l;
+        }
+        if let Some(client) = handoff::Client::connect(&db) {
+            return ingest_through(cli, &db, client, paths, opts);
+        }
+        if !said {
+            said = true;
+            eprintln!(
+                "marsad: the store in {} is being written by {}; waiting for it to finish (Ctrl-C to give up)",
+                db.display(),
+                marsad_pipeline::holder(&db).unwrap_or_else(|| "another process".into())
+            );
+        }
+        std::thread::sleep(BUSY_POLL);
+    };
+    let ex = Arc::new(extractor(cli)?);
+    let mut writer = Writer::open(lock, &db, ex)?;
+    let report = CliReport { pb: progress(None) };
+    let sum = writer.ingest_paths(paths, opts, &report)?;
+    report.pb.finish_and_clear();
+    let store = writer.store();
     // Not `Store::stats`: counting the claims too takes a second or more on a large store.
     eprintln!(
-        "ingested {new} new documents ({events} events); {known} already stored, {dupes} duplicates in input, {errors} errors, {warnings} warnings; store {} holds {} documents, {} events",
+        "ingested {} new documents ({} events); {} already stored, {} duplicates in input, {} errors, {} warnings; store {} holds {} documents, {} events",
+        sum.new,
+        sum.events,
+        sum.known,
+        sum.read.dupes,
+        sum.read.errors,
+        sum.read.warnings,
         store.path().display(),
         store.document_count()?,
         store.event_count()?
     );
-    Ok(if errors + failed_writes > 0 {
+    Ok(if sum.read.errors + sum.failed_writes > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-/// The checkpointing stage of [`ingest`]: copies the WAL into the database on its own
-/// connection while the writer goes on (SQLite lets one checkpoint run beside one writer), so
-/// the writer's commits, which hold the store lock, do not pay for it. Errors only delay the
-/// copy (the writer's own checkpoints take over past [`WAL_PAGES_MAX`]): logged at debug level,
-/// not fatal.
-fn checkpoint_while(store: &Store, ingesting: &AtomicBool) {
-    let mut last = (0, 0);
-    while ingesting.load(Ordering::Relaxed) {
-        match store.checkpoint() {
-            // Progress with more to copy: go on (a reader's snapshot can stop it short).
-            Ok((log, done)) if done < log && (log, done) != last => last = (log, done),
-            Ok(now) => {
-                last = now;
-                std::thread::sleep(CHECKPOINT_IDLE);
+/// `marsad ingest` while a server writes the store: this process reads the inputs and hands
+/// each batch to the server, which extracts, stores, links and indexes it and answers with
+/// what became of every document. A batch the server could not take is an error here.
+fn ingest_through(
+    cli: &Cli,
+    db: &std::path::Path,
+    mut client: handoff::Client,
+    paths: &[PathBuf],
+    opts: &ReadOptions,
+) -> Result<ExitCode> {
+    eprintln!(
+        "marsad: {} is served by {}: handing the documents to it",
+        db.display(),
+        marsad_pipeline::holder(db).unwrap_or_else(|| "a running server".into())
+    );
+    let _ = cli;
+    let lookup = Store::open(db)?;
+    let report = CliReport { pb: progress(None) };
+    let mut o = marsad_pipeline::Outcome::default();
+    let mut handled = 0usize;
+    let read = marsad_pipeline::read_batches(
+        paths,
+        opts,
+        &report,
+        |d| Ok(lookup.find_hash(&d.content_hash)?.is_some()),
+        |docs| {
+            let n = docs.len();
+            let origins: Vec<String> = docs.iter().map(|d| d.origin.clone()).collect();
+            match client.submit(docs) {
+                Ok(b) => {
+                    for e in &b.errors {
+                        marsad_pipeline::Report::error(&report, e);
+                    }
+                    o.new += b.new;
+                    o.duplicates += b.duplicates;
+                    o.events += b.events;
+                    o.errors.extend(b.errors);
+                }
+                Err(e) => {
+                    for origin in origins {
+                        o.errors.push(format!(
+                            "{}: not stored: the server: {e}",
+                            marsad_ingest::shown_name(&origin)
+                        ));
+                    }
+                    anyhow::bail!(
+                        "handing {n} documents to the server writing {}: {e}; they were not stored",
+                        db.display()
+                    );
+                }
             }
-            // Busy when the writer's own checkpoint runs: nothing lost, the next try goes on.
-            Err(e) => {
-                tracing::debug!("background checkpoint: {e}");
-                std::thread::sleep(CHECKPOINT_IDLE);
-            }
-        }
-    }
-}
-
-/// The store with a batch open: rolled back when dropped before `done` is set.
-struct BatchGuard<'a> {
-    store: MutexGuard<'a, Store>,
-    done: bool,
-}
-
-impl std::ops::Deref for BatchGuard<'_> {
-    type Target = Store;
-    fn deref(&self) -> &Store {
-        &self.store
-    }
-}
-
-impl std::ops::DerefMut for BatchGuard<'_> {
-    fn deref_mut(&mut self) -> &mut Store {
-        &mut self.store
-    }
-}
-
-impl Drop for BatchGuard<'_> {
-    fn drop(&mut self) {
-        if !self.done {
-            self.store.rollback_batch();
-        }
-    }
-}
-
-pub(crate) fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
-    // A panic elsewhere holding the lock leaves no half-done transaction worth refusing: the
-    // connection rolls back what it did not commit.
-    store.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// The linking stage of [`ingest`]: links and indexes each stored batch, saves the linker's
-/// changes, commits the index now and then and once at the end.
-fn link_and_index(
-    mut follow: stories::Follow,
-    store: &Mutex<Store>,
-    batches: mpsc::Receiver<Vec<Stored>>,
-) -> Result<()> {
-    let mut committed = Instant::now();
-    let mut upto = 0;
-    for batch in batches {
-        for s in batch {
-            follow.add(store, &s.id, &s.doc, &s.analysis)?;
-            upto = s.rowid;
-        }
-        follow.save(&mut lock(store))?;
-        if follow.pending() >= INDEX_COMMIT_DOCS || committed.elapsed() >= INDEX_COMMIT_EVERY {
-            follow.commit_index(&mut lock(store), upto)?;
-            committed = Instant::now();
-        }
-    }
-    follow.commit_index(&mut lock(store), upto)?;
-    Ok(())
+            handled += n;
+            marsad_pipeline::Report::progress(&report, handled, o.events);
+            Ok(true)
+        },
+    )?;
+    report.pb.finish_and_clear();
+    eprintln!(
+        "ingested {} new documents ({} events) through the server; {} already stored, {} duplicates in input, {} errors, {} warnings; store {} holds {} documents, {} events",
+        o.new,
+        o.events,
+        o.duplicates + read.skipped,
+        read.dupes,
+        read.errors + o.errors.len(),
+        read.warnings,
+        lookup.path().display(),
+        lookup.document_count()?,
+        lookup.event_count()?
+    );
+    Ok(if read.errors + o.errors.len() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn extract(cli: &Cli, paths: &[PathBuf], format: Format, opts: &ReadOptions) -> Result<ExitCode> {
@@ -693,10 +506,14 @@ fn extract(cli: &Cli, paths: &[PathBuf], format: Format, opts: &ReadOptions) -> 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut csv_header_done = false;
-    let read = for_each_analyzed(
+    let report = CliReport {
+        pb: ProgressBar::hidden(),
+    };
+    let read = marsad_pipeline::for_each_analyzed(
         paths,
         opts,
         &ex,
+        &report,
         |_| Ok(false),
         |batch| {
             for (_, a) in batch {

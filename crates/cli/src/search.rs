@@ -56,7 +56,7 @@ struct HitOut<'a> {
 pub fn run(cli: &Cli, args: &SearchArgs, format: Format) -> Result<ExitCode> {
     let store = crate::open_store(cli)?;
     let kb = crate::knowledge_base(cli)?;
-    let index = crate::stories::open_index(&crate::db_dir(cli), &kb)?;
+    let index = marsad_pipeline::open_index(&crate::db_dir(cli), &kb)?;
     if args.explain {
         eprintln!("query: {}", index.expanded(&args.query));
     }

@@ -657,6 +657,20 @@ impl Changes {
     }
 }
 
+/// What a store writes after the linker changed ([`Linker::take_saved`]): plain data borrowed
+/// from the linker, so a store persists it without calling into the linker.
+#[derive(Debug)]
+pub struct Saved<'a> {
+    pub changes: Changes,
+    pub config: &'a LinkConfig,
+    /// Unused (see [`Linker::next_story_number`]).
+    pub next_story: u64,
+    /// The held entries of the changed events and of every member of the changed stories.
+    pub entries: BTreeMap<&'a str, &'a Entry>,
+    /// The changed stories that exist (`changes.stories`, in order).
+    pub stories: Vec<&'a Story>,
+}
+
 /// Incremental linking of events into stories.
 pub struct Linker {
     kb: Arc<KnowledgeBase>,
@@ -887,6 +901,31 @@ impl Linker {
     /// What changed since the previous call (or since the linker was made or loaded).
     pub fn take_changes(&mut self) -> Changes {
         std::mem::take(&mut self.changes)
+    }
+
+    /// What changed since the previous call, with the entries and stories a store writes
+    /// for it ([`Saved`]).
+    pub fn take_saved(&mut self) -> Saved<'_> {
+        let changes = self.take_changes();
+        let stories: Vec<&Story> = changes
+            .stories
+            .iter()
+            .filter_map(|id| self.story(id))
+            .collect();
+        let mut entries = BTreeMap::new();
+        let members = stories.iter().flat_map(|s| s.events.iter());
+        for id in changes.events.iter().chain(members) {
+            if let Some(e) = self.entry(id) {
+                entries.insert(e.event.id.as_str(), e);
+            }
+        }
+        Saved {
+            changes,
+            config: &self.cfg,
+            next_story: self.next_story,
+            entries,
+            stories,
+        }
     }
 
     /// Number of events held.

@@ -371,7 +371,7 @@ async fn list_documents(State(st): St, Query(p): Params) -> ApiResult<Json<Value
     let q = text(&p, "q");
     let (offset, limit) = (pg.offset, pg.limit);
     let (total, docs) = with_db(&st, move |r| {
-        db::documents(&r.conn, q.as_deref(), offset, limit)
+        db::documents(&r.store, q.as_deref(), offset, limit)
     })
     .await?;
     let mut out = page_json(&pg, total);
@@ -452,11 +452,6 @@ async fn list_events(State(st): St, Query(p): Params) -> ApiResult<Json<Value>> 
     let pg = page(&p, 50, 5000)?;
     let (offset, limit) = (pg.offset, pg.limit);
     let (total, events) = with_db(&st, move |r| {
-        if sort.is_none() {
-            // Document order pages deep offsets through the `events_doc` index.
-            let (total, events) = db::events(&r.conn, &f, offset, Some(limit), true)?;
-            return Ok((total.unwrap_or(0), events));
-        }
         Ok(r.store.event_page(&f, sort, offset, limit)?)
     })
     .await?;

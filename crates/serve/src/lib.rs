@@ -12,10 +12,12 @@
 //! * Every response carries `X-Content-Type-Options: nosniff` and `frame-ancestors 'none'`;
 //!   a `Host` header that is not the bind address (or `localhost` on loopback, or an
 //!   [`Config::allowed_hosts`] name) gets a 403 (DNS rebinding).
-//! * `POST /api/documents` ingests (JSON body or a multipart upload) through the same pipeline
-//!   as `marsad ingest` (extract, then store insert), in a background worker; the response
+//! * `POST /api/documents` ingests (JSON body or a multipart upload) through the pipeline of
+//!   `marsad ingest` (`marsad_pipeline::Writer`: extract, store, link into stories, index), in
+//!   a background worker that is the store's one writer while the server runs; the response
 //!   carries a batch id whose progress `GET /api/batches/{id}` reports. Writes need
-//!   `Authorization: Bearer <token>`.
+//!   `Authorization: Bearer <token>`. A `marsad ingest` on the same store hands its batches to
+//!   that worker (`marsad_pipeline::handoff`).
 //! * `/` is the web page (HTML, CSS, JS and the governorate outlines, all embedded).
 //!
 //! Every error is a JSON object `{"error": "..."}` with a 4xx/5xx status, including the ones
@@ -133,7 +135,7 @@ pub(crate) struct SearchState {
 /// Opens the store (creating it if needed) and the search index, and starts the ingest worker.
 pub fn state(config: Config) -> anyhow::Result<Arc<AppState>> {
     // Opening through the store creates the schema when the directory is new.
-    let store = marsad_store::Store::open(&config.db)
+    marsad_store::Store::open(&config.db)
         .with_context(|| format!("opening the store in {}", config.db.display()))?;
     let index_dir = config.db.join("index");
     let search = match marsad_search::SearchIndex::open_or_create(&index_dir) {
@@ -151,7 +153,7 @@ pub fn state(config: Config) -> anyhow::Result<Arc<AppState>> {
         Some(x) => x.clone(),
         None => Arc::new(Extractor::new(marsad_kb::KnowledgeBase::builtin()?)),
     };
-    let ingest = ingest::Ingest::start(store, extractor.clone(), index_dir);
+    let ingest = ingest::Ingest::start(config.db.clone(), extractor.clone());
     Ok(Arc::new(AppState {
         readers: db::Pool::new(config.db.clone()),
         exports: Arc::new(tokio::sync::Semaphore::new(config.max_exports.max(1))),

@@ -85,43 +85,7 @@ pub fn feature(e: &Event) -> Option<serde_json::Value> {
     }))
 }
 
-/// What the page names a document by: its title, else the first of its opening lines that
-/// reads as a headline (four words or more; a section name or a byline is shorter), else its
-/// first line; cut to about 120 characters at a word. `None` for an empty text without title.
-pub fn headline(title: Option<&str>, text: &str) -> Option<String> {
-    if let Some(t) = title.map(str::trim).filter(|t| !t.is_empty()) {
-        return Some(t.to_string());
-    }
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .take(4)
-        .collect();
-    let line = lines
-        .iter()
-        .find(|l| l.split_whitespace().count() >= 4)
-        .or(lines.first())?;
-    const MAX: usize = 120;
-    if line.chars().count() <= MAX {
-        return Some(line.to_string());
-    }
-    let mut out = String::new();
-    for w in line.split_whitespace() {
-        if out.chars().count() + w.chars().count() + 1 > MAX {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    if out.is_empty() {
-        out = line.chars().take(MAX).collect();
-    }
-    out.push('…');
-    Some(out)
-}
+pub use marsad_store::headline;
 
 #[cfg(test)]
 mod tests {

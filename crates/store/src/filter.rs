@@ -138,8 +138,8 @@ impl EventFilter {
     }
 
     /// The ` WHERE ...` clause over the `events` table for these filters, with its arguments
-    /// (limit excluded), for every reader of the table.
-    pub fn where_sql(&self) -> (String, Vec<String>) {
+    /// (limit excluded), for every reader of the table in this crate (the SQL stays here).
+    pub(crate) fn where_sql(&self) -> (String, Vec<String>) {
         let mut sql = String::from(" WHERE 1=1");
         let mut args: Vec<String> = Vec::new();
         let marks = |n: usize| vec!["?"; n].join(", ");

@@ -17,9 +17,11 @@ use rusqlite::{params, Connection, OptionalExtension};
 pub mod export;
 mod filter;
 mod pages;
+mod reads;
 mod stories;
 pub use filter::{EventFilter, FilterError, FilterQuery};
 pub use pages::{EventSort, EventSortKey, Period, StoryPageFilter, TimelineBucket};
+pub use reads::{headline, DocSummary};
 pub use stories::*;
 
 /// Store errors (all name the database file).
@@ -259,7 +261,7 @@ impl Store {
 
     /// Starts a write transaction that the following [`Store::insert`]s (each in its own
     /// savepoint, so a failed document still leaves nothing behind) and a
-    /// [`Store::save_linker`] join, until [`Store::commit_batch`]. One commit per batch
+    /// [`Store::save_links`] join, until [`Store::commit_batch`]. One commit per batch
     /// instead of one per document: a kill loses at most the batch, never part of a document.
     pub fn begin_batch(&mut self) -> Result<(), StoreError> {
         self.sql(|c| c.execute_batch("BEGIN IMMEDIATE"))

@@ -5,15 +5,16 @@
 //! `events`), `link_edges` and `link_cannot` (pairs, `a < b`), `stories` (one row per story:
 //! the [`Story`] as JSON plus columns to filter on) and `story_events` (event id → story id).
 //!
-//! [`Store::save_linker`] writes only what [`Linker::take_changes`] reports, in one
-//! transaction; [`Store::load_linker`] rebuilds the linker without recomputing anything.
+//! [`Store::save_links`] writes only what `Linker::take_saved` reports (plain data of the link
+//! crate: `Saved`), in one transaction; [`Store::load_linker_state`] reads back the
+//! `LinkerState` a linker is rebuilt from without recomputing anything. The store never calls
+//! into the linker.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use marsad_extract::Event;
-use marsad_kb::KnowledgeBase;
-use marsad_link::{Changes, Entry, LinkConfig, Linker, LinkerState, Story, STATE_VERSION};
+use marsad_link::{Changes, Entry, LinkConfig, LinkerState, Saved, Story, STATE_VERSION};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::{Store, StoreError};
@@ -89,12 +90,18 @@ fn place_text(e: &Event) -> Vec<String> {
     v
 }
 
-fn put_story(tx: &Connection, linker: &Linker, s: &Story) -> rusqlite::Result<()> {
+/// Writes a story's row and members; `entry` gives the held entry of a member event (for the
+/// filter columns).
+fn put_story<'e>(
+    tx: &Connection,
+    entry: impl Fn(&str) -> Option<&'e Entry>,
+    s: &Story,
+) -> rusqlite::Result<()> {
     let mut actors: Vec<String> = Vec::new();
     let mut places: Vec<String> = Vec::new();
     let mut types: Vec<String> = vec![s.event_type.clone(), s.sub_event_type.clone()];
     for id in &s.events {
-        if let Some(en) = linker.entry(id) {
+        if let Some(en) = entry(id) {
             actors.extend(actor_text(&en.event));
             places.extend(place_text(&en.event));
             types.push(en.event.event_type.clone());
@@ -135,13 +142,13 @@ fn put_story(tx: &Connection, linker: &Linker, s: &Story) -> rusqlite::Result<()
     Ok(())
 }
 
-fn put_meta(tx: &Connection, linker: &Linker, next_story: u64) -> rusqlite::Result<()> {
+fn put_meta(tx: &Connection, config: &LinkConfig, next_story: u64) -> rusqlite::Result<()> {
     let mut m =
         tx.prepare_cached("INSERT OR REPLACE INTO link_meta (key, value) VALUES (?1, ?2)")?;
     m.execute(params!["version", STATE_VERSION.to_string()])?;
     m.execute(params![
         "config",
-        serde_json::to_string(linker.config()).expect("config serializes")
+        serde_json::to_string(config).expect("config serializes")
     ])?;
     m.execute(params!["next_story", next_story.to_string()])?;
     Ok(())
@@ -164,16 +171,13 @@ impl Store {
         })
     }
 
-    /// Persists what changed in `linker` since its last save (or load), in one transaction (a
-    /// savepoint of the batch when one is open, see [`Store::begin_batch`]).
-    /// When the store holds no linker yet, the whole state is written.
-    pub fn save_linker(&mut self, linker: &mut Linker) -> Result<(), StoreError> {
-        if !self.has_linker()? {
-            linker.take_changes();
-            return self.save_linker_full(linker);
-        }
-        let ch: Changes = linker.take_changes();
-        let next_story = linker.next_story_number();
+    /// Persists what changed in a linker since its last save (or load), as
+    /// `marsad_link::Linker::take_saved` gives it, in one transaction (a savepoint of the batch
+    /// when one is open, see [`Store::begin_batch`]). A store that holds no linker state yet
+    /// takes the whole state instead ([`Store::save_links_full`]).
+    pub fn save_links(&mut self, saved: &Saved) -> Result<(), StoreError> {
+        let ch: &Changes = &saved.changes;
+        let next_story = saved.next_story;
         let path = self.path.clone();
         let err = rows_err(&path);
         let tx = self.conn.savepoint().map_err(&err)?;
@@ -184,7 +188,7 @@ impl Store {
                 )
                 .map_err(&err)?;
             for id in &ch.events {
-                if let Some(en) = linker.entry(id) {
+                if let Some(en) = saved.entries.get(id.as_str()) {
                     ins_ev.execute(params![id, en.outlet]).map_err(&err)?;
                 }
             }
@@ -222,21 +226,24 @@ impl Store {
                 del_story.execute([id]).map_err(&err)?;
                 del_members.execute([id]).map_err(&err)?;
             }
-            for id in &ch.stories {
-                if let Some(s) = linker.story(id) {
-                    put_story(&tx, linker, s).map_err(&err)?;
-                }
+            for s in &saved.stories {
+                put_story(&tx, |id| saved.entries.get(id).copied(), s).map_err(&err)?;
             }
-            put_meta(&tx, linker, next_story).map_err(&err)?;
+            put_meta(&tx, saved.config, next_story).map_err(&err)?;
         }
         tx.commit().map_err(&err)?;
         Ok(())
     }
 
-    /// Replaces the saved linker state with the whole of `linker`, in one transaction.
-    pub fn save_linker_full(&mut self, linker: &Linker) -> Result<(), StoreError> {
+    /// Replaces the saved linker state with `state` (`marsad_link::Linker::to_state`), in one
+    /// transaction.
+    pub fn save_links_full(&mut self, state: &LinkerState) -> Result<(), StoreError> {
         self.ensure_story_schema()?;
-        let state = linker.to_state();
+        let entries: HashMap<&str, &Entry> = state
+            .events
+            .iter()
+            .map(|e| (e.event.id.as_str(), e))
+            .collect();
         let path = self.path.clone();
         let err = rows_err(&path);
         let tx = self.conn.savepoint().map_err(&err)?;
@@ -267,9 +274,9 @@ impl Store {
                 ins_cannot.execute(params![a, b]).map_err(&err)?;
             }
             for s in &state.stories {
-                put_story(&tx, linker, s).map_err(&err)?;
+                put_story(&tx, |id| entries.get(id).copied(), s).map_err(&err)?;
             }
-            put_meta(&tx, linker, state.next_story).map_err(&err)?;
+            put_meta(&tx, &state.config, state.next_story).map_err(&err)?;
         }
         tx.commit().map_err(&err)?;
         Ok(())
@@ -353,7 +360,7 @@ impl Store {
         }))
     }
 
-    /// Part of the saved linker state, for [`Linker::restore`]: the linked events dated from
+    /// Part of the saved linker state, for `Linker::restore`: the linked events dated from
     /// `from` to `to` (ISO dates, inclusive; `None` leaves that side open: both `None` is every
     /// linked event), with every event of their stories, those stories and their links.
     #[allow(clippy::type_complexity)]
@@ -459,19 +466,6 @@ impl Store {
             Ok(out)
         })?;
         Ok((entries, stories, edges))
-    }
-
-    /// The saved linker, or `None` when nothing was saved yet.
-    pub fn load_linker(&self, kb: Arc<KnowledgeBase>) -> Result<Option<Linker>, StoreError> {
-        let Some(state) = self.load_linker_state()? else {
-            return Ok(None);
-        };
-        Linker::from_state(kb, state)
-            .map(Some)
-            .map_err(|e| StoreError::Io {
-                path: self.path.clone(),
-                source: std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()),
-            })
     }
 
     /// Stored events the linker does not hold yet (e.g. stored before linking existed, or by a
