@@ -92,17 +92,13 @@ impl Extractor {
     /// event filter's features by name: what `scripts/train_event_filter.py` trains on.
     /// The third member is the probability the model built in gives the event (the hashed path
     /// the filter runs; a test checks it against the training script's).
-    pub fn filter_features(&self, document: &Document) -> Vec<(Event, Vec<(String, f64)>, f64)> {
+    pub fn filter_features(&self, document: &Document) -> Vec<crate::FeatureRow> {
         let mut out = Vec::new();
         self.run(document, Some(&mut out));
         out
     }
 
-    fn run(
-        &self,
-        document: &Document,
-        mut dump: Option<&mut Vec<(Event, Vec<(String, f64)>, f64)>>,
-    ) -> Analysis {
+    fn run(&self, document: &Document, dump: Option<&mut Vec<crate::FeatureRow>>) -> Analysis {
         let kb = &self.kb;
         let doc = Doc::new(document, kb);
         let doc_date = dates::document_date(document, &doc);
@@ -326,7 +322,7 @@ impl Extractor {
                 }
             }
             let facts = |e, b| facts(&doc, kb, &statements, &page, e, b);
-            if let Some(out) = dump.as_deref_mut() {
+            if let Some(out) = dump {
                 for (e, &b) in events.iter().zip(&best) {
                     let mut named = crate::filter::Named::default();
                     let f = facts(e, b);

@@ -25,6 +25,10 @@ const MODEL: &str = include_str!("../../../data/model/event_filter.txt");
 /// Words read on each side of the trigger.
 const WINDOW: usize = 3;
 
+/// An event the rules found, its filter features by name and the built-in model's probability
+/// (what `marsad filter-features` writes).
+pub type FeatureRow = (Event, Vec<(String, f64)>, f64);
+
 /// The event filter with its weights.
 #[derive(Debug, Clone)]
 pub struct EventFilter {
@@ -198,6 +202,18 @@ pub(crate) trait Sink {
     fn wants(&self, group: &str) -> bool;
     /// Feature `group` + `parts` (concatenated) with value `v`.
     fn add(&mut self, group: &str, parts: &[&str], v: f64);
+    /// Features `group` + each distinct token, each 1/sqrt(number of distinct tokens).
+    fn group(&mut self, name: &str, mut toks: Vec<&str>) {
+        toks.sort_unstable();
+        toks.dedup();
+        if toks.is_empty() {
+            return;
+        }
+        let v = 1.0 / (toks.len() as f64).sqrt();
+        for t in toks {
+            self.add(name, &[t], v);
+        }
+    }
 }
 
 struct Scorer<'m> {
@@ -217,6 +233,31 @@ impl Sink for Scorer<'_> {
         }
         let w = self.model.weights[(h.0 & self.model.mask) as usize];
         self.z += f64::from(w) * v;
+    }
+    // Distinct by hash, not by string: sorting integers is several times cheaper than sorting
+    // the n-grams, and two distinct tokens of one event sharing a 64-bit hash is not a concern.
+    fn group(&mut self, name: &str, toks: Vec<&str>) {
+        let mut prefix = Fnv::new();
+        prefix.write(name);
+        let mut hs: Vec<u64> = toks
+            .iter()
+            .map(|t| {
+                let mut h = Fnv(prefix.0);
+                h.write(t);
+                h.0
+            })
+            .collect();
+        hs.sort_unstable();
+        hs.dedup();
+        if hs.is_empty() {
+            return;
+        }
+        let v = 1.0 / (hs.len() as f64).sqrt();
+        let sum: f64 = hs
+            .iter()
+            .map(|h| f64::from(self.model.weights[(h & self.model.mask) as usize]))
+            .sum();
+        self.z += sum * v;
     }
 }
 
@@ -258,19 +299,6 @@ fn fnv1a64(parts: &[&str]) -> u64 {
         h.write(p);
     }
     h.0
-}
-
-/// Each distinct token of a group weighs 1/sqrt(number of distinct tokens).
-fn group(sink: &mut impl Sink, name: &str, mut toks: Vec<&str>) {
-    toks.sort_unstable();
-    toks.dedup();
-    if toks.is_empty() {
-        return;
-    }
-    let v = 1.0 / (toks.len() as f64).sqrt();
-    for t in toks {
-        sink.add(name, &[t], v);
-    }
 }
 
 /// Bins a count: the bin's label.
@@ -376,7 +404,11 @@ pub(crate) fn features(f: &Facts, sink: &mut impl Sink) {
             ("headline", se.headline),
             (
                 "digits",
-                stext.chars().any(|c| c.is_ascii_digit() || c.is_numeric()),
+                stext.chars().any(|c| {
+                    c.is_ascii_digit()
+                        || ('\u{0660}'..='\u{0669}').contains(&c)
+                        || ('\u{06f0}'..='\u{06f9}').contains(&c)
+                }),
             ),
         ];
         for (k, on) in marks {
@@ -387,7 +419,7 @@ pub(crate) fn features(f: &Facts, sink: &mut impl Sink) {
         sink.add("s:", &["pos"], srange.start as f64 / t.len().max(1) as f64);
     }
     if sink.wants("sw:") {
-        group(sink, "sw:", swords.clone());
+        sink.group("sw:", swords.clone());
     }
     // The words around the trigger, by their distance from it.
     if sink.wants("k:") {
@@ -420,7 +452,7 @@ pub(crate) fn features(f: &Facts, sink: &mut impl Sink) {
         .map(|tk| &t[tk.range.clone()])
         .collect();
     if sink.wants("w:") {
-        group(sink, "w:", ew.clone());
+        sink.group("w:", ew.clone());
     }
     if sink.wants("c:") {
         // Character 3–5-grams of "<word>" over the distinct words, slices of one buffer.
@@ -437,20 +469,19 @@ pub(crate) fn features(f: &Facts, sink: &mut impl Sink) {
             spans.push(s..buf.len());
         }
         let mut grams: Vec<&str> = Vec::new();
+        let mut cuts: Vec<usize> = Vec::new();
         for r in spans {
             let w = &buf[r];
-            let cuts: Vec<usize> = w
-                .char_indices()
-                .map(|(i, _)| i)
-                .chain(std::iter::once(w.len()))
-                .collect();
+            cuts.clear();
+            cuts.extend(w.char_indices().map(|(i, _)| i));
+            cuts.push(w.len());
             for n in 3..=5 {
                 for i in 0..cuts.len().saturating_sub(n) {
                     grams.push(&w[cuts[i]..cuts[i + n]]);
                 }
             }
         }
-        group(sink, "c:", grams);
+        sink.group("c:", grams);
     }
     if sink.wants("n:") {
         sink.add("n:", &["evidence words"], (ew.len() as f64).ln_1p() / 4.0);
