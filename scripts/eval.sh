@@ -37,7 +37,10 @@ with open(sys.argv[2], "w", encoding="utf-8") as f:
 PY
 "$bin" extract "$out/docs.jsonl" --format jsonl > "$out/pred.jsonl" 2> "$out/extract.log"
 "$bin" extract "$SHARED"/seeds/* --format jsonl > "$out/pred_seeds.jsonl" 2>> "$out/extract.log"
-# With the learned event filter (off by default); what it is trained on is pred.jsonl.
+# The events again with the learned event filter's features (scripts/train_event_filter.py).
+"$bin" filter-features "$out/docs.jsonl" > "$out/features.jsonl" 2>> "$out/extract.log"
+"$bin" filter-features "$SHARED"/seeds/* > "$out/features_seeds.jsonl" 2>> "$out/extract.log"
+# With the learned event filter.
 "$bin" extract "$out/docs.jsonl" --format jsonl --event-filter > "$out/pred_filtered.jsonl" 2>> "$out/extract.log"
 "$bin" extract "$SHARED"/seeds/* --format jsonl --event-filter > "$out/pred_seeds_filtered.jsonl" 2>> "$out/extract.log"
 python3 eval/keyword_floor.py "$out/docs.jsonl" > "$out/floor.jsonl"

@@ -123,6 +123,10 @@ enum Command {
     },
     /// Serve the JSON API and the web page over the store.
     Serve(marsad_serve::ServeArgs),
+    /// Every event the rules find (the learned filter not applied) with the event filter's
+    /// features by name, one JSON line each: what scripts/train_event_filter.py trains on.
+    #[command(hide = true)]
+    FilterFeatures { paths: Vec<PathBuf> },
 }
 
 #[derive(Subcommand)]
@@ -281,7 +285,50 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => {
             marsad_serve::run(args, db_dir(&cli), extractor(&cli)?).map(|_| ExitCode::SUCCESS)
         }
+        Command::FilterFeatures { paths } => filter_features(&cli, paths, &opts),
     }
+}
+
+/// `marsad filter-features`: one line per event, `{doc, sub_event_type, evidence, prob,
+/// features}`: the features a `{name: value}` object, `prob` the built-in model's probability.
+fn filter_features(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<ExitCode> {
+    let ex = Extractor::new(knowledge_base(cli)?);
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut errors = 0;
+    // Documents `extract` skips as duplicates are skipped here too, so rows match its events.
+    let mut seen = SeenHashes::default();
+    for item in read_inputs(paths, opts) {
+        match item {
+            Item::Doc(d) if seen.is_new(&d) => {
+                for (e, feats, prob) in ex.filter_features(&d) {
+                    let row = serde_json::json!({
+                        "doc": e.doc,
+                        "sub_event_type": e.sub_event_type,
+                        "evidence": e.evidence,
+                        "prob": prob,
+                        "features": feats
+                            .into_iter()
+                            .map(|(k, v)| (k, serde_json::Value::from(v)))
+                            .collect::<serde_json::Map<_, _>>(),
+                    });
+                    serde_json::to_writer(&mut out, &row)?;
+                    out.write_all(b"\n")?;
+                }
+            }
+            Item::Error(e) => {
+                errors += 1;
+                eprintln!("marsad: error: {e}");
+            }
+            _ => {}
+        }
+    }
+    out.flush()?;
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn knowledge_base(cli: &Cli) -> Result<KnowledgeBase> {

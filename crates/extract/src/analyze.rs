@@ -73,8 +73,8 @@ impl Extractor {
             unidentified,
             attack_trigger,
             air_trigger,
-            // Off by default: on the check articles it gains about one point of typed F1 and
-            // loses one seed event (docs/QUALITY.md), not enough to keep it on.
+            // Off by default: on the check articles it moves typed F1 by +0.009 (dev) and
+            // -0.001 (team) and drops two seed events (docs/QUALITY.md), not enough to keep it.
             filter: None,
         }
     }
@@ -92,6 +92,20 @@ impl Extractor {
 
     /// Codes one document.
     pub fn analyze(&self, document: &Document) -> Analysis {
+        self.run(document, None)
+    }
+
+    /// Every event the rules find in `document` (the learned filter not applied), with the
+    /// event filter's features by name: what `scripts/train_event_filter.py` trains on.
+    /// The third member is the probability the model built in gives the event (the hashed path
+    /// the filter runs; a test checks it against the training script's).
+    pub fn filter_features(&self, document: &Document) -> Vec<crate::FeatureRow> {
+        let mut out = Vec::new();
+        self.run(document, Some(&mut out));
+        out
+    }
+
+    fn run(&self, document: &Document, dump: Option<&mut Vec<crate::FeatureRow>>) -> Analysis {
         let kb = &self.kb;
         let doc = Doc::new(document, kb);
         let doc_date = dates::document_date(document, &doc);
@@ -295,13 +309,63 @@ impl Extractor {
             self.debug(&doc, &statements, &groups);
         }
         let mut events = Vec::new();
+        let mut best = Vec::new();
         for (n, g) in groups.iter().enumerate() {
-            if let Some(e) = self.event(&doc, &statements, g, &terms, &doc_date, &outlet, n) {
+            if let Some((e, b)) = self.event(&doc, &statements, g, &terms, &doc_date, &outlet, n) {
                 events.push(e);
+                best.push((b, g.len()));
             }
         }
-        if let Some(f) = &self.filter {
-            events.retain(|e| f.keep(e, &document.text));
+        if self.filter.is_some() || dump.is_some() {
+            let sentences: Vec<usize> = statements.iter().map(|s| s.sentence).collect();
+            let page = crate::filter::Page::new(&doc, events.len(), &sentences);
+            fn facts<'a>(
+                doc: &'a Doc<'a>,
+                kb: &'a KnowledgeBase,
+                statements: &'a [Statement],
+                page: &'a crate::filter::Page,
+                e: &'a Event,
+                (b, n): (usize, usize),
+            ) -> crate::filter::Facts<'a> {
+                let st = &statements[b];
+                crate::filter::Facts {
+                    doc,
+                    event: e,
+                    sentence: st.sentence,
+                    evidence: st.evidence.clone(),
+                    trigger: st.range.clone(),
+                    phrase: &kb.triggers[st.trigger].phrase,
+                    verbal: st.verbal,
+                    definite: st.definite,
+                    headline: st.headline,
+                    date_cue: st.date.is_some(),
+                    statements: n,
+                    page,
+                }
+            }
+            let facts = |e, b| facts(&doc, kb, &statements, &page, e, b);
+            if let Some(out) = dump {
+                for (e, &b) in events.iter().zip(&best) {
+                    let mut named = crate::filter::Named::default();
+                    let f = facts(e, b);
+                    crate::filter::features(&f, &mut named);
+                    let p = self
+                        .filter
+                        .as_ref()
+                        .unwrap_or_else(|| crate::EventFilter::shared())
+                        .prob(&f);
+                    out.push((e.clone(), named.0, p));
+                }
+            }
+            if let Some(f) = &self.filter {
+                let keep: Vec<bool> = events
+                    .iter()
+                    .zip(&best)
+                    .map(|(e, &b)| f.keep(&facts(e, b)))
+                    .collect();
+                let mut k = keep.iter();
+                events.retain(|_| *k.next().unwrap_or(&true));
+            }
         }
         events.sort_by_key(|e: &Event| e.evidence.start);
         for (n, e) in events.iter_mut().enumerate() {
@@ -1195,7 +1259,7 @@ impl Extractor {
         doc_date: &DocDate,
         outlet: &Option<String>,
         _n: usize,
-    ) -> Option<Event> {
+    ) -> Option<(Event, usize)> {
         let kb = &self.kb;
         // The first telling in the body is the report's lead: it gets a point over later ones.
         let first = group
@@ -1313,7 +1377,7 @@ impl Extractor {
             .is(SubEventType::Agreement)
             .then(|| self.truce(doc, &body, terms, doc_date, &actor1, &actor2, best.mediator));
 
-        Some(Event {
+        let event = Event {
             id: String::new(),
             doc: doc.id.to_string(),
             event_type: sub_event_type.event_type().as_str().to_string(),
@@ -1347,7 +1411,8 @@ impl Extractor {
             },
             claims,
             truce,
-        })
+        };
+        Some((event, best_i))
     }
 
     /// The subject of a takeover: for a verb the actor named right after it (VSO, "سيطرت قوات

@@ -24,6 +24,6 @@ mod outlet;
 mod tolls;
 
 pub use analyze::Extractor;
-pub use filter::EventFilter;
+pub use filter::{EventFilter, FeatureRow};
 pub use model::*;
 pub use outlet::url_host;
