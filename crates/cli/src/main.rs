@@ -297,10 +297,10 @@ fn filter_features(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<E
     let mut out = BufWriter::new(stdout.lock());
     let mut errors = 0;
     // Documents `extract` skips as duplicates are skipped here too, so rows match its events.
-    let mut seen = SeenHashes::default();
-    for item in read_inputs(paths, opts) {
+    let mut seen = marsad_ingest::Dedup::new();
+    for item in marsad_ingest::read_inputs(paths, opts) {
         match item {
-            Item::Doc(d) if seen.is_new(&d) => {
+            marsad_ingest::Item::Doc(d) if seen.is_new(&d) => {
                 for (e, feats, prob) in ex.filter_features(&d) {
                     let row = serde_json::json!({
                         "doc": e.doc,
@@ -316,7 +316,7 @@ fn filter_features(cli: &Cli, paths: &[PathBuf], opts: &ReadOptions) -> Result<E
                     out.write_all(b"\n")?;
                 }
             }
-            Item::Error(e) => {
+            marsad_ingest::Item::Error(e) => {
                 errors += 1;
                 eprintln!("marsad: error: {e}");
             }
