@@ -33,10 +33,12 @@ run() {
   "$bin" --db "$db" ingest "$file" >/dev/null 2>"$DIR/log"
   t1=$(date +%s.%N)
   local docs events multi largest
-  docs=$(sqlite3 "$db/marsad.sqlite" 'SELECT count(*) FROM documents')
-  events=$(sqlite3 "$db/marsad.sqlite" 'SELECT count(*) FROM events')
-  multi=$(sqlite3 "$db/marsad.sqlite" 'SELECT count(*) FROM stories WHERE reports >= 2')
-  largest=$(sqlite3 "$db/marsad.sqlite" 'SELECT coalesce(max(reports), 0) FROM stories')
+  local stats
+  stats=$("$bin" --db "$db" stats --json)
+  docs=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["documents"])' <<<"$stats")
+  events=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["events"])' <<<"$stats")
+  multi=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["stories"])' <<<"$stats")
+  largest=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["largest_story"])' <<<"$stats")
   awk -v n="$name" -v d="$docs" -v a="$t0" -v b="$t1" -v e="$events" -v m="$multi" -v l="$largest" \
     'BEGIN { printf "%-28s %8d %9.1f %10.2f %8d %9d %8d\n", n, d, b - a, (b - a) * 1000 / d, e, m, l }'
 }

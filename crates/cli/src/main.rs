@@ -95,6 +95,13 @@ enum Command {
     },
     /// Take an event out of a story (and keep it apart from the story's events from now on).
     Split { story: String, event: String },
+    /// Check the store: SQLite's integrity check, documents, distinct texts, events, stories of
+    /// two or more reports, the largest story.
+    Stats {
+        /// One JSON object instead of lines of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Index files into a fresh search index and time a fixed list of queries.
     BenchSearch {
         paths: Vec<PathBuf>,
@@ -270,6 +277,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search { args, format } => search::run(&cli, args, *format),
         Command::Stories { args, format } => stories::run(&cli, args, *format),
         Command::Split { story, event } => stories::split(&cli, story, event),
+        Command::Stats { json } => stats(&cli, *json),
         Command::BenchSearch {
             paths,
             out,
@@ -359,6 +367,26 @@ fn db_dir(cli: &Cli) -> PathBuf {
 
 /// Opens the store for a command that reads it: a store that does not exist is an error (a
 /// mistyped `--db` must not silently answer from a new, empty store).
+/// `marsad stats`: the store's health; exit 1 when SQLite's integrity check fails.
+fn stats(cli: &Cli, json: bool) -> Result<ExitCode> {
+    let c = open_store(cli)?.check()?;
+    if json {
+        println!("{}", serde_json::to_string(&c)?);
+    } else {
+        println!("integrity       {}", c.integrity);
+        println!("documents       {}", c.documents);
+        println!("distinct texts  {}", c.distinct_texts);
+        println!("events          {}", c.events);
+        println!("stories (2+)    {}", c.stories);
+        println!("largest story   {} reports", c.largest_story);
+    }
+    Ok(if c.integrity == "ok" {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
 fn open_store(cli: &Cli) -> Result<Store> {
     let dir = db_dir(cli);
     if !dir.join(marsad_store::STORE_FILE).is_file() {

@@ -246,3 +246,27 @@ fn show_prints_values_and_the_table_tells_events_apart() {
         "ids in the table collide: {table}"
     );
 }
+
+/// `stats`: what scripts count a store by, without SQL of their own; a missing store refused.
+#[test]
+fn stats_counts_the_store_and_refuses_a_missing_one() {
+    let dir = seeded();
+    let out = marsad(dir.path())
+        .args(["stats", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["integrity"], "ok");
+    let seeds = std::fs::read_dir(seeds()).unwrap().count() as u64;
+    assert_eq!(v["documents"].as_u64(), Some(seeds));
+    assert_eq!(v["distinct_texts"].as_u64(), Some(seeds));
+    assert_eq!(
+        v["events"].as_u64().unwrap(),
+        selected(dir.path(), &[]).len() as u64
+    );
+    let missing = dir.path().join("nowhere");
+    let out = marsad(&missing).arg("stats").output().unwrap();
+    assert!(!out.status.success());
+    assert!(!missing.exists(), "a read command created a store");
+}

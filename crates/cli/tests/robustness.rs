@@ -579,22 +579,9 @@ fn write_docs(dir: &Path, n: usize) {
 }
 
 fn db_check(db: &Path) -> (i64, i64) {
-    let c = rusqlite::Connection::open(db.join("marsad.sqlite")).unwrap();
-    let ok: String = c
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(ok, "ok", "integrity_check");
-    let docs: i64 = c
-        .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
-        .unwrap();
-    let distinct: i64 = c
-        .query_row(
-            "SELECT count(DISTINCT content_hash) FROM documents",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    (docs, distinct)
+    let c = marsad_store::Store::open(db).unwrap().check().unwrap();
+    assert_eq!(c.integrity, "ok", "integrity_check");
+    (c.documents as i64, c.distinct_texts as i64)
 }
 
 fn ingest_cmd(db: &Path, input: &Path) -> Command {

@@ -21,7 +21,7 @@ mod reads;
 mod stories;
 pub use filter::{EventFilter, FilterError, FilterQuery};
 pub use pages::{EventSort, EventSortKey, Period, StoryPageFilter, TimelineBucket};
-pub use reads::{headline, DocSummary};
+pub use reads::{headline, Check, DocSummary};
 pub use stories::*;
 
 /// Store errors (all name the database file).

@@ -110,3 +110,38 @@ pub fn headline(title: Option<&str>, text: &str) -> Option<String> {
     out.push('…');
     Some(out)
 }
+
+/// A store's health ([`Store::check`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// SQLite's `integrity_check`: "ok", or what it found.
+    pub integrity: String,
+    pub documents: u64,
+    /// Distinct stored texts: equal to `documents` when no exact duplicate was stored twice.
+    pub distinct_texts: u64,
+    pub events: u64,
+    /// Stories told by two or more reports.
+    pub stories: u64,
+    /// The most reports one story has.
+    pub largest_story: u64,
+}
+
+impl Store {
+    /// SQLite's own integrity check and the counts a reader checks a store by.
+    pub fn check(&self) -> Result<Check, StoreError> {
+        self.ensure_story_schema()?;
+        let one = |sql: &str| -> Result<i64, StoreError> {
+            self.sql(|c| c.query_row(sql, [], |r| r.get(0)))
+        };
+        let integrity: String =
+            self.sql(|c| c.query_row("PRAGMA integrity_check", [], |r| r.get(0)))?;
+        Ok(Check {
+            integrity,
+            documents: self.document_count()?,
+            distinct_texts: one("SELECT count(DISTINCT content_hash) FROM documents")? as u64,
+            events: self.event_count()?,
+            stories: one("SELECT count(*) FROM stories WHERE reports >= 2")? as u64,
+            largest_story: one("SELECT coalesce(max(reports), 0) FROM stories")? as u64,
+        })
+    }
+}
