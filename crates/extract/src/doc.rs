@@ -382,6 +382,18 @@ impl<'a> Doc<'a> {
                 }
             }
         }
+        // "قتبان الجبل", "قاعدة منغ الجوية": a word that belongs to the name as written.
+        if phrase.end == m.range.end {
+            if let Some(next) = self
+                .tokens
+                .get(self.token_at(m.range.end))
+                .filter(|n| n.kind == TokenKind::Word && n.range.start <= m.range.end + 1)
+            {
+                if marsad_text::is_place_name_suffix(&t[next.range.clone()]) {
+                    phrase.end = next.range.end;
+                }
+            }
+        }
         let destination = self.is_destination(phrase.start);
         let origin = self.is_origin(phrase.start);
         // A place abroad is named as a place only after a preposition or word of place, or in
@@ -709,6 +721,13 @@ impl<'a> Doc<'a> {
             if head && !marsad_text::is_not_a_place_name(nw) || marsad_text::is_place_name_tail(nw)
             {
                 end = next.range.end;
+            } else if matches!(nw, "بن" | "ابن" | "بني") {
+                // "مويلح بن هديب": a name in the form of a lineage.
+                if let Some(third) = self.tokens.get(ti + 2).filter(|n| {
+                    n.kind == TokenKind::Word && !marsad_text::is_not_a_place_name(&t[n.range.clone()])
+                }) {
+                    end = third.range.end;
+                }
             }
         }
         // A name head alone ("جبل في ...") names nothing.
