@@ -399,7 +399,12 @@ impl<'a> Doc<'a> {
         // A place abroad is named as a place only after a preposition or word of place, or in
         // a list or apposition with another place: bare, "أعلنت موسكو", "اتهمت واشنطن" name a
         // government.
-        let abroad = candidates.iter().all(|&c| kb.places[c].country != "SY");
+        // A name shared by a place abroad and Syrian bulk villages only ("أنقرة", "السعودية")
+        // needs the same evidence: the villages would need a place word of their own.
+        let abroad = candidates.iter().any(|&c| kb.places[c].country != "SY")
+            && candidates
+                .iter()
+                .all(|&c| kb.places[c].country != "SY" || kb.places[c].is_bulk_village());
         if abroad {
             // "المرصد ... ومقره لندن", "يتخذ من لندن مقرا": the seat of a source, not a place
             // of the news (checked abroad only: that is where sources sit).
@@ -418,7 +423,8 @@ impl<'a> Doc<'a> {
                 || origin
                 || after_place
                 || self.locative_before(phrase.start, &m.prefix)
-                || self.cue_before(phrase.start, CueKind::Origin, 0).is_some()
+                // "من" alone is no evidence: "مدعومة من أنقرة", "بدعم من واشنطن" (a real
+                // origin, "أقلعت من", is `origin`).
                 || self
                     .cue_before(phrase.start, CueKind::Destination, 0)
                     .is_some();
