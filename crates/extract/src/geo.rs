@@ -116,10 +116,11 @@ fn admin1_of(kb: &KnowledgeBase, row: usize) -> Option<&str> {
 /// the trigger, "درعا وريفها أصيب 5 مدنيين إثر قصف ... بلدة تسيل" (a precise place of its
 /// governorate after the trigger in the sentence). Then the precise place.
 fn most_precise(doc: &Doc, p: usize, trigger: usize, sentence: &Range<usize>) -> usize {
-    if !is_broad(doc, p) {
+    let kb = doc.kb;
+    let city = |q: usize| !doc.places[q].unlisted && kb.places[doc.place_rows[q]].kind == PlaceKind::City;
+    if !is_broad(doc, p) && !city(p) {
         return p;
     }
-    let kb = doc.kb;
     let t = doc.text();
     let precise = |q: usize| {
         let qm = &doc.places[q];
@@ -132,14 +133,15 @@ fn most_precise(doc: &Doc, p: usize, trigger: usize, sentence: &Range<usize>) ->
     let pm = &doc.places[p];
     if let Some(q) = p.checked_sub(1) {
         let qm = &doc.places[q];
-        if precise(q) && qm.range.end <= pm.phrase.start {
+        // "حي الوعر في حمص", "منطقة دارة عزة في إدلب": a city qualifies too.
+        if precise(q) && !city(q) && qm.range.end <= pm.phrase.start {
             let gap = t[qm.range.end..pm.phrase.start].trim();
             if matches!(gap, "" | "في" | "," | "،") {
                 return q;
             }
         }
     }
-    if pm.range.end <= trigger {
+    if pm.range.end <= trigger && is_broad(doc, p) {
         let heading = heading_place(doc, p);
         let Some(a1) = admin1_of(kb, doc.place_rows[p]) else {
             return p;
@@ -149,11 +151,12 @@ fn most_precise(doc: &Doc, p: usize, trigger: usize, sentence: &Range<usize>) ->
             .find(|&q| {
                 precise(q)
                     && doc.places[q].range.start >= trigger
-                    && (heading || doc.places[q].typed.is_some())
-                    && doc.places[q]
-                        .candidates
-                        .iter()
-                        .any(|&c| admin1_of(kb, c) == Some(a1))
+                    && (heading
+                        || doc.places[q].typed.is_some()
+                            && doc.places[q]
+                                .candidates
+                                .iter()
+                                .any(|&c| admin1_of(kb, c) == Some(a1)))
             })
         {
             return q;
