@@ -305,6 +305,25 @@ impl<'a> Doc<'a> {
         if short && !m.prefix.is_empty() && typed.is_none() && place.kind.specificity() >= 6 {
             return;
         }
+        if marsad_text::is_not_a_place_spelling(self.span(m.prefix.start.min(m.range.start)..m.range.end).text.trim()) {
+            return;
+        }
+        // "جبل الشيخ بركات": a listed name ending in a name head ("الشيخ", "أبو") with a name
+        // after it is the start of a longer name the gazetteer lacks.
+        if let Some(last) = t[m.range.clone()].split_whitespace().last() {
+            if t[m.range.clone()].contains(' ') && marsad_text::is_place_name_head(last) {
+                let next = self
+                    .tokens
+                    .get(self.token_at(m.range.end))
+                    .filter(|n| n.kind == TokenKind::Word && n.range.start <= m.range.end + 1);
+                if next.is_some_and(|n| {
+                    !marsad_text::is_not_a_place_name(&t[n.range.clone()])
+                        && self.cues_kinds_in(n.range.clone()).next().is_none()
+                }) {
+                    return;
+                }
+            }
+        }
         // A bulk village (villages.csv) takes only a settlement word before it, or a place
         // in a typed list ("قريتي X وY"): bare, its name was an ordinary word, a person or a
         // place abroad as often as the village in a hand check of the corpus, and "منطقة X",
@@ -344,8 +363,13 @@ impl<'a> Doc<'a> {
                 }
             }
         }
-        // ... or be the next item of a typed list: "بلدتي البصيرة والصور".
-        if place.needs_context && typed.is_none() && !listed {
+        // ... or be the next item of a typed list: "بلدتي البصيرة والصور". A name that is a
+        // definite place word and an adjective ("المنطقة الصناعية", "المدينة الرياضية") is in
+        // every city: its own place word is no context.
+        let own_word_only = typed.as_deref().is_some_and(|w| {
+            w.starts_with("ال") && t[m.range.clone()].starts_with(w)
+        });
+        if place.needs_context && (typed.is_none() || own_word_only) && !listed {
             return;
         }
         let name = marsad_text::normalize_key(&t[m.range.clone()]);
@@ -655,6 +679,13 @@ impl<'a> Doc<'a> {
                         .iter()
                         .filter(listed)
                         .rfind(|p| p.range.end <= range.start && p.range.start >= from)
+                })
+                .or_else(|| {
+                    // None around it: the nearest listed place of the page (a name on a page
+                    // about Egypt is no Syrian place), else the country.
+                    self.places.iter().filter(listed).min_by_key(|p| {
+                        p.range.start.abs_diff(range.start)
+                    })
                 })
                 .map(|p| p.candidates.clone())
                 .or_else(|| country.map(|c| vec![c]));

@@ -128,6 +128,9 @@ const NAME_SUFFIXES: &[&str] = &[
     "النفطي",
     "النفطية",
 ];
+/// Spellings of ordinary words that normalize to a place name: "حمأة" (the heat of, "في حمأة
+/// حملة") is "حماه" once hamza and ta marbuta are folded. Compared as written.
+const NOT_PLACE_SPELLINGS: &[&str] = &["حمأة", "بحمأة", "وحمأة"];
 /// Words that follow a place word without being a name.
 const NOT_NAMES: &[&str] = &[
     "في",
@@ -334,6 +337,11 @@ pub fn is_place_name_tail(normalized: &str) -> bool {
 pub fn is_place_name_suffix(normalized: &str) -> bool {
     static S: OnceLock<HashSet<String>> = OnceLock::new();
     set(NAME_SUFFIXES, &S).contains(normalized)
+}
+
+/// An ordinary word, as written, that normalizes to a place name ("حمأة").
+pub fn is_not_a_place_spelling(original: &str) -> bool {
+    NOT_PLACE_SPELLINGS.contains(&original)
 }
 
 /// A word that follows a place word without being a name ("في", "عدة", "المجاورة").
