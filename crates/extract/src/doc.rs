@@ -302,7 +302,25 @@ impl<'a> Doc<'a> {
             .filter(|c| !c.is_whitespace())
             .count()
             <= 4;
-        if short && !m.prefix.is_empty() && typed.is_none() && place.kind.specificity() >= 6 {
+        // The next item of a list of places: "كفربطنا وعربين ودوما وحمورية وحزة" (a place
+        // word before the list, or listed towns before it).
+        let listed = t[m.prefix.clone()].starts_with('و')
+            && self.places.last().is_some_and(|p| {
+                start.saturating_sub(p.range.end) <= 2
+                    && (p.typed.is_some()
+                        || !p.unlisted
+                            && p.candidates.iter().all(|&c| {
+                                let k = kb.places[c].kind;
+                                !kb.places[c].is_bulk_village()
+                                    && matches!(k, PlaceKind::Town | PlaceKind::City)
+                            }))
+            });
+        if short
+            && !m.prefix.is_empty()
+            && typed.is_none()
+            && !listed
+            && place.kind.specificity() >= 6
+        {
             return;
         }
         if marsad_text::is_not_a_place_spelling(self.span(m.prefix.start.min(m.range.start)..m.range.end).text.trim()) {
@@ -328,11 +346,6 @@ impl<'a> Doc<'a> {
         // in a typed list ("قريتي X وY"): bare, its name was an ordinary word, a person or a
         // place abroad as often as the village in a hand check of the corpus, and "منطقة X",
         // "ناحية X", "مخيم X" name places abroad too often.
-        let listed = t[m.prefix.clone()].starts_with('و')
-            && self
-                .places
-                .last()
-                .is_some_and(|p| start.saturating_sub(p.range.end) <= 2 && p.typed.is_some());
         let mut tentative = false;
         let mut bare_name = false;
         if place.is_bulk_village() && !listed {

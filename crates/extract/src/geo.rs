@@ -618,17 +618,23 @@ pub fn locate(doc: &Doc, kb: &KnowledgeBase, pi: usize) -> Option<Location> {
                 place.admin3.clone(),
             ),
         };
-        // As written, less the invisible chars the text may carry inside the name.
-        let written: String = doc
-            .span(p.range.clone())
-            .text
-            .chars()
-            .filter(|&c| !marsad_text::is_invisible(c))
-            .collect();
+        // As written, less the invisible chars the text may carry inside the name; in
+        // Arabic with the place word right before it ("بلدة الكرية", "منطقة مارهيتان").
+        let clean = |r: Range<usize>| -> String {
+            doc.span(r)
+                .text
+                .chars()
+                .filter(|&c| !marsad_text::is_invisible(c))
+                .collect()
+        };
+        let written = clean(p.range.clone());
+        let typed_from = doc
+            .cue_before(p.range.start, CueKind::PlaceType, 0)
+            .map_or(p.range.start, |c| c.start);
         return Some(Location {
             place_id: place.id.clone(),
-            name: written.clone(),
-            name_ar: written,
+            name: written,
+            name_ar: clean(typed_from..p.range.end),
             country: place.country.clone(),
             admin1,
             admin2,
