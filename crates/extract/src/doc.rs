@@ -452,7 +452,17 @@ impl<'a> Doc<'a> {
                 .places
                 .last()
                 .is_some_and(|p| start.saturating_sub(p.range.end) <= 2);
+            // "في العاصمة صنعاء": the capital in apposition.
+            let capital = t[..phrase.start]
+                .trim_end()
+                .rsplit(char::is_whitespace)
+                .next()
+                .is_some_and(|w| {
+                    let w = w.trim_start_matches(['و', 'ب', 'ف', 'ل']);
+                    w == "العاصمه" || w == "عاصمه" || w == "لعاصمه"
+                });
             let evidence = typed.is_some()
+                || capital
                 || countryside
                 || near
                 || direction.is_some()
