@@ -323,6 +323,18 @@ impl<'a> Doc<'a> {
         {
             return;
         }
+        // "مراسل الميادين", "قناة الجزيرة": a medium named after a place.
+        let word_before = t[..start]
+            .trim_end()
+            .rsplit(char::is_whitespace)
+            .next()
+            .unwrap_or("");
+        if matches!(
+            word_before.trim_start_matches(['و', 'ل']),
+            "مراسل" | "مراسله" | "قناه" | "صحيفه" | "اذاعه" | "تلفزيون"
+        ) {
+            return;
+        }
         if marsad_text::is_not_a_place_spelling(self.span(m.prefix.start.min(m.range.start)..m.range.end).text.trim()) {
             return;
         }

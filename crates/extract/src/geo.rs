@@ -128,7 +128,13 @@ fn most_precise(doc: &Doc, p: usize, trigger: usize, sentence: &Range<usize>) ->
             && qm.range.end <= sentence.end
             && !qm.elsewhere()
             && !is_vague(kb, qm)
-            && !is_broad(doc, q)
+            && (!is_broad(doc, q)
+                // "منطقة دارة عزة": a sub-district named after its town is the town.
+                || !qm.countryside
+                    && kb.places[doc.place_rows[q]].kind == PlaceKind::Subdistrict
+                    && qm.candidates.iter().any(|&c| {
+                        matches!(kb.places[c].kind, PlaceKind::Town | PlaceKind::City)
+                    }))
     };
     let pm = &doc.places[p];
     if let Some(q) = p.checked_sub(1) {
