@@ -790,7 +790,9 @@ impl<'a> Doc<'a> {
             .filter(|n| n.kind == TokenKind::Word)
         {
             let nw = &t[next.range.clone()];
-            if head && !marsad_text::is_not_a_place_name(nw) || marsad_text::is_place_name_tail(nw)
+            if head && !marsad_text::is_not_a_place_name(nw)
+                || marsad_text::is_place_name_tail(nw)
+                || marsad_text::is_place_name_suffix(nw)
             {
                 end = next.range.end;
             } else if matches!(nw, "بن" | "ابن" | "بني") {
