@@ -335,7 +335,11 @@ impl<'a> Doc<'a> {
         ) {
             return;
         }
-        if marsad_text::is_not_a_place_spelling(self.span(m.prefix.start.min(m.range.start)..m.range.end).text.trim()) {
+        if marsad_text::is_not_a_place_spelling(
+            self.span(m.prefix.start.min(m.range.start)..m.range.end)
+                .text
+                .trim(),
+        ) {
             return;
         }
         // "جبل الشيخ بركات": a listed name ending in a name head ("الشيخ", "أبو") with a name
@@ -391,9 +395,9 @@ impl<'a> Doc<'a> {
         // ... or be the next item of a typed list: "بلدتي البصيرة والصور". A name that is a
         // definite place word and an adjective ("المنطقة الصناعية", "المدينة الرياضية") is in
         // every city: its own place word is no context.
-        let own_word_only = typed.as_deref().is_some_and(|w| {
-            w.starts_with("ال") && t[m.range.clone()].starts_with(w)
-        });
+        let own_word_only = typed
+            .as_deref()
+            .is_some_and(|w| w.starts_with("ال") && t[m.range.clone()].starts_with(w));
         if place.needs_context && (typed.is_none() || own_word_only) && !listed {
             return;
         }
@@ -710,17 +714,26 @@ impl<'a> Doc<'a> {
                     let from = si
                         .map(|i| self.sentences[i.saturating_sub(3)].range.start)
                         .unwrap_or(sentence.start);
+                    // A country abroad named before it is no parent ("... تركيا ... منطقة
+                    // الحزام قرب حي الهلالية"): only after it ("منطقة X في العراق").
                     self.places
                         .iter()
                         .filter(listed)
+                        .filter(|p| {
+                            !p.candidates.iter().all(|&c| {
+                                kb.places[c].kind == PlaceKind::Country
+                                    && kb.places[c].country != "SY"
+                            })
+                        })
                         .rfind(|p| p.range.end <= range.start && p.range.start >= from)
                 })
                 .or_else(|| {
                     // None around it: the nearest listed place of the page (a name on a page
                     // about Egypt is no Syrian place), else the country.
-                    self.places.iter().filter(listed).min_by_key(|p| {
-                        p.range.start.abs_diff(range.start)
-                    })
+                    self.places
+                        .iter()
+                        .filter(listed)
+                        .min_by_key(|p| p.range.start.abs_diff(range.start))
                 })
                 .map(|p| p.candidates.clone())
                 .or_else(|| country.map(|c| vec![c]));
@@ -798,7 +811,8 @@ impl<'a> Doc<'a> {
             } else if matches!(nw, "بن" | "ابن" | "بني") {
                 // "مويلح بن هديب": a name in the form of a lineage.
                 if let Some(third) = self.tokens.get(ti + 2).filter(|n| {
-                    n.kind == TokenKind::Word && !marsad_text::is_not_a_place_name(&t[n.range.clone()])
+                    n.kind == TokenKind::Word
+                        && !marsad_text::is_not_a_place_name(&t[n.range.clone()])
                 }) {
                     end = third.range.end;
                 }

@@ -117,7 +117,8 @@ fn admin1_of(kb: &KnowledgeBase, row: usize) -> Option<&str> {
 /// governorate after the trigger in the sentence). Then the precise place.
 fn most_precise(doc: &Doc, p: usize, trigger: usize, sentence: &Range<usize>) -> usize {
     let kb = doc.kb;
-    let city = |q: usize| !doc.places[q].unlisted && kb.places[doc.place_rows[q]].kind == PlaceKind::City;
+    let city =
+        |q: usize| !doc.places[q].unlisted && kb.places[doc.place_rows[q]].kind == PlaceKind::City;
     if !is_broad(doc, p) && !city(p) {
         return p;
     }

@@ -458,7 +458,9 @@ fn words_after_a_name_that_belong_to_it_are_kept_in_arabic() {
 
 #[test]
 fn a_medium_named_after_a_town_is_no_place() {
-    let a = analyze("وقال مراسل الميادين إن الطيران الحربي شن غارات عنيفة على مواقع المسلحين في ريف حمص.");
+    let a = analyze(
+        "وقال مراسل الميادين إن الطيران الحربي شن غارات عنيفة على مواقع المسلحين في ريف حمص.",
+    );
     let loc = place_of(&a, "Air/drone strike");
     assert_eq!(loc.admin1.as_deref(), Some("Homs"), "{loc:?}");
 }

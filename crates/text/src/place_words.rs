@@ -251,6 +251,8 @@ const NOT_NAMES: &[&str] = &[
     // Adjectives, verbs and nouns read as names in the corpus ("قاعدة جوية", "منطقة تضم",
     // "مناطق خفض التصعيد", "منطقة عازلة"): listed from the unlisted names of a corpus run.
     "عسكري",
+    "بحرية",
+    "بحري",
     "استراتيجي",
     "جوية",
     "جوي",
