@@ -335,11 +335,15 @@ impl<'a> Doc<'a> {
         ) {
             return;
         }
-        if marsad_text::is_not_a_place_spelling(
-            self.span(m.prefix.start.min(m.range.start)..m.range.end)
-                .text
-                .trim(),
-        ) {
+        // Checked as written only for the few names such a word folds to (a span costs a
+        // lookup and a copy).
+        if marsad_text::may_be_a_word_spelled_as_place(&t[m.range.clone()])
+            && marsad_text::is_not_a_place_spelling(
+                self.span(m.prefix.start.min(m.range.start)..m.range.end)
+                    .text
+                    .trim(),
+            )
+        {
             return;
         }
         // "جبل الشيخ بركات": a listed name ending in a name head ("الشيخ", "أبو") with a name

@@ -346,6 +346,22 @@ pub fn is_not_a_place_spelling(original: &str) -> bool {
     NOT_PLACE_SPELLINGS.contains(&original)
 }
 
+/// Whether a normalized name is one that an ordinary word of [`is_not_a_place_spelling`] folds
+/// to: only then is the spelling as written worth looking up.
+pub fn may_be_a_word_spelled_as_place(normalized: &str) -> bool {
+    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    S.get_or_init(|| {
+        NOT_PLACE_SPELLINGS
+            .iter()
+            .map(|w| {
+                let k = crate::normalize_key(w);
+                k.trim_start_matches(['و', 'ب']).to_string()
+            })
+            .collect()
+    })
+    .contains(normalized)
+}
+
 /// A word that follows a place word without being a name ("في", "عدة", "المجاورة").
 pub fn is_not_a_place_name(normalized: &str) -> bool {
     static S: OnceLock<HashSet<String>> = OnceLock::new();
@@ -367,6 +383,8 @@ mod tests {
         assert!(is_not_a_place_name(&normalize_key("المجاورة")));
         assert!(!is_not_a_place_name(&normalize_key("كبينة")));
         assert!(is_not_a_place_name(&normalize_key("جوية")));
+        assert!(may_be_a_word_spelled_as_place(&normalize_key("حماة")));
+        assert!(is_not_a_place_spelling("حمأة") && !is_not_a_place_spelling("حماة"));
         assert!(is_place_name_suffix(&normalize_key("الجوية")));
         assert!(!is_place_name_suffix(&normalize_key("الشرقي")));
     }
