@@ -446,7 +446,12 @@ impl<'a> Doc<'a> {
                 .get(self.token_at(m.range.end))
                 .filter(|n| n.kind == TokenKind::Word && n.range.start <= m.range.end + 1)
             {
-                if marsad_text::is_place_name_suffix(&t[next.range.clone()]) {
+                let nw = &t[next.range.clone()];
+                // "ريف ادلب الشمالي" (a listed region) + "الغربي": north-west, as written.
+                let compass = matches!(nw, "الغربي" | "الشرقي")
+                    && (t[m.range.clone()].ends_with("الشمالي")
+                        || t[m.range.clone()].ends_with("الجنوبي"));
+                if compass || marsad_text::is_place_name_suffix(nw) {
                     phrase.end = next.range.end;
                 }
             }
@@ -979,7 +984,8 @@ impl<'a> Doc<'a> {
 
     fn cue_starting_after(&self, pos: usize) -> Option<(Range<usize>, CueKind)> {
         let t = self.text();
-        for (m, k) in self.cues_kinds_in(pos..(pos + 30).min(t.len())) {
+        // Wide enough for "الجنوبية الشرقية" (32 bytes).
+        for (m, k) in self.cues_kinds_in(pos..(pos + 48).min(t.len())) {
             let gap = &t[pos..m.prefix.start.min(m.range.start)];
             if gap.chars().all(|c| c == ' ') {
                 return Some((m.range.clone(), k));
