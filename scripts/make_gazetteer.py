@@ -174,7 +174,7 @@ sy-hama-mhardeh-muhradah|Mhardeh|محردة||35.2478|36.5731|
 sy-hama-mhardeh-kafr-zeita|Kafr Zita|كفر زيتا|كفرزيتا|35.3742|36.6008|
 sy-hama-mhardeh-karnaz|Karnaz|كرناز||35.3333|36.5167|
 sy-homs-homs-homs|Homs|حمص|مدينة حمص|34.7308|36.7094|city
-sy-homs-homs-qaryatein|Al-Qaryatayn|القريتين|قريتين|34.2286|37.2403|
+sy-homs-homs-qaryatein|Al-Qaryatayn|القريتين||34.2286|37.2403|
 sy-homs-homs-sadad|Sadad|صدد||34.3103|36.9247|
 sy-homs-homs-hasyaa|Hasya|حسياء|حسيا|34.4114|36.7586|
 sy-homs-homs-mahin|Mahin|مهين||34.2542|37.0556|

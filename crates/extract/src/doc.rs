@@ -313,18 +313,70 @@ impl<'a> Doc<'a> {
             .filter(|c| !c.is_whitespace())
             .count()
             <= 4;
-        if short && !m.prefix.is_empty() && typed.is_none() && place.kind.specificity() >= 6 {
+        // The next item of a list of places: "كفربطنا وعربين ودوما وحمورية وحزة" (a place
+        // word before the list, or listed towns before it).
+        let listed = t[m.prefix.clone()].starts_with('و')
+            && self.places.last().is_some_and(|p| {
+                start.saturating_sub(p.range.end) <= 2
+                    && (p.typed.is_some()
+                        || !p.unlisted
+                            && p.candidates.iter().all(|&c| {
+                                let k = kb.places[c].kind;
+                                !kb.places[c].is_bulk_village()
+                                    && matches!(k, PlaceKind::Town | PlaceKind::City)
+                            }))
+            });
+        if short
+            && !m.prefix.is_empty()
+            && typed.is_none()
+            && !listed
+            && place.kind.specificity() >= 6
+        {
             return;
+        }
+        // "مراسل الميادين", "قناة الجزيرة": a medium named after a place.
+        let word_before = t[..start]
+            .trim_end()
+            .rsplit(char::is_whitespace)
+            .next()
+            .unwrap_or("");
+        if matches!(
+            word_before.trim_start_matches(['و', 'ل']),
+            "مراسل" | "مراسله" | "قناه" | "صحيفه" | "اذاعه" | "تلفزيون"
+        ) {
+            return;
+        }
+        // Checked as written only for the few names such a word folds to (a span costs a
+        // lookup and a copy).
+        if marsad_text::may_be_a_word_spelled_as_place(&t[m.range.clone()])
+            && marsad_text::is_not_a_place_spelling(
+                self.span(m.prefix.start.min(m.range.start)..m.range.end)
+                    .text
+                    .trim(),
+            )
+        {
+            return;
+        }
+        // "جبل الشيخ بركات": a listed name ending in a name head ("الشيخ", "أبو") with a name
+        // after it is the start of a longer name the gazetteer lacks.
+        if let Some(last) = t[m.range.clone()].split_whitespace().last() {
+            if t[m.range.clone()].contains(' ') && marsad_text::is_place_name_head(last) {
+                let next = self
+                    .tokens
+                    .get(self.token_at(m.range.end))
+                    .filter(|n| n.kind == TokenKind::Word && n.range.start <= m.range.end + 1);
+                if next.is_some_and(|n| {
+                    !marsad_text::is_not_a_place_name(&t[n.range.clone()])
+                        && self.cues_kinds_in(n.range.clone()).next().is_none()
+                }) {
+                    return;
+                }
+            }
         }
         // A bulk village (villages.csv) takes only a settlement word before it, or a place
         // in a typed list ("قريتي X وY"): bare, its name was an ordinary word, a person or a
         // place abroad as often as the village in a hand check of the corpus, and "منطقة X",
         // "ناحية X", "مخيم X" name places abroad too often.
-        let listed = t[m.prefix.clone()].starts_with('و')
-            && self
-                .places
-                .last()
-                .is_some_and(|p| start.saturating_sub(p.range.end) <= 2 && p.typed.is_some());
         let mut tentative = false;
         let mut bare_name = false;
         if place.is_bulk_village() && !listed {
@@ -355,8 +407,13 @@ impl<'a> Doc<'a> {
                 }
             }
         }
-        // ... or be the next item of a typed list: "بلدتي البصيرة والصور".
-        if place.needs_context && typed.is_none() && !listed {
+        // ... or be the next item of a typed list: "بلدتي البصيرة والصور". A name that is a
+        // definite place word and an adjective ("المنطقة الصناعية", "المدينة الرياضية") is in
+        // every city: its own place word is no context.
+        let own_word_only = typed
+            .as_deref()
+            .is_some_and(|w| w.starts_with("ال") && t[m.range.clone()].starts_with(w));
+        if place.needs_context && (typed.is_none() || own_word_only) && !listed {
             return;
         }
         let name = marsad_text::normalize_key(&t[m.range.clone()]);
@@ -393,12 +450,34 @@ impl<'a> Doc<'a> {
                 }
             }
         }
+        // "قتبان الجبل", "قاعدة منغ الجوية": a word that belongs to the name as written.
+        if phrase.end == m.range.end {
+            if let Some(next) = self
+                .tokens
+                .get(self.token_at(m.range.end))
+                .filter(|n| n.kind == TokenKind::Word && n.range.start <= m.range.end + 1)
+            {
+                let nw = &t[next.range.clone()];
+                // "ريف ادلب الشمالي" (a listed region) + "الغربي": north-west, as written.
+                let compass = matches!(nw, "الغربي" | "الشرقي")
+                    && (t[m.range.clone()].ends_with("الشمالي")
+                        || t[m.range.clone()].ends_with("الجنوبي"));
+                if compass || marsad_text::is_place_name_suffix(nw) {
+                    phrase.end = next.range.end;
+                }
+            }
+        }
         let destination = self.is_destination(phrase.start);
         let origin = self.is_origin(phrase.start);
         // A place abroad is named as a place only after a preposition or word of place, or in
         // a list or apposition with another place: bare, "أعلنت موسكو", "اتهمت واشنطن" name a
         // government.
-        let abroad = candidates.iter().all(|&c| kb.places[c].country != "SY");
+        // A name shared by a place abroad and Syrian bulk villages only ("أنقرة", "السعودية")
+        // needs the same evidence: the villages would need a place word of their own.
+        let abroad = candidates.iter().any(|&c| kb.places[c].country != "SY")
+            && candidates
+                .iter()
+                .all(|&c| kb.places[c].country != "SY" || kb.places[c].is_bulk_village());
         if abroad {
             // "المرصد ... ومقره لندن", "يتخذ من لندن مقرا": the seat of a source, not a place
             // of the news (checked abroad only: that is where sources sit).
@@ -409,7 +488,17 @@ impl<'a> Doc<'a> {
                 .places
                 .last()
                 .is_some_and(|p| start.saturating_sub(p.range.end) <= 2);
+            // "في العاصمة صنعاء": the capital in apposition.
+            let capital = t[..phrase.start]
+                .trim_end()
+                .rsplit(char::is_whitespace)
+                .next()
+                .is_some_and(|w| {
+                    let w = w.trim_start_matches(['و', 'ب', 'ف', 'ل']);
+                    w == "العاصمه" || w == "عاصمه" || w == "لعاصمه"
+                });
             let evidence = typed.is_some()
+                || capital
                 || countryside
                 || near
                 || direction.is_some()
@@ -417,7 +506,8 @@ impl<'a> Doc<'a> {
                 || origin
                 || after_place
                 || self.locative_before(phrase.start, &m.prefix)
-                || self.cue_before(phrase.start, CueKind::Origin, 0).is_some()
+                // "من" alone is no evidence: "مدعومة من أنقرة", "بدعم من واشنطن" (a real
+                // origin, "أقلعت من", is `origin`).
                 || self
                     .cue_before(phrase.start, CueKind::Destination, 0)
                     .is_some();
@@ -644,10 +734,26 @@ impl<'a> Doc<'a> {
                     let from = si
                         .map(|i| self.sentences[i.saturating_sub(3)].range.start)
                         .unwrap_or(sentence.start);
+                    // A country abroad named before it is no parent ("... تركيا ... منطقة
+                    // الحزام قرب حي الهلالية"): only after it ("منطقة X في العراق").
                     self.places
                         .iter()
                         .filter(listed)
+                        .filter(|p| {
+                            !p.candidates.iter().all(|&c| {
+                                kb.places[c].kind == PlaceKind::Country
+                                    && kb.places[c].country != "SY"
+                            })
+                        })
                         .rfind(|p| p.range.end <= range.start && p.range.start >= from)
+                })
+                .or_else(|| {
+                    // None around it: the nearest listed place of the page (a name on a page
+                    // about Egypt is no Syrian place), else the country.
+                    self.places
+                        .iter()
+                        .filter(listed)
+                        .min_by_key(|p| p.range.start.abs_diff(range.start))
                 })
                 .map(|p| p.candidates.clone())
                 .or_else(|| country.map(|c| vec![c]));
@@ -717,9 +823,19 @@ impl<'a> Doc<'a> {
             .filter(|n| n.kind == TokenKind::Word)
         {
             let nw = &t[next.range.clone()];
-            if head && !marsad_text::is_not_a_place_name(nw) || marsad_text::is_place_name_tail(nw)
+            if head && !marsad_text::is_not_a_place_name(nw)
+                || marsad_text::is_place_name_tail(nw)
+                || marsad_text::is_place_name_suffix(nw)
             {
                 end = next.range.end;
+            } else if matches!(nw, "بن" | "ابن" | "بني") {
+                // "مويلح بن هديب": a name in the form of a lineage.
+                if let Some(third) = self.tokens.get(ti + 2).filter(|n| {
+                    n.kind == TokenKind::Word
+                        && !marsad_text::is_not_a_place_name(&t[n.range.clone()])
+                }) {
+                    end = third.range.end;
+                }
             }
         }
         // A name head alone ("جبل في ...") names nothing.
@@ -884,7 +1000,8 @@ impl<'a> Doc<'a> {
 
     fn cue_starting_after(&self, pos: usize) -> Option<(Range<usize>, CueKind)> {
         let t = self.text();
-        for (m, k) in self.cues_kinds_in(pos..(pos + 30).min(t.len())) {
+        // Wide enough for "الجنوبية الشرقية" (32 bytes).
+        for (m, k) in self.cues_kinds_in(pos..(pos + 48).min(t.len())) {
             let gap = &t[pos..m.prefix.start.min(m.range.start)];
             if gap.chars().all(|c| c == ' ') {
                 return Some((m.range.clone(), k));

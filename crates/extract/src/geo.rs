@@ -49,6 +49,7 @@ pub fn statement_place(
     // document's main place (see `Extractor::event`), so it is returned as a fallback.
     for r in [clause, segment, &s.range] {
         if let Some(p) = pick(r, false) {
+            let p = most_precise(doc, p, trigger, &s.range);
             return (Some(within_city(doc, p)), false);
         }
     }
@@ -75,6 +76,100 @@ pub fn statement_place(
         }
     }
     (None, false)
+}
+
+/// A governorate, district, countryside or region (not a town): a place that contains the
+/// ones the news is about. "درعا وريفها" heading a bulletin's paragraph counts as one too.
+fn is_broad(doc: &Doc, p: usize) -> bool {
+    let kb = doc.kb;
+    let pm = &doc.places[p];
+    if pm.unlisted {
+        return false;
+    }
+    let row = &kb.places[doc.place_rows[p]];
+    pm.countryside
+        || row.kind.is_admin()
+        || matches!(row.kind, PlaceKind::Region | PlaceKind::Desert)
+        || heading_place(doc, p)
+}
+
+/// "حلب وريفها": a city with its countryside, the label of a bulletin's section.
+fn heading_place(doc: &Doc, p: usize) -> bool {
+    let t = doc.text();
+    let rest = t[doc.places[p].range.end..].trim_start();
+    let w = rest.split(char::is_whitespace).next().unwrap_or("");
+    w.starts_with("وريف")
+}
+
+/// The governorate a row belongs to (its own name for a governorate).
+fn admin1_of(kb: &KnowledgeBase, row: usize) -> Option<&str> {
+    let r = &kb.places[row];
+    match r.kind {
+        PlaceKind::Governorate => Some(r.name.as_str()),
+        _ => r.admin1.as_deref(),
+    }
+}
+
+/// The codebook's location is the most precise place named for the event. When the place found
+/// is a broad one it may only qualify a precise place: "منطقة دارة عزة في إدلب", "قرية X بريف
+/// حماة" (the broad place right after the precise one), or head a bulletin's paragraph before
+/// the trigger, "درعا وريفها أصيب 5 مدنيين إثر قصف ... بلدة تسيل" (a precise place of its
+/// governorate after the trigger in the sentence). Then the precise place.
+fn most_precise(doc: &Doc, p: usize, trigger: usize, sentence: &Range<usize>) -> usize {
+    let kb = doc.kb;
+    let city =
+        |q: usize| !doc.places[q].unlisted && kb.places[doc.place_rows[q]].kind == PlaceKind::City;
+    if !is_broad(doc, p) && !city(p) {
+        return p;
+    }
+    let t = doc.text();
+    let precise = |q: usize| {
+        let qm = &doc.places[q];
+        qm.range.start >= sentence.start
+            && qm.range.end <= sentence.end
+            && !qm.elsewhere()
+            && !is_vague(kb, qm)
+            && (!is_broad(doc, q)
+                // "منطقة دارة عزة": a sub-district named after its town is the town.
+                || !qm.countryside
+                    && kb.places[doc.place_rows[q]].kind == PlaceKind::Subdistrict
+                    && qm.candidates.iter().any(|&c| {
+                        matches!(kb.places[c].kind, PlaceKind::Town | PlaceKind::City)
+                    }))
+    };
+    let pm = &doc.places[p];
+    if let Some(q) = p.checked_sub(1) {
+        let qm = &doc.places[q];
+        // "حي الوعر في حمص", "منطقة دارة عزة في إدلب": a city qualifies too.
+        if precise(q) && !city(q) && qm.range.end <= pm.phrase.start {
+            let gap = t[qm.range.end..pm.phrase.start].trim();
+            if matches!(gap, "" | "في" | "," | "،") {
+                return q;
+            }
+        }
+    }
+    if pm.range.end <= trigger && is_broad(doc, p) {
+        let heading = heading_place(doc, p);
+        let Some(a1) = admin1_of(kb, doc.place_rows[p]) else {
+            return p;
+        };
+        if let Some(q) = (p + 1..doc.places.len())
+            .take_while(|&q| doc.places[q].range.end <= sentence.end)
+            .find(|&q| {
+                precise(q)
+                    && doc.places[q].range.start >= trigger
+                    && (heading
+                        || doc.places[q].typed.is_some()
+                            && doc.places[q]
+                                .candidates
+                                .iter()
+                                .any(|&c| admin1_of(kb, c) == Some(a1)))
+            })
+        {
+            return q;
+        }
+    }
+    p
 }
 
 /// The places coordinated with place `p` after it in `clause` ("بلدتي كفرنبل وحاس", "قرى
@@ -567,17 +662,23 @@ pub fn locate(doc: &Doc, kb: &KnowledgeBase, pi: usize) -> Option<Location> {
                 place.admin3.clone(),
             ),
         };
-        // As written, less the invisible chars the text may carry inside the name.
-        let written: String = doc
-            .span(p.range.clone())
-            .text
-            .chars()
-            .filter(|&c| !marsad_text::is_invisible(c))
-            .collect();
+        // As written, less the invisible chars the text may carry inside the name; in
+        // Arabic with the place word right before it ("بلدة الكرية", "منطقة مارهيتان").
+        let clean = |r: Range<usize>| -> String {
+            doc.span(r)
+                .text
+                .chars()
+                .filter(|&c| !marsad_text::is_invisible(c))
+                .collect()
+        };
+        let written = clean(p.range.clone());
+        let typed_from = doc
+            .cue_before(p.range.start, CueKind::PlaceType, 0)
+            .map_or(p.range.start, |c| c.start);
         return Some(Location {
             place_id: place.id.clone(),
-            name: written.clone(),
-            name_ar: written,
+            name: written,
+            name_ar: clean(typed_from..p.range.end),
             country: place.country.clone(),
             admin1,
             admin2,

@@ -355,11 +355,20 @@ fn names_the_gazetteer_lacks_are_read_after_a_place_word() {
     }
     let names: Vec<&str> = strikes
         .iter()
-        .map(|e| e.location.as_ref().unwrap().name_ar.as_str())
+        .map(|e| e.location.as_ref().unwrap().name.as_str())
         .collect();
     assert!(
         names.contains(&"تل الزنبقات") && names.contains(&"عين البرتقالات"),
         "{names:?}"
+    );
+    // In Arabic as the article writes it: with the place word right before the name.
+    let written: Vec<&str> = strikes
+        .iter()
+        .map(|e| e.location.as_ref().unwrap().name_ar.as_str())
+        .collect();
+    assert!(
+        written.contains(&"قرى تل الزنبقات") && written.contains(&"عين البرتقالات"),
+        "{written:?}"
     );
 }
 
@@ -392,4 +401,66 @@ fn a_year_well_before_the_report_is_history() {
         a.events
     );
     only(&a, "Air/drone strike");
+}
+
+/// The Arabic place of the single event of a type, for the place tests below.
+fn place_of<'a>(a: &'a Analysis, sub: &str) -> &'a marsad_extract::Location {
+    only(a, sub).location.as_ref().expect("located")
+}
+
+#[test]
+fn a_city_after_a_precise_place_qualifies_it() {
+    let a = analyze("سقطت قذائف هاون أطلقتها قوات النظام على حي الوعر في حمص أمس.");
+    let loc = place_of(&a, "Shelling/artillery/missile attack");
+    assert!(loc.name_ar.contains("الوعر"), "{loc:?}");
+}
+
+#[test]
+fn a_bulletin_section_heading_gives_way_to_the_place_after_the_trigger() {
+    let a = analyze("درعا وريفها أصيب مدنيان إثر قصف قوات النظام بالمدفعية الثقيلة، بلدة تسيل بريف درعا الغربي.");
+    let loc = place_of(&a, "Shelling/artillery/missile attack");
+    assert!(loc.name_ar.contains("تسيل"), "{loc:?}");
+}
+
+#[test]
+fn backing_from_a_capital_abroad_is_no_place() {
+    let a = analyze("سيطرت فصائل سورية معارضة مدعومة من أنقرة على بلدة الراعي بريف حلب الشمالي.");
+    for e in &a.events {
+        let loc = e.location.as_ref().expect("located");
+        assert_eq!(loc.country, "SY", "{loc:?}");
+    }
+}
+
+#[test]
+fn the_capital_in_apposition_is_the_place_abroad() {
+    let a = analyze("اندلعت اشتباكات عنيفة بين الحوثيين وقوات الحرس الرئاسي في العاصمة صنعاء.");
+    let loc = place_of(&a, "Armed clash");
+    assert_eq!(loc.country, "YE", "{loc:?}");
+}
+
+#[test]
+fn an_ordinary_word_spelled_like_a_place_is_no_place() {
+    // "حمأة" (the heat of) folds to "حماه" once hamza and ta marbuta are normalized.
+    let a = analyze("قتل ثلاثة مقاتلين في حمأة المعارك العنيفة مع تنظيم داعش.");
+    for e in &a.events {
+        if let Some(loc) = &e.location {
+            assert_ne!(loc.admin1.as_deref(), Some("Hama"), "{loc:?}");
+        }
+    }
+}
+
+#[test]
+fn words_after_a_name_that_belong_to_it_are_kept_in_arabic() {
+    let a = analyze("قصفت المدفعية التركية قاعدة منغ الجوية بريف حلب الشمالي.");
+    let loc = place_of(&a, "Shelling/artillery/missile attack");
+    assert!(loc.name_ar.contains("منغ الجوية"), "{loc:?}");
+}
+
+#[test]
+fn a_medium_named_after_a_town_is_no_place() {
+    let a = analyze(
+        "وقال مراسل الميادين إن الطيران الحربي شن غارات عنيفة على مواقع المسلحين في ريف حمص.",
+    );
+    let loc = place_of(&a, "Air/drone strike");
+    assert_eq!(loc.admin1.as_deref(), Some("Homs"), "{loc:?}");
 }

@@ -72,6 +72,7 @@ const NAME_HEADS: &[&str] = &[
     "باب",
     "ضاحية",
     "دوار",
+    "مساكن",
 ];
 
 /// Second words of two-word names.
@@ -105,6 +106,31 @@ const NAME_TAILS: &[&str] = &[
     "المدني",
 ];
 
+/// Words after a listed name that belong to it ("قتبان الجبل", "قاعدة منغ الجوية", "مطار
+/// مرج السلطان العسكري", "حقل التيم النفطي"): the place as the article writes it.
+const NAME_SUFFIXES: &[&str] = &[
+    "الجبل",
+    "الفوقاني",
+    "التحتاني",
+    "الفوقا",
+    "التحتا",
+    "الكبير",
+    "الكبيرة",
+    "الصغير",
+    "الصغيرة",
+    "القديمة",
+    "الجديدة",
+    "الجوية",
+    "الجوي",
+    "العسكري",
+    "العسكرية",
+    "الدولي",
+    "النفطي",
+    "النفطية",
+];
+/// Spellings of ordinary words that normalize to a place name: "حمأة" (the heat of, "في حمأة
+/// حملة") is "حماه" once hamza and ta marbuta are folded. Compared as written.
+const NOT_PLACE_SPELLINGS: &[&str] = &["حمأة", "بحمأة", "وحمأة"];
 /// Words that follow a place word without being a name.
 const NOT_NAMES: &[&str] = &[
     "في",
@@ -222,6 +248,66 @@ const NOT_NAMES: &[&str] = &[
     "الصناعية",
     "زراعية",
     "الزراعية",
+    // Adjectives, verbs and nouns read as names in the corpus ("قاعدة جوية", "منطقة تضم",
+    // "مناطق خفض التصعيد", "منطقة عازلة"): listed from the unlisted names of a corpus run.
+    "عسكري",
+    "بحرية",
+    "بحري",
+    "استراتيجي",
+    "جوية",
+    "جوي",
+    "عازلة",
+    "حدودي",
+    "ريفية",
+    "مهمة",
+    "هامة",
+    "حيوية",
+    "حيوي",
+    "أمنية",
+    "امنية",
+    "محلية",
+    "آهلة",
+    "مأهولة",
+    "خالية",
+    "متاخمة",
+    "مهجورة",
+    "تضم",
+    "يضم",
+    "تخص",
+    "يخص",
+    "تولد",
+    "ليحتل",
+    "أطلقوا",
+    "تعرف",
+    "يعرف",
+    "تبعد",
+    "يبعد",
+    "تشهد",
+    "يشهد",
+    "شهدت",
+    "خفض",
+    "تخفيف",
+    "حظر",
+    "طريق",
+    "ساحة",
+    "تجمع",
+    "بشكل",
+    "رسم",
+    "الحكم",
+    "العمليات",
+    "الجمارك",
+    "المعامل",
+    "الشرق",
+    "الجنوب",
+    "الشمال",
+    "الغرب",
+    "الخليج",
+    "طبقة",
+    "وبلدات",
+    "وقرى",
+    "ومدن",
+    "وبلدة",
+    "وقرية",
 ];
 
 fn set(
@@ -249,6 +335,33 @@ pub fn is_place_name_tail(normalized: &str) -> bool {
     set(NAME_TAILS, &S).contains(normalized)
 }
 
+/// A word after a listed name that is part of the name as written ("الجبل", "الجوية").
+pub fn is_place_name_suffix(normalized: &str) -> bool {
+    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    set(NAME_SUFFIXES, &S).contains(normalized)
+}
+
+/// An ordinary word, as written, that normalizes to a place name ("حمأة").
+pub fn is_not_a_place_spelling(original: &str) -> bool {
+    NOT_PLACE_SPELLINGS.contains(&original)
+}
+
+/// Whether a normalized name is one that an ordinary word of [`is_not_a_place_spelling`] folds
+/// to: only then is the spelling as written worth looking up.
+pub fn may_be_a_word_spelled_as_place(normalized: &str) -> bool {
+    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    S.get_or_init(|| {
+        NOT_PLACE_SPELLINGS
+            .iter()
+            .map(|w| {
+                let k = crate::normalize_key(w);
+                k.trim_start_matches(['و', 'ب']).to_string()
+            })
+            .collect()
+    })
+    .contains(normalized)
+}
+
 /// A word that follows a place word without being a name ("في", "عدة", "المجاورة").
 pub fn is_not_a_place_name(normalized: &str) -> bool {
     static S: OnceLock<HashSet<String>> = OnceLock::new();
@@ -269,5 +382,10 @@ mod tests {
         assert!(is_place_name_tail(&normalize_key("الصغيرة")));
         assert!(is_not_a_place_name(&normalize_key("المجاورة")));
         assert!(!is_not_a_place_name(&normalize_key("كبينة")));
+        assert!(is_not_a_place_name(&normalize_key("جوية")));
+        assert!(may_be_a_word_spelled_as_place(&normalize_key("حماة")));
+        assert!(is_not_a_place_spelling("حمأة") && !is_not_a_place_spelling("حماة"));
+        assert!(is_place_name_suffix(&normalize_key("الجوية")));
+        assert!(!is_place_name_suffix(&normalize_key("الشرقي")));
     }
 }
