@@ -389,7 +389,8 @@ mod tests {
         let kb = marsad_kb::KnowledgeBase::builtin().unwrap();
         let mut linker = Linker::new(Arc::new(kb.clone()), LinkConfig::default());
         linker.add_events(None, &s.events(&EventFilter::default()).unwrap());
-        s.save_linker(&mut linker).unwrap();
+        linker.take_changes();
+        s.save_links_full(&linker.to_state()).unwrap();
         let doc_of: std::collections::HashMap<String, String> = s
             .events(&EventFilter::default())
             .unwrap()
