@@ -11,29 +11,29 @@ use marsad_extract::Event;
 use marsad_link::{KeptApart, Story};
 use marsad_pipeline::WriterLock;
 use marsad_store::export;
-use marsad_store::{Store, StoryFilter};
+use marsad_store::{EventFilter, FilterQuery, Store, StoryPageFilter};
 use serde::Serialize;
 
 use crate::{clip, Cli, Format};
 
 #[derive(clap::Args, Default, Clone)]
 pub struct StoryArgs {
-    /// Actor id or name (substring) of any of the story's events.
+    /// Actor of any of the story's events: any alias, Arabic or English ("قسد", "SDF").
     #[arg(long)]
     pub actor: Option<String>,
-    /// Place: English or Arabic name, or governorate (substring).
+    /// Place of any of the story's events: a gazetteer name, Arabic or English, or a governorate.
     #[arg(long)]
     pub place: Option<String>,
-    /// Event or sub-event type (substring, case-insensitive).
+    /// Event or sub-event type of any of the story's events, by ACLED or Arabic name.
     #[arg(long = "type")]
     pub event_type: Option<String>,
     /// single-source, corroborated or contested.
     #[arg(long, value_parser = ["single-source", "corroborated", "contested"])]
     pub status: Option<String>,
-    /// Stories reaching on or after this date (YYYY-MM-DD).
+    /// Stories reaching on or after this date (YYYY-MM-DD; YYYY-MM or YYYY from its first day).
     #[arg(long)]
     pub since: Option<String>,
-    /// Stories starting on or before this date (YYYY-MM-DD).
+    /// Stories starting on or before this date (YYYY-MM-DD; YYYY-MM or YYYY to its last day).
     #[arg(long)]
     pub until: Option<String>,
     /// Only stories told by at least this many reports.
@@ -70,17 +70,29 @@ fn figure(f: &Option<marsad_link::Figure>) -> String {
 /// `marsad stories`.
 pub fn run(cli: &Cli, args: &StoryArgs, format: Format) -> Result<ExitCode> {
     let store = crate::open_store(cli)?;
-    let filter = StoryFilter {
+    // The same resolution as the event filters and the page's story filters: names through
+    // the knowledge base, never a substring of a word; dates checked.
+    let q = FilterQuery {
         event_type: args.event_type.clone(),
         actor: args.actor.clone(),
         place: args.place.clone(),
-        status: args.status.clone(),
         since: args.since.clone(),
         until: args.until.clone(),
-        min_reports: args.min_reports,
-        limit: args.limit,
+        doc: None,
     };
-    let stories = store.stories(&filter)?;
+    let kb = if q.actor.is_some() || q.place.is_some() {
+        crate::knowledge_base(cli)?
+    } else {
+        marsad_kb::KnowledgeBase::default()
+    };
+    let events = EventFilter::resolve(&q, &kb).map_err(|e| anyhow::anyhow!("--{e}"))?;
+    let filter = StoryPageFilter {
+        events,
+        status: args.status.clone(),
+        min_reports: args.min_reports,
+    };
+    let limit = args.limit.unwrap_or(i64::MAX as usize);
+    let (_, stories) = store.story_page(&filter, 0, limit)?;
     let linker = if args.no_explain || stories.is_empty() {
         None
     } else {

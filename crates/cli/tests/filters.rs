@@ -270,3 +270,40 @@ fn stats_counts_the_store_and_refuses_a_missing_one() {
     assert!(!out.status.success());
     assert!(!missing.exists(), "a read command created a store");
 }
+
+/// `stories` filters resolve as the event filters do: an Arabic alias selects the stories the
+/// English name does, and a bad date is refused.
+#[test]
+fn story_filters_resolve_through_the_knowledge_base() {
+    let dir = seeded();
+    let stories = |args: &[&str]| -> BTreeSet<String> {
+        let out = marsad(dir.path())
+            .args(["stories", "--format", "jsonl", "--no-explain"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].to_string())
+            .collect()
+    };
+    let all = stories(&[]);
+    let sdf = stories(&["--actor", "SDF"]);
+    assert!(
+        !sdf.is_empty() && sdf.len() < all.len(),
+        "{sdf:?} of {all:?}"
+    );
+    assert_eq!(stories(&["--actor", "قسد"]), sdf);
+    let out = marsad(dir.path())
+        .args(["stories", "--since", "notadate"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--since"));
+}
