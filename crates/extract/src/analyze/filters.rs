@@ -1,0 +1,129 @@
+//! Which trigger words tell no event here: background, negation, aims, habits, agreement terms,
+//! history, and triggers whose required words are missing.
+
+use std::ops::Range;
+
+use marsad_kb::{CueKind, Mention, SubEventType};
+use marsad_text::TokenKind;
+
+use crate::doc::Doc;
+
+use super::Extractor;
+
+impl Extractor {
+    /// Why a trigger word does not tell an event here, if it does not.
+    pub(super) fn not_an_event(
+        &self,
+        doc: &Doc,
+        m: &Mention,
+        ti: usize,
+        si: usize,
+        clause: &Range<usize>,
+        report_year: Option<i32>,
+    ) -> Option<&'static str> {
+        let kb = &self.kb;
+        let trig = &kb.triggers[ti];
+        let s = &doc.sentences[si];
+        let start = m.prefix.start.min(m.range.start);
+        // A noun after "بعد/خلال/عقب" is background to the news, not the news, unless its clause
+        // dates it ("بعد اشتباكات اندلعت أول من أمس").
+        // The codebook codes recent happenings told as background ("بعد سيطرتها على ...") as
+        // events; only the fighting that led to another event ("بعد اشتباكات") is part of it.
+        if !trig.verbal
+            && trig.frame == "clash"
+            && doc.cue_before(start, CueKind::Background, 2).is_some()
+            && self.date_cue(doc, clause.clone()).is_none()
+        {
+            return Some("background");
+        }
+        // "لم تسجل أي اشتباكات": it did not happen.
+        if doc.cue_before(start, CueKind::Negation, 3).is_some() {
+            return Some("negated");
+        }
+        // "بهدف ...", "طالب قواته بالانسحاب": an aim or a demand, not a happening.
+        if doc.cue_before(start, CueKind::Purpose, 4).is_some() {
+            return Some("aim or demand");
+        }
+        // "وتحاول قوات النظام مدعومة بالطيران ... إحراز تقدم": a verbal noun is the object of
+        // the verb of aim that opens its clause, however long the subject between them.
+        if !trig.verbal
+            && doc
+                .cues_in(clause.start..start)
+                .any(|(_, k)| k == CueKind::Purpose)
+        {
+            return Some("aim or demand");
+        }
+        if doc
+            .cues_in(clause.clone())
+            .any(|(_, k)| k == CueKind::Habitual)
+        {
+            return Some("habitual");
+        }
+        // "الاتفاق يتضمن خروج المقاتلين": a term of an agreement, not an event of its own.
+        if !trig.is(SubEventType::Agreement)
+            && doc
+                .cues_in(s.range.start..start)
+                .any(|(_, k)| k == CueKind::Term)
+        {
+            return Some("term");
+        }
+        // "في عام 1929", "في أكتوبر 2013" in a 2017 report: history. The codebook leaves out
+        // what happened a year or more before the report; a year two or more before the
+        // report's (or, before the Syrian war, any year) marks the past, not the news.
+        let t = doc.text();
+        let past = report_year.map_or(2011, |y| y - 1);
+        if doc.tokens_in(clause.clone()).any(|tk| {
+            tk.kind == TokenKind::Number
+                && tk.range.len() == 4
+                && t[tk.range.clone()]
+                    .parse::<i32>()
+                    .is_ok_and(|y| (1000..past).contains(&y))
+        }) {
+            return Some("historical");
+        }
+        // "اعتقلهم منذ أشهر": long before the report, background to it.
+        if let Some((_, c)) = self.date_cue(doc, clause.clone()) {
+            if kb.cues[c].days.is_some_and(|d| d <= -60) {
+                return Some("long before the report");
+            }
+        }
+        None
+    }
+
+    /// `requires`: one of these words within `window` tokens of the trigger.
+    pub(super) fn requires_ok(&self, doc: &Doc, m: &Mention, ti: usize) -> bool {
+        let trig = &self.kb.triggers[ti];
+        if trig.requires.is_empty() {
+            return true;
+        }
+        let t = doc.text();
+        let i0 = doc.token_at(m.range.start);
+        let i1 = doc.token_at(m.range.end);
+        let lo = i0.saturating_sub(trig.window);
+        let hi = (i1 + trig.window).min(doc.tokens.len());
+        doc.tokens[lo..hi]
+            .iter()
+            .filter(|tk| tk.kind == TokenKind::Word)
+            .filter(|tk| tk.range.end <= m.range.start || tk.range.start >= m.range.end)
+            .any(|tk| {
+                // The readings of the word, once for all of the trigger's requirements.
+                let readings = marsad_text::proclitic_splits(&t[tk.range.clone()]);
+                trig.requires.iter().any(|r| word_matches(&readings, r))
+            })
+    }
+}
+/// A word, given as its `readings` ([`marsad_text::proclitic_splits`]), matches a `requires`
+/// word: exactly, after a proclitic, or by prefix when it ends in `*`.
+fn word_matches(readings: &[(&str, &str)], pattern: &str) -> bool {
+    let (p, prefix) = match pattern.strip_suffix('*') {
+        Some(p) => (p, true),
+        None => (pattern, false),
+    };
+    readings.iter().any(|&(_, stem)| {
+        if prefix {
+            stem.starts_with(p)
+        } else {
+            stem == p
+        }
+    })
+}

@@ -1,0 +1,478 @@
+//! Statements (one per trigger) and their merging into events. `filters` says which trigger
+//! words tell no event here; `statement` reads one trigger with its place, actors, figures,
+//! date, stance and source; `merge` groups statements of one happening; `event` codes a group
+//! as an ACLED event (type by who takes a place, roles, truces).
+
+use std::ops::Range;
+
+use marsad_ingest::Document;
+use marsad_kb::{CueKind, Entity, KnowledgeBase, SubEventType};
+
+use crate::dates::{self};
+use crate::doc::Doc;
+use crate::geo;
+use crate::model::*;
+
+/// Codes documents against a knowledge base. Cheap to share across threads.
+pub struct Extractor {
+    kb: KnowledgeBase,
+    unidentified: Option<usize>,
+    attack_trigger: Option<usize>,
+    air_trigger: Option<usize>,
+    /// The learned filter run over the finished events, when asked for (see
+    /// [`crate::EventFilter`]).
+    filter: Option<crate::EventFilter>,
+}
+
+/// The longest sentence or segment (in words) taken whole as an event's evidence.
+const EVIDENCE_WORDS: usize = 45;
+
+/// One trigger read as a statement, before merging.
+#[derive(Debug, Clone)]
+struct Statement {
+    trigger: usize,
+    range: Range<usize>,
+    sentence: usize,
+    segment: Range<usize>,
+    clause: Range<usize>,
+    evidence: Range<usize>,
+    headline: bool,
+    verbal: bool,
+    /// A definite noun ("الهدنة", "اتفاق الهدنة"): refers back to an event already told, or
+    /// to a known state of affairs.
+    definite: bool,
+    /// For a denial read off a sentence without its own trigger: the statement it denies.
+    denies: Option<usize>,
+    actors: Vec<usize>, // indexes into doc.actors
+    between: Option<(usize, usize)>,
+    mediator: Option<usize>,
+    place: Option<usize>, // index into doc.places
+    place_fallback: bool,
+    date: Option<(Range<usize>, usize)>, // cue range, cue index
+    killed: Option<(u64, marsad_text::Approx, Vec<Range<usize>>)>,
+    injured: Option<(u64, marsad_text::Approx, Vec<Range<usize>>)>,
+    count: Option<(u64, marsad_text::Approx, Vec<Range<usize>>)>,
+    stance: Stance,
+    source: Option<Range<usize>>,
+}
+
+impl Extractor {
+    pub fn new(kb: KnowledgeBase) -> Self {
+        // ACLED codes an unclaimed bombing or killing to an unidentified armed group.
+        let unidentified = kb.actors.iter().position(|a| a.id == "unknown");
+        // The trigger that stands for an attack on civilians when a clash word turns out to be one.
+        let attack_trigger = kb
+            .triggers
+            .iter()
+            .position(|t| t.is(SubEventType::Attack) && t.frame == "assault");
+        // The trigger that stands for an air strike when a bare bombardment word names aircraft.
+        let air_trigger = kb
+            .triggers
+            .iter()
+            .position(|t| t.is(SubEventType::AirDroneStrike) && t.frame == "airstrike");
+        Extractor {
+            kb,
+            unidentified,
+            attack_trigger,
+            air_trigger,
+            // Off by default: on the check articles it moves typed F1 by +0.009 (dev) and
+            // -0.001 (team) and drops two seed events (docs/QUALITY.md), not enough to keep it.
+            filter: None,
+        }
+    }
+
+    /// Turns the learned event filter on (off by default): events it scores below its
+    /// threshold are dropped.
+    pub fn with_event_filter(mut self) -> Self {
+        self.filter = Some(crate::EventFilter::embedded());
+        self
+    }
+
+    pub fn kb(&self) -> &KnowledgeBase {
+        &self.kb
+    }
+
+    /// Codes one document.
+    pub fn analyze(&self, document: &Document) -> Analysis {
+        self.run(document, None)
+    }
+
+    /// Every event the rules find in `document` (the learned filter not applied), with the
+    /// event filter's features by name: what `scripts/train_event_filter.py` trains on.
+    /// The third member is the probability the model built in gives the event (the hashed path
+    /// the filter runs; a test checks it against the training script's).
+    pub fn filter_features(&self, document: &Document) -> Vec<crate::FeatureRow> {
+        let mut out = Vec::new();
+        self.run(document, Some(&mut out));
+        out
+    }
+
+    fn run(&self, document: &Document, dump: Option<&mut Vec<crate::FeatureRow>>) -> Analysis {
+        let kb = &self.kb;
+        let doc = Doc::new(document, kb);
+        let doc_date = dates::document_date(document, &doc);
+        let (outlet, source_scale) = crate::outlet::outlet(kb, document, &doc);
+
+        let report_year = dates::report_year(document, &doc);
+        let mut statements: Vec<Statement> = Vec::new();
+        let mut terms: Vec<usize> = Vec::new(); // sentences stating agreement terms
+        for m in &doc.triggers {
+            let Entity::Trigger(ti) = m.entity else {
+                continue;
+            };
+            let trig = &kb.triggers[ti];
+            if trig.is_blocker() {
+                continue;
+            }
+            if !self.requires_ok(&doc, m, ti) {
+                if std::env::var_os("MARSAD_DEBUG").is_some() {
+                    eprintln!(
+                        "[{}] skip «{}»: requires",
+                        doc.id,
+                        &doc.text()[m.range.clone()]
+                    );
+                }
+                continue;
+            }
+            let Some(si) = doc.sentence_of(m.range.start) else {
+                continue;
+            };
+            let s = &doc.sentences[si];
+            // Headlines run together (a link list or ticker scraped as one line): no report.
+            if s.glued {
+                if std::env::var_os("MARSAD_DEBUG").is_some() {
+                    eprintln!(
+                        "[{}] skip «{}»: glued headlines",
+                        doc.id,
+                        &doc.text()[m.range.clone()]
+                    );
+                }
+                continue;
+            }
+            let segment = s
+                .segments
+                .iter()
+                .find(|g| g.start <= m.range.start && m.range.start < g.end)
+                .cloned()
+                .unwrap_or(s.range.clone());
+            let clause = s
+                .clauses
+                .iter()
+                .find(|c| c.start <= m.range.start && m.range.start < c.end)
+                .cloned()
+                .unwrap_or(segment.clone());
+            let start = m.prefix.start.min(m.range.start);
+            if let Some(reason) = self.not_an_event(&doc, m, ti, si, &clause, report_year) {
+                if reason == "term" {
+                    terms.push(si);
+                }
+                if std::env::var_os("MARSAD_DEBUG").is_some() {
+                    eprintln!(
+                        "[{}] skip «{}»: {reason}",
+                        doc.id,
+                        &doc.text()[m.range.clone()]
+                    );
+                }
+                continue;
+            }
+            let _ = start;
+            let st = self.statement(&doc, m, ti, si, segment, clause, report_year);
+            // A withdrawal, handover or evacuation hands over a place: without one named in
+            // its own sentence it is talk about withdrawing ("إمكانية ... انسحابها").
+            if trig.is(SubEventType::NonViolentTransferOfTerritory)
+                && trig.frame != "takeover"
+                && (st.place.is_none() || st.place_fallback)
+            {
+                continue;
+            }
+            statements.push(st);
+        }
+        // "سيطرت على X بعد اشتباكات مع ...": fighting told as a noun after a takeover in its
+        // sentence is that takeover (the codebook's "بعد معارك/اشتباكات is the same event").
+        let takeovers: Vec<(usize, usize)> = statements
+            .iter()
+            .filter(|st| kb.triggers[st.trigger].frame == "takeover")
+            .map(|st| (st.sentence, st.range.start))
+            .collect();
+        statements.retain(|st| {
+            let trig = &kb.triggers[st.trigger];
+            trig.frame != "clash"
+                || trig.verbal
+                || !takeovers
+                    .iter()
+                    .any(|&(si, at)| si == st.sentence && at < st.range.start)
+        });
+        // "هاجم مسلحون مسجدا", "هجوم على تجمع للنازحين": an armed group and civilians only is
+        // violence against civilians, not a battle.
+        if let Some(attack) = self.attack_trigger {
+            for st in statements.iter_mut() {
+                if kb.triggers[st.trigger].frame != "clash" {
+                    continue;
+                }
+                let mut armed = st
+                    .actors
+                    .iter()
+                    .filter(|&&a| !doc.actors[a].civilian_family)
+                    .map(|&a| doc.actors[a].family);
+                let first = armed.next();
+                let one_side = first.is_some_and(|f| armed.all(|g| g == f));
+                let civilians = st.actors.iter().any(|&a| doc.actors[a].civilian_family);
+                if one_side && civilians {
+                    st.trigger = attack;
+                }
+            }
+        }
+        // "قصفت الطائرات", "القصف الجوي والمدفعي": a bombardment whose clause names aircraft is
+        // the air strike itself, one event, not a shelling beside it.
+        let air_clauses: Vec<Range<usize>> = statements
+            .iter()
+            .filter(|st| kb.triggers[st.trigger].frame == "airstrike")
+            .map(|st| st.clause.clone())
+            .collect();
+        statements.retain(|st| {
+            kb.triggers[st.trigger].frame != "shelling" || !air_clauses.contains(&st.clause)
+        });
+        // "طائرة تركية تقصف أهداف داعش", "قوات الأسد الجوية تقصف حرستا": a bare bombardment
+        // word in a clause that names aircraft is the air strike.
+        if let Some(air) = self.air_trigger {
+            for st in statements.iter_mut() {
+                let trig = &kb.triggers[st.trigger];
+                if trig.frame == "shelling"
+                    && !trig.phrase.contains(' ')
+                    && doc
+                        .cues_in(st.clause.clone())
+                        .any(|(_, k)| k == CueKind::Aircraft)
+                {
+                    st.trigger = air;
+                }
+            }
+        }
+        // One event per place: "قصفت الطائرات بلدتي كفرنبل وحاس" is two air strikes, and a toll
+        // told for them all is split evenly, the remainder to the first-named place.
+        let mut per_place = Vec::new();
+        for st in statements.iter_mut() {
+            let Some(p) = st.place.filter(|_| !st.place_fallback) else {
+                continue;
+            };
+            let others = geo::coordinated(&doc, p, &doc.sentences[st.sentence].range);
+            if others.is_empty() {
+                continue;
+            }
+            let n = others.len() as u64 + 1;
+            let mut share = None;
+            if let Some(k) = st.killed.as_mut() {
+                share = Some((k.0 / n, k.1, k.2.clone()));
+                k.0 = k.0 / n + k.0 % n;
+            }
+            for q in others {
+                let mut copy = st.clone();
+                copy.place = Some(q);
+                copy.killed = share.clone();
+                per_place.push(copy);
+            }
+        }
+        statements.extend(per_place);
+        // Elliptic repeats: "وسجلت عملية ... في السخنة، وأخرى في معدان" is two events.
+        let mut extra = Vec::new();
+        for st in &statements {
+            for (c, k) in doc.cues_in(st.range.end..doc.sentences[st.sentence].range.end) {
+                if k != CueKind::Another {
+                    continue;
+                }
+                let from = c.prefix.start.min(c.range.start);
+                let clause_end = doc.sentences[st.sentence]
+                    .clauses
+                    .iter()
+                    .find(|cl| cl.start <= from && from < cl.end)
+                    .map_or(doc.sentences[st.sentence].range.end, |cl| cl.end);
+                if let Some(pi) = doc
+                    .places
+                    .iter()
+                    .position(|p| p.range.start >= c.range.end && p.range.end <= clause_end)
+                {
+                    let mut copy = st.clone();
+                    copy.place = Some(pi);
+                    copy.place_fallback = false;
+                    copy.evidence = from..clause_end;
+                    copy.range = c.range.clone();
+                    copy.segment = from..clause_end;
+                    copy.clause = from..clause_end;
+                    copy.date = self.date_cue(&doc, from..clause_end);
+                    extra.push(copy);
+                }
+            }
+        }
+        statements.extend(extra);
+        statements.sort_by_key(|s| s.range.start);
+        self.apply_denials(&doc, &mut statements);
+
+        let groups = self.merge(&doc, &statements);
+        if std::env::var_os("MARSAD_DEBUG").is_some() {
+            self.debug(&doc, &statements, &groups);
+        }
+        let mut events = Vec::new();
+        let mut best = Vec::new();
+        for (n, g) in groups.iter().enumerate() {
+            if let Some((e, b)) = self.event(&doc, &statements, g, &terms, &doc_date, &outlet, n) {
+                events.push(e);
+                best.push((b, g.len()));
+            }
+        }
+        if self.filter.is_some() || dump.is_some() {
+            let sentences: Vec<usize> = statements.iter().map(|s| s.sentence).collect();
+            let page = crate::filter::Page::new(&doc, events.len(), &sentences);
+            fn facts<'a>(
+                doc: &'a Doc<'a>,
+                kb: &'a KnowledgeBase,
+                statements: &'a [Statement],
+                page: &'a crate::filter::Page,
+                e: &'a Event,
+                (b, n): (usize, usize),
+            ) -> crate::filter::Facts<'a> {
+                let st = &statements[b];
+                crate::filter::Facts {
+                    doc,
+                    event: e,
+                    sentence: st.sentence,
+                    evidence: st.evidence.clone(),
+                    trigger: st.range.clone(),
+                    phrase: &kb.triggers[st.trigger].phrase,
+                    verbal: st.verbal,
+                    definite: st.definite,
+                    headline: st.headline,
+                    date_cue: st.date.is_some(),
+                    statements: n,
+                    page,
+                }
+            }
+            let facts = |e, b| facts(&doc, kb, &statements, &page, e, b);
+            if let Some(out) = dump {
+                for (e, &b) in events.iter().zip(&best) {
+                    let mut named = crate::filter::Named::default();
+                    let f = facts(e, b);
+                    crate::filter::features(&f, &mut named);
+                    let p = self
+                        .filter
+                        .as_ref()
+                        .unwrap_or_else(|| crate::EventFilter::shared())
+                        .prob(&f);
+                    out.push((e.clone(), named.0, p));
+                }
+            }
+            if let Some(f) = &self.filter {
+                let keep: Vec<bool> = events
+                    .iter()
+                    .zip(&best)
+                    .map(|(e, &b)| f.keep(&facts(e, b)))
+                    .collect();
+                let mut k = keep.iter();
+                events.retain(|_| *k.next().unwrap_or(&true));
+            }
+        }
+        events.sort_by_key(|e: &Event| e.evidence.start);
+        for (n, e) in events.iter_mut().enumerate() {
+            e.id = event_id(&document.id, n);
+            e.source_scale = source_scale;
+        }
+        Analysis {
+            doc: document.id.clone(),
+            outlet: outlet.clone(),
+            published: doc_date.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            date_source: doc_date.source,
+            events,
+            mentions: self.mentions(&doc),
+        }
+    }
+
+    /// `MARSAD_DEBUG=1`: every statement and how they were grouped, on stderr.
+    fn debug(&self, doc: &Doc, statements: &[Statement], groups: &[Vec<usize>]) {
+        let t = doc.text();
+        for p in &doc.places {
+            eprintln!(
+                "[{}] place «{}» {:?} dest {} candidates {:?}",
+                doc.id,
+                &t[p.phrase.clone()],
+                p.typed,
+                p.destination,
+                p.candidates
+                    .iter()
+                    .map(|&c| self.kb.places[c].id.as_str())
+                    .collect::<Vec<_>>()
+            );
+        }
+        for (gi, g) in groups.iter().enumerate() {
+            for &i in g {
+                let s = &statements[i];
+                let place = s.place.map(|p| t[doc.places[p].phrase.clone()].to_string());
+                let actors: Vec<&str> = s
+                    .actors
+                    .iter()
+                    .map(|&a| t[doc.actors[a].range.clone()].trim())
+                    .collect();
+                eprintln!(
+                    "[{}] g{gi} s{i} {} «{}» sent {} verbal {} def {} head {} place {:?}{} actors {:?} stance {:?} score {}",
+                    doc.id,
+                    self.kb.triggers[s.trigger].sub_event_type.map_or("", SubEventType::as_str),
+                    &t[s.range.clone()],
+                    s.sentence,
+                    s.verbal,
+                    s.definite,
+                    s.headline,
+                    place,
+                    if s.place_fallback { " (fallback)" } else { "" },
+                    actors,
+                    s.stance,
+                    self.score(s)
+                );
+            }
+        }
+    }
+
+    fn mentions(&self, doc: &Doc) -> Vec<EntityMention> {
+        let kb = &self.kb;
+        // Sized up front (triggers without a sub-event type are skipped, so it may be a bit
+        // more): growing it copied every mention again.
+        let mut out = Vec::with_capacity(
+            doc.actors.len() + doc.places.len() + doc.outlets.len() + doc.triggers.len(),
+        );
+        for a in &doc.actors {
+            out.push(EntityMention {
+                kind: "actor".into(),
+                id: kb.actors[a.actor].id.clone(),
+                span: doc.span(a.range.clone()),
+            });
+        }
+        for p in doc.places.iter().filter(|p| !p.unlisted) {
+            out.push(EntityMention {
+                kind: "place".into(),
+                id: kb.places[p.candidates[0]].id.clone(),
+                span: doc.span(p.range.clone()),
+            });
+        }
+        for (r, o) in &doc.outlets {
+            out.push(EntityMention {
+                kind: "outlet".into(),
+                id: kb.outlets[*o].id.clone(),
+                span: doc.span(r.clone()),
+            });
+        }
+        for m in &doc.triggers {
+            if let Entity::Trigger(t) = m.entity {
+                if let Some(sub) = kb.triggers[t].sub_event_type {
+                    out.push(EntityMention {
+                        kind: "trigger".into(),
+                        id: sub.as_str().to_string(),
+                        span: doc.span(m.range.clone()),
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|m| m.span.start);
+        out
+    }
+}
+
+mod event;
+mod filters;
+mod merge;
+mod statement;
