@@ -38,13 +38,9 @@ fn seeded() -> tempfile::TempDir {
     dir
 }
 
-/// The exported events a filter selects.
-fn selected(db: &Path, args: &[&str]) -> Vec<Value> {
-    let out = marsad(db)
-        .args(["export", "--format", "jsonl"])
-        .args(args)
-        .output()
-        .unwrap();
+/// The JSON lines a command prints (it must succeed).
+fn json_lines(db: &Path, args: &[&str]) -> Vec<Value> {
+    let out = marsad(db).args(args).output().unwrap();
     assert!(
         out.status.success(),
         "{args:?}: {}",
@@ -55,6 +51,11 @@ fn selected(db: &Path, args: &[&str]) -> Vec<Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
+}
+
+/// The exported events a filter selects.
+fn selected(db: &Path, args: &[&str]) -> Vec<Value> {
+    json_lines(db, &[&["export", "--format", "jsonl"][..], args].concat())
 }
 
 fn ids(events: &[Value]) -> BTreeSet<String> {
@@ -277,20 +278,10 @@ fn stats_counts_the_store_and_refuses_a_missing_one() {
 fn story_filters_resolve_through_the_knowledge_base() {
     let dir = seeded();
     let stories = |args: &[&str]| -> BTreeSet<String> {
-        let out = marsad(dir.path())
-            .args(["stories", "--format", "jsonl", "--no-explain"])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].to_string())
+        let cmd = [&["stories", "--format", "jsonl", "--no-explain"][..], args].concat();
+        json_lines(dir.path(), &cmd)
+            .iter()
+            .map(|v| v["id"].to_string())
             .collect()
     };
     let all = stories(&[]);
