@@ -155,9 +155,11 @@ impl Store {
             }
         };
         // The sort reads only the sorted column and rowids; the JSON of the page's rows only.
+        // A join does not keep the order of its subquery: the page's rows carry their rank.
         let sql = format!(
-            "SELECT e.json FROM (SELECT rowid AS r FROM events{wh} ORDER BY {order} LIMIT {limit} OFFSET {offset}) p
-             JOIN events e ON e.rowid = p.r"
+            "SELECT e.json FROM (SELECT rowid AS r, row_number() OVER (ORDER BY {order}) AS n
+                                 FROM events{wh} ORDER BY {order} LIMIT {limit} OFFSET {offset}) p
+             JOIN events e ON e.rowid = p.r ORDER BY p.n"
         );
         let rows: Vec<String> = self.sql(|c| {
             let mut st = c.prepare_cached(&sql)?;
