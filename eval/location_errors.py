@@ -7,11 +7,9 @@ Pairs gold and predicted events exactly as the scorer does (typed match, cue ove
 best overlap first) and prints every pair whose location scores below 1.0: the score, the gold
 place (location, location_ar, admin1), the predicted place and its evidence. Ends with counts.
 """
-import json, sys, importlib.util, os
+import json, sys
 
-spec = importlib.util.spec_from_file_location(
-    "score", os.path.join(os.path.dirname(__file__), "..", "..", "shared", "eval", "score_events.py"))
-score = importlib.util.module_from_spec(spec); spec.loader.exec_module(score)
+from pairs import score, typed_pairs
 
 
 def load(path):
@@ -24,23 +22,7 @@ def main():
     total, sums, shown = 0, 0.0, 0
     for gpath in golds:
         gold = [g for g in load(gpath) if g.get("event_type") is not None]
-        pairs = []
-        for gi, g in enumerate(gold):
-            cue = set(score.words(g["cue"]))
-            for pi, p in enumerate(preds):
-                if str(p.get("doc", "")).removesuffix(".txt") != g["doc"]:
-                    continue
-                if score.norm(p.get("sub_event_type", "")) != score.norm(g["sub_event_type"]):
-                    continue
-                ov = len(cue & set(score.words(score.evidence_text(p)))) / max(1, len(cue))
-                if ov >= 0.6:
-                    pairs.append((ov, gi, pi))
-        pairs.sort(reverse=True)
-        ug, up = set(), set()
-        for ov, gi, pi in pairs:
-            if gi in ug or pi in up:
-                continue
-            ug.add(gi); up.add(pi)
+        for gi, pi in typed_pairs(gold, preds):
             g, p = gold[gi], preds[pi]
             s = score.loc_score(p, g)
             total += 1; sums += s

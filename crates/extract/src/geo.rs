@@ -172,17 +172,18 @@ fn most_precise(doc: &Doc, p: usize, trigger: usize, sentence: &Range<usize>) ->
     p
 }
 
-/// The places coordinated with place `p` after it in `clause` ("بلدتي كفرنبل وحاس", "قرى
-/// كبينة وتردين وكندة"): only "و", commas, "أو" and place-type words stand between them. The
-/// codebook codes the same action at several named places as one event per place.
-pub fn coordinated(doc: &Doc, p: usize, clause: &Range<usize>) -> Vec<usize> {
+/// The places coordinated with place `p` after it in `span`, the statement's sentence ("بلدتي
+/// كفرنبل وحاس", "قرى كبينة وتردين وكندة"): only "و", commas, "أو", place-type words and
+/// words placing the item before stand between them. The codebook codes the same action at
+/// several named places as one event per place.
+pub fn coordinated(doc: &Doc, p: usize, span: &Range<usize>) -> Vec<usize> {
     let kb = doc.kb;
     let t = doc.text();
     let mut out = Vec::new();
     let mut last = p;
     for q in p + 1..doc.places.len() {
         let pq = &doc.places[q];
-        if pq.range.end > clause.end {
+        if pq.range.end > span.end {
             break;
         }
         let prev_end = doc.places[last].range.end;
