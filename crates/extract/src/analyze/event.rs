@@ -113,6 +113,24 @@ impl Extractor {
             doc_date,
             doc.sentences[best.sentence].range.clone(),
         );
+        // "استعادت القوات الكردية ... في 13 نوفمبر 2015" in a 2017 report: the codebook leaves
+        // out history, a year or more before the report. Only a written year counts: "في 25
+        // اغسطس" is given the last August before the report, which may be the wrong year.
+        let year_written = date.evidence.as_ref().is_some_and(|e| {
+            e.text
+                .split(|c: char| !c.is_ascii_digit())
+                .any(|n| n.len() == 4)
+        });
+        if let Some(report) = doc_date.date.filter(|_| year_written) {
+            if date
+                .date
+                .as_deref()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .is_some_and(|d| (report - d).num_days() >= 365)
+            {
+                return None;
+            }
+        }
         let to_count = |c: &Option<(u64, marsad_text::Approx, Vec<Range<usize>>)>| {
             c.as_ref().map(|(v, a, spans)| Count {
                 value: *v,

@@ -268,6 +268,11 @@ impl Extractor {
                 let mut copy = st.clone();
                 copy.place = Some(q);
                 copy.killed = share.clone();
+                // The evidence names the place it is about: a list that runs past the
+                // trigger's clause ("..., وأطراف بلدة أوتايا، ومدينة دوما") is read to its item.
+                let phrase = &doc.places[q].phrase;
+                copy.evidence.start = copy.evidence.start.min(phrase.start);
+                copy.evidence.end = copy.evidence.end.max(phrase.end);
                 per_place.push(copy);
             }
         }
@@ -318,6 +323,7 @@ impl Extractor {
                 best.push((b, g.len()));
             }
         }
+        drop_subsumed_clashes(&mut events, &mut best);
         if self.filter.is_some() || dump.is_some() {
             let sentences: Vec<usize> = statements.iter().map(|s| s.sentence).collect();
             let page = crate::filter::Page::new(&doc, events.len(), &sentences);
@@ -470,6 +476,41 @@ impl Extractor {
         out.sort_by_key(|m| m.span.start);
         out
     }
+}
+
+/// ACLED codes one event per type, place and day, and a clash that took a place or was fought
+/// with shells, aircraft or bombs is coded as that: an Armed clash told by the same statement
+/// at the same place as such an event ("قتلوا ... في تفجير انتحاري", "سيطروا بعد اشتباكات")
+/// is the same happening read twice.
+fn drop_subsumed_clashes(events: &mut Vec<Event>, best: &mut Vec<(usize, usize)>) {
+    use SubEventType::*;
+    let sub = |e: &Event| e.sub_event_type.parse::<SubEventType>().ok();
+    let place = |e: &Event| e.location.as_ref().map(|l| l.name_ar.clone());
+    let keep: Vec<bool> = events
+        .iter()
+        .map(|e| {
+            sub(e) != Some(ArmedClash)
+                || !events.iter().any(|o| {
+                    o.evidence.start == e.evidence.start
+                        && place(o) == place(e)
+                        && matches!(
+                            sub(o),
+                            Some(
+                                AirDroneStrike
+                                    | ShellingArtilleryMissileAttack
+                                    | RemoteExplosiveLandmineIed
+                                    | SuicideBomb
+                                    | Grenade
+                                    | ChemicalWeapon
+                            )
+                        )
+                })
+        })
+        .collect();
+    let mut k = keep.iter();
+    events.retain(|_| *k.next().unwrap_or(&true));
+    let mut k = keep.iter();
+    best.retain(|_| *k.next().unwrap_or(&true));
 }
 
 mod event;
