@@ -187,6 +187,24 @@ impl Extractor {
             }
             statements.push(st);
         }
+        // "وكان المعارضون استولوا على مطار مرج السلطان ... كما استولوا على مطار تفتناز": a verb
+        // whose subject is only its pronoun refers to the actors of the statement before it in
+        // its own sentence or the one before (scraped pages put every sentence on a line of
+        // its own, so a paragraph is no better bound).
+        for i in 1..statements.len() {
+            let (done, rest) = statements.split_at_mut(i);
+            let st = &mut rest[0];
+            if !st.actors.is_empty() || !st.verbal {
+                continue;
+            }
+            if let Some(prev) = done
+                .iter()
+                .rev()
+                .find(|p| !p.actors.is_empty() && p.sentence + 1 >= st.sentence)
+            {
+                st.actors = prev.actors.clone();
+            }
+        }
         // "سيطرت على X بعد اشتباكات مع ...": fighting told as a noun after a takeover in its
         // sentence is that takeover (the codebook's "بعد معارك/اشتباكات is the same event").
         let takeovers: Vec<(usize, usize)> = statements
