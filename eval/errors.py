@@ -3,14 +3,14 @@
 
 usage: errors.py GOLD.jsonl PRED.jsonl [--doc ID]
 
-For every gold event: MATCH, WRONG-TYPE (a prediction covers the cue with another type) or MISS;
+For every gold event: MATCH (paired as the scorer pairs), WRONG-TYPE (an unpaired prediction covers
+the cue with another type) or MISS;
 then every prediction that matched nothing (FALSE), with its evidence.
 """
 import json, re, sys, importlib.util, os
 
-spec = importlib.util.spec_from_file_location(
-    "score", os.path.join(os.path.dirname(__file__), "..", "..", "shared", "eval", "score_events.py"))
-score = importlib.util.module_from_spec(spec); spec.loader.exec_module(score)
+sys.path.insert(0, os.path.dirname(__file__))
+from pairs import score, typed_pairs  # noqa: E402
 
 
 def main():
@@ -19,31 +19,24 @@ def main():
     only = sys.argv[sys.argv.index("--doc") + 1] if "--doc" in sys.argv else None
     docs = {g["doc"] for g in gold}
     preds = [p for p in preds if p["doc"] in docs]
-    used = set()
-    for g in gold:
+    coded = [g for g in gold if g.get("event_type") is not None]
+    # The scorer's own one-to-one pairing: a prediction matches at most one gold event.
+    matched = dict(typed_pairs(coded, preds))
+    used = set(matched.values())
+    for gi, g in enumerate(coded):
         if only and g["doc"] != only:
             continue
-        if g.get("event_type") is None:
-            print(f"{g['doc']} EMPTY-ARTICLE")
-            continue
-        cue = set(score.words(g["cue"]))
-        best = None
-        for i, p in enumerate(preds):
-            if p["doc"] != g["doc"]:
-                continue
-            ov = len(cue & set(score.words(score.evidence_text(p)))) / max(1, len(cue))
-            if ov >= 0.6:
-                typed = score.norm(p["sub_event_type"]) == score.norm(g["sub_event_type"])
-                key = (typed, ov)
-                if best is None or key > best[0]:
-                    best = (key, i)
-        if best and best[0][0]:
-            used.add(best[1]); tag = "MATCH"
-        elif best:
-            tag = "WRONG-TYPE(" + preds[best[1]]["sub_event_type"] + ")"
+        if gi in matched:
+            tag = "MATCH"
         else:
-            tag = "MISS"
+            cue = set(score.words(g["cue"]))
+            other = [p for i, p in enumerate(preds) if p["doc"] == g["doc"] and i not in used
+                     and len(cue & set(score.words(score.evidence_text(p)))) / max(1, len(cue)) >= 0.6]
+            tag = "WRONG-TYPE(" + other[0]["sub_event_type"] + ")" if other else "MISS"
         print(f"{g['doc']} {tag:<40} gold {g['sub_event_type']:<36} {g['actors']} {g.get('location_ar')} | {g['cue']}")
+    for g in gold:
+        if g.get("event_type") is None and (not only or g["doc"] == only):
+            print(f"{g['doc']} EMPTY-ARTICLE")
     for i, p in enumerate(preds):
         if i in used or (only and p["doc"] != only):
             continue
