@@ -209,7 +209,8 @@ pub fn coordinated(doc: &Doc, p: usize, span: &Range<usize>) -> Vec<usize> {
                 TokenKind::Punct => {
                     let comma = matches!(w, "،" | ",");
                     joined |= comma;
-                    comma
+                    // "مدينة " دوما " وبلدتي " سقبا ": quoted names are listed the same way.
+                    comma || matches!(w, "\"" | "'" | "«" | "»" | "“" | "”")
                 }
                 TokenKind::Number => false,
                 TokenKind::Word => {

@@ -272,7 +272,18 @@ impl Extractor {
             let Some(p) = st.place.filter(|_| !st.place_fallback) else {
                 continue;
             };
-            let others = geo::coordinated(&doc, p, &doc.sentences[st.sentence].range);
+            let sentence = &doc.sentences[st.sentence].range;
+            // The statement's place may be any item of the list ("استهدفت مدينة دوما وبلدتي سقبا
+            // وعين ترما بالأسلحة الثقيلة" is read at the last): the list runs from its first item.
+            let head = (0..p)
+                .filter(|&q| doc.places[q].range.start >= sentence.start)
+                .find(|&q| geo::coordinated(&doc, q, sentence).contains(&p))
+                .unwrap_or(p);
+            let mut others = geo::coordinated(&doc, head, sentence);
+            if head != p {
+                others.retain(|&q| q != p);
+                others.insert(0, head);
+            }
             if others.is_empty() {
                 continue;
             }
@@ -326,7 +337,11 @@ impl Extractor {
             }
         }
         statements.extend(extra);
-        statements.sort_by_key(|s| s.range.start);
+        // The events of one trigger at listed places come out in the order of the list.
+        statements.sort_by_key(|s| {
+            let place = s.place.map_or(0, |p| doc.places[p].range.start);
+            (s.range.start, place)
+        });
         self.apply_denials(&doc, &mut statements);
 
         let groups = self.merge(&doc, &statements);
