@@ -477,6 +477,9 @@ pub enum CueKind {
     /// Verbs of taking off or setting out ("أقلعت", "انطلقت"): "من X" after one is where the
     /// attack came from, not where it happened.
     Departure,
+    /// Opinion and analysis ("يرى مراقبون", "في رأي", "الخبير العسكري"): battle words in a
+    /// sentence that opens this way tell what someone thinks, not what happened.
+    Opinion,
 }
 
 /// A news outlet.

@@ -53,6 +53,13 @@ impl Extractor {
         {
             return Some("aim or demand");
         }
+        // "ويرى مراقبون أن هجوم ...", "ففي رأي المعلق العسكري ... فإن سيناريو حرب": a view.
+        if doc
+            .cues_in(s.range.start..start)
+            .any(|(_, k)| k == CueKind::Opinion)
+        {
+            return Some("opinion");
+        }
         if doc
             .cues_in(clause.clone())
             .any(|(_, k)| k == CueKind::Habitual)
