@@ -511,9 +511,9 @@ impl Extractor {
     }
 }
 
-/// ACLED codes one event per type, place and day, and a clash that took a place or was fought
-/// with shells, aircraft or bombs is coded as that: an Armed clash told by the same statement
-/// at the same place as such an event ("قتلوا ... في تفجير انتحاري", "سيطروا بعد اشتباكات")
+/// ACLED codes one event per type, place and day, and a clash or a killing done with shells,
+/// aircraft or bombs is coded as that: an Armed clash or Attack told by the same statement at
+/// the same place as such an event ("قتلوا ... في تفجير انتحاري", "قضى 4 جراء القصف الروسي")
 /// is the same happening read twice.
 fn drop_subsumed_clashes(events: &mut Vec<Event>, best: &mut Vec<(usize, usize)>) {
     use SubEventType::*;
@@ -522,7 +522,7 @@ fn drop_subsumed_clashes(events: &mut Vec<Event>, best: &mut Vec<(usize, usize)>
     let keep: Vec<bool> = events
         .iter()
         .map(|e| {
-            sub(e) != Some(ArmedClash)
+            !matches!(sub(e), Some(ArmedClash | Attack))
                 || !events.iter().any(|o| {
                     o.evidence.start == e.evidence.start
                         && place(o) == place(e)
