@@ -12,6 +12,14 @@ use crate::model::Span;
 /// How far into a page its header (menu, headline, byline) may reach, in bytes.
 const HEADER_BYTES: usize = 1200;
 
+/// The longest item (in words) between two marks of a list page: tag and archive pages cut
+/// leads at a few dozen words; articles that quote a ". . ." do so paragraphs apart.
+const ITEM_WORDS: usize = 80;
+
+/// Words per sentence above which a page whose items name five or more weekdays is leads run
+/// together without their sentence ends (reports average 15 to 30).
+const RUN_WORDS: usize = 30;
+
 /// A sentence of the normalized text.
 #[derive(Debug, Clone)]
 pub struct Sentence {
@@ -22,6 +30,10 @@ pub struct Sentence {
     /// Headlines run together without spaces (see [`glued`]): a list of links or a news
     /// ticker scraped as one line, not a report.
     pub glued: bool,
+    /// An item of a list page (a tag, archive or category page of leads cut short, a ticker of
+    /// headlines run together) or page furniture ("مواضيع ذات صلة" and the links after it):
+    /// not the article (see [`Doc::mark_list_items`]).
+    pub list_item: bool,
     /// Segments: clauses grouped until a connective ("فيما", "بينما"...) opens a new one.
     pub segments: Vec<Range<usize>>,
     pub clauses: Vec<Range<usize>>,
@@ -156,6 +168,7 @@ impl<'a> Doc<'a> {
         d.token_starts = d.tokens.iter().map(|t| t.range.start as u32).collect();
         d.cue_starts = d.cues.iter().map(|m| m.range.start as u32).collect();
         d.sentences = d.split_sentences(kb);
+        d.mark_list_items();
         d.read_entities(kb, entities);
         d.confirm_tentative(kb);
         d.add_unlisted_places(kb);
@@ -181,10 +194,14 @@ impl<'a> Doc<'a> {
         let t = self.text();
         let mut out = Vec::new();
         // Scraped pages glue menu, headline and byline to the lead: the last page-furniture
-        // word near the top ("حجم الخط") ends that header, whatever the line breaks say.
+        // word near the top ("حجم الخط") ends that header, whatever the line breaks say; so
+        // does furniture in the first line ("تابعونا على", "كلمات مفتاحية" before the lead).
+        let first_line = self.paragraphs.first().map_or(0, |p| p.end);
         let header_end = self
             .cues_kinds_in(0..HEADER_BYTES.min(t.len()))
-            .filter(|(_, k)| *k == CueKind::PageChrome)
+            .filter(|(c, k)| {
+                *k == CueKind::PageChrome || *k == CueKind::Furniture && c.range.end <= first_line
+            })
             .map(|(c, _)| c.range.end)
             .max()
             .unwrap_or(0);
@@ -219,6 +236,7 @@ impl<'a> Doc<'a> {
                         range,
                         para: pi,
                         glued,
+                        list_item: false,
                         headline: title_line || header,
                         segments,
                         clauses,
@@ -227,6 +245,149 @@ impl<'a> Doc<'a> {
             }
         }
         out
+    }
+
+    /// Marks the sentences that are not the article but a list of other pages' items or page
+    /// furniture (the codebook's menus, "related news" lists and tag pages):
+    /// - a sentence holding a furniture cue ("مواضيع ذات صلة", "تابعونا على"), with the headlines
+    ///   glued to it;
+    /// - items of a list: three or more item marks (a lead cut short with ". . .", a view
+    ///   counter repeated per item) at most [`ITEM_WORDS`] words apart, with the item before
+    ///   the first mark and the one after the last;
+    /// - a whole page that is a ticker (a third of its words in headlines run together, see
+    ///   [`glued`]) or leads run together (items dated on five or more weekdays, and fewer than
+    ///   one sentence end per [`RUN_WORDS`] words).
+    ///
+    /// A daily roundup or timeline is not a list here: its items are full sentences, ended and
+    /// not cut, with no furniture between them.
+    fn mark_list_items(&mut self) {
+        let n = self.sentences.len();
+        if n == 0 {
+            return;
+        }
+        let words: Vec<usize> = self
+            .sentences
+            .iter()
+            .map(|s| {
+                self.tokens_in(s.range.clone())
+                    .filter(|tk| tk.kind == TokenKind::Word)
+                    .count()
+            })
+            .collect();
+        let total: usize = words.iter().sum();
+        let mut item = vec![false; n];
+        let mut marks = Vec::new();
+        for (i, s) in self.sentences.iter().enumerate() {
+            let mut mark = self.cut_short(i);
+            for (_, k) in self.cues_kinds_in(s.range.clone()) {
+                match k {
+                    // In the header it ended the header (see `split_sentences`).
+                    CueKind::Furniture if !s.headline => item[i] = true,
+                    CueKind::ListItem => mark = true,
+                    _ => {}
+                }
+            }
+            if mark {
+                marks.push(i);
+            }
+        }
+        // Runs of marks close together.
+        let mut run_start = 0;
+        for k in 1..=marks.len() {
+            let close = k < marks.len()
+                && words[marks[k - 1] + 1..=marks[k]].iter().sum::<usize>() <= ITEM_WORDS;
+            if close {
+                continue;
+            }
+            let run = &marks[run_start..k];
+            run_start = k;
+            if run.len() < 3 {
+                continue;
+            }
+            // The item before the first mark and the one after the last: as long as the
+            // run's longest item.
+            let longest = run
+                .windows(2)
+                .map(|w| words[w[0] + 1..=w[1]].iter().sum::<usize>())
+                .max()
+                .unwrap_or(0);
+            let mut first = run[0];
+            let mut before = 0;
+            while first > 0 && before + words[first - 1] <= longest {
+                first -= 1;
+                before += words[first];
+            }
+            let mut last = run[run.len() - 1];
+            let mut after = 0;
+            while last + 1 < n && after + words[last + 1] <= longest {
+                last += 1;
+                after += words[last];
+            }
+            item[first..=last].iter_mut().for_each(|x| *x = true);
+        }
+        // Pages that are lists as a whole.
+        let glued_words: usize = (0..n)
+            .filter(|&i| self.sentences[i].glued)
+            .map(|i| words[i])
+            .sum();
+        // A ticker from its first glued line on: a page of one story (a live map's event
+        // page) shows that story first and the ticker after it.
+        let ticker = glued_words * 3 >= total && glued_words > 0;
+        let ticker_from = (0..n).find(|&i| self.sentences[i].glued).unwrap_or(n);
+        let run_together = total >= RUN_WORDS * n && self.weekdays_named() >= 5;
+        if std::env::var_os("MARSAD_DEBUG").is_some() {
+            eprintln!(
+                "[{}] page: {} sentences, {} words, {} glued, {} weekdays, {} marks, {} items{}{}",
+                self.id,
+                n,
+                total,
+                glued_words,
+                self.weekdays_named(),
+                marks.len(),
+                item.iter().filter(|&&x| x).count(),
+                if ticker { ", ticker" } else { "" },
+                if run_together { ", run together" } else { "" },
+            );
+        }
+        for (i, (s, x)) in self.sentences.iter_mut().zip(item).enumerate() {
+            s.list_item = x || ticker && i >= ticker_from || run_together;
+        }
+    }
+
+    /// A lead cut short: the sentence ends in ". . ." or "…" (not "[ . . . ]", which links
+    /// to the rest of an article the page shows in full).
+    fn cut_short(&self, i: usize) -> bool {
+        let t = self.text();
+        let r = &self.sentences[i].range;
+        let body = t[r.clone()].trim_end_matches(['.', ' ', '…']);
+        if body.ends_with('[') {
+            return false;
+        }
+        let tail = &t[r.start + body.len()..r.end];
+        let after = t[r.end..]
+            .bytes()
+            .take_while(|&b| b == b'.' || b == b' ')
+            .filter(|&b| b == b'.')
+            .count();
+        tail.contains('…') || tail.matches('.').count() + after >= 3
+    }
+
+    /// How many different weekdays the text names as a day (weekday cues not followed by a
+    /// figure: "الثلاثاء 02 يناير 2018 07 : 07" is a time stamp of page furniture).
+    fn weekdays_named(&self) -> usize {
+        let t = self.text();
+        let mut seen = [false; 8];
+        for m in &self.cues {
+            let Entity::Cue(c) = m.entity else { continue };
+            let Some(wd) = self.kb.cues[c].weekday else {
+                continue;
+            };
+            let next = t[m.range.end..].trim_start_matches(' ');
+            if !next.starts_with(|c: char| c.is_ascii_digit()) {
+                seen[wd as usize % 8] = true;
+            }
+        }
+        seen.iter().filter(|&&x| x).count()
     }
 
     /// Groups clauses into segments: a clause opening with a connective starts a new segment.

@@ -477,6 +477,13 @@ pub enum CueKind {
     /// Verbs of taking off or setting out ("أقلعت", "انطلقت"): "من X" after one is where the
     /// attack came from, not where it happened.
     Departure,
+    /// Words a list page repeats with every item ("عدد المشاهدات", "اقرأ المزيد"): like a
+    /// lead cut short with ". . .", each marks one item of a tag, archive or category page.
+    ListItem,
+    /// Furniture that opens links, tags or share boxes inside the text ("مواضيع ذات صلة",
+    /// "الكلمات المفتاحية", "تابعونا على", "مباشر عاجل"): the sentence holding one is furniture
+    /// and the headlines glued to it, not the report.
+    Furniture,
 }
 
 /// A news outlet.

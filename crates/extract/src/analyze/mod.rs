@@ -138,11 +138,12 @@ impl Extractor {
                 continue;
             };
             let s = &doc.sentences[si];
-            // Headlines run together (a link list or ticker scraped as one line): no report.
-            if s.glued {
+            // Headlines run together (a link list or ticker scraped as one line), items of a
+            // list page and page furniture: no report.
+            if s.glued || s.list_item {
                 if std::env::var_os("MARSAD_DEBUG").is_some() {
                     eprintln!(
-                        "[{}] skip «{}»: glued headlines",
+                        "[{}] skip «{}»: glued headlines or list item",
                         doc.id,
                         &doc.text()[m.range.clone()]
                     );
