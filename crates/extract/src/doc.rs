@@ -204,7 +204,14 @@ impl<'a> Doc<'a> {
             })
             .map(|(c, _)| c.range.end)
             .max()
-            .unwrap_or(0);
+            .unwrap_or(0)
+            .max({
+                let mut cut = HEADER_BYTES.min(first_line);
+                while !t.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                time_stamp_end(&t[..cut])
+            });
         // The title block: short lines without a full stop at the top of the page.
         let mut in_title = true;
         for (pi, p) in self.paragraphs.iter().enumerate() {
@@ -1178,6 +1185,48 @@ impl<'a> Doc<'a> {
     }
 }
 
+/// The end of the last time stamp ("16 : 27", "09:53") in `head`, 0 without one. A page's
+/// header gives its time of publication; a report names hours in words ("الساعة العاشرة") or
+/// after "الساعة", so a bare clock time in the first line of a page ends its header.
+pub fn time_stamp_end(head: &str) -> usize {
+    let b = head.as_bytes();
+    let digits = |from: usize, back: bool| -> usize {
+        let mut n = 0;
+        loop {
+            let i = if back {
+                from.wrapping_sub(n + 1)
+            } else {
+                from + n
+            };
+            if i >= b.len() || !b[i].is_ascii_digit() {
+                return n;
+            }
+            n += 1;
+        }
+    };
+    let mut end = 0;
+    for (i, _) in head.match_indices(':') {
+        // "HH : MM" or "HH:MM", the hour of one or two digits, the minutes of two.
+        let before = i - usize::from(i > 0 && b[i - 1] == b' ');
+        let after = i + 1 + usize::from(b.get(i + 1) == Some(&b' '));
+        let hour = digits(before, true);
+        if !(1..=2).contains(&hour) || digits(after, false) != 2 {
+            continue;
+        }
+        let at = before - hour;
+        // Not part of a longer number or a word, and not "الساعة 10 : 30".
+        if at > 0 && !matches!(b[at - 1], b' ' | b'|' | b'-' | b',') {
+            continue;
+        }
+        if head[..at].trim_end().ends_with("الساعه") || head[..at].trim_end().ends_with("الساعة")
+        {
+            continue;
+        }
+        end = after + 2;
+    }
+    end
+}
+
 /// Text where two headlines were run together: a letter that only ends an Arabic word (ة, ى)
 /// followed by another Arabic letter ("برشلونةالتدمير"), or a Latin word running into an Arabic
 /// one ("Menuالأحداث"). Arabic spelling never does either inside a word; scraped link lists and
@@ -1237,6 +1286,20 @@ pub fn family(kb: &KnowledgeBase, i: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::glued;
+
+    #[test]
+    fn a_clock_time_ends_the_header() {
+        use super::time_stamp_end;
+        let head = "القوات تسيطر على المدينة الجمعة 20 أكتوبر 2017 16 : 27 قالت مصادر";
+        assert_eq!(
+            &head[..time_stamp_end(head)],
+            "القوات تسيطر على المدينة الجمعة 20 أكتوبر 2017 16 : 27"
+        );
+        assert_eq!(time_stamp_end("نشر 09:53 قصفت الطائرات"), "نشر 09:53".len());
+        // Hours told as the time of the event, and figures that are no clock.
+        assert_eq!(time_stamp_end("بدأ الهجوم الساعة 10 : 30 صباحا"), 0);
+        assert_eq!(time_stamp_end("النتيجة 123 : 45 هدفا و 2 : 1"), 0);
+    }
 
     #[test]
     fn headlines_run_together_are_glued() {
