@@ -319,6 +319,7 @@ impl Extractor {
                 best.push((b, g.len()));
             }
         }
+        tellings::drop_second_tellings(&mut events, &mut best);
         if self.filter.is_some() || dump.is_some() {
             let sentences: Vec<usize> = statements.iter().map(|s| s.sentence).collect();
             let page = crate::filter::Page::new(&doc, events.len(), &sentences);
@@ -477,3 +478,4 @@ mod event;
 mod filters;
 mod merge;
 mod statement;
+mod tellings;
