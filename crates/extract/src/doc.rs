@@ -12,6 +12,16 @@ use crate::model::Span;
 /// How far into a page its header (menu, headline, byline) may reach, in bytes.
 const HEADER_BYTES: usize = 1200;
 
+/// The longest item (in words) between two marks of a list page: tag and archive pages cut
+/// leads at a few dozen words; articles that quote a ". . ." do so paragraphs apart.
+const ITEM_WORDS: usize = 80;
+
+/// Words per sentence above which a page whose items name five or more weekdays is leads run
+/// together without their sentence ends. On the corpus, pages naming five weekdays or more
+/// average 16 to 35 words a sentence when they are articles, roundups and forum threads, and
+/// 45 to 58 when they are category pages of leads cut and run together.
+const RUN_WORDS: usize = 45;
+
 /// A sentence of the normalized text.
 #[derive(Debug, Clone)]
 pub struct Sentence {
@@ -22,6 +32,10 @@ pub struct Sentence {
     /// Headlines run together without spaces (see [`glued`]): a list of links or a news
     /// ticker scraped as one line, not a report.
     pub glued: bool,
+    /// An item of a list page (a tag, archive or category page of leads cut short, a ticker of
+    /// headlines run together) or page furniture ("مواضيع ذات صلة" and the links after it):
+    /// not the article (see [`Doc::mark_list_items`]).
+    pub list_item: bool,
     /// Segments: clauses grouped until a connective ("فيما", "بينما"...) opens a new one.
     pub segments: Vec<Range<usize>>,
     pub clauses: Vec<Range<usize>>,
@@ -156,6 +170,7 @@ impl<'a> Doc<'a> {
         d.token_starts = d.tokens.iter().map(|t| t.range.start as u32).collect();
         d.cue_starts = d.cues.iter().map(|m| m.range.start as u32).collect();
         d.sentences = d.split_sentences(kb);
+        d.mark_list_items();
         d.read_entities(kb, entities);
         d.confirm_tentative(kb);
         d.add_unlisted_places(kb);
@@ -181,13 +196,24 @@ impl<'a> Doc<'a> {
         let t = self.text();
         let mut out = Vec::new();
         // Scraped pages glue menu, headline and byline to the lead: the last page-furniture
-        // word near the top ("حجم الخط") ends that header, whatever the line breaks say.
+        // word near the top ("حجم الخط") ends that header, whatever the line breaks say; so
+        // does furniture in the first line ("تابعونا على", "كلمات مفتاحية" before the lead).
+        let first_line = self.paragraphs.first().map_or(0, |p| p.end);
         let header_end = self
             .cues_kinds_in(0..HEADER_BYTES.min(t.len()))
-            .filter(|(_, k)| *k == CueKind::PageChrome)
+            .filter(|(c, k)| {
+                *k == CueKind::PageChrome || *k == CueKind::Furniture && c.range.end <= first_line
+            })
             .map(|(c, _)| c.range.end)
             .max()
-            .unwrap_or(0);
+            .unwrap_or(0)
+            .max({
+                let mut cut = HEADER_BYTES.min(first_line);
+                while !t.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                time_stamp_end(&t[..cut])
+            });
         // The title block: short lines without a full stop at the top of the page.
         let mut in_title = true;
         for (pi, p) in self.paragraphs.iter().enumerate() {
@@ -219,6 +245,7 @@ impl<'a> Doc<'a> {
                         range,
                         para: pi,
                         glued,
+                        list_item: false,
                         headline: title_line || header,
                         segments,
                         clauses,
@@ -227,6 +254,149 @@ impl<'a> Doc<'a> {
             }
         }
         out
+    }
+
+    /// Marks the sentences that are not the article but a list of other pages' items or page
+    /// furniture (the codebook's menus, "related news" lists and tag pages):
+    /// - a sentence holding a furniture cue ("مواضيع ذات صلة", "تابعونا على"), with the headlines
+    ///   glued to it;
+    /// - items of a list: three or more item marks (a lead cut short with ". . .", a view
+    ///   counter repeated per item) at most [`ITEM_WORDS`] words apart, with the item before
+    ///   the first mark and the one after the last;
+    /// - a whole page that is a ticker (a third of its words in headlines run together, see
+    ///   [`glued`]) or leads run together (items dated on five or more weekdays, and fewer than
+    ///   one sentence end per [`RUN_WORDS`] words).
+    ///
+    /// A daily roundup or timeline is not a list here: its items are full sentences, ended and
+    /// not cut, with no furniture between them.
+    fn mark_list_items(&mut self) {
+        let n = self.sentences.len();
+        if n == 0 {
+            return;
+        }
+        let words: Vec<usize> = self
+            .sentences
+            .iter()
+            .map(|s| {
+                self.tokens_in(s.range.clone())
+                    .filter(|tk| tk.kind == TokenKind::Word)
+                    .count()
+            })
+            .collect();
+        let total: usize = words.iter().sum();
+        let mut item = vec![false; n];
+        let mut marks = Vec::new();
+        for (i, s) in self.sentences.iter().enumerate() {
+            let mut mark = self.cut_short(i);
+            for (_, k) in self.cues_kinds_in(s.range.clone()) {
+                match k {
+                    // In the header it ended the header (see `split_sentences`).
+                    CueKind::Furniture if !s.headline => item[i] = true,
+                    CueKind::ListItem => mark = true,
+                    _ => {}
+                }
+            }
+            if mark {
+                marks.push(i);
+            }
+        }
+        // Runs of marks close together.
+        let mut run_start = 0;
+        for k in 1..=marks.len() {
+            let close = k < marks.len()
+                && words[marks[k - 1] + 1..=marks[k]].iter().sum::<usize>() <= ITEM_WORDS;
+            if close {
+                continue;
+            }
+            let run = &marks[run_start..k];
+            run_start = k;
+            if run.len() < 3 {
+                continue;
+            }
+            // The item before the first mark and the one after the last: as long as the
+            // run's longest item.
+            let longest = run
+                .windows(2)
+                .map(|w| words[w[0] + 1..=w[1]].iter().sum::<usize>())
+                .max()
+                .unwrap_or(0);
+            let mut first = run[0];
+            let mut before = 0;
+            while first > 0 && before + words[first - 1] <= longest {
+                first -= 1;
+                before += words[first];
+            }
+            let mut last = run[run.len() - 1];
+            let mut after = 0;
+            while last + 1 < n && after + words[last + 1] <= longest {
+                last += 1;
+                after += words[last];
+            }
+            item[first..=last].iter_mut().for_each(|x| *x = true);
+        }
+        // Pages that are lists as a whole.
+        let glued_words: usize = (0..n)
+            .filter(|&i| self.sentences[i].glued)
+            .map(|i| words[i])
+            .sum();
+        // A ticker from its first glued line on: a page of one story (a live map's event
+        // page) shows that story first and the ticker after it.
+        let ticker = glued_words * 3 >= total && glued_words > 0;
+        let ticker_from = (0..n).find(|&i| self.sentences[i].glued).unwrap_or(n);
+        let run_together = total >= RUN_WORDS * n && self.weekdays_named() >= 5;
+        if std::env::var_os("MARSAD_DEBUG").is_some() {
+            eprintln!(
+                "[{}] page: {} sentences, {} words, {} glued, {} weekdays, {} marks, {} items{}{}",
+                self.id,
+                n,
+                total,
+                glued_words,
+                self.weekdays_named(),
+                marks.len(),
+                item.iter().filter(|&&x| x).count(),
+                if ticker { ", ticker" } else { "" },
+                if run_together { ", run together" } else { "" },
+            );
+        }
+        for (i, (s, x)) in self.sentences.iter_mut().zip(item).enumerate() {
+            s.list_item = x || ticker && i >= ticker_from || run_together;
+        }
+    }
+
+    /// A lead cut short: the sentence ends in ". . ." or "…" (not "[ . . . ]", which links
+    /// to the rest of an article the page shows in full).
+    fn cut_short(&self, i: usize) -> bool {
+        let t = self.text();
+        let r = &self.sentences[i].range;
+        let body = t[r.clone()].trim_end_matches(['.', ' ', '…']);
+        if body.ends_with('[') {
+            return false;
+        }
+        let tail = &t[r.start + body.len()..r.end];
+        let after = t[r.end..]
+            .bytes()
+            .take_while(|&b| b == b'.' || b == b' ')
+            .filter(|&b| b == b'.')
+            .count();
+        tail.contains('…') || tail.matches('.').count() + after >= 3
+    }
+
+    /// How many different weekdays the text names as a day (weekday cues not followed by a
+    /// figure: "الثلاثاء 02 يناير 2018 07 : 07" is a time stamp of page furniture).
+    fn weekdays_named(&self) -> usize {
+        let t = self.text();
+        let mut seen = [false; 8];
+        for m in &self.cues {
+            let Entity::Cue(c) = m.entity else { continue };
+            let Some(wd) = self.kb.cues[c].weekday else {
+                continue;
+            };
+            let next = t[m.range.end..].trim_start_matches(' ');
+            if !next.starts_with(|c: char| c.is_ascii_digit()) {
+                seen[wd as usize % 8] = true;
+            }
+        }
+        seen.iter().filter(|&&x| x).count()
     }
 
     /// Groups clauses into segments: a clause opening with a connective starts a new segment.
@@ -1017,6 +1187,48 @@ impl<'a> Doc<'a> {
     }
 }
 
+/// The end of the last time stamp ("16 : 27", "09:53") in `head`, 0 without one. A page's
+/// header gives its time of publication; a report names hours in words ("الساعة العاشرة") or
+/// after "الساعة", so a bare clock time in the first line of a page ends its header.
+pub fn time_stamp_end(head: &str) -> usize {
+    let b = head.as_bytes();
+    let digits = |from: usize, back: bool| -> usize {
+        let mut n = 0;
+        loop {
+            let i = if back {
+                from.wrapping_sub(n + 1)
+            } else {
+                from + n
+            };
+            if i >= b.len() || !b[i].is_ascii_digit() {
+                return n;
+            }
+            n += 1;
+        }
+    };
+    let mut end = 0;
+    for (i, _) in head.match_indices(':') {
+        // "HH : MM" or "HH:MM", the hour of one or two digits, the minutes of two.
+        let before = i - usize::from(i > 0 && b[i - 1] == b' ');
+        let after = i + 1 + usize::from(b.get(i + 1) == Some(&b' '));
+        let hour = digits(before, true);
+        if !(1..=2).contains(&hour) || digits(after, false) != 2 {
+            continue;
+        }
+        let at = before - hour;
+        // Not part of a longer number or a word, and not "الساعة 10 : 30".
+        if at > 0 && !matches!(b[at - 1], b' ' | b'|' | b'-' | b',') {
+            continue;
+        }
+        if head[..at].trim_end().ends_with("الساعه") || head[..at].trim_end().ends_with("الساعة")
+        {
+            continue;
+        }
+        end = after + 2;
+    }
+    end
+}
+
 /// Text where two headlines were run together: a letter that only ends an Arabic word (ة, ى)
 /// followed by another Arabic letter ("برشلونةالتدمير"), or a Latin word running into an Arabic
 /// one ("Menuالأحداث"). Arabic spelling never does either inside a word; scraped link lists and
@@ -1076,6 +1288,20 @@ pub fn family(kb: &KnowledgeBase, i: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::glued;
+
+    #[test]
+    fn a_clock_time_ends_the_header() {
+        use super::time_stamp_end;
+        let head = "القوات تسيطر على المدينة الجمعة 20 أكتوبر 2017 16 : 27 قالت مصادر";
+        assert_eq!(
+            &head[..time_stamp_end(head)],
+            "القوات تسيطر على المدينة الجمعة 20 أكتوبر 2017 16 : 27"
+        );
+        assert_eq!(time_stamp_end("نشر 09:53 قصفت الطائرات"), "نشر 09:53".len());
+        // Hours told as the time of the event, and figures that are no clock.
+        assert_eq!(time_stamp_end("بدأ الهجوم الساعة 10 : 30 صباحا"), 0);
+        assert_eq!(time_stamp_end("النتيجة 123 : 45 هدفا و 2 : 1"), 0);
+    }
 
     #[test]
     fn headlines_run_together_are_glued() {

@@ -480,6 +480,13 @@ pub enum CueKind {
     /// Opinion and analysis ("يرى مراقبون", "في رأي", "الخبير العسكري"): battle words in a
     /// sentence that opens this way tell what someone thinks, not what happened.
     Opinion,
+    /// Words a list page repeats with every item ("عدد المشاهدات", "اقرأ المزيد"): like a
+    /// lead cut short with ". . .", each marks one item of a tag, archive or category page.
+    ListItem,
+    /// Furniture that opens links, tags or share boxes inside the text ("مواضيع ذات صلة",
+    /// "الكلمات المفتاحية", "تابعونا على", "مباشر عاجل"): the sentence holding one is furniture
+    /// and the headlines glued to it, not the report.
+    Furniture,
 }
 
 /// A news outlet.

@@ -138,11 +138,12 @@ impl Extractor {
                 continue;
             };
             let s = &doc.sentences[si];
-            // Headlines run together (a link list or ticker scraped as one line): no report.
-            if s.glued {
+            // Headlines run together (a link list or ticker scraped as one line), items of a
+            // list page and page furniture: no report.
+            if s.glued || s.list_item {
                 if std::env::var_os("MARSAD_DEBUG").is_some() {
                     eprintln!(
-                        "[{}] skip «{}»: glued headlines",
+                        "[{}] skip «{}»: glued headlines or list item",
                         doc.id,
                         &doc.text()[m.range.clone()]
                     );
@@ -357,6 +358,7 @@ impl Extractor {
             }
         }
         drop_subsumed_clashes(&mut events, &mut best);
+        tellings::drop_second_tellings(&mut events, &mut best);
         if self.filter.is_some() || dump.is_some() {
             let sentences: Vec<usize> = statements.iter().map(|s| s.sentence).collect();
             let page = crate::filter::Page::new(&doc, events.len(), &sentences);
@@ -550,3 +552,4 @@ mod event;
 mod filters;
 mod merge;
 mod statement;
+mod tellings;
