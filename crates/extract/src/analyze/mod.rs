@@ -252,14 +252,15 @@ impl Extractor {
             kb.triggers[st.trigger].frame != "shelling" || !air_clauses.contains(&st.clause)
         });
         // "طائرة تركية تقصف أهداف داعش", "قوات الأسد الجوية تقصف حرستا": a bare bombardment
-        // word in a clause that names aircraft is the air strike.
+        // word in a segment that names aircraft is the air strike, also in a clause that goes on
+        // with the same subject ("شن الطيران الروسي سبع غارات على الرهجان، وقصف قرية أبو حية").
         if let Some(air) = self.air_trigger {
             for st in statements.iter_mut() {
                 let trig = &kb.triggers[st.trigger];
                 if trig.frame == "shelling"
                     && !trig.phrase.contains(' ')
                     && doc
-                        .cues_in(st.clause.clone())
+                        .cues_in(st.segment.clone())
                         .any(|(_, k)| k == CueKind::Aircraft)
                 {
                     st.trigger = air;
