@@ -373,6 +373,34 @@ impl<'a> Doc<'a> {
                 }
             }
         }
+        // "نهر الفرات": the gazetteer has no rivers, and the quarter or village that shares a
+        // river's name is not the river (read as an unlisted name, see `add_unlisted_places`).
+        if typed.as_deref().is_some_and(|w| {
+            marsad_text::normalize_key(w)
+                .trim_start_matches(marsad_text::clitics::LETTER_PROCLITICS)
+                .starts_with("نهر")
+        }) {
+            return;
+        }
+        if place.is_bulk_village() && !t[m.range.clone()].contains(' ') {
+            // "قرية كردية" (a Kurdish village), "ومجموعة أخرى" (and another group): a word
+            // that is no name after a place word, or a noun with "another" after it.
+            let next = self
+                .tokens
+                .get(self.token_at(m.range.end))
+                .filter(|n| n.kind == TokenKind::Word && n.range.start <= m.range.end + 1)
+                .map(|n| &t[n.range.clone()]);
+            if marsad_text::is_not_a_place_name(&marsad_text::normalize_key(&t[m.range.clone()]))
+                || next.is_some_and(|w| {
+                    let k = marsad_text::normalize_key(w);
+                    ["أخرى", "آخر", "أخر"]
+                        .iter()
+                        .any(|x| marsad_text::normalize_key(x) == k)
+                })
+            {
+                return;
+            }
+        }
         // A bulk village (villages.csv) takes only a settlement word before it, or a place
         // in a typed list ("قريتي X وY"): bare, its name was an ordinary word, a person or a
         // place abroad as often as the village in a hand check of the corpus, and "منطقة X",
@@ -420,6 +448,12 @@ impl<'a> Doc<'a> {
         let mut candidates = kb.places_named_key(&name).to_vec();
         if candidates.is_empty() {
             candidates.push(i);
+        }
+        // A row that needs context is no reading of a bare name: "القنيطرة وريفها" is the
+        // governorate, not the Daraa quarter of that name (kept when every row needs it: a
+        // listed item).
+        if typed.is_none() && !listed && candidates.iter().any(|&c| !kb.places[c].needs_context) {
+            candidates.retain(|&c| !kb.places[c].needs_context);
         }
         let mut phrase = start..m.range.end;
         let mut countryside = false;
@@ -623,6 +657,50 @@ impl<'a> Doc<'a> {
             {
                 drop[i] = true;
             }
+        }
+        // The hand-checked Syrian places near a village say where it is: a village none of
+        // whose rows is in their governorates is another place of that name ("قرية أبو حية"
+        // by "ناحية السعن" in Hama, the listed villages being in Raqqa): it is read as an
+        // unlisted name placed by them. On a page whose places are abroad (twice as many
+        // as in Syria), a village with no Syrian place near it is abroad ("قرية الوردية" in
+        // a report on Hawija).
+        let syrian = |q: &PlaceMention| {
+            q.candidates.iter().all(|&c| {
+                let r = &kb.places[c];
+                !r.is_bulk_village() && r.country == "SY" && r.admin1.is_some()
+            })
+        };
+        let foreign = |q: &PlaceMention| q.candidates.iter().all(|&c| kb.places[c].country != "SY");
+        let n_syrian = self.places.iter().filter(|q| syrian(q)).count();
+        let n_abroad = self.places.iter().filter(|q| foreign(q)).count();
+        for i in 0..self.places.len() {
+            let p = &self.places[i];
+            if drop[i] || !p.candidates.iter().all(|&c| kb.places[c].is_bulk_village()) {
+                continue;
+            }
+            let mut near = self
+                .places
+                .iter()
+                .filter(|q| {
+                    syrian(q)
+                        && q.range
+                            .start
+                            .abs_diff(p.range.end)
+                            .min(p.range.start.abs_diff(q.range.end))
+                            <= 150
+                })
+                .peekable();
+            if near.peek().is_none() {
+                drop[i] = n_abroad > 2 * n_syrian;
+                continue;
+            }
+            let agrees = near.any(|q| {
+                q.candidates.iter().any(|&c| {
+                    let a = &kb.places[c].admin1;
+                    p.candidates.iter().any(|&v| kb.places[v].admin1 == *a)
+                })
+            });
+            drop[i] = !agrees;
         }
         let tentative = std::mem::take(&mut self.tentative);
         for &(i, strict) in &tentative {
