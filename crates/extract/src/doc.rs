@@ -743,7 +743,7 @@ impl<'a> Doc<'a> {
     /// it, else the country.
     fn add_unlisted_places(&mut self, kb: &KnowledgeBase) {
         let t = self.text();
-        let mut found: Vec<(Range<usize>, String)> = Vec::new();
+        let mut found: Vec<(Range<usize>, Option<String>)> = Vec::new();
         for (c, k) in self.cues_kinds_in(0..t.len()) {
             if k != CueKind::PlaceType {
                 continue;
@@ -772,7 +772,7 @@ impl<'a> Doc<'a> {
                 {
                     name = name.start..p.range.end.max(name.end);
                 } else {
-                    found.push((name.clone(), word.to_string()));
+                    found.push((name.clone(), Some(word.to_string())));
                 }
                 if !plural {
                     break;
@@ -791,6 +791,54 @@ impl<'a> Doc<'a> {
                     _ => break,
                 }
                 first = false;
+            }
+        }
+        // "كفربطنا وعربين ودوما وحمورية وحزة وسقبا": a single word between two listed items
+        // of a list, joined by "و" on both sides, is an item too.
+        let item = |start: usize| {
+            t[..start].ends_with('و')
+                && !t[..start - 'و'.len_utf8()].ends_with(|c: char| c.is_alphabetic())
+        };
+        for k in 1..self.places.len() {
+            let (p, q) = (&self.places[k - 1], &self.places[k]);
+            if p.unlisted
+                || q.unlisted
+                || !matches!(&t[q.phrase.start..q.range.start], "" | "و")
+                || !item(q.range.start)
+            {
+                continue;
+            }
+            let town = |m: &PlaceMention| {
+                m.candidates
+                    .iter()
+                    .all(|&c| !kb.places[c].kind.is_admin() && kb.places[c].kind.specificity() >= 4)
+            };
+            if !(item(p.range.start) || p.typed.is_some()) || !town(p) || !town(q) {
+                continue;
+            }
+            let mut gap = self.tokens_in(p.range.end..q.range.start);
+            let (Some(tk), None) = (gap.next(), gap.next()) else {
+                continue;
+            };
+            let w = &t[tk.range.clone()];
+            let Some(name) = w.strip_prefix('و') else {
+                continue;
+            };
+            if tk.kind != TokenKind::Word
+                || t[tk.range.end..q.range.start].trim() != "و"
+                || name.chars().count() < 3
+                || name.ends_with("ها")
+                || marsad_text::is_not_a_place_name(&marsad_text::normalize_key(name))
+                || self.cues_kinds_in(tk.range.clone()).next().is_some()
+            {
+                continue;
+            }
+            let name = tk.range.start + 'و'.len_utf8()..tk.range.end;
+            if !found
+                .iter()
+                .any(|(r, _)| r.start < name.end && name.start < r.end)
+            {
+                found.push((name, None));
             }
         }
         if found.is_empty() {
@@ -847,7 +895,7 @@ impl<'a> Doc<'a> {
                 near: false,
                 destination,
                 origin,
-                typed: Some(typed),
+                typed,
                 unlisted: true,
             });
         }
