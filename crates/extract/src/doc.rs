@@ -664,11 +664,21 @@ impl<'a> Doc<'a> {
         // unlisted name placed by them. On a page whose places are abroad (twice as many
         // as in Syria), a village with no Syrian place near it is abroad ("قرية الوردية" in
         // a report on Hawija).
+        // A place read as a hand-checked Syrian row (its bulk namesakes aside: the
+        // hand-checked row is the reading of a bare name, see `geo::resolve`).
+        fn checked<'b>(
+            kb: &'b KnowledgeBase,
+            q: &'b PlaceMention,
+        ) -> impl Iterator<Item = usize> + 'b {
+            q.candidates
+                .iter()
+                .copied()
+                .filter(|&c| !kb.places[c].is_bulk_village())
+        }
         let syrian = |q: &PlaceMention| {
-            q.candidates.iter().all(|&c| {
-                let r = &kb.places[c];
-                !r.is_bulk_village() && r.country == "SY" && r.admin1.is_some()
-            })
+            checked(kb, q).next().is_some()
+                && checked(kb, q)
+                    .all(|c| kb.places[c].country == "SY" && kb.places[c].admin1.is_some())
         };
         let foreign = |q: &PlaceMention| q.candidates.iter().all(|&c| kb.places[c].country != "SY");
         let n_syrian = self.places.iter().filter(|q| syrian(q)).count();
@@ -695,7 +705,7 @@ impl<'a> Doc<'a> {
                 continue;
             }
             let agrees = near.any(|q| {
-                q.candidates.iter().any(|&c| {
+                checked(kb, q).any(|c| {
                     let a = &kb.places[c].admin1;
                     p.candidates.iter().any(|&v| kb.places[v].admin1 == *a)
                 })
