@@ -348,9 +348,9 @@ pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
         .collect();
     // Where the page's unambiguous Syrian places are: a name several villages share is the
     // one nearest to them.
-    // A name is an anchor when it reads as one Syrian settlement or site: its only row, or
-    // its only hand-checked row that is no admin unit ("التمانعة": the town, not the
-    // sub-district nor a bulk namesake). Kept with its position in the text.
+    // A name is an anchor when it reads as one Syrian settlement or site: its only Syrian
+    // row, or its only hand-checked Syrian row that is no admin unit ("التمانعة": the town,
+    // not the sub-district nor a bulk namesake). Kept with its position in the text.
     let anchors: Vec<(usize, f64, f64)> = places
         .iter()
         .filter(|q| !q.unlisted)
@@ -366,7 +366,7 @@ pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
                     && r.kind != PlaceKind::Country
             });
             let r = rows.next()?;
-            if rows.next().is_some() || q.candidates.iter().any(|&c| kb.places[c].country != "SY") {
+            if rows.next().is_some() {
                 return None;
             }
             Some((q.range.start, r.lat?, r.lon?))
