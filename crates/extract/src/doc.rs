@@ -382,9 +382,10 @@ impl<'a> Doc<'a> {
         }) {
             return;
         }
-        if place.is_bulk_village() && !t[m.range.clone()].contains(' ') {
-            // "قرية كردية" (a Kurdish village), "ومجموعة أخرى" (and another group): a word
-            // that is no name after a place word, or a noun with "another" after it.
+        if (place.is_bulk_village() || typed.is_some()) && !t[m.range.clone()].contains(' ') {
+            // "قرية كردية" (a Kurdish village), "7 قرى جديدة" (seven new villages), "ومجموعة
+            // أخرى" (and another group): a word that is no name after a place word, or a
+            // noun with "another" after it.
             let next = self
                 .tokens
                 .get(self.token_at(m.range.end))
@@ -449,10 +450,16 @@ impl<'a> Doc<'a> {
         if candidates.is_empty() {
             candidates.push(i);
         }
-        // A row that needs context is no reading of a bare name: "القنيطرة وريفها" is the
-        // governorate, not the Daraa quarter of that name (kept when every row needs it: a
-        // listed item).
-        if typed.is_none() && !listed && candidates.iter().any(|&c| !kb.places[c].needs_context) {
+        // A row that needs context is no reading of a bare name that a Syrian row needing
+        // none shares: "القنيطرة وريفها" is the governorate, not the Daraa quarter of that
+        // name. (A bare name shared with a place abroad is weighed in `geo::resolve_all`:
+        // "القدس في مدينة اللاذقية" is the quarter.)
+        if typed.is_none()
+            && !listed
+            && candidates
+                .iter()
+                .any(|&c| !kb.places[c].needs_context && kb.places[c].country == "SY")
+        {
             candidates.retain(|&c| !kb.places[c].needs_context);
         }
         let mut phrase = start..m.range.end;
@@ -685,7 +692,20 @@ impl<'a> Doc<'a> {
         let n_abroad = self.places.iter().filter(|q| foreign(q)).count();
         for i in 0..self.places.len() {
             let p = &self.places[i];
-            if drop[i] || !p.candidates.iter().all(|&c| kb.places[c].is_bulk_village()) {
+            // Villages only, or a village word before a name whose Syrian rows are villages
+            // ("قريتي الاسكندرية": no Alexandria, maybe no village of Hama either).
+            let villages = |q: &PlaceMention| {
+                q.candidates.iter().all(|&c| kb.places[c].is_bulk_village())
+                    || q.typed.as_deref().is_some_and(|w| {
+                        let w = marsad_text::normalize_key(w);
+                        let w = w.trim_start_matches(marsad_text::clitics::LETTER_PROCLITICS);
+                        ["قري", "قرى", "بلد"].iter().any(|k| w.starts_with(k))
+                    }) && q.candidates.iter().any(|&c| kb.places[c].country == "SY")
+                        && q.candidates.iter().all(|&c| {
+                            kb.places[c].country != "SY" || kb.places[c].is_bulk_village()
+                        })
+            };
+            if drop[i] || !villages(p) {
                 continue;
             }
             let mut near = self
