@@ -442,7 +442,16 @@ impl<'a> Doc<'a> {
         let own_word_only = typed
             .as_deref()
             .is_some_and(|w| w.starts_with("ال") && t[m.range.clone()].starts_with(w));
-        if place.needs_context && (typed.is_none() || own_word_only) && !listed {
+        // A compass word before a listed town is context too ("جنوب الطبقة": Tabqa, not "the
+        // layer"); not for a bulk village, whose name alone is too often a word.
+        if place.needs_context
+            && (typed.is_none() || own_word_only)
+            && !listed
+            && (place.is_bulk_village()
+                || !self
+                    .cue_ending_before(start)
+                    .is_some_and(|(_, k)| is_direction(k)))
+        {
             return;
         }
         let name = marsad_text::normalize_key(&t[m.range.clone()]);
@@ -880,39 +889,46 @@ impl<'a> Doc<'a> {
             let si = self.sentence_of(range.start);
             let sentence = si.map_or(0..text_len, |i| self.sentences[i].range.clone());
             let listed = |p: &&PlaceMention| !p.unlisted && !p.elsewhere();
-            let around = self
-                .places
-                .iter()
-                .filter(listed)
-                .find(|p| p.range.start >= range.end && p.range.end <= sentence.end)
-                .or_else(|| {
-                    // Before it in its sentence, else in the sentences just before.
-                    let from = si
-                        .map(|i| self.sentences[i.saturating_sub(3)].range.start)
-                        .unwrap_or(sentence.start);
-                    // A country abroad named before it is no parent ("... تركيا ... منطقة
-                    // الحزام قرب حي الهلالية"): only after it ("منطقة X في العراق").
-                    self.places
-                        .iter()
-                        .filter(listed)
-                        .filter(|p| {
-                            !p.candidates.iter().all(|&c| {
-                                kb.places[c].kind == PlaceKind::Country
-                                    && kb.places[c].country != "SY"
+            let around =
+                self.places
+                    .iter()
+                    .filter(listed)
+                    .find(|p| p.range.start >= range.end && p.range.end <= sentence.end)
+                    .or_else(|| {
+                        // Before it in its sentence, else in the sentences just before.
+                        let from = si
+                            .map(|i| self.sentences[i.saturating_sub(3)].range.start)
+                            .unwrap_or(sentence.start);
+                        // A country abroad named before it is no parent ("... تركيا ... منطقة
+                        // الحزام قرب حي الهلالية"): only after it ("منطقة X في العراق").
+                        self.places
+                            .iter()
+                            .filter(listed)
+                            .filter(|p| {
+                                !p.candidates.iter().all(|&c| {
+                                    kb.places[c].kind == PlaceKind::Country
+                                        && kb.places[c].country != "SY"
+                                })
                             })
+                            .rfind(|p| p.range.end <= range.start && p.range.start >= from)
+                    })
+                    .or_else(|| {
+                        // Else a country abroad before it in its own sentence ("وفي اليمن , لقي
+                        // ضابط ... في محافظة حضرموت").
+                        self.places.iter().filter(listed).rfind(|p| {
+                            p.range.end <= range.start && p.range.start >= sentence.start
                         })
-                        .rfind(|p| p.range.end <= range.start && p.range.start >= from)
-                })
-                .or_else(|| {
-                    // None around it: the nearest listed place of the page (a name on a page
-                    // about Egypt is no Syrian place), else the country.
-                    self.places
-                        .iter()
-                        .filter(listed)
-                        .min_by_key(|p| p.range.start.abs_diff(range.start))
-                })
-                .map(|p| p.candidates.clone())
-                .or_else(|| country.map(|c| vec![c]));
+                    })
+                    .or_else(|| {
+                        // None around it: the nearest listed place of the page (a name on a page
+                        // about Egypt is no Syrian place), else the country.
+                        self.places
+                            .iter()
+                            .filter(listed)
+                            .min_by_key(|p| p.range.start.abs_diff(range.start))
+                    })
+                    .map(|p| p.candidates.clone())
+                    .or_else(|| country.map(|c| vec![c]));
             let Some(candidates) = around else { continue };
             let destination = self.is_destination(range.start);
             let origin = self.is_origin(range.start);
