@@ -439,9 +439,12 @@ impl<'a> Doc<'a> {
         // ... or be the next item of a typed list: "بلدتي البصيرة والصور". A name that is a
         // definite place word and an adjective ("المنطقة الصناعية", "المدينة الرياضية") is in
         // every city: its own place word is no context.
-        let own_word_only = typed
-            .as_deref()
-            .is_some_and(|w| w.starts_with("ال") && t[m.range.clone()].starts_with(w));
+        // So is a definite place word before a definite name: "المنطقة الشمالية" is the
+        // northern region (a noun and its adjective), not the quarter called الشمالية.
+        let own_word_only = typed.as_deref().is_some_and(|w| {
+            w.starts_with("ال")
+                && (t[m.range.clone()].starts_with(w) || t[m.range.clone()].starts_with("ال"))
+        });
         // A compass word before a listed town is context too ("جنوب الطبقة": Tabqa, not "the
         // layer"); not for a bulk village, whose name alone is too often a word.
         if place.needs_context
