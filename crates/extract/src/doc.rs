@@ -346,6 +346,19 @@ impl<'a> Doc<'a> {
         ) {
             return;
         }
+        // "سيطر على قريتي حران وحردانة ... باستعادة السيطرة على القريتين": the two villages
+        // just named, not al-Qaryatayn (the town comes with its place word or without a pair
+        // of villages before it).
+        if typed.is_none() && t[m.range.clone()] == *"القريتين" {
+            let mut lo = start.saturating_sub(600);
+            while !t.is_char_boundary(lo) {
+                lo += 1;
+            }
+            let before = &t[lo..start];
+            if before.contains("قريتي ") || before.contains("قريتا ") {
+                return;
+            }
+        }
         // Checked as written only for the few names such a word folds to (a span costs a
         // lookup and a copy).
         if marsad_text::may_be_a_word_spelled_as_place(&t[m.range.clone()])

@@ -171,3 +171,21 @@ fn an_unlisted_item_between_listed_towns_is_a_place() {
     assert!(names.iter().any(|n| n.contains("حزة")), "{names:?}");
     assert_eq!(names.len(), 4, "{names:?}");
 }
+
+#[test]
+fn the_two_villages_just_named_are_not_al_qaryatayn() {
+    let a = analyze(
+        "سيطرت قوات النظام على قريتي حران وحردانة شمال شرقي مدينة حماة. وانتهت المواجهات باستعادة السيطرة على القريتين بعد معارك عنيفة.",
+    );
+    assert!(
+        !place_ids(&a).iter().any(|p| p.contains("qaryatayn")),
+        "{:#?}",
+        a.events
+    );
+    let a = analyze("سيطر تنظيم الدولة على القريتين في ريف حمص الشرقي بعد معارك عنيفة.");
+    assert!(
+        place_ids(&a).iter().any(|p| p.contains("qaryatayn")),
+        "{:#?}",
+        a.events
+    );
+}
