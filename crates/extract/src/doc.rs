@@ -516,6 +516,19 @@ impl<'a> Doc<'a> {
         ) {
             return;
         }
+        // "سيطر على قريتي حران وحردانة ... باستعادة السيطرة على القريتين": the two villages
+        // just named, not al-Qaryatayn (the town comes with its place word or without a pair
+        // of villages before it).
+        if typed.is_none() && t[m.range.clone()] == *"القريتين" {
+            let mut lo = start.saturating_sub(600);
+            while !t.is_char_boundary(lo) {
+                lo += 1;
+            }
+            let before = &t[lo..start];
+            if before.contains("قريتي ") || before.contains("قريتا ") {
+                return;
+            }
+        }
         // Checked as written only for the few names such a word folds to (a span costs a
         // lookup and a copy).
         if marsad_text::may_be_a_word_spelled_as_place(&t[m.range.clone()])
@@ -541,6 +554,35 @@ impl<'a> Doc<'a> {
                 }) {
                     return;
                 }
+            }
+        }
+        // "نهر الفرات": the gazetteer has no rivers, and the quarter or village that shares a
+        // river's name is not the river (read as an unlisted name, see `add_unlisted_places`).
+        if typed.as_deref().is_some_and(|w| {
+            marsad_text::normalize_key(w)
+                .trim_start_matches(marsad_text::clitics::LETTER_PROCLITICS)
+                .starts_with("نهر")
+        }) {
+            return;
+        }
+        if (place.is_bulk_village() || typed.is_some()) && !t[m.range.clone()].contains(' ') {
+            // "قرية كردية" (a Kurdish village), "7 قرى جديدة" (seven new villages), "ومجموعة
+            // أخرى" (and another group): a word that is no name after a place word, or a
+            // noun with "another" after it.
+            let next = self
+                .tokens
+                .get(self.token_at(m.range.end))
+                .filter(|n| n.kind == TokenKind::Word && n.range.start <= m.range.end + 1)
+                .map(|n| &t[n.range.clone()]);
+            if marsad_text::is_not_a_place_name(&marsad_text::normalize_key(&t[m.range.clone()]))
+                || next.is_some_and(|w| {
+                    let k = marsad_text::normalize_key(w);
+                    ["أخرى", "آخر", "أخر"]
+                        .iter()
+                        .any(|x| marsad_text::normalize_key(x) == k)
+                })
+            {
+                return;
             }
         }
         // A bulk village (villages.csv) takes only a settlement word before it, or a place
@@ -580,16 +622,40 @@ impl<'a> Doc<'a> {
         // ... or be the next item of a typed list: "بلدتي البصيرة والصور". A name that is a
         // definite place word and an adjective ("المنطقة الصناعية", "المدينة الرياضية") is in
         // every city: its own place word is no context.
-        let own_word_only = typed
-            .as_deref()
-            .is_some_and(|w| w.starts_with("ال") && t[m.range.clone()].starts_with(w));
-        if place.needs_context && (typed.is_none() || own_word_only) && !listed {
+        // So is a definite place word before a definite name: "المنطقة الشمالية" is the
+        // northern region (a noun and its adjective), not the quarter called الشمالية.
+        let own_word_only = typed.as_deref().is_some_and(|w| {
+            w.starts_with("ال")
+                && (t[m.range.clone()].starts_with(w) || t[m.range.clone()].starts_with("ال"))
+        });
+        // A compass word before a listed town is context too ("جنوب الطبقة": Tabqa, not "the
+        // layer"); not for a bulk village, whose name alone is too often a word.
+        if place.needs_context
+            && (typed.is_none() || own_word_only)
+            && !listed
+            && (place.is_bulk_village()
+                || !self
+                    .cue_ending_before(start)
+                    .is_some_and(|(_, k)| is_direction(k)))
+        {
             return;
         }
         let name = marsad_text::normalize_key(&t[m.range.clone()]);
         let mut candidates = kb.places_named_key(&name).to_vec();
         if candidates.is_empty() {
             candidates.push(i);
+        }
+        // A row that needs context is no reading of a bare name that a Syrian row needing
+        // none shares: "القنيطرة وريفها" is the governorate, not the Daraa quarter of that
+        // name. (A bare name shared with a place abroad is weighed in `geo::resolve_all`:
+        // "القدس في مدينة اللاذقية" is the quarter.)
+        if typed.is_none()
+            && !listed
+            && candidates
+                .iter()
+                .any(|&c| !kb.places[c].needs_context && kb.places[c].country == "SY")
+        {
+            candidates.retain(|&c| !kb.places[c].needs_context);
         }
         let mut phrase = start..m.range.end;
         let mut countryside = false;
@@ -794,6 +860,73 @@ impl<'a> Doc<'a> {
                 drop[i] = true;
             }
         }
+        // The hand-checked Syrian places near a village say where it is: a village none of
+        // whose rows is in their governorates is another place of that name ("قرية أبو حية"
+        // by "ناحية السعن" in Hama, the listed villages being in Raqqa): it is read as an
+        // unlisted name placed by them. On a page whose places are abroad (twice as many
+        // as in Syria), a village with no Syrian place near it is abroad ("قرية الوردية" in
+        // a report on Hawija).
+        // A place read as a hand-checked Syrian row (its bulk namesakes aside: the
+        // hand-checked row is the reading of a bare name, see `geo::resolve`).
+        fn checked<'b>(
+            kb: &'b KnowledgeBase,
+            q: &'b PlaceMention,
+        ) -> impl Iterator<Item = usize> + 'b {
+            q.candidates
+                .iter()
+                .copied()
+                .filter(|&c| !kb.places[c].is_bulk_village())
+        }
+        let syrian = |q: &PlaceMention| {
+            checked(kb, q).next().is_some()
+                && checked(kb, q)
+                    .all(|c| kb.places[c].country == "SY" && kb.places[c].admin1.is_some())
+        };
+        let foreign = |q: &PlaceMention| q.candidates.iter().all(|&c| kb.places[c].country != "SY");
+        let n_syrian = self.places.iter().filter(|q| syrian(q)).count();
+        let n_abroad = self.places.iter().filter(|q| foreign(q)).count();
+        for i in 0..self.places.len() {
+            let p = &self.places[i];
+            // Villages only, or a village word before a name whose Syrian rows are villages
+            // ("قريتي الاسكندرية": no Alexandria, maybe no village of Hama either).
+            let villages = |q: &PlaceMention| {
+                q.candidates.iter().all(|&c| kb.places[c].is_bulk_village())
+                    || q.typed.as_deref().is_some_and(|w| {
+                        let w = marsad_text::normalize_key(w);
+                        let w = w.trim_start_matches(marsad_text::clitics::LETTER_PROCLITICS);
+                        ["قري", "قرى", "بلد"].iter().any(|k| w.starts_with(k))
+                    }) && q.candidates.iter().any(|&c| kb.places[c].country == "SY")
+                        && q.candidates.iter().all(|&c| {
+                            kb.places[c].country != "SY" || kb.places[c].is_bulk_village()
+                        })
+            };
+            if drop[i] || !villages(p) {
+                continue;
+            }
+            let mut near = self
+                .places
+                .iter()
+                .filter(|q| {
+                    syrian(q)
+                        && q.range
+                            .start
+                            .abs_diff(p.range.end)
+                            .min(p.range.start.abs_diff(q.range.end))
+                            <= 150
+                })
+                .peekable();
+            if near.peek().is_none() {
+                drop[i] = n_abroad > 2 * n_syrian;
+                continue;
+            }
+            let agrees = near.any(|q| {
+                checked(kb, q).any(|c| {
+                    let a = &kb.places[c].admin1;
+                    p.candidates.iter().any(|&v| kb.places[v].admin1 == *a)
+                })
+            });
+            drop[i] = !agrees;
+        }
         let tentative = std::mem::take(&mut self.tentative);
         for &(i, strict) in &tentative {
             let p = &self.places[i];
@@ -835,7 +968,7 @@ impl<'a> Doc<'a> {
     /// it, else the country.
     fn add_unlisted_places(&mut self, kb: &KnowledgeBase) {
         let t = self.text();
-        let mut found: Vec<(Range<usize>, String)> = Vec::new();
+        let mut found: Vec<(Range<usize>, Option<String>)> = Vec::new();
         for (c, k) in self.cues_kinds_in(0..t.len()) {
             if k != CueKind::PlaceType {
                 continue;
@@ -864,7 +997,7 @@ impl<'a> Doc<'a> {
                 {
                     name = name.start..p.range.end.max(name.end);
                 } else {
-                    found.push((name.clone(), word.to_string()));
+                    found.push((name.clone(), Some(word.to_string())));
                 }
                 if !plural {
                     break;
@@ -885,6 +1018,54 @@ impl<'a> Doc<'a> {
                 first = false;
             }
         }
+        // "كفربطنا وعربين ودوما وحمورية وحزة وسقبا": a single word between two listed items
+        // of a list, joined by "و" on both sides, is an item too.
+        let item = |start: usize| {
+            t[..start].ends_with('و')
+                && !t[..start - 'و'.len_utf8()].ends_with(|c: char| c.is_alphabetic())
+        };
+        for k in 1..self.places.len() {
+            let (p, q) = (&self.places[k - 1], &self.places[k]);
+            if p.unlisted
+                || q.unlisted
+                || !matches!(&t[q.phrase.start..q.range.start], "" | "و")
+                || !item(q.range.start)
+            {
+                continue;
+            }
+            let town = |m: &PlaceMention| {
+                m.candidates
+                    .iter()
+                    .all(|&c| !kb.places[c].kind.is_admin() && kb.places[c].kind.specificity() >= 4)
+            };
+            if !(item(p.range.start) || p.typed.is_some()) || !town(p) || !town(q) {
+                continue;
+            }
+            let mut gap = self.tokens_in(p.range.end..q.range.start);
+            let (Some(tk), None) = (gap.next(), gap.next()) else {
+                continue;
+            };
+            let w = &t[tk.range.clone()];
+            let Some(name) = w.strip_prefix('و') else {
+                continue;
+            };
+            if tk.kind != TokenKind::Word
+                || t[tk.range.end..q.range.start].trim() != "و"
+                || name.chars().count() < 3
+                || name.ends_with("ها")
+                || marsad_text::is_not_a_place_name(&marsad_text::normalize_key(name))
+                || self.cues_kinds_in(tk.range.clone()).next().is_some()
+            {
+                continue;
+            }
+            let name = tk.range.start + 'و'.len_utf8()..tk.range.end;
+            if !found
+                .iter()
+                .any(|(r, _)| r.start < name.end && name.start < r.end)
+            {
+                found.push((name, None));
+            }
+        }
         if found.is_empty() {
             return;
         }
@@ -894,39 +1075,46 @@ impl<'a> Doc<'a> {
             let si = self.sentence_of(range.start);
             let sentence = si.map_or(0..text_len, |i| self.sentences[i].range.clone());
             let listed = |p: &&PlaceMention| !p.unlisted && !p.elsewhere();
-            let around = self
-                .places
-                .iter()
-                .filter(listed)
-                .find(|p| p.range.start >= range.end && p.range.end <= sentence.end)
-                .or_else(|| {
-                    // Before it in its sentence, else in the sentences just before.
-                    let from = si
-                        .map(|i| self.sentences[i.saturating_sub(3)].range.start)
-                        .unwrap_or(sentence.start);
-                    // A country abroad named before it is no parent ("... تركيا ... منطقة
-                    // الحزام قرب حي الهلالية"): only after it ("منطقة X في العراق").
-                    self.places
-                        .iter()
-                        .filter(listed)
-                        .filter(|p| {
-                            !p.candidates.iter().all(|&c| {
-                                kb.places[c].kind == PlaceKind::Country
-                                    && kb.places[c].country != "SY"
+            let around =
+                self.places
+                    .iter()
+                    .filter(listed)
+                    .find(|p| p.range.start >= range.end && p.range.end <= sentence.end)
+                    .or_else(|| {
+                        // Before it in its sentence, else in the sentences just before.
+                        let from = si
+                            .map(|i| self.sentences[i.saturating_sub(3)].range.start)
+                            .unwrap_or(sentence.start);
+                        // A country abroad named before it is no parent ("... تركيا ... منطقة
+                        // الحزام قرب حي الهلالية"): only after it ("منطقة X في العراق").
+                        self.places
+                            .iter()
+                            .filter(listed)
+                            .filter(|p| {
+                                !p.candidates.iter().all(|&c| {
+                                    kb.places[c].kind == PlaceKind::Country
+                                        && kb.places[c].country != "SY"
+                                })
                             })
+                            .rfind(|p| p.range.end <= range.start && p.range.start >= from)
+                    })
+                    .or_else(|| {
+                        // Else a country abroad before it in its own sentence ("وفي اليمن , لقي
+                        // ضابط ... في محافظة حضرموت").
+                        self.places.iter().filter(listed).rfind(|p| {
+                            p.range.end <= range.start && p.range.start >= sentence.start
                         })
-                        .rfind(|p| p.range.end <= range.start && p.range.start >= from)
-                })
-                .or_else(|| {
-                    // None around it: the nearest listed place of the page (a name on a page
-                    // about Egypt is no Syrian place), else the country.
-                    self.places
-                        .iter()
-                        .filter(listed)
-                        .min_by_key(|p| p.range.start.abs_diff(range.start))
-                })
-                .map(|p| p.candidates.clone())
-                .or_else(|| country.map(|c| vec![c]));
+                    })
+                    .or_else(|| {
+                        // None around it: the nearest listed place of the page (a name on a page
+                        // about Egypt is no Syrian place), else the country.
+                        self.places
+                            .iter()
+                            .filter(listed)
+                            .min_by_key(|p| p.range.start.abs_diff(range.start))
+                    })
+                    .map(|p| p.candidates.clone())
+                    .or_else(|| country.map(|c| vec![c]));
             let Some(candidates) = around else { continue };
             let destination = self.is_destination(range.start);
             let origin = self.is_origin(range.start);
@@ -939,7 +1127,7 @@ impl<'a> Doc<'a> {
                 near: false,
                 destination,
                 origin,
-                typed: Some(typed),
+                typed,
                 unlisted: true,
             });
         }

@@ -349,12 +349,29 @@ pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
         .collect();
     // Where the page's unambiguous Syrian places are: a name several villages share is the
     // one nearest to them.
-    let anchors: Vec<(f64, f64)> = places
+    // A name is an anchor when it reads as one Syrian settlement or site: its only Syrian
+    // row, or its only hand-checked Syrian row that is no admin unit ("التمانعة": the town,
+    // not the sub-district nor a bulk namesake). Kept with its position in the text.
+    let anchors: Vec<(usize, f64, f64)> = places
         .iter()
-        .filter(|q| q.candidates.len() == 1 && !q.unlisted)
-        .map(|q| &kb.places[q.candidates[0]])
-        .filter(|r| r.country == "SY" && !r.kind.is_admin() && r.kind != PlaceKind::Country)
-        .filter_map(|r| Some((r.lat?, r.lon?)))
+        .filter(|q| !q.unlisted)
+        .filter_map(|q| {
+            let checked = q
+                .candidates
+                .iter()
+                .any(|&c| !kb.places[c].is_bulk_village());
+            let mut rows = q.candidates.iter().map(|&c| &kb.places[c]).filter(|r| {
+                (!checked || !r.is_bulk_village())
+                    && r.country == "SY"
+                    && !r.kind.is_admin()
+                    && r.kind != PlaceKind::Country
+            });
+            let r = rows.next()?;
+            if rows.next().is_some() {
+                return None;
+            }
+            Some((q.range.start, r.lat?, r.lon?))
+        })
         .collect();
     let anchors = &anchors;
     let mut rows: Vec<usize> = places
@@ -406,7 +423,7 @@ fn resolve_mixed(
     p: &PlaceMention,
     places: &[PlaceMention],
     context_admin1: &[&str],
-    anchors: &[(f64, f64)],
+    anchors: &[(usize, f64, f64)],
 ) -> usize {
     {
         {
@@ -479,11 +496,29 @@ fn resolve(
     p: &PlaceMention,
     candidates: &[usize],
     context_admin1: &[&str],
-    anchors: &[(f64, f64)],
+    anchors: &[(usize, f64, f64)],
 ) -> usize {
     if candidates.len() == 1 {
         return candidates[0];
     }
+    // The anchors named around the name weigh for it, the page's others only when none is
+    // ("قرى الزيتونة ورسم العبد ... قرب بلدة سنجار": the Rasm al-Abd by Sinjar, though the
+    // page names places of Hama too).
+    const AROUND: usize = 200;
+    let around = |&&(at, _, _): &&(usize, f64, f64)| {
+        at.abs_diff(p.range.start).min(at.abs_diff(p.range.end)) <= AROUND
+    };
+    let near: Vec<(f64, f64)> = if !candidates.iter().any(|&c| kb.places[c].is_bulk_village()) {
+        Vec::new()
+    } else if anchors.iter().any(|a| around(&a)) {
+        anchors
+            .iter()
+            .filter(around)
+            .map(|&(_, a, b)| (a, b))
+            .collect()
+    } else {
+        anchors.iter().map(|&(_, a, b)| (a, b)).collect()
+    };
     let typed = p.typed.as_deref().map(marsad_text::normalize_key);
     let score = |&i: &usize| -> i64 {
         let place = &kb.places[i];
@@ -515,7 +550,7 @@ fn resolve(
         // 0 km, none from 200 km).
         if place.is_bulk_village() {
             if let (Some(lat), Some(lon)) = (place.lat, place.lon) {
-                let km = anchors
+                let km = near
                     .iter()
                     .map(|&(a, b)| km_between(lat, lon, a, b))
                     .fold(f64::INFINITY, f64::min);

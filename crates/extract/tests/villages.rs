@@ -127,3 +127,65 @@ fn a_seat_of_a_source_is_no_place() {
         a.events
     );
 }
+
+fn names_ar(a: &Analysis) -> Vec<&str> {
+    a.events
+        .iter()
+        .filter_map(|e| e.location.as_ref().map(|l| l.name_ar.as_str()))
+        .collect()
+}
+
+#[test]
+fn a_word_after_a_village_word_is_no_village() {
+    // "seven new villages": جديدة is a village of Idlib, and an adjective here.
+    let a = analyze("سيطرت قوات النظام على 7 قرى جديدة بريف حلب الجنوبي.");
+    assert!(
+        !place_ids(&a).iter().any(|p| p.contains("judaydah")),
+        "{:#?}",
+        a.events
+    );
+}
+
+#[test]
+fn a_bare_name_is_not_a_quarter_that_needs_context() {
+    // القنيطرة is a governorate and city, and a quarter of Daraa that needs a place word.
+    let a = analyze("سيطرت قوات النظام على القنيطرة بعد معارك عنيفة مع الفصائل في درعا.");
+    assert_eq!(admin1s(&a)[0], "Quneitra", "{:#?}", a.events);
+}
+
+#[test]
+fn a_river_is_not_the_quarter_of_its_name() {
+    let a = analyze("قصفت الطائرات الحربية مواقع على ضفاف نهر الفرات قرب مدينة دير الزور.");
+    assert!(
+        !place_ids(&a).contains(&"sy-raqqa-nbh-furat"),
+        "{:#?}",
+        a.events
+    );
+}
+
+#[test]
+fn an_unlisted_item_between_listed_towns_is_a_place() {
+    // حزة is not in the gazetteer; it sits between listed towns of a list.
+    let a = analyze("شنت الطائرات الحربية غارات على بلدات كفربطنا وحمورية وحزة وسقبا بريف دمشق.");
+    let names = names_ar(&a);
+    assert!(names.iter().any(|n| n.contains("حزة")), "{names:?}");
+    assert_eq!(names.len(), 4, "{names:?}");
+}
+
+#[test]
+fn the_two_villages_just_named_are_not_al_qaryatayn() {
+    let a = analyze(
+        "سيطرت قوات النظام على قريتي حران وحردانة شمال شرقي مدينة حماة. وانتهت المواجهات باستعادة السيطرة على القريتين بعد معارك عنيفة.",
+    );
+    assert!(
+        !place_ids(&a).iter().any(|p| p.contains("qaryatayn")),
+        "{:#?}",
+        a.events
+    );
+    let a = analyze("سيطر تنظيم الدولة على القريتين في ريف حمص الشرقي بعد معارك عنيفة.");
+    assert!(
+        place_ids(&a).iter().any(|p| p.contains("qaryatayn")),
+        "{:#?}",
+        a.events
+    );
+}
