@@ -204,6 +204,11 @@ enum Format {
     Csv,
 }
 
+/// mimalloc instead of the system allocator: extraction allocates and frees many small vectors
+/// per document, and glibc's malloc/free were ~9% of its time (docs/BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(io::stderr)
