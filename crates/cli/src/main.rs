@@ -204,7 +204,20 @@ enum Format {
     Csv,
 }
 
+/// mimalloc instead of the system allocator: extraction allocates and frees many small vectors
+/// per document, and glibc's malloc/free were ~9% of its time (docs/BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// `mi_option_purge_delay` of mimalloc 3's `mimalloc.h` (not among the crate's constants).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    // Never hand freed pages back to the OS: by default mimalloc purges pages unused for a
+    // second, and extraction faulted them in again (page clearing in the kernel, 3-5% of a
+    // `marsad bench`). Memory stays at its peak, which every command reaches early anyway.
+    // SAFETY: sets an option before any thread is started; mimalloc reads options atomically.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     tracing_subscriber::fmt()
         .with_writer(io::stderr)
         .with_env_filter(

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use marsad_kb::{CueKind, KnowledgeBase, PlaceKind};
 use marsad_text::TokenKind;
+use rustc_hash::FxHashMap;
 
 use crate::doc::{is_direction, Doc, PlaceMention};
 use crate::model::Location;
@@ -342,11 +343,12 @@ pub fn document_place(doc: &Doc, kb: &KnowledgeBase) -> Option<usize> {
 /// agreement with the other places of the document, then specificity.
 pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
     // The governorates of the names that mean one place only: the context for the others.
-    let context_admin1: Vec<&str> = places
-        .iter()
-        .filter(|q| q.candidates.len() == 1)
-        .filter_map(|q| kb.places[q.candidates[0]].admin1.as_deref())
-        .collect();
+    let context_admin1 = Admin1Counts::new(
+        places
+            .iter()
+            .filter(|q| q.candidates.len() == 1)
+            .filter_map(|q| kb.places[q.candidates[0]].admin1.as_deref()),
+    );
     // Where the page's unambiguous Syrian places are: a name several villages share is the
     // one nearest to them.
     // A name is an anchor when it reads as one Syrian settlement or site: its only Syrian
@@ -380,7 +382,7 @@ pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
             if p.candidates.len() > 1 {
                 // The places named around it weigh more than the document's: "قرية X بريف
                 // حماة" is the X of Hama whatever else the page names.
-                let mut ctx = context_admin1.clone();
+                let mut ctx = context_admin1.with_near();
                 for q in places {
                     if !std::ptr::eq(q, p)
                         && q.candidates.len() == 1
@@ -391,7 +393,7 @@ pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
                             <= 150
                     {
                         if let Some(a) = kb.places[q.candidates[0]].admin1.as_deref() {
-                            ctx.extend([a; 4]);
+                            ctx.near.push(a);
                         }
                     }
                 }
@@ -401,28 +403,74 @@ pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
         })
         .collect();
     // One name, one place in a page: a name read as the Syrian place once ("قريتي الإسكندرية")
-    // is that place where it comes back bare.
-    for i in 0..places.len() {
-        let p = &places[i];
-        if p.unlisted || kb.places[rows[i]].country == "SY" {
-            continue;
+    // is that place where it comes back bare (the first such reading of the name; looked up
+    // once per name rather than by scanning the page for every mention).
+    let abroad = |p: &PlaceMention, row: usize| !p.unlisted && kb.places[row].country != "SY";
+    if !places.iter().zip(&rows).any(|(p, &row)| abroad(p, row)) {
+        return rows;
+    }
+    let mut syrian_reading: FxHashMap<&[usize], usize> = FxHashMap::default();
+    for (q, &row) in places.iter().zip(&rows) {
+        if !q.unlisted && kb.places[row].country == "SY" {
+            syrian_reading.entry(q.candidates.as_slice()).or_insert(row);
         }
-        if let Some(j) = (0..places.len()).find(|&j| {
-            !places[j].unlisted
-                && places[j].candidates == p.candidates
-                && kb.places[rows[j]].country == "SY"
-        }) {
-            rows[i] = rows[j];
+    }
+    for (p, row) in places.iter().zip(rows.iter_mut()) {
+        if abroad(p, *row) {
+            if let Some(&r) = syrian_reading.get(p.candidates.as_slice()) {
+                *row = r;
+            }
         }
     }
     rows
+}
+
+/// The governorates named in a page, as counts: `resolve` weighs a candidate by how often its
+/// governorate is named, for every candidate of every ambiguous name (a list of all the names
+/// made that quadratic in the page). `near` holds those named right around the mention at
+/// hand, each worth 4 more.
+struct Admin1Counts<'a> {
+    page: Vec<(&'a str, usize)>,
+    near: Vec<&'a str>,
+}
+
+impl<'a> Admin1Counts<'a> {
+    fn new(names: impl Iterator<Item = &'a str>) -> Self {
+        let mut page: Vec<(&str, usize)> = Vec::new();
+        for a in names {
+            match page.iter_mut().find(|(b, _)| *b == a) {
+                Some((_, n)) => *n += 1,
+                None => page.push((a, 1)),
+            }
+        }
+        Admin1Counts {
+            page,
+            near: Vec::new(),
+        }
+    }
+
+    fn with_near(&self) -> Self {
+        Admin1Counts {
+            page: self.page.clone(),
+            near: Vec::new(),
+        }
+    }
+
+    fn count(&self, a1: &str) -> usize {
+        let page = self
+            .page
+            .iter()
+            .find(|(b, _)| *b == a1)
+            .map_or(0, |&(_, n)| n);
+        page + 4 * self.near.iter().filter(|&&b| b == a1).count()
+    }
 }
 
 fn resolve_mixed(
     kb: &KnowledgeBase,
     p: &PlaceMention,
     places: &[PlaceMention],
-    context_admin1: &[&str],
+    context_admin1: &Admin1Counts,
     anchors: &[(usize, f64, f64)],
 ) -> usize {
     {
@@ -495,7 +543,7 @@ fn resolve(
     kb: &KnowledgeBase,
     p: &PlaceMention,
     candidates: &[usize],
-    context_admin1: &[&str],
+    context_admin1: &Admin1Counts,
     anchors: &[(usize, f64, f64)],
 ) -> usize {
     if candidates.len() == 1 {
@@ -538,7 +586,7 @@ fn resolve(
             }
         }
         if let Some(a1) = &place.admin1 {
-            s += 5 * context_admin1.iter().filter(|c| *c == a1).count() as i64;
+            s += 5 * context_admin1.count(a1) as i64;
         }
         if place.country == "SY" {
             s += 3;
