@@ -54,35 +54,35 @@ fn check_articles_score_above_the_floor_and_the_keyword_baseline() {
 
     // The seeds: the articles the project started from stay coded.
     assert!(
-        f1(&seeds, "typed") >= 0.80,
+        f1(&seeds, "typed") >= 0.85,
         "seeds typed F1 {}",
         f1(&seeds, "typed")
     );
     // The check part of the development set and of the team's gold.
     assert!(
-        f1(&dev, "typed") >= 0.31,
+        f1(&dev, "typed") >= 0.41,
         "dev check typed F1 {}",
         f1(&dev, "typed")
     );
     assert!(
-        f1(&dev, "untyped") >= 0.43,
+        f1(&dev, "untyped") >= 0.55,
         "dev check untyped F1 {}",
         f1(&dev, "untyped")
     );
     assert!(
-        f1(&team, "typed") >= 0.39,
+        f1(&team, "typed") >= 0.46,
         "team check typed F1 {}",
         f1(&team, "typed")
     );
     assert!(
-        f1(&team, "untyped") >= 0.49,
+        f1(&team, "untyped") >= 0.56,
         "team check untyped F1 {}",
         f1(&team, "untyped")
     );
     // Better than one event per sentence with a trigger word, typed.
-    assert!(f1(&dev, "typed") > f1(&dev_floor, "typed"));
+    assert!(f1(&dev, "typed") > f1(&dev_floor, "typed") + 0.1);
     assert!(f1(&team, "typed") > f1(&team_floor, "typed") + 0.1);
     // Fields of the matched events.
-    assert!(dev["fields"]["actors_jaccard"].as_f64().unwrap() >= 0.65);
-    assert!(dev["fields"]["location"].as_f64().unwrap() >= 0.62);
+    assert!(dev["fields"]["actors_jaccard"].as_f64().unwrap() >= 0.68);
+    assert!(dev["fields"]["location"].as_f64().unwrap() >= 0.74);
 }
