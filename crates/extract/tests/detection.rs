@@ -1,0 +1,125 @@
+//! Detection rules of the third session (issue 13), one constructed Arabic sentence each: the
+//! modality of a clash or a killing, actors by pronoun, targeting with a weapon, lists with
+//! quoted names and read from any item, opinion, sounds of explosions, history by a written date.
+
+use std::sync::OnceLock;
+
+use marsad_extract::{Analysis, Event, Extractor};
+use marsad_ingest::{read_text, ReadOptions};
+use marsad_kb::KnowledgeBase;
+
+fn extractor() -> &'static Extractor {
+    static EX: OnceLock<Extractor> = OnceLock::new();
+    EX.get_or_init(|| Extractor::new(KnowledgeBase::builtin().expect("built-in knowledge base")))
+}
+
+fn analyze(text: &str) -> Analysis {
+    let doc =
+        read_text("test.txt", "test", text.as_bytes(), &ReadOptions::default()).expect("readable");
+    extractor().analyze(&doc)
+}
+
+fn types(a: &Analysis) -> Vec<&str> {
+    a.events.iter().map(|e| e.sub_event_type.as_str()).collect()
+}
+
+fn places(a: &Analysis) -> Vec<String> {
+    a.events
+        .iter()
+        .filter_map(|e: &Event| e.location.as_ref().map(|l| l.name_ar.clone()))
+        .collect()
+}
+
+#[test]
+fn a_suicide_attack_is_not_also_a_clash() {
+    let a = analyze("قتل مسلحو تنظيم داعش عشرة من جنود النظام في هجوم انتحاري قرب بلدة خناصر جنوبي حلب يوم الخميس .");
+    assert!(types(&a).contains(&"Suicide bomb"), "{:?}", types(&a));
+    assert!(!types(&a).contains(&"Armed clash"), "{:?}", types(&a));
+}
+
+#[test]
+fn deaths_from_a_strike_are_its_toll_not_an_attack_of_their_own() {
+    let a = analyze("قضى أربعة مدنيين جراء القصف الروسي على مدينة سراقب في ريف إدلب يوم الأحد .");
+    assert!(!types(&a).contains(&"Attack"), "{:?}", types(&a));
+}
+
+#[test]
+fn a_pronoun_subject_takes_the_actors_of_the_sentence_before() {
+    let a = analyze(
+        "وكان مقاتلو المعارضة قد استولوا على مطار مرج السلطان العسكري في ريف دمشق يوم الأحد .\nكما استولوا على مطار تفتناز العسكري في محافظة إدلب يوم الاثنين .",
+    );
+    let taftanaz = a
+        .events
+        .iter()
+        .find(|e| e.evidence.text.contains("تفتناز"))
+        .unwrap_or_else(|| panic!("no event at Taftanaz: {:#?}", a.events));
+    assert_eq!(
+        taftanaz.sub_event_type,
+        "Non-state actor overtakes territory"
+    );
+    assert!(taftanaz.actor1.is_some());
+}
+
+#[test]
+fn targeting_with_heavy_weapons_named_late_is_shelling_at_every_listed_place() {
+    let a = analyze(
+        "وأفاد ناشطون بأن قوات النظام استهدفت مدينة \" دوما \" وبلدتي \" سقبا \" و \" عين ترما \" بالأسلحة الثقيلة يوم الخميس .",
+    );
+    assert_eq!(
+        types(&a),
+        ["Shelling/artillery/missile attack"; 3],
+        "{:#?}",
+        a.events
+    );
+    let p = places(&a).join(" | ");
+    for name in ["دوما", "سقبا", "عين ترما"] {
+        assert!(p.contains(name), "{name} missing from {p}");
+    }
+}
+
+#[test]
+fn a_bombardment_after_an_air_raid_with_the_same_subject_is_an_air_strike() {
+    let a = analyze(
+        "وفي ريف حماة , شن الطيران الحربي الروسي سبع غارات على قرية الرهجان , وقصف قرية أبو حية في ناحية الحمراء يوم الثلاثاء .",
+    );
+    assert!(!types(&a).is_empty());
+    assert!(
+        types(&a).iter().all(|t| *t == "Air/drone strike"),
+        "{:?}",
+        types(&a)
+    );
+}
+
+#[test]
+fn an_analysts_view_is_no_event() {
+    let a = analyze(
+        "ويرى مراقبون أن هجوم الفصائل على مواقع التنظيم في ريف درعا الغربي سيغير موازين القوى .",
+    );
+    assert!(a.events.is_empty(), "{:#?}", a.events);
+}
+
+#[test]
+fn explosions_heard_are_no_explosive_device() {
+    let a = analyze("وأبلغ شاهد أن دوي انفجارات قوية سمع من اتجاه جمرايا غرب دمشق مساء أمس .");
+    assert!(
+        !types(&a).contains(&"Remote explosive/landmine/IED"),
+        "{:?}",
+        types(&a)
+    );
+}
+
+#[test]
+fn a_takeover_dated_a_year_before_the_report_is_history() {
+    let text = "نشر في 20 / 06 / 2017\nسيطرت قوات سوريا الديمقراطية على مدينة الطبقة في ريف الرقة يوم الاثنين .\nوكانت القوات الكردية قد سيطرت على مدينة تل أبيض في 15 حزيران 2016 بعد معارك مع التنظيم .";
+    let a = analyze(text);
+    assert!(
+        a.events.iter().any(|e| e.evidence.text.contains("الطبقة")),
+        "{:#?}",
+        a.events
+    );
+    assert!(
+        !a.events.iter().any(|e| e.evidence.text.contains("تل أبيض")),
+        "{:#?}",
+        a.events
+    );
+}
