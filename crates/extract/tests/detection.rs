@@ -123,3 +123,13 @@ fn a_takeover_dated_a_year_before_the_report_is_history() {
         a.events
     );
 }
+
+#[test]
+fn what_may_happen_is_no_event_and_a_cautious_calm_is_no_warning() {
+    let a = analyze(
+        "وإذا ما سيطر جيش خالد بن الوليد على مدينة نوى في ريف درعا فسيكون ذلك أمرا كارثيا .",
+    );
+    assert!(a.events.is_empty(), "{:#?}", a.events);
+    let a = analyze("ويسود هدوء حذر بعد أن سيطرت القوات العراقية على مدينة كركوك يوم الاثنين .");
+    assert!(!a.events.is_empty());
+}

@@ -53,6 +53,13 @@ impl Extractor {
         {
             return Some("aim or demand");
         }
+        // "وإذا ما سيطر جيش خالد على المدينة", "يخشى من هجوم": what may happen, not what did.
+        if doc
+            .cues_in(clause.start..start)
+            .any(|(_, k)| k == CueKind::Irrealis)
+        {
+            return Some("irrealis");
+        }
         // "ويرى مراقبون أن هجوم ...", "ففي رأي المعلق العسكري ... فإن سيناريو حرب": a view.
         if doc
             .cues_in(s.range.start..start)
