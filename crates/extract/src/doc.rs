@@ -981,6 +981,21 @@ impl<'a> Doc<'a> {
             }
             let plural = marsad_text::is_list_place_word(word);
             let mut ti = self.token_at(c.range.end);
+            // "بلدات " الجلاء , الرمادي , المسلخة والبرهوم "": a quoted list after a plural
+            // place word, one name (one or two words) per item.
+            if plural {
+                if let Some(items) = self.quoted_list(ti) {
+                    for name in items {
+                        let overlaps = |r: &Range<usize>| r.start < name.end && name.start < r.end;
+                        if !found.iter().any(|(r, _)| overlaps(r))
+                            && !self.places.iter().any(|p| overlaps(&p.range))
+                        {
+                            found.push((name, Some(word.to_string())));
+                        }
+                    }
+                    continue;
+                }
+            }
             let mut first = true;
             while let Some(mut name) = self.unlisted_name(ti, first) {
                 if found
@@ -1132,6 +1147,56 @@ impl<'a> Doc<'a> {
             });
         }
         self.places.sort_by_key(|p| p.range.start);
+    }
+
+    /// The items of a quoted list opening at token `ti` ("" الجلاء , الرمادي , المسلخة
+    /// والبرهوم ""): names of one or two words separated by commas or "و", at most twelve,
+    /// `None` when the quotes hold anything else.
+    fn quoted_list(&self, ti: usize) -> Option<Vec<Range<usize>>> {
+        let t = self.text();
+        let is_quote = |i: usize| {
+            self.tokens
+                .get(i)
+                .is_some_and(|x| x.kind == TokenKind::Punct && t[x.range.clone()] == *"\"")
+        };
+        if !is_quote(ti) {
+            return None;
+        }
+        let close = (ti + 1..(ti + 40).min(self.tokens.len())).find(|&i| is_quote(i))?;
+        let mut items: Vec<Range<usize>> = Vec::new();
+        let mut words: Vec<Range<usize>> = Vec::new();
+        let mut flush = |words: &mut Vec<Range<usize>>| -> Option<()> {
+            if words.is_empty() || words.len() > 2 {
+                return None;
+            }
+            items.push(words[0].start..words[words.len() - 1].end);
+            words.clear();
+            Some(())
+        };
+        for tk in &self.tokens[ti + 1..close] {
+            let w = &t[tk.range.clone()];
+            match tk.kind {
+                TokenKind::Punct if matches!(w, "،" | ",") => flush(&mut words)?,
+                TokenKind::Word => {
+                    if w == "و" {
+                        flush(&mut words)?;
+                    } else if w.starts_with('و') && !words.is_empty() {
+                        // "والبرهوم": the conjunction opens the next item.
+                        flush(&mut words)?;
+                        words.push(tk.range.start + 'و'.len_utf8()..tk.range.end);
+                    } else {
+                        words.push(tk.range.clone());
+                    }
+                }
+                _ => return None,
+            }
+        }
+        flush(&mut words)?;
+        let names_only = items.iter().all(|r| {
+            let w = &t[r.clone()];
+            w.chars().count() >= 3 && !marsad_text::is_not_a_place_name(w)
+        });
+        (items.len() >= 2 && items.len() <= 12 && names_only).then_some(items)
     }
 
     /// The name starting at token `ti` after a place word: one word, two when the first is a

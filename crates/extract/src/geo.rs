@@ -215,7 +215,8 @@ pub fn coordinated(doc: &Doc, p: usize, span: &Range<usize>) -> Vec<usize> {
                 }
                 TokenKind::Number => false,
                 TokenKind::Word => {
-                    if w == "و" || w == "او" || w == "أو" {
+                    // "وعلى قرى ...": the preposition repeated for the next items.
+                    if matches!(w, "و" | "او" | "أو" | "وعلى" | "وعلي") {
                         joined = true;
                         return true;
                     }

@@ -133,3 +133,28 @@ fn what_may_happen_is_no_event_and_a_cautious_calm_is_no_warning() {
     let a = analyze("ويسود هدوء حذر بعد أن سيطرت القوات العراقية على مدينة كركوك يوم الاثنين .");
     assert!(!a.events.is_empty());
 }
+
+#[test]
+fn a_quoted_list_after_a_plural_place_word_is_one_event_per_name() {
+    let a = analyze(
+        "سيطر الجيش السوري على بلدات \" الفرحة , الزهرة , الرابية والسنديان \" وعلى قرى \" الغدير , الوادي \" في ريف دير الزور الشرقي بعد مواجهات مع تنظيم داعش .",
+    );
+    let p = places(&a).join(" | ");
+    for name in [
+        "الفرحة",
+        "الزهرة",
+        "الرابية",
+        "السنديان",
+        "الغدير",
+        "الوادي",
+    ] {
+        assert!(p.contains(name), "{name} missing from {p}");
+    }
+    assert!(
+        types(&a)
+            .iter()
+            .all(|t| *t == "Government regains territory"),
+        "{:?}",
+        types(&a)
+    );
+}
