@@ -240,19 +240,22 @@ fn full_dates(doc: &Doc) -> Vec<Found> {
     };
     let mut out = Vec::new();
     let mut i = 0;
+    // The index of the first number token after `i` (or the token count): kept as `i` moves
+    // on, so that each word's look-ahead for a number is one comparison, not a scan.
+    let mut next_number = 0;
     while i < toks.len() {
         let tk = &toks[i];
+        if next_number <= i {
+            next_number = i + 1;
+            while next_number < toks.len() && toks[next_number].kind != TokenKind::Number {
+                next_number += 1;
+            }
+        }
         let found = match tk.kind {
             TokenKind::Number => day_first(doc, i, &next, &number, &year),
             // Both need a number (day or year) within a few tokens: most words have none.
-            TokenKind::Word
-                if toks[i + 1..(i + 7).min(toks.len())]
-                    .iter()
-                    .any(|tk| tk.kind == TokenKind::Number) =>
-            {
-                month_first(doc, i, &next, &number, &year)
-                    .or_else(|| ordinal_first(doc, i, &next, &year))
-            }
+            TokenKind::Word if next_number < i + 7 => month_first(doc, i, &next, &number, &year)
+                .or_else(|| ordinal_first(doc, i, &next, &year)),
             TokenKind::Word => None,
             TokenKind::Punct => None,
         };
