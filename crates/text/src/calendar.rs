@@ -150,8 +150,11 @@ pub fn hijri_month_at(norm: &str, pos: usize) -> Option<(u32, usize)> {
             .collect()
     });
     let rest = norm.get(pos..)?;
+    // Cheap reject on the first two letters (a name's first four bytes, its words split by
+    // one space or more in the text), before splitting each name into words.
     names
         .iter()
+        .filter(|(n, _)| rest.as_bytes().starts_with(&n.as_bytes()[..n.len().min(4)]))
         .filter_map(|(n, m)| match_phrase(rest, n).map(|len| (*m, len)))
         .max_by_key(|&(_, len)| len)
         .map(|(m, len)| (m, pos + len))
