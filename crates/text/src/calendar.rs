@@ -183,7 +183,12 @@ pub fn ordinal_day_at(norm: &str, pos: usize) -> Option<(u32, usize)> {
     let rest = norm.get(pos..)?;
     let (unit, len) = ORDINAL_UNITS
         .iter()
-        .find_map(|&(w, n)| match_phrase(rest, w).map(|l| (n, l)))?;
+        // Each unit is one word: `starts_with` rejects most before `match_phrase` splits it.
+        .find_map(|&(w, n)| {
+            rest.starts_with(w)
+                .then(|| match_phrase(rest, w).map(|l| (n, l)))
+                .flatten()
+        })?;
     let after = &rest[len..];
     for (tail, add) in [(" عشر", 10), (" والعشرين", 20), (" والثلاثين", 30)] {
         if unit < 10 {
