@@ -107,10 +107,13 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 
 /// Parses a date written in metadata ("2019-03-12T10:00:00Z", "2019/03/12", "12/03/2019").
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    // A date that parses has an ASCII digit before a separator (`\d` also matches other digits,
-    // which do not parse): most lines have none, so skip the regex.
+    // A date that parses has ASCII digits on both sides of a separator (`\d` also matches
+    // other digits, which do not parse, and the first match is the only one tried): most lines
+    // have none ("عام 2017." has a digit before its full stop only), so skip the regex.
     let b = s.as_bytes();
-    if !memchr::memchr3_iter(b'/', b'-', b'.', b).any(|i| i > 0 && b[i - 1].is_ascii_digit()) {
+    if !memchr::memchr3_iter(b'/', b'-', b'.', b)
+        .any(|i| i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+    {
         return None;
     }
     let c = numeric_date().captures(s)?;
