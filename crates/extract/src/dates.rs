@@ -107,10 +107,13 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 
 /// Parses a date written in metadata ("2019-03-12T10:00:00Z", "2019/03/12", "12/03/2019").
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    // A date that parses has an ASCII digit before a separator (`\d` also matches other digits,
-    // which do not parse): most lines have none, so skip the regex.
+    // A date that parses has ASCII digits on both sides of a separator (`\d` also matches
+    // other digits, which do not parse, and the first match is the only one tried): most lines
+    // have none ("عام 2017." has a digit before its full stop only), so skip the regex.
     let b = s.as_bytes();
-    if !memchr::memchr3_iter(b'/', b'-', b'.', b).any(|i| i > 0 && b[i - 1].is_ascii_digit()) {
+    if !memchr::memchr3_iter(b'/', b'-', b'.', b)
+        .any(|i| i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+    {
         return None;
     }
     let c = numeric_date().captures(s)?;
@@ -240,19 +243,22 @@ fn full_dates(doc: &Doc) -> Vec<Found> {
     };
     let mut out = Vec::new();
     let mut i = 0;
+    // The index of the first number token after `i` (or the token count): kept as `i` moves
+    // on, so that each word's look-ahead for a number is one comparison, not a scan.
+    let mut next_number = 0;
     while i < toks.len() {
         let tk = &toks[i];
+        if next_number <= i {
+            next_number = i + 1;
+            while next_number < toks.len() && toks[next_number].kind != TokenKind::Number {
+                next_number += 1;
+            }
+        }
         let found = match tk.kind {
             TokenKind::Number => day_first(doc, i, &next, &number, &year),
             // Both need a number (day or year) within a few tokens: most words have none.
-            TokenKind::Word
-                if toks[i + 1..(i + 7).min(toks.len())]
-                    .iter()
-                    .any(|tk| tk.kind == TokenKind::Number) =>
-            {
-                month_first(doc, i, &next, &number, &year)
-                    .or_else(|| ordinal_first(doc, i, &next, &year))
-            }
+            TokenKind::Word if next_number < i + 7 => month_first(doc, i, &next, &number, &year)
+                .or_else(|| ordinal_first(doc, i, &next, &year)),
             TokenKind::Word => None,
             TokenKind::Punct => None,
         };

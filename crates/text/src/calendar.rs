@@ -150,8 +150,11 @@ pub fn hijri_month_at(norm: &str, pos: usize) -> Option<(u32, usize)> {
             .collect()
     });
     let rest = norm.get(pos..)?;
+    // Cheap reject on the first two letters (a name's first four bytes, its words split by
+    // one space or more in the text), before splitting each name into words.
     names
         .iter()
+        .filter(|(n, _)| rest.as_bytes().starts_with(&n.as_bytes()[..n.len().min(4)]))
         .filter_map(|(n, m)| match_phrase(rest, n).map(|len| (*m, len)))
         .max_by_key(|&(_, len)| len)
         .map(|(m, len)| (m, pos + len))
@@ -180,7 +183,12 @@ pub fn ordinal_day_at(norm: &str, pos: usize) -> Option<(u32, usize)> {
     let rest = norm.get(pos..)?;
     let (unit, len) = ORDINAL_UNITS
         .iter()
-        .find_map(|&(w, n)| match_phrase(rest, w).map(|l| (n, l)))?;
+        // Each unit is one word: `starts_with` rejects most before `match_phrase` splits it.
+        .find_map(|&(w, n)| {
+            rest.starts_with(w)
+                .then(|| match_phrase(rest, w).map(|l| (n, l)))
+                .flatten()
+        })?;
     let after = &rest[len..];
     for (tail, add) in [(" عشر", 10), (" والعشرين", 20), (" والثلاثين", 30)] {
         if unit < 10 {
