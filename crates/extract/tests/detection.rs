@@ -2,22 +2,10 @@
 //! modality of a clash or a killing, actors by pronoun, targeting with a weapon, lists with
 //! quoted names and read from any item, opinion, sounds of explosions, history by a written date.
 
-use std::sync::OnceLock;
+mod common;
 
-use marsad_extract::{Analysis, Event, Extractor};
-use marsad_ingest::{read_text, ReadOptions};
-use marsad_kb::KnowledgeBase;
-
-fn extractor() -> &'static Extractor {
-    static EX: OnceLock<Extractor> = OnceLock::new();
-    EX.get_or_init(|| Extractor::new(KnowledgeBase::builtin().expect("built-in knowledge base")))
-}
-
-fn analyze(text: &str) -> Analysis {
-    let doc =
-        read_text("test.txt", "test", text.as_bytes(), &ReadOptions::default()).expect("readable");
-    extractor().analyze(&doc)
-}
+use common::analyze;
+use marsad_extract::{Analysis, Event};
 
 fn types(a: &Analysis) -> Vec<&str> {
     a.events.iter().map(|e| e.sub_event_type.as_str()).collect()

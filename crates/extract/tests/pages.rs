@@ -1,21 +1,13 @@
 //! Page-level rules (issue 13): list pages, page furniture, second tellings and evidence, one
 //! test each, on short pages written for these tests.
 
-use std::sync::OnceLock;
+mod common;
 
-use marsad_extract::{Analysis, Extractor};
-use marsad_ingest::{read_text, ReadOptions};
-use marsad_kb::KnowledgeBase;
+use marsad_extract::Analysis;
 
-fn extractor() -> &'static Extractor {
-    static EX: OnceLock<Extractor> = OnceLock::new();
-    EX.get_or_init(|| Extractor::new(KnowledgeBase::builtin().expect("built-in knowledge base")))
-}
-
+/// Every event's evidence is the text at its offsets.
 fn analyze(text: &str) -> Analysis {
-    let doc =
-        read_text("test.txt", "test", text.as_bytes(), &ReadOptions::default()).expect("readable");
-    let a = extractor().analyze(&doc);
+    let a = common::analyze(text);
     for e in &a.events {
         assert_eq!(&text[e.evidence.start..e.evidence.end], e.evidence.text);
     }

@@ -3,22 +3,10 @@
 //! abroad located abroad, Syrian homonyms only with Syrian context, and the origin of an attack
 //! never its place.
 
-use std::sync::OnceLock;
+mod common;
 
-use marsad_extract::{Analysis, Extractor};
-use marsad_ingest::{read_text, ReadOptions};
-use marsad_kb::KnowledgeBase;
-
-fn extractor() -> &'static Extractor {
-    static EX: OnceLock<Extractor> = OnceLock::new();
-    EX.get_or_init(|| Extractor::new(KnowledgeBase::builtin().expect("built-in knowledge base")))
-}
-
-fn analyze(text: &str) -> Analysis {
-    let doc =
-        read_text("test.txt", "test", text.as_bytes(), &ReadOptions::default()).expect("readable");
-    extractor().analyze(&doc)
-}
+use common::analyze;
+use marsad_extract::Analysis;
 
 fn place_ids(a: &Analysis) -> Vec<&str> {
     a.events

@@ -1,0 +1,20 @@
+//! What the extraction tests share: the built-in knowledge base loaded once, and a text
+//! analysed as one document.
+
+use std::sync::OnceLock;
+
+use marsad_extract::{Analysis, Extractor};
+use marsad_ingest::{read_text, ReadOptions};
+use marsad_kb::KnowledgeBase;
+
+pub fn extractor() -> &'static Extractor {
+    static EX: OnceLock<Extractor> = OnceLock::new();
+    EX.get_or_init(|| Extractor::new(KnowledgeBase::builtin().expect("built-in knowledge base")))
+}
+
+/// `text` as a document named `test`, analysed.
+pub fn analyze(text: &str) -> Analysis {
+    let doc =
+        read_text("test.txt", "test", text.as_bytes(), &ReadOptions::default()).expect("readable");
+    extractor().analyze(&doc)
+}
