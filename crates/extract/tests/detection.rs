@@ -146,3 +146,16 @@ fn a_quoted_list_after_a_plural_place_word_is_one_event_per_name() {
         types(&a)
     );
 }
+
+#[test]
+fn air_raids_and_shells_on_the_same_towns_are_air_strikes_only() {
+    let a = analyze(
+        "وقال ناشطون إن أكثر من 30 غارة جوية و 200 قذيفة مدفعية وقذائف عنقودية , استهدفت منذ عصر الثلاثاء مدينتي \" دوما \" و \" حرستا \" في الغوطة الشرقية .",
+    );
+    assert_eq!(types(&a), ["Air/drone strike"; 2], "{:#?}", a.events);
+    let places = places(&a);
+    assert!(
+        places[0].ends_with("دوما") && places[1].ends_with("حرستا"),
+        "{places:?}"
+    );
+}

@@ -339,6 +339,18 @@ impl Extractor {
             }
         }
         statements.extend(extra);
+        // One clause gives one event per place: "قصف جوي ومدفعي", "50 غارة جوية و 250 قذيفة
+        // استهدفت ..." is an Air/drone strike, not a shelling beside it (codebook).
+        let sub = |s: &Statement| self.kb.triggers[s.trigger].sub_event_type;
+        let air: Vec<(usize, usize)> = statements
+            .iter()
+            .filter(|s| sub(s) == Some(SubEventType::AirDroneStrike))
+            .filter_map(|s| Some((s.sentence, s.place?)))
+            .collect();
+        statements.retain(|s| {
+            sub(s) != Some(SubEventType::ShellingArtilleryMissileAttack)
+                || !s.place.is_some_and(|p| air.contains(&(s.sentence, p)))
+        });
         // The events of one trigger at listed places come out in the order of the list.
         statements.sort_by_key(|s| {
             let place = s.place.map_or(0, |p| doc.places[p].range.start);
