@@ -159,3 +159,11 @@ fn air_raids_and_shells_on_the_same_towns_are_air_strikes_only() {
         "{places:?}"
     );
 }
+
+#[test]
+fn a_named_battle_is_no_clash_but_a_fierce_one_is() {
+    let a = analyze("وتعتبر معركة الطبقة جزءا من الهجوم الشامل الذي أطلقته قوات سوريا الديمقراطية لاستعادة مدينة الرقة .");
+    assert!(!types(&a).contains(&"Armed clash"), "{:#?}", a.events);
+    let a = analyze("ودارت معركة عنيفة بين قوات النظام وفصائل المعارضة في بلدة كفرنبودة بريف حماة يوم الأحد .");
+    assert_eq!(types(&a), ["Armed clash"], "{:#?}", a.events);
+}
