@@ -164,6 +164,23 @@ fn air_raids_and_shells_on_the_same_towns_are_air_strikes_only() {
 fn a_named_battle_is_no_clash_but_a_fierce_one_is() {
     let a = analyze("وتعتبر معركة الطبقة جزءا من الهجوم الشامل الذي أطلقته قوات سوريا الديمقراطية لاستعادة مدينة الرقة .");
     assert!(!types(&a).contains(&"Armed clash"), "{:#?}", a.events);
-    let a = analyze("ودارت معركة عنيفة بين قوات النظام وفصائل المعارضة في بلدة كفرنبودة بريف حماة يوم الأحد .");
+    let a = analyze(
+        "ودارت معركة عنيفة بين قوات النظام وفصائل المعارضة في بلدة كفرنبودة بريف حماة يوم الأحد .",
+    );
     assert_eq!(types(&a), ["Armed clash"], "{:#?}", a.events);
+}
+
+#[test]
+fn ground_described_by_who_took_it_is_no_takeover() {
+    let a =
+        analyze("وارتكب التنظيم جرائم بحق المدنيين في كل المناطق التي استولى عليها شمال العراق .");
+    assert!(a.events.is_empty(), "{:#?}", a.events);
+    let a =
+        analyze("وسيطرت قوات النظام على بلدة خناصر جنوبي حلب يوم الخميس بعد معارك مع تنظيم داعش .");
+    assert_eq!(
+        types(&a),
+        ["Government regains territory"],
+        "{:#?}",
+        a.events
+    );
 }

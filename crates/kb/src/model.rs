@@ -487,6 +487,10 @@ pub enum CueKind {
     /// "الكلمات المفتاحية", "تابعونا على", "مباشر عاجل"): the sentence holding one is furniture
     /// and the headlines glued to it, not the report.
     Furniture,
+    /// Generic plural words for ground ("المناطق", "النقاط", "الأحياء", "القرى"): a takeover
+    /// in a relative clause after one ("المناطق التي سيطر عليها التنظيم") describes whose
+    /// ground it is, not a happening.
+    TerritoryNoun,
 }
 
 /// A news outlet.

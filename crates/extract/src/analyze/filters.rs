@@ -36,6 +36,14 @@ impl Extractor {
         {
             return Some("background");
         }
+        // "في المناطق التي سيطر عليها التنظيم", "ومناطق أخرى سيطرت عليها الوحدات": whose ground
+        // it is, not a takeover told, unless the clause dates it.
+        if trig.frame == "takeover"
+            && doc.cue_before(start, CueKind::TerritoryNoun, 2).is_some()
+            && self.date_cue(doc, clause.clone()).is_none()
+        {
+            return Some("territory described");
+        }
         // "لم تسجل أي اشتباكات": it did not happen.
         if doc.cue_before(start, CueKind::Negation, 3).is_some() {
             return Some("negated");
