@@ -487,6 +487,9 @@ pub enum CueKind {
     /// "الكلمات المفتاحية", "تابعونا على", "مباشر عاجل"): the sentence holding one is furniture
     /// and the headlines glued to it, not the report.
     Furniture,
+    /// Fighters counted among the dead or wounded ("عنصرا", "مقاتلين", "جنود", "مسلحين"): the
+    /// toll of a strike is then the armed side's, not civilians'.
+    Combatant,
 }
 
 /// A news outlet.
