@@ -464,3 +464,40 @@ fn a_medium_named_after_a_town_is_no_place() {
     let loc = place_of(&a, "Air/drone strike");
     assert_eq!(loc.admin1.as_deref(), Some("Homs"), "{loc:?}");
 }
+
+#[test]
+fn a_strike_that_kills_people_not_named_as_fighters_hits_civilians() {
+    let a = analyze(
+        "شنت الطائرات الحربية الروسية غارات على بلدة كفرنبل في ريف إدلب ما أسفر عن مقتل تسعة أشخاص.",
+    );
+    let ids = actor_ids(only(&a, "Air/drone strike"));
+    assert!(ids.contains(&"russia"), "{ids:?}");
+    assert!(ids.contains(&"civilians"), "{ids:?}");
+}
+
+#[test]
+fn a_strike_that_kills_fighters_does_not_hit_civilians() {
+    let a = analyze(
+        "شنت الطائرات الحربية الروسية غارات على بلدة كفرنبل في ريف إدلب ما أسفر عن مقتل تسعة عناصر.",
+    );
+    let ids = actor_ids(only(&a, "Air/drone strike"));
+    assert!(!ids.contains(&"civilians"), "{ids:?}");
+    let a = analyze(
+        "قصفت الطائرات الحربية الروسية بلدة كفرنبل في ريف إدلب ما أسفر عن مقتل خمسة من قوات النظام.",
+    );
+    let ids = actor_ids(only(&a, "Air/drone strike"));
+    assert!(!ids.contains(&"civilians"), "{ids:?}");
+}
+
+#[test]
+fn indefinite_foreign_aircraft_and_the_syrian_air_defence_are_actors() {
+    let a = analyze(
+        "استهدفت طائرات حربية إسرائيلية مستودعات قرب مطار المزة العسكري في دمشق، واعترض الدفاع الجوي السوري ثلاثة صواريخ.",
+    );
+    let ids: Vec<&str> = a.events.iter().flat_map(actor_ids).collect();
+    assert!(ids.contains(&"israel"), "{:#?}", a.events);
+    assert!(ids.contains(&"syrgov"), "{:#?}", a.events);
+    let a = analyze("قتل ثلاثة مسلحين في غارة أمريكية على بلدة سرمدا في ريف إدلب.");
+    let ids: Vec<&str> = a.events.iter().flat_map(actor_ids).collect();
+    assert!(ids.contains(&"us"), "{:#?}", a.events);
+}

@@ -491,6 +491,9 @@ pub enum CueKind {
     /// in a relative clause after one ("المناطق التي سيطر عليها التنظيم") describes whose
     /// ground it is, not a happening.
     TerritoryNoun,
+    /// Fighters counted among the dead or wounded ("عنصرا", "مقاتلين", "جنود", "مسلحين"): the
+    /// toll of a strike is then the armed side's, not civilians'.
+    Combatant,
 }
 
 /// A news outlet.

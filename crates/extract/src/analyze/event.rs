@@ -363,6 +363,19 @@ impl Extractor {
                 assoc.push(c);
             }
         }
+        // "ما أسفر عن مقتل سبعة أشخاص": a strike or an attack whose dead or wounded are not
+        // named as fighters hit civilians (codebook: CIVILIANS when civilians are killed,
+        // wounded or targeted).
+        if a2.is_none() && civilians.is_none() && violent {
+            if let (Some(c), Some(span)) = (self.civilians, self.civilian_toll(doc, best)) {
+                a2 = Some(ActorRef {
+                    id: kb.actors[c].id.clone(),
+                    name: kb.actors[c].name.clone(),
+                    evidence: Some(doc.span(span)),
+                    kind: kb.actors[c].kind,
+                });
+            }
+        }
         if a1.is_none() && violent {
             if let Some(u) = self.unidentified {
                 a1 = Some(ActorRef {
@@ -380,6 +393,43 @@ impl Extractor {
         }
         let mut it = assoc_refs.into_iter();
         (a1, a2, it.next(), it.next(), med)
+    }
+
+    /// The first toll of the statement (killed, else wounded) whose people are not named as
+    /// fighters: no fighter word ("عناصر", "جنود") in it or in the three words after it, and no
+    /// armed actor named there ("مقتل 5 من قوات النظام").
+    fn civilian_toll(&self, doc: &Doc, st: &Statement) -> Option<Range<usize>> {
+        let kb = &self.kb;
+        let spans = st
+            .killed
+            .iter()
+            .chain(st.injured.iter())
+            .filter(|f| f.0 > 0)
+            .flat_map(|f| f.2.iter());
+        for span in spans {
+            let end = doc
+                .tokens
+                .iter()
+                .skip(doc.token_at(span.end))
+                .take(4)
+                .take_while(|t| t.range.start < st.segment.end)
+                .last()
+                .map_or(span.end, |t| t.range.end.max(span.end));
+            let around = span.start..end;
+            let fighters = doc
+                .cues_in(around.clone())
+                .any(|(_, k)| k == CueKind::Combatant)
+                || doc.actor_indices(&around).any(|i| {
+                    let a = &doc.actors[i];
+                    a.range.start >= span.start
+                        && !a.civilian_family
+                        && kb.actors[a.actor].kind != ActorKind::Other
+                });
+            if !fighters {
+                return Some(span.clone());
+            }
+        }
+        None
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -17,6 +17,8 @@ use crate::model::*;
 pub struct Extractor {
     kb: KnowledgeBase,
     unidentified: Option<usize>,
+    /// The civilians' actor: the side hit by a strike whose dead are not named as fighters.
+    civilians: Option<usize>,
     attack_trigger: Option<usize>,
     air_trigger: Option<usize>,
     /// The learned filter run over the finished events, when asked for (see
@@ -60,6 +62,7 @@ impl Extractor {
     pub fn new(kb: KnowledgeBase) -> Self {
         // ACLED codes an unclaimed bombing or killing to an unidentified armed group.
         let unidentified = kb.actors.iter().position(|a| a.id == "unknown");
+        let civilians = kb.actors.iter().position(|a| a.id == "civilians");
         // The trigger that stands for an attack on civilians when a clash word turns out to be one.
         let attack_trigger = kb
             .triggers
@@ -73,6 +76,7 @@ impl Extractor {
         Extractor {
             kb,
             unidentified,
+            civilians,
             attack_trigger,
             air_trigger,
             // Off by default: on the check articles it moves typed F1 by +0.009 (dev) and
