@@ -549,9 +549,33 @@ pub fn normalize_key(s: &str) -> String {
         out: String::with_capacity(s.len()),
         pending_space: false,
     };
+    // Most keys are made of text normalized already (words of a document): the runs the rules
+    // leave unchanged are copied a word at a time, split at the spaces and newlines the key
+    // collapses, instead of going through the rules char by char.
+    let bytes = s.as_bytes();
     let mut i = 0;
     while i < s.len() {
-        i += rule_at(s, i, &mut key);
+        let end = unchanged_run(bytes, i);
+        let mut run = &s[i..end];
+        loop {
+            // Spaces and newlines are ASCII: cutting at their bytes keeps char boundaries.
+            let cut = run.bytes().position(|b| b == b' ' || b == b'\n');
+            let word = &run[..cut.unwrap_or(run.len())];
+            if !word.is_empty() {
+                if key.pending_space {
+                    key.out.push(' ');
+                    key.pending_space = false;
+                }
+                key.out.push_str(word);
+            }
+            let Some(k) = cut else { break };
+            key.pending_space = !key.out.is_empty();
+            run = &run[k + 1..];
+        }
+        if end == s.len() {
+            break;
+        }
+        i = end + rule_at(s, end, &mut key);
     }
     key.out
 }
@@ -574,6 +598,52 @@ mod tests {
                 "{c:?}"
             );
         }
+    }
+
+    /// [`normalize_key`] gives what the rules applied char by char give, with whitespace runs
+    /// collapsed and the ends trimmed, on text with and without chars the rules change.
+    #[test]
+    fn normalize_key_copies_unchanged_runs_as_the_rules_would() {
+        fn by_char(s: &str) -> String {
+            let mut out = String::new();
+            let mut pending = false;
+            let mut i = 0;
+            while i < s.len() {
+                let c = s[i..].chars().next().unwrap();
+                let mut one = normalize(&s[i..i + c.len_utf8()]).text;
+                // A char normalized alone: its output (one char, several, or none).
+                for o in one.drain(..) {
+                    if o == ' ' || o == '\n' {
+                        pending = !out.is_empty();
+                    } else {
+                        if pending {
+                            out.push(' ');
+                            pending = false;
+                        }
+                        out.push(o);
+                    }
+                }
+                i += c.len_utf8();
+            }
+            out
+        }
+        let cases = [
+            "",
+            " ",
+            "\n \n",
+            "الجيش",
+            "  الجيش  الحر \n",
+            "قصفً  أمس\tاليوم",
+            "ﻻ إله",
+            "مدينة\u{200B}حلب ",
+            "ABC  def\n\nghi",
+            "«حماة» ١٢ ",
+            "\t الرقة",
+        ];
+        for s in cases {
+            assert_eq!(normalize_key(s), by_char(s), "{s:?}");
+        }
+        assert_eq!(normalize_key("  قرية   كبينة \n"), "قريه كبينه");
     }
 
     /// A run stops at the first char the rules change, whatever its length in bytes.

@@ -3,7 +3,7 @@
 //! and which words after a place word are never a name ("قرية في", "بلدات عدة"). Written as
 //! news spells them; compared after [`normalize_key`](crate::normalize_key).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::sync::OnceLock;
 
 /// Plural and dual place words: a list of names follows.
@@ -329,32 +329,32 @@ const NOT_NAMES: &[&str] = &[
 
 fn set(
     words: &'static [&'static str],
-    cell: &'static OnceLock<HashSet<String>>,
-) -> &'static HashSet<String> {
+    cell: &'static OnceLock<FxHashSet<String>>,
+) -> &'static FxHashSet<String> {
     cell.get_or_init(|| words.iter().map(|w| crate::normalize_key(w)).collect())
 }
 
 /// A plural or dual place word ("قرى", "بلدتي"): several names follow it.
 pub fn is_list_place_word(normalized: &str) -> bool {
-    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    static S: OnceLock<FxHashSet<String>> = OnceLock::new();
     set(LIST_WORDS, &S).contains(normalized)
 }
 
 /// The first word of a two-word name ("تل", "عين", "أبو").
 pub fn is_place_name_head(normalized: &str) -> bool {
-    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    static S: OnceLock<FxHashSet<String>> = OnceLock::new();
     set(NAME_HEADS, &S).contains(normalized)
 }
 
 /// The second word of a two-word name ("الصغير", "الشرقي").
 pub fn is_place_name_tail(normalized: &str) -> bool {
-    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    static S: OnceLock<FxHashSet<String>> = OnceLock::new();
     set(NAME_TAILS, &S).contains(normalized)
 }
 
 /// A word after a listed name that is part of the name as written ("الجبل", "الجوية").
 pub fn is_place_name_suffix(normalized: &str) -> bool {
-    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    static S: OnceLock<FxHashSet<String>> = OnceLock::new();
     set(NAME_SUFFIXES, &S).contains(normalized)
 }
 
@@ -366,7 +366,7 @@ pub fn is_not_a_place_spelling(original: &str) -> bool {
 /// Whether a normalized name is one that an ordinary word of [`is_not_a_place_spelling`] folds
 /// to: only then is the spelling as written worth looking up.
 pub fn may_be_a_word_spelled_as_place(normalized: &str) -> bool {
-    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    static S: OnceLock<FxHashSet<String>> = OnceLock::new();
     S.get_or_init(|| {
         NOT_PLACE_SPELLINGS
             .iter()
@@ -381,7 +381,7 @@ pub fn may_be_a_word_spelled_as_place(normalized: &str) -> bool {
 
 /// A word that follows a place word without being a name ("في", "عدة", "المجاورة").
 pub fn is_not_a_place_name(normalized: &str) -> bool {
-    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    static S: OnceLock<FxHashSet<String>> = OnceLock::new();
     set(NOT_NAMES, &S).contains(normalized)
 }
 
