@@ -516,6 +516,31 @@ impl<'a> Doc<'a> {
         ) {
             return;
         }
+        // A capital or a country as its government: "ل" after a noun of alliance ("الحليف
+        // الرئيسي لدمشق", an adjective between), "على" after a noun of pressure ("فرضت روسيا
+        // قيودا تجارية على أنقرة", a word between). A place word before the name keeps it.
+        if typed.is_none() && !listed {
+            let mut before = t[..start].split_whitespace().rev();
+            let glued_l = t[m.prefix.clone()].trim_start_matches('و') == "ل";
+            if glued_l
+                && before
+                    .clone()
+                    .take(2)
+                    .any(|w| marsad_text::is_allegiance_noun(&marsad_text::normalize_key(w)))
+            {
+                return;
+            }
+            if m.prefix.is_empty()
+                && before.next().is_some_and(|w| {
+                    marsad_text::normalize_key(w) == marsad_text::normalize_key("على")
+                })
+                && before
+                    .take(3)
+                    .any(|w| marsad_text::is_pressure_noun(&marsad_text::normalize_key(w)))
+            {
+                return;
+            }
+        }
         // "سيطر على قريتي حران وحردانة ... باستعادة السيطرة على القريتين": the two villages
         // just named, not al-Qaryatayn (the town comes with its place word or without a pair
         // of villages before it).
@@ -926,6 +951,71 @@ impl<'a> Doc<'a> {
                 })
             });
             drop[i] = !agrees;
+        }
+        // A quarter is a quarter of a city the page is about: quarter names repeat from city to
+        // city ("أحياء الصناعة والعمال" in Deir ez-Zor; the listed الصناعة is Hama's). A
+        // quarter none of whose rows is in a governorate of the page's other Syrian places is
+        // a quarter the gazetteer lacks, read as an unlisted name placed by the places around
+        // it; so is a village ("قرى تل تورين وقارة والكريدية" on a page about northern Aleppo:
+        // the listed الكريدية is Latakia's). Only for a name with no Syrian place named right by
+        // it. Damascus and its countryside count as one.
+        fn governorate(a: &str) -> &str {
+            if a == "Rif Dimashq" {
+                "Damascus"
+            } else {
+                a
+            }
+        }
+        let page: Vec<&str> = self
+            .places
+            .iter()
+            .enumerate()
+            .filter(|&(j, q)| {
+                !drop[j]
+                    && !q.unlisted
+                    && q.candidates.iter().all(|&c| {
+                        kb.places[c].country == "SY"
+                            && kb.places[c].kind != PlaceKind::Neighbourhood
+                            && !kb.places[c].is_bulk_village()
+                    })
+            })
+            .flat_map(|(_, q)| q.candidates.iter())
+            .filter_map(|&c| kb.places[c].admin1.as_deref().map(governorate))
+            .collect();
+        if !page.is_empty() {
+            for i in 0..self.places.len() {
+                let p = &self.places[i];
+                if drop[i]
+                    || p.unlisted
+                    || !p.candidates.iter().all(|&c| {
+                        (kb.places[c].kind == PlaceKind::Neighbourhood
+                            || kb.places[c].is_bulk_village())
+                            && kb.places[c].country == "SY"
+                    })
+                {
+                    continue;
+                }
+                // A Syrian place named right by it decides, as above ("حي الصناعة في مدينة تل
+                // أبيض"): the page is the context only without one.
+                let near = self.places.iter().any(|q| {
+                    !std::ptr::eq(q, p)
+                        && syrian(q)
+                        && q.range
+                            .start
+                            .abs_diff(p.range.end)
+                            .min(p.range.start.abs_diff(q.range.end))
+                            <= 150
+                });
+                if near {
+                    continue;
+                }
+                drop[i] = !p.candidates.iter().any(|&c| {
+                    kb.places[c]
+                        .admin1
+                        .as_deref()
+                        .is_some_and(|a| page.contains(&governorate(a)))
+                });
+            }
         }
         let tentative = std::mem::take(&mut self.tentative);
         for &(i, strict) in &tentative {

@@ -177,3 +177,92 @@ fn the_two_villages_just_named_are_not_al_qaryatayn() {
         a.events
     );
 }
+
+#[test]
+fn a_capital_after_a_noun_of_alliance_or_pressure_is_its_government() {
+    // "the main ally of Damascus": Iran's government and Syria's, no place.
+    let a = analyze("قتل خمسة عناصر من الحرس الثوري الإيراني، الحليف الرئيسي لدمشق، بغارة جوية.");
+    assert!(
+        !place_ids(&a).iter().any(|p| p.contains("damascus")),
+        "{:#?}",
+        a.events
+    );
+    // "imposed economic sanctions on Ankara": the Turkish government.
+    let a = analyze(
+        "أسقطت مقاتلة تركية طائرة روسية في ريف اللاذقية، ففرضت موسكو عقوبات اقتصادية على أنقرة.",
+    );
+    assert!(!admin1s(&a).contains(&"Turkey"), "{:#?}", a.events);
+    // Shells on Damascus: the city.
+    let a = analyze("قتل ثلاثة مدنيين جراء سقوط قذائف هاون على دمشق.");
+    assert!(
+        place_ids(&a).iter().any(|p| p.contains("damascus")),
+        "{:#?}",
+        a.events
+    );
+}
+
+#[test]
+fn a_village_in_the_negev_is_abroad() {
+    // اللقية is also a village of Tartus; "في النقب" places it in Israel.
+    let a = analyze("اعتقلت الشرطة شابين بعد مداهمة منزلهما في قرية اللقية في النقب.");
+    assert!(
+        !place_ids(&a).iter().any(|p| p.contains("luqyah")),
+        "{:#?}",
+        a.events
+    );
+    assert!(
+        admin1s(&a).iter().all(|&a| a == "Israel"),
+        "{:#?}",
+        a.events
+    );
+}
+
+#[test]
+fn quarters_and_villages_of_a_governorate_the_page_never_names_are_unlisted() {
+    // الصناعة is a listed quarter of Hama; the page is about Deir ez-Zor.
+    let a = analyze(
+        "أعلن الجيش السوري سيطرته الكاملة على مدينة دير الزور بعد معارك طويلة مع تنظيم الدولة استمرت ثلاث سنوات. \
+         وقال مراسل إن المعارك انتهت وإن عمليات التمشيط ما زالت جارية في الشوارع والأبنية المدمرة منذ الصباح. \
+         وسيطر الجيش على أحياء الصناعة والعمال والعرفي خلال هذا الأسبوع بعد اشتباكات عنيفة مع عناصر التنظيم.",
+    );
+    let a1 = admin1s(&a);
+    assert!(!a1.is_empty(), "{:#?}", a.events);
+    assert!(
+        a1.iter().all(|&a| a == "Deir ez-Zor"),
+        "{a1:?} {:#?}",
+        a.events
+    );
+    // الكريدية is a listed village of Latakia; the page is about northern Aleppo.
+    let a = analyze(
+        "سيطرت فصائل المعارضة على مدينة الباب في ريف حلب الشمالي بعد معارك طويلة مع تنظيم الدولة استمرت أشهرا. \
+         وقال مراسل إن المعارك انتهت وإن عمليات التمشيط ما زالت جارية في الشوارع والأبنية المدمرة منذ الصباح. \
+         وقال ناشطون إن الفصائل سيطرت أيضا على قرى تل تورين وقارة والكريدية بعد اشتباكات عنيفة مع عناصر التنظيم.",
+    );
+    assert!(!admin1s(&a).contains(&"Latakia"), "{:#?}", a.events);
+}
+
+#[test]
+fn words_after_a_plural_place_word_are_no_names() {
+    // "nine villages and many farms", "towns it entered".
+    let a =
+        analyze("سيطرت قوات سوريا الديمقراطية على 9 قرى والعديد من المزارع بعد اشتباكات مع داعش.");
+    assert!(
+        !names_ar(&a).iter().any(|n| n.contains("العديد")),
+        "{:#?}",
+        a.events
+    );
+    let a = analyze("اشترطت الفصائل انسحاب المقاتلين من قرى وبلدات دخلتها بعد اشتباكات عنيفة.");
+    assert!(
+        !names_ar(&a).iter().any(|n| n.contains("دخلتها")),
+        "{:#?}",
+        a.events
+    );
+}
+
+#[test]
+fn egyptian_and_israeli_places_are_abroad() {
+    let a = analyze("قتل متظاهران برصاص قوات الأمن خلال مسيرة بمحافظة الجيزة يوم الجمعة.");
+    assert!(!admin1s(&a).contains(&"Daraa"), "{:#?}", a.events);
+    let a = analyze("اشتبك مسلحون مع الشرطة في مدينة نهاريا الساحلية شمالي إسرائيل.");
+    assert!(!admin1s(&a).contains(&"Lebanon"), "{:#?}", a.events);
+}

@@ -325,6 +325,69 @@ const NOT_NAMES: &[&str] = &[
     "ومدن",
     "وبلدة",
     "وقرية",
+    // Words after a place word in a fresh hand check (branch places4): "9 قرى والعديد من
+    // المزارع", "بلدات دخلتها", "مخيمات نازحي الأنبار", "من ناحية طرق المواصلات", "وأدى
+    // تجدد الاشتباك" (وأدى folds to the place word وادي).
+    "والعديد",
+    "العديد",
+    "عديد",
+    "دخلتها",
+    "دخلها",
+    "نازحي",
+    "النازحين",
+    "طرق",
+    "تجدد",
+];
+
+/// Nouns of pressure between states: "على" after them names a government, not a place
+/// ("فرضت روسيا قيودا تجارية على أنقرة", "عقوبات على دمشق").
+const PRESSURE_NOUNS: &[&str] = &[
+    "عقوبات",
+    "العقوبات",
+    "عقوبة",
+    "قيود",
+    "قيودا",
+    "القيود",
+    "ضغوط",
+    "ضغوطا",
+    "الضغوط",
+    "ضغط",
+    "ضغطا",
+    "الضغط",
+];
+
+/// Nouns of alliance and allegiance: "ل" + the capital after them is its government
+/// ("الحليف الرئيسي لدمشق", "الموالية لدمشق").
+const ALLEGIANCE_NOUNS: &[&str] = &[
+    "حليف",
+    "الحليف",
+    "حليفا",
+    "حلفاء",
+    "الحلفاء",
+    "الداعم",
+    "الداعمة",
+    "داعم",
+    "داعمة",
+    "دعمها",
+    "دعمه",
+    "دعم",
+    "الموالي",
+    "الموالية",
+    "الموالين",
+    "موال",
+    "موالية",
+    "الموالون",
+    "المعارضة",
+    "المعارض",
+    "معارضة",
+    "ولاءها",
+    "ولاءه",
+    "ولاء",
+    "رسالة",
+    "رسائل",
+    "انتقادات",
+    "تهديدا",
+    "تهديدات",
 ];
 
 fn set(
@@ -385,6 +448,20 @@ pub fn is_not_a_place_name(normalized: &str) -> bool {
     set(NOT_NAMES, &S).contains(normalized)
 }
 
+/// A noun of pressure between states ("عقوبات", "قيودا"): "على X" after it (a word or two
+/// between) names a government.
+pub fn is_pressure_noun(normalized: &str) -> bool {
+    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    set(PRESSURE_NOUNS, &S).contains(normalized)
+}
+
+/// A noun of alliance or allegiance ("الحليف", "الموالية"): "لدمشق" after it (an adjective
+/// between) names the government.
+pub fn is_allegiance_noun(normalized: &str) -> bool {
+    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    set(ALLEGIANCE_NOUNS, &S).contains(normalized)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -404,5 +481,9 @@ mod tests {
         assert!(is_not_a_place_spelling("حمأة") && !is_not_a_place_spelling("حماة"));
         assert!(is_place_name_suffix(&normalize_key("الجوية")));
         assert!(!is_place_name_suffix(&normalize_key("الشرقي")));
+        assert!(is_pressure_noun(&normalize_key("قيودا")));
+        assert!(!is_pressure_noun(&normalize_key("هجوما")));
+        assert!(is_allegiance_noun(&normalize_key("الحليف")));
+        assert!(!is_allegiance_noun(&normalize_key("الغوطة")));
     }
 }
