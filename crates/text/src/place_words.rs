@@ -451,14 +451,14 @@ pub fn is_not_a_place_name(normalized: &str) -> bool {
 /// A noun of pressure between states ("عقوبات", "قيودا"): "على X" after it (a word or two
 /// between) names a government.
 pub fn is_pressure_noun(normalized: &str) -> bool {
-    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    static S: OnceLock<FxHashSet<String>> = OnceLock::new();
     set(PRESSURE_NOUNS, &S).contains(normalized)
 }
 
 /// A noun of alliance or allegiance ("الحليف", "الموالية"): "لدمشق" after it (an adjective
 /// between) names the government.
 pub fn is_allegiance_noun(normalized: &str) -> bool {
-    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    static S: OnceLock<FxHashSet<String>> = OnceLock::new();
     set(ALLEGIANCE_NOUNS, &S).contains(normalized)
 }
 
