@@ -184,3 +184,13 @@ fn ground_described_by_who_took_it_is_no_takeover() {
         a.events
     );
 }
+
+#[test]
+fn an_assault_on_a_house_or_a_bus_is_an_attack_on_civilians() {
+    let a = analyze(
+        "هاجم مسلحون من تنظيم داعش منزلا لضابط شرطة في قرية الملح فجر الجمعة وقتلوا أفراد عائلته .",
+    );
+    assert_eq!(types(&a), ["Attack"], "{:#?}", a.events);
+    let a = analyze("ووقعت اشتباكات عنيفة بين قوات النظام ومسلحي تنظيم داعش بالقرب من منزل المختار في بلدة خناصر جنوبي حلب يوم الجمعة .");
+    assert_eq!(types(&a), ["Armed clash"], "{:#?}", a.events);
+}

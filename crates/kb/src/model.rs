@@ -494,6 +494,9 @@ pub enum CueKind {
     /// Fighters counted among the dead or wounded ("عنصرا", "مقاتلين", "جنود", "مسلحين"): the
     /// toll of a strike is then the armed side's, not civilians'.
     Combatant,
+    /// A civilian building or vehicle as what is hit ("على منزل", "منزلا", "على حافلة",
+    /// "على سوق"): an assault on one is violence against civilians, not a battle.
+    CivilianTarget,
 }
 
 /// A news outlet.

@@ -240,7 +240,15 @@ impl Extractor {
                 let first = armed.next();
                 let one_side = first.is_some_and(|f| armed.all(|g| g == f));
                 let civilians = st.actors.iter().any(|&a| doc.actors[a].civilian_family);
-                if one_side && civilians {
+                // "هاجم التنظيم منزلا لضابط", "هجوم مسلحين على حافلة تقل مدنيين": a civilian
+                // building or vehicle hit right after the assault word.
+                let hits_civilians = || {
+                    doc.cues_in(st.range.end..st.clause.end).any(|(c, k)| {
+                        k == CueKind::CivilianTarget
+                            && doc.tokens_in(st.range.end..c.range.start).count() <= 6
+                    })
+                };
+                if (first.is_none() || one_side) && (civilians || hits_civilians()) {
                     st.trigger = attack;
                 }
             }
