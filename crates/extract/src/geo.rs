@@ -204,35 +204,63 @@ pub fn coordinated(doc: &Doc, p: usize, span: &Range<usize>) -> Vec<usize> {
             continue;
         }
         let mut joined = false;
-        let only_joiners = doc.tokens_in(gap.clone()).all(|tk| {
-            let w = &t[tk.range.clone()];
-            match tk.kind {
-                TokenKind::Punct => {
-                    let comma = matches!(w, "،" | ",");
-                    joined |= comma;
-                    // "مدينة " دوما " وبلدتي " سقبا ": quoted names are listed the same way.
-                    comma || matches!(w, "\"" | "'" | "«" | "»" | "“" | "”")
-                }
-                TokenKind::Number => false,
-                TokenKind::Word => {
-                    // "وعلى قرى ...": the preposition repeated for the next items.
-                    if matches!(w, "و" | "او" | "أو" | "وعلى" | "وعلي") {
-                        joined = true;
-                        return true;
-                    }
-                    let bare = w.strip_prefix('و').unwrap_or(w);
-                    joined |= bare.len() < w.len();
-                    // "وقرية", and "بالريف الجنوبي" placing the item before.
-                    doc.cues_in(tk.range.clone()).any(|(c, k)| {
-                        (k == CueKind::PlaceType
-                            || k == CueKind::Countryside
-                            || k == CueKind::Near
-                            || is_direction(k))
-                            && c.range.end >= tk.range.end
-                    })
-                }
+        // "على حي الجبيلة ... إضافة إلى حي الجمعيات", "فضلا عن": a further item of the list.
+        let gap_words: Vec<&str> = doc
+            .tokens_in(gap.clone())
+            .filter(|tk| tk.kind == TokenKind::Word)
+            .filter(|tk| {
+                !doc.cues_in(tk.range.clone())
+                    .any(|(_, k)| k == CueKind::PlaceType)
+            })
+            .map(|tk| &t[tk.range.clone()])
+            .collect();
+        // The pair closes the gap; a short apposition may stand before it ("أكبر أحياء المدينة").
+        let in_addition = match gap_words.as_slice() {
+            [before @ .., a, b]
+                if before.len() <= 4
+                    && doc.actor_indices(&gap).next().is_none()
+                    && !doc
+                        .triggers
+                        .iter()
+                        .any(|m| m.range.start < gap.end && gap.start < m.range.end) =>
+            {
+                // The document text is normalized: "إضافة إلى" reads "اضافه الي".
+                matches!(*a, "اضافه" | "بالاضافه" | "وبالاضافه" | "واضافه") && *b == "الي"
+                    || matches!(*a, "فضلا" | "علاوه") && matches!(*b, "عن" | "علي")
             }
-        });
+            _ => false,
+        };
+        joined |= in_addition;
+        let only_joiners = in_addition
+            || doc.tokens_in(gap.clone()).all(|tk| {
+                let w = &t[tk.range.clone()];
+                match tk.kind {
+                    TokenKind::Punct => {
+                        let comma = matches!(w, "،" | ",");
+                        joined |= comma;
+                        // "مدينة " دوما " وبلدتي " سقبا ": quoted names are listed the same way.
+                        comma || matches!(w, "\"" | "'" | "«" | "»" | "“" | "”")
+                    }
+                    TokenKind::Number => false,
+                    TokenKind::Word => {
+                        // "وعلى قرى ...": the preposition repeated for the next items.
+                        if matches!(w, "و" | "او" | "أو" | "وعلى" | "وعلي") {
+                            joined = true;
+                            return true;
+                        }
+                        let bare = w.strip_prefix('و').unwrap_or(w);
+                        joined |= bare.len() < w.len();
+                        // "وقرية", and "بالريف الجنوبي" placing the item before.
+                        doc.cues_in(tk.range.clone()).any(|(c, k)| {
+                            (k == CueKind::PlaceType
+                                || k == CueKind::Countryside
+                                || k == CueKind::Near
+                                || is_direction(k))
+                                && c.range.end >= tk.range.end
+                        })
+                    }
+                }
+            });
         // "وحاس": the conjunction is read as a proclitic of the name itself.
         // "وقرية مرديخ": the conjunction glued to the place word.
         let proclitic_and = t[pq.phrase.start..].starts_with('و')

@@ -1,6 +1,8 @@
 //! Detection rules of the third session (issue 13), one constructed Arabic sentence each: the
 //! modality of a clash or a killing, actors by pronoun, targeting with a weapon, lists with
-//! quoted names and read from any item, opinion, sounds of explosions, history by a written date.
+//! quoted names and read from any item, opinion, sounds of explosions, history by a written date;
+//! and of the fifth: a fronted time adverbial, "إضافة إلى" lists, cue words in place names,
+//! photo captions, sieges broken.
 
 mod common;
 
@@ -192,5 +194,57 @@ fn an_assault_on_a_house_or_a_bus_is_an_attack_on_civilians() {
     );
     assert_eq!(types(&a), ["Attack"], "{:#?}", a.events);
     let a = analyze("ووقعت اشتباكات عنيفة بين قوات النظام ومسلحي تنظيم داعش بالقرب من منزل المختار في بلدة خناصر جنوبي حلب يوم الجمعة .");
+    assert_eq!(types(&a), ["Armed clash"], "{:#?}", a.events);
+}
+
+#[test]
+fn a_time_adverbial_before_a_comma_dates_the_verb_after_it() {
+    // Without the opening "وفي العام الماضي", the same strike is an event.
+    let a = analyze("ودمرت طائرات التحالف جسرا يربط بلدة الشحيل ببلدة الحوايج في ريف دير الزور .");
+    assert!(!a.events.is_empty());
+    let a = analyze(
+        "وفي العام الماضي , دمرت طائرات التحالف جسرا يربط بلدة الشحيل ببلدة الحوايج في ريف دير الزور .",
+    );
+    assert!(a.events.is_empty(), "{:#?}", a.events);
+}
+
+#[test]
+fn places_added_by_in_addition_to_are_listed() {
+    let a = analyze(
+        "وسيطر الجيش السوري على حي الجبيلة أكبر أحياء المدينة إضافة إلى حي الجمعيات بعد اشتباكات مع تنظيم داعش في مدينة دير الزور .",
+    );
+    assert_eq!(
+        types(&a),
+        ["Government regains territory"; 2],
+        "{:#?}",
+        a.events
+    );
+}
+
+#[test]
+fn a_cue_word_inside_a_place_name_is_part_of_the_name() {
+    // "عادة" (usually) marks a habit, but not in the name of the village "تل عادة".
+    let a = analyze("وانفجرت عبوة ناسفة في بلدة تل عادة في ريف إدلب الشمالي يوم السبت .");
+    assert_eq!(
+        types(&a),
+        ["Remote explosive/landmine/IED"],
+        "{:#?}",
+        a.events
+    );
+}
+
+#[test]
+fn a_photo_caption_closed_by_an_archive_credit_is_not_the_report() {
+    let a = analyze(
+        "غارة سابقة للطيران الروسي على مدينة عندان في ريف حلب الشمالي ( رويترز - أرشيف ) قال ناشطون إن الهدوء ساد المنطقة يوم الأحد .",
+    );
+    assert!(a.events.is_empty(), "{:#?}", a.events);
+}
+
+#[test]
+fn a_siege_broken_by_a_verb_is_a_clash() {
+    let a = analyze(
+        "وقالت الوكالة إن قوات النظام كسرت حصار تنظيم داعش لمطار دير الزور العسكري يوم الثلاثاء .",
+    );
     assert_eq!(types(&a), ["Armed clash"], "{:#?}", a.events);
 }

@@ -497,6 +497,9 @@ pub enum CueKind {
     /// A civilian building or vehicle as what is hit ("على منزل", "منزلا", "على حافلة",
     /// "على سوق"): an assault on one is violence against civilians, not a battle.
     CivilianTarget,
+    /// The credit that closes a photo caption ("( رويترز - أرشيف )", "( أرشيفية )"): what
+    /// comes before it in its sentence is the caption, not the report.
+    CaptionCredit,
 }
 
 /// A news outlet.

@@ -75,9 +75,15 @@ impl Extractor {
         {
             return Some("opinion");
         }
+        // "بلدة تل عادة": a cue word inside a place's name is part of the name.
+        let in_name = |r: &Range<usize>| {
+            doc.places
+                .iter()
+                .any(|p| p.range.start <= r.start && r.end <= p.range.end)
+        };
         if doc
             .cues_in(clause.clone())
-            .any(|(_, k)| k == CueKind::Habitual)
+            .any(|(c, k)| k == CueKind::Habitual && !in_name(&c.range))
         {
             return Some("habitual");
         }
@@ -94,6 +100,7 @@ impl Extractor {
         // report's (or, before the Syrian war, any year) marks the past, not the news.
         let t = doc.text();
         let past = report_year.map_or(2011, |y| y - 1);
+        let clause = &self.with_fronted_time(doc, si, clause);
         if doc.tokens_in(clause.clone()).any(|tk| {
             tk.kind == TokenKind::Number
                 && tk.range.len() == 4
@@ -110,6 +117,51 @@ impl Extractor {
             }
         }
         None
+    }
+
+    /// Whether trigger `m` stands in a photo caption: a credit naming an archive picture
+    /// closes a parenthesis after it in its sentence ("... ( رويترز - أرشيف )").
+    pub(super) fn in_caption(&self, doc: &Doc, si: usize, m: &Mention) -> bool {
+        let s = &doc.sentences[si];
+        let t = doc.text();
+        doc.cues_in(m.range.end..s.range.end).any(|(c, k)| {
+            if k != CueKind::CaptionCredit {
+                return false;
+            }
+            // The credit is inside a parenthesis opened after the trigger, a few words before.
+            let open = t[m.range.end..c.range.start].rfind('(');
+            open.is_some_and(|o| {
+                let inner = &t[m.range.end + o..c.range.start];
+                !inner.contains(')') && inner.split_whitespace().count() <= 6
+            })
+        })
+    }
+
+    /// The clause, widened to the sentence's opening adverbial of time when one stands alone
+    /// before it: "وفي العام الماضي , دمرت طائرات التحالف ..." dates the verb after the comma.
+    fn with_fronted_time(&self, doc: &Doc, si: usize, clause: &Range<usize>) -> Range<usize> {
+        let s = &doc.sentences[si];
+        let Some(first) = s.clauses.first() else {
+            return clause.clone();
+        };
+        if first.end > clause.start || first.start == clause.start {
+            return clause.clone();
+        }
+        let t = doc.text();
+        let words = doc
+            .tokens_in(first.clone())
+            .filter(|tk| tk.kind == TokenKind::Word)
+            .count();
+        let year = doc.tokens_in(first.clone()).any(|tk| {
+            tk.kind == TokenKind::Number
+                && tk.range.len() == 4
+                && t[tk.range.clone()].parse::<i32>().is_ok()
+        });
+        if words <= 4 && (year || self.date_cue(doc, first.clone()).is_some()) {
+            first.start..clause.end
+        } else {
+            clause.clone()
+        }
     }
 
     /// `requires`: one of these words within `window` tokens of the trigger.

@@ -154,6 +154,18 @@ impl Extractor {
                 }
                 continue;
             }
+            // A photo caption scraped into the text runs up to its credit: "غارة سابقة للطيران
+            // الروسي على مدينة عندان ( رويترز - أرشيف ) قال مراسل ...".
+            if self.in_caption(&doc, si, m) {
+                if std::env::var_os("MARSAD_DEBUG").is_some() {
+                    eprintln!(
+                        "[{}] skip «{}»: caption",
+                        doc.id,
+                        &doc.text()[m.range.clone()]
+                    );
+                }
+                continue;
+            }
             let segment = s
                 .segments
                 .iter()
