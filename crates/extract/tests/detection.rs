@@ -248,3 +248,57 @@ fn a_siege_broken_by_a_verb_is_a_clash() {
     );
     assert_eq!(types(&a), ["Armed clash"], "{:#?}", a.events);
 }
+
+fn actor_ids(e: &Event) -> Vec<&str> {
+    [&e.actor1, &e.actor2, &e.assoc_actor_1, &e.assoc_actor_2]
+        .into_iter()
+        .flatten()
+        .map(|a| a.id.as_str())
+        .collect()
+}
+
+#[test]
+fn a_backer_named_in_passing_is_not_an_actor() {
+    let a = analyze(
+        "وسيطرت قوات النظام مدعومة بالطيران الروسي على بلدة خناصر جنوبي حلب يوم الخميس بعد معارك مع تنظيم داعش .",
+    );
+    assert_eq!(a.events.len(), 1, "{:#?}", a.events);
+    let ids = actor_ids(&a.events[0]);
+    assert!(!ids.iter().any(|id| id.contains("russia")), "{ids:?}");
+}
+
+#[test]
+fn a_bomb_with_no_one_named_in_its_clause_has_an_unknown_attacker() {
+    let a = analyze(
+        "وتبادلت الفصائل الاتهامات في المنطقة . وانفجرت عبوة ناسفة في سوق بلدة الدانا بريف إدلب يوم السبت .",
+    );
+    let bomb = a
+        .events
+        .iter()
+        .find(|e| e.sub_event_type == "Remote explosive/landmine/IED")
+        .unwrap_or_else(|| panic!("{:#?}", a.events));
+    assert!(
+        !actor_ids(bomb).iter().any(|id| id.contains("opposition")),
+        "{:?}",
+        actor_ids(bomb)
+    );
+}
+
+#[test]
+fn the_civil_defence_are_civilians() {
+    let a = analyze(
+        "وقال الدفاع المدني السوري إن طائرات النظام استهدفت مدينة دوما بالبراميل المتفجرة يوم الخميس .",
+    );
+    assert_eq!(a.events.len(), 1, "{:#?}", a.events);
+    let names: Vec<&str> = [&a.events[0].actor1, &a.events[0].actor2]
+        .into_iter()
+        .flatten()
+        .map(|a| a.name.as_str())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.contains("Civil Defence") || n.starts_with("Civilians")),
+        "{names:?}"
+    );
+}

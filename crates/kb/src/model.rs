@@ -500,6 +500,9 @@ pub enum CueKind {
     /// The credit that closes a photo caption ("( رويترز - أرشيف )", "( أرشيفية )"): what
     /// comes before it in its sentence is the caption, not the report.
     CaptionCredit,
+    /// Words that name a backer ("بدعم من", "المدعومة من", "بغطاء جوي من"): the actor right
+    /// after one supported the event, it did not take part in it (codebook, settled cases).
+    Supporter,
 }
 
 /// A news outlet.

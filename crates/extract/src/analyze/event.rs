@@ -80,6 +80,10 @@ impl Extractor {
         {
             return None;
         }
+        // The codebook: a backer named in passing ("بدعم من الطيران الروسي") is no actor.
+        if actor_idx.iter().any(|&a| !super::statement::backer(doc, a)) {
+            actor_idx.retain(|&a| !super::statement::backer(doc, a));
+        }
         // Who took the place is the first side.
         if trig.frame == "takeover" {
             if let Some(t) = self.taker(doc, best) {

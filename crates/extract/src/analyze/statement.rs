@@ -52,10 +52,17 @@ impl Extractor {
         if actors.is_empty() {
             actors = in_range(&segment);
         }
-        if actors.is_empty() {
+        // A bomb or a mine that goes off names who planted it in its own words ("عبوة ناسفة
+        // زرعها التنظيم", "من مخلفات داعش") or not at all: the codebook's UNKNOWN, not the
+        // armed group the sentence or the one before happens to name.
+        let planted = matches!(
+            trig.frame.as_str(),
+            "ied" | "landmine" | "explosion" | "car_bomb"
+        );
+        if actors.is_empty() && !planted {
             actors = in_range(&s.range);
         }
-        if actors.is_empty() && si > 0 && doc.sentences[si - 1].para == s.para {
+        if actors.is_empty() && !planted && si > 0 && doc.sentences[si - 1].para == s.para {
             actors = in_range(&doc.sentences[si - 1].range);
         }
         // A battle has two sides: the other one is often named just before.
@@ -481,4 +488,18 @@ impl Extractor {
         let trimmed = t[r.clone()].trim_end_matches([' ', ',']);
         (!trimmed.trim().is_empty()).then(|| from..from + trimmed.len())
     }
+}
+
+/// Whether actor mention `a` names a backer ("قوات النظام مدعومة بالطيران الروسي", "الفصائل
+/// المدعومة من تركيا"): a supporter cue ends at most two words before it, in the same clause.
+pub(super) fn backer(doc: &Doc, a: usize) -> bool {
+    let text = doc.text();
+    let r = &doc.actors[a].range;
+    doc.cues_in(r.start.saturating_sub(60)..r.start)
+        .any(|(c, k)| {
+            k == CueKind::Supporter
+                && c.range.end <= r.start
+                && doc.tokens_in(c.range.end..r.start).count() <= 2
+                && !text[c.range.end..r.start].contains([',', '.', '،'])
+        })
 }
