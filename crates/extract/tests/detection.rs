@@ -302,3 +302,29 @@ fn the_civil_defence_are_civilians() {
         "{names:?}"
     );
 }
+
+#[test]
+fn a_foreign_country_named_in_one_sentence_of_a_syrian_report_is_a_stray_item() {
+    let syria = "قصفت قوات النظام بلدة كفرنبل في ريف إدلب يوم الأحد . وسيطرت فصائل المعارضة على قرية الزيارة في ريف حماة . وقتل مدنيان في مدينة دوما بريف دمشق جراء القصف .";
+    let a = analyze(&format!(
+        "{syria} خمسة قتلى في هجوم مسلح على فندق وسط كابول أعلنت الداخلية الأفغانية الأحد ."
+    ));
+    assert!(
+        a.events
+            .iter()
+            .all(|e| e.location.as_ref().is_none_or(|l| l.country == "SY")),
+        "{:#?}",
+        a.events
+    );
+    // Named again, the war abroad is reported, not glued on.
+    let a = analyze(&format!(
+        "{syria} وقتل خمسة أشخاص في هجوم مسلح على فندق وسط كابول يوم الأحد . وأعلنت الداخلية في كابول أن المهاجمين قتلوا ."
+    ));
+    assert!(
+        a.events
+            .iter()
+            .any(|e| e.location.as_ref().is_some_and(|l| l.country == "AF")),
+        "{:#?}",
+        a.events
+    );
+}

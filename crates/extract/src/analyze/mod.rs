@@ -396,6 +396,7 @@ impl Extractor {
         }
         drop_subsumed_clashes(&mut events, &mut best);
         tellings::drop_second_tellings(&mut events, &mut best);
+        drop_stray_abroad(&doc, &statements, &mut events, &mut best);
         if self.filter.is_some() || dump.is_some() {
             let sentences: Vec<usize> = statements.iter().map(|s| s.sentence).collect();
             let page = crate::filter::Page::new(&doc, events.len(), &sentences);
@@ -554,6 +555,55 @@ impl Extractor {
 /// aircraft or bombs is coded as that: an Armed clash or Attack told by the same statement at
 /// the same place as such an event ("قتلوا ... في تفجير انتحاري", "قضى 4 جراء القصف الروسي")
 /// is the same happening read twice.
+/// A page about Syria that names a foreign country (or its places) in one sentence only carries
+/// a related-news item or a passing comparison there ("خمسة قتلى في هجوم على فندق ... وسط كابول"
+/// glued under a report from Idlib), not a report of its own: its events are dropped. An article
+/// about the war abroad names that country again and again, and keeps them.
+fn drop_stray_abroad(
+    doc: &Doc,
+    statements: &[Statement],
+    events: &mut Vec<Event>,
+    best: &mut Vec<(usize, usize)>,
+) {
+    let kb = doc.kb;
+    let sentences_naming = |country: &str| {
+        let mut s: Vec<usize> = doc
+            .places
+            .iter()
+            .filter(|p| {
+                !p.unlisted
+                    && p.candidates
+                        .iter()
+                        .any(|&c| kb.places[c].country == country)
+            })
+            .filter_map(|p| doc.sentence_of(p.range.start))
+            .collect();
+        s.dedup();
+        s.len()
+    };
+    let syrian = sentences_naming("SY");
+    if syrian < 3 {
+        return;
+    }
+    let keep: Vec<bool> = events
+        .iter()
+        .zip(best.iter())
+        .map(|(e, &(b, _))| {
+            let Some(country) = e.location.as_ref().map(|l| l.country.as_str()) else {
+                return true;
+            };
+            country == "SY"
+                || country.is_empty()
+                || statements[b].headline
+                || sentences_naming(country) >= 2
+        })
+        .collect();
+    let mut k = keep.iter();
+    events.retain(|_| *k.next().unwrap_or(&true));
+    let mut k = keep.iter();
+    best.retain(|_| *k.next().unwrap_or(&true));
+}
+
 fn drop_subsumed_clashes(events: &mut Vec<Event>, best: &mut Vec<(usize, usize)>) {
     use SubEventType::*;
     let sub = |e: &Event| e.sub_event_type.parse::<SubEventType>().ok();
