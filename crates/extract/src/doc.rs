@@ -117,6 +117,11 @@ pub struct Doc<'a> {
     tentative: Vec<(usize, bool)>,
 }
 
+/// The key of "على" (see `marsad_text::normalize_key`), compared with the words of a document.
+const ALA_KEY: &str = "علي";
+/// The keys of "أخرى", "آخر", "أخر" ("other", after a noun).
+const OTHER_KEYS: [&str; 2] = ["اخري", "اخر"];
+
 impl<'a> Doc<'a> {
     pub fn new(doc: &'a Document, kb: &'a KnowledgeBase) -> Self {
         let norm = marsad_text::normalize(&doc.text);
@@ -526,17 +531,17 @@ impl<'a> Doc<'a> {
                 && before
                     .clone()
                     .take(2)
-                    .any(|w| marsad_text::is_allegiance_noun(&marsad_text::normalize_key(w)))
+                    .any(|w| marsad_text::is_allegiance_noun(&marsad_text::normalized_key(w)))
             {
                 return;
             }
             if m.prefix.is_empty()
-                && before.next().is_some_and(|w| {
-                    marsad_text::normalize_key(w) == marsad_text::normalize_key("على")
-                })
+                && before
+                    .next()
+                    .is_some_and(|w| marsad_text::normalized_key(w) == ALA_KEY)
                 && before
                     .take(3)
-                    .any(|w| marsad_text::is_pressure_noun(&marsad_text::normalize_key(w)))
+                    .any(|w| marsad_text::is_pressure_noun(&marsad_text::normalized_key(w)))
             {
                 return;
             }
@@ -584,7 +589,7 @@ impl<'a> Doc<'a> {
         // "نهر الفرات": the gazetteer has no rivers, and the quarter or village that shares a
         // river's name is not the river (read as an unlisted name, see `add_unlisted_places`).
         if typed.as_deref().is_some_and(|w| {
-            marsad_text::normalize_key(w)
+            marsad_text::normalized_key(w)
                 .trim_start_matches(marsad_text::clitics::LETTER_PROCLITICS)
                 .starts_with("نهر")
         }) {
@@ -599,13 +604,9 @@ impl<'a> Doc<'a> {
                 .get(self.token_at(m.range.end))
                 .filter(|n| n.kind == TokenKind::Word && n.range.start <= m.range.end + 1)
                 .map(|n| &t[n.range.clone()]);
-            if marsad_text::is_not_a_place_name(&marsad_text::normalize_key(&t[m.range.clone()]))
-                || next.is_some_and(|w| {
-                    let k = marsad_text::normalize_key(w);
-                    ["أخرى", "آخر", "أخر"]
-                        .iter()
-                        .any(|x| marsad_text::normalize_key(x) == k)
-                })
+            if marsad_text::is_not_a_place_name(&marsad_text::normalized_key(&t[m.range.clone()]))
+                || next
+                    .is_some_and(|w| OTHER_KEYS.contains(&marsad_text::normalized_key(w).as_ref()))
             {
                 return;
             }
@@ -619,7 +620,7 @@ impl<'a> Doc<'a> {
         if place.is_bulk_village() && !listed {
             let w = typed
                 .as_deref()
-                .map(marsad_text::normalize_key)
+                .map(marsad_text::normalized_key)
                 .unwrap_or_default();
             let w = w.trim_start_matches(marsad_text::clitics::LETTER_PROCLITICS);
             let w = w.strip_prefix("ال").unwrap_or(w);
@@ -665,7 +666,7 @@ impl<'a> Doc<'a> {
         {
             return;
         }
-        let name = marsad_text::normalize_key(&t[m.range.clone()]);
+        let name = marsad_text::normalized_key(&t[m.range.clone()]);
         let mut candidates = kb.places_named_key(&name).to_vec();
         if candidates.is_empty() {
             candidates.push(i);
@@ -917,7 +918,7 @@ impl<'a> Doc<'a> {
             let villages = |q: &PlaceMention| {
                 q.candidates.iter().all(|&c| kb.places[c].is_bulk_village())
                     || q.typed.as_deref().is_some_and(|w| {
-                        let w = marsad_text::normalize_key(w);
+                        let w = marsad_text::normalized_key(w);
                         let w = w.trim_start_matches(marsad_text::clitics::LETTER_PROCLITICS);
                         ["قري", "قرى", "بلد"].iter().any(|k| w.starts_with(k))
                     }) && q.candidates.iter().any(|&c| kb.places[c].country == "SY")
@@ -1158,7 +1159,7 @@ impl<'a> Doc<'a> {
                 || t[tk.range.end..q.range.start].trim() != "و"
                 || name.chars().count() < 3
                 || name.ends_with("ها")
-                || marsad_text::is_not_a_place_name(&marsad_text::normalize_key(name))
+                || marsad_text::is_not_a_place_name(&marsad_text::normalized_key(name))
                 || self.cues_kinds_in(tk.range.clone()).next().is_some()
             {
                 continue;
@@ -1630,7 +1631,16 @@ pub fn family(kb: &KnowledgeBase, i: usize) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::glued;
+    use super::{glued, ALA_KEY, OTHER_KEYS};
+
+    #[test]
+    fn word_keys_are_the_keys_of_the_words() {
+        use marsad_text::normalize_key;
+        assert_eq!(normalize_key("على"), ALA_KEY);
+        let other: Vec<String> = ["أخرى", "آخر", "أخر"].map(normalize_key).into();
+        assert!(other.iter().all(|k| OTHER_KEYS.contains(&k.as_str())));
+        assert!(OTHER_KEYS.iter().all(|k| other.iter().any(|o| o == k)));
+    }
 
     #[test]
     fn a_clock_time_ends_the_header() {
