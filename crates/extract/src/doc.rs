@@ -510,11 +510,7 @@ impl<'a> Doc<'a> {
             return;
         }
         // "مراسل الميادين", "قناة الجزيرة": a medium named after a place.
-        let word_before = t[..start]
-            .trim_end()
-            .rsplit(char::is_whitespace)
-            .next()
-            .unwrap_or("");
+        let word_before = words_before(t, start).next().unwrap_or("");
         if matches!(
             word_before.trim_start_matches(['و', 'ل']),
             "مراسل" | "مراسله" | "قناه" | "صحيفه" | "اذاعه" | "تلفزيون"
@@ -525,7 +521,7 @@ impl<'a> Doc<'a> {
         // الرئيسي لدمشق", an adjective between), "على" after a noun of pressure ("فرضت روسيا
         // قيودا تجارية على أنقرة", a word between). A place word before the name keeps it.
         if typed.is_none() && !listed {
-            let mut before = t[..start].split_whitespace().rev();
+            let mut before = words_before(t, start);
             let glued_l = t[m.prefix.clone()].trim_start_matches('و') == "ل";
             if glued_l
                 && before
@@ -751,14 +747,10 @@ impl<'a> Doc<'a> {
                 .last()
                 .is_some_and(|p| start.saturating_sub(p.range.end) <= 2);
             // "في العاصمة صنعاء": the capital in apposition.
-            let capital = t[..phrase.start]
-                .trim_end()
-                .rsplit(char::is_whitespace)
-                .next()
-                .is_some_and(|w| {
-                    let w = w.trim_start_matches(['و', 'ب', 'ف', 'ل']);
-                    w == "العاصمه" || w == "عاصمه" || w == "لعاصمه"
-                });
+            let capital = words_before(t, phrase.start).next().is_some_and(|w| {
+                let w = w.trim_start_matches(['و', 'ب', 'ف', 'ل']);
+                w == "العاصمه" || w == "عاصمه" || w == "لعاصمه"
+            });
             let evidence = typed.is_some()
                 || capital
                 || countryside
@@ -1603,6 +1595,30 @@ pub fn glued(original: &str) -> bool {
             .fold(false, |acc, (((&p2, &p1), &x), &y)| acc | hit(p2, p1, x, y))
 }
 
+/// The words of normalized text `t` before byte `end`, the last first: `t[..end]` split at
+/// white space. The only white space of normalized text is ' ' and '\n' (`marsad_text::normalize`
+/// maps every other to them), so the words are cut at those bytes, without decoding chars: the
+/// place checks look at the words before every place mention.
+fn words_before(t: &str, end: usize) -> impl Iterator<Item = &str> + Clone + '_ {
+    let mut e = end;
+    std::iter::from_fn(move || {
+        let b = t.as_bytes();
+        while e > 0 && matches!(b[e - 1], b' ' | b'\n') {
+            e -= 1;
+        }
+        if e == 0 {
+            return None;
+        }
+        let s = b[..e]
+            .iter()
+            .rposition(|&c| c == b' ' || c == b'\n')
+            .map_or(0, |p| p + 1);
+        let w = &t[s..e];
+        e = s;
+        Some(w)
+    })
+}
+
 pub fn is_direction(k: CueKind) -> bool {
     matches!(
         k,
@@ -1631,7 +1647,19 @@ pub fn family(kb: &KnowledgeBase, i: usize) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::{glued, ALA_KEY, OTHER_KEYS};
+    use super::{glued, words_before, ALA_KEY, OTHER_KEYS};
+
+    /// `words_before` splits normalized text as `split_whitespace` does, backwards.
+    #[test]
+    fn words_before_are_the_words() {
+        let t =
+            marsad_text::normalize("  قال\tمصدر\u{00A0}إن  الطيران\n\nقصف  بلدة\u{2028}x ").text;
+        for end in (0..=t.len()).filter(|&e| t.is_char_boundary(e)) {
+            let ours: Vec<&str> = words_before(&t, end).collect();
+            let split: Vec<&str> = t[..end].split_whitespace().rev().collect();
+            assert_eq!(ours, split, "before {end}");
+        }
+    }
 
     #[test]
     fn word_keys_are_the_keys_of_the_words() {

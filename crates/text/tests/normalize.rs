@@ -212,6 +212,14 @@ proptest! {
         prop_assert_eq!(normalize(&once).text, once);
     }
 
+    /// The only white space left in normalized text is ' ' and '\n' (callers split words at
+    /// those bytes).
+    #[test]
+    fn only_space_and_newline_are_white(s in "\\PC*", t in arabicish()) {
+        let text = normalize(&format!("{s}\u{85}\t{t}\u{A0}\u{2028}\u{3000}")).text;
+        prop_assert!(text.chars().all(|c| !c.is_whitespace() || c == ' ' || c == '\n'));
+    }
+
     /// The key of a slice of normalized text, borrowed or not, is the key the rules make.
     #[test]
     fn normalized_key_is_normalize_key(s in "\\PC*", t in arabicish(), a in 0usize..64, n in 0usize..64) {
