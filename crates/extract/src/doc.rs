@@ -108,8 +108,8 @@ pub struct Doc<'a> {
     /// [`Doc::tokens_in`] and [`Doc::cues_in`], which run many times per statement: four bytes
     /// a position keep the search in a few cache lines, where a search over the tokens and
     /// mentions themselves missed the cache at each step.
-    token_starts: Vec<u32>,
-    cue_starts: Vec<u32>,
+    token_starts: crate::starts::Starts,
+    cue_starts: crate::starts::Starts,
     /// Place mentions (indexes) of bulk villages whose only evidence is a preposition of place:
     /// kept only when a place of the same governorate is named nearby.
     /// `(index, false)`: a multi-word village name without a place word, dropped when the
@@ -167,13 +167,15 @@ impl<'a> Doc<'a> {
             triggers,
             cues,
             quantities,
-            token_starts: Vec::new(),
-            cue_starts: Vec::new(),
+            token_starts: Default::default(),
+            cue_starts: Default::default(),
             tentative: Vec::new(),
         };
         // Offsets of normalized text fit in 32 bits (`marsad_text::Normalized` keeps them so).
-        d.token_starts = d.tokens.iter().map(|t| t.range.start as u32).collect();
-        d.cue_starts = d.cues.iter().map(|m| m.range.start as u32).collect();
+        d.token_starts =
+            crate::starts::Starts::new(d.tokens.iter().map(|t| t.range.start as u32).collect());
+        d.cue_starts =
+            crate::starts::Starts::new(d.cues.iter().map(|m| m.range.start as u32).collect());
         d.sentences = d.split_sentences(kb);
         d.mark_list_items();
         d.read_entities(kb, entities);
@@ -1405,12 +1407,12 @@ impl<'a> Doc<'a> {
 
     /// Index of the first token starting at or after `pos`.
     pub fn token_at(&self, pos: usize) -> usize {
-        self.token_starts.partition_point(|&s| (s as usize) < pos)
+        self.token_starts.first_at(pos)
     }
 
     /// Index of the first cue starting at or after `pos`.
     fn cue_at(&self, pos: usize) -> usize {
-        self.cue_starts.partition_point(|&s| (s as usize) < pos)
+        self.cue_starts.first_at(pos)
     }
 
     /// Cues of a kind inside a range.
@@ -1445,7 +1447,7 @@ impl<'a> Doc<'a> {
         // The last fitting cue wins: walk the cues backwards and stop at the first that fits.
         let i = self.cue_at(from);
         // Few cues in the window: a linear count is cheaper than a second binary search.
-        let j = i + self.cue_starts[i..]
+        let j = i + self.cue_starts.as_slice()[i..]
             .iter()
             .take_while(|&&s| (s as usize) < pos)
             .count();
