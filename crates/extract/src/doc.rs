@@ -108,14 +108,19 @@ pub struct Doc<'a> {
     /// [`Doc::tokens_in`] and [`Doc::cues_in`], which run many times per statement: four bytes
     /// a position keep the search in a few cache lines, where a search over the tokens and
     /// mentions themselves missed the cache at each step.
-    token_starts: Vec<u32>,
-    cue_starts: Vec<u32>,
+    token_starts: crate::starts::Starts,
+    cue_starts: crate::starts::Starts,
     /// Place mentions (indexes) of bulk villages whose only evidence is a preposition of place:
     /// kept only when a place of the same governorate is named nearby.
     /// `(index, false)`: a multi-word village name without a place word, dropped when the
     /// places named around it are all in other governorates.
     tentative: Vec<(usize, bool)>,
 }
+
+/// The key of "على" (see `marsad_text::normalize_key`), compared with the words of a document.
+const ALA_KEY: &str = "علي";
+/// The keys of "أخرى", "آخر", "أخر" ("other", after a noun).
+const OTHER_KEYS: [&str; 2] = ["اخري", "اخر"];
 
 impl<'a> Doc<'a> {
     pub fn new(doc: &'a Document, kb: &'a KnowledgeBase) -> Self {
@@ -162,13 +167,15 @@ impl<'a> Doc<'a> {
             triggers,
             cues,
             quantities,
-            token_starts: Vec::new(),
-            cue_starts: Vec::new(),
+            token_starts: Default::default(),
+            cue_starts: Default::default(),
             tentative: Vec::new(),
         };
         // Offsets of normalized text fit in 32 bits (`marsad_text::Normalized` keeps them so).
-        d.token_starts = d.tokens.iter().map(|t| t.range.start as u32).collect();
-        d.cue_starts = d.cues.iter().map(|m| m.range.start as u32).collect();
+        d.token_starts =
+            crate::starts::Starts::new(d.tokens.iter().map(|t| t.range.start as u32).collect());
+        d.cue_starts =
+            crate::starts::Starts::new(d.cues.iter().map(|m| m.range.start as u32).collect());
         d.sentences = d.split_sentences(kb);
         d.mark_list_items();
         d.read_entities(kb, entities);
@@ -505,11 +512,7 @@ impl<'a> Doc<'a> {
             return;
         }
         // "مراسل الميادين", "قناة الجزيرة": a medium named after a place.
-        let word_before = t[..start]
-            .trim_end()
-            .rsplit(char::is_whitespace)
-            .next()
-            .unwrap_or("");
+        let word_before = words_before(t, start).next().unwrap_or("");
         if matches!(
             word_before.trim_start_matches(['و', 'ل']),
             "مراسل" | "مراسله" | "قناه" | "صحيفه" | "اذاعه" | "تلفزيون"
@@ -520,23 +523,23 @@ impl<'a> Doc<'a> {
         // الرئيسي لدمشق", an adjective between), "على" after a noun of pressure ("فرضت روسيا
         // قيودا تجارية على أنقرة", a word between). A place word before the name keeps it.
         if typed.is_none() && !listed {
-            let mut before = t[..start].split_whitespace().rev();
+            let mut before = words_before(t, start);
             let glued_l = t[m.prefix.clone()].trim_start_matches('و') == "ل";
             if glued_l
                 && before
                     .clone()
                     .take(2)
-                    .any(|w| marsad_text::is_allegiance_noun(&marsad_text::normalize_key(w)))
+                    .any(|w| marsad_text::is_allegiance_noun(&marsad_text::normalized_key(w)))
             {
                 return;
             }
             if m.prefix.is_empty()
-                && before.next().is_some_and(|w| {
-                    marsad_text::normalize_key(w) == marsad_text::normalize_key("على")
-                })
+                && before
+                    .next()
+                    .is_some_and(|w| marsad_text::normalized_key(w) == ALA_KEY)
                 && before
                     .take(3)
-                    .any(|w| marsad_text::is_pressure_noun(&marsad_text::normalize_key(w)))
+                    .any(|w| marsad_text::is_pressure_noun(&marsad_text::normalized_key(w)))
             {
                 return;
             }
@@ -584,7 +587,7 @@ impl<'a> Doc<'a> {
         // "نهر الفرات": the gazetteer has no rivers, and the quarter or village that shares a
         // river's name is not the river (read as an unlisted name, see `add_unlisted_places`).
         if typed.as_deref().is_some_and(|w| {
-            marsad_text::normalize_key(w)
+            marsad_text::normalized_key(w)
                 .trim_start_matches(marsad_text::clitics::LETTER_PROCLITICS)
                 .starts_with("نهر")
         }) {
@@ -599,13 +602,9 @@ impl<'a> Doc<'a> {
                 .get(self.token_at(m.range.end))
                 .filter(|n| n.kind == TokenKind::Word && n.range.start <= m.range.end + 1)
                 .map(|n| &t[n.range.clone()]);
-            if marsad_text::is_not_a_place_name(&marsad_text::normalize_key(&t[m.range.clone()]))
-                || next.is_some_and(|w| {
-                    let k = marsad_text::normalize_key(w);
-                    ["أخرى", "آخر", "أخر"]
-                        .iter()
-                        .any(|x| marsad_text::normalize_key(x) == k)
-                })
+            if marsad_text::is_not_a_place_name(&marsad_text::normalized_key(&t[m.range.clone()]))
+                || next
+                    .is_some_and(|w| OTHER_KEYS.contains(&marsad_text::normalized_key(w).as_ref()))
             {
                 return;
             }
@@ -619,7 +618,7 @@ impl<'a> Doc<'a> {
         if place.is_bulk_village() && !listed {
             let w = typed
                 .as_deref()
-                .map(marsad_text::normalize_key)
+                .map(marsad_text::normalized_key)
                 .unwrap_or_default();
             let w = w.trim_start_matches(marsad_text::clitics::LETTER_PROCLITICS);
             let w = w.strip_prefix("ال").unwrap_or(w);
@@ -665,7 +664,7 @@ impl<'a> Doc<'a> {
         {
             return;
         }
-        let name = marsad_text::normalize_key(&t[m.range.clone()]);
+        let name = marsad_text::normalized_key(&t[m.range.clone()]);
         let mut candidates = kb.places_named_key(&name).to_vec();
         if candidates.is_empty() {
             candidates.push(i);
@@ -750,14 +749,10 @@ impl<'a> Doc<'a> {
                 .last()
                 .is_some_and(|p| start.saturating_sub(p.range.end) <= 2);
             // "في العاصمة صنعاء": the capital in apposition.
-            let capital = t[..phrase.start]
-                .trim_end()
-                .rsplit(char::is_whitespace)
-                .next()
-                .is_some_and(|w| {
-                    let w = w.trim_start_matches(['و', 'ب', 'ف', 'ل']);
-                    w == "العاصمه" || w == "عاصمه" || w == "لعاصمه"
-                });
+            let capital = words_before(t, phrase.start).next().is_some_and(|w| {
+                let w = w.trim_start_matches(['و', 'ب', 'ف', 'ل']);
+                w == "العاصمه" || w == "عاصمه" || w == "لعاصمه"
+            });
             let evidence = typed.is_some()
                 || capital
                 || countryside
@@ -917,7 +912,7 @@ impl<'a> Doc<'a> {
             let villages = |q: &PlaceMention| {
                 q.candidates.iter().all(|&c| kb.places[c].is_bulk_village())
                     || q.typed.as_deref().is_some_and(|w| {
-                        let w = marsad_text::normalize_key(w);
+                        let w = marsad_text::normalized_key(w);
                         let w = w.trim_start_matches(marsad_text::clitics::LETTER_PROCLITICS);
                         ["قري", "قرى", "بلد"].iter().any(|k| w.starts_with(k))
                     }) && q.candidates.iter().any(|&c| kb.places[c].country == "SY")
@@ -1158,7 +1153,7 @@ impl<'a> Doc<'a> {
                 || t[tk.range.end..q.range.start].trim() != "و"
                 || name.chars().count() < 3
                 || name.ends_with("ها")
-                || marsad_text::is_not_a_place_name(&marsad_text::normalize_key(name))
+                || marsad_text::is_not_a_place_name(&marsad_text::normalized_key(name))
                 || self.cues_kinds_in(tk.range.clone()).next().is_some()
             {
                 continue;
@@ -1412,12 +1407,12 @@ impl<'a> Doc<'a> {
 
     /// Index of the first token starting at or after `pos`.
     pub fn token_at(&self, pos: usize) -> usize {
-        self.token_starts.partition_point(|&s| (s as usize) < pos)
+        self.token_starts.first_at(pos)
     }
 
     /// Index of the first cue starting at or after `pos`.
     fn cue_at(&self, pos: usize) -> usize {
-        self.cue_starts.partition_point(|&s| (s as usize) < pos)
+        self.cue_starts.first_at(pos)
     }
 
     /// Cues of a kind inside a range.
@@ -1452,7 +1447,7 @@ impl<'a> Doc<'a> {
         // The last fitting cue wins: walk the cues backwards and stop at the first that fits.
         let i = self.cue_at(from);
         // Few cues in the window: a linear count is cheaper than a second binary search.
-        let j = i + self.cue_starts[i..]
+        let j = i + self.cue_starts.as_slice()[i..]
             .iter()
             .take_while(|&&s| (s as usize) < pos)
             .count();
@@ -1602,6 +1597,30 @@ pub fn glued(original: &str) -> bool {
             .fold(false, |acc, (((&p2, &p1), &x), &y)| acc | hit(p2, p1, x, y))
 }
 
+/// The words of normalized text `t` before byte `end`, the last first: `t[..end]` split at
+/// white space. The only white space of normalized text is ' ' and '\n' (`marsad_text::normalize`
+/// maps every other to them), so the words are cut at those bytes, without decoding chars: the
+/// place checks look at the words before every place mention.
+fn words_before(t: &str, end: usize) -> impl Iterator<Item = &str> + Clone + '_ {
+    let mut e = end;
+    std::iter::from_fn(move || {
+        let b = t.as_bytes();
+        while e > 0 && matches!(b[e - 1], b' ' | b'\n') {
+            e -= 1;
+        }
+        if e == 0 {
+            return None;
+        }
+        let s = b[..e]
+            .iter()
+            .rposition(|&c| c == b' ' || c == b'\n')
+            .map_or(0, |p| p + 1);
+        let w = &t[s..e];
+        e = s;
+        Some(w)
+    })
+}
+
 pub fn is_direction(k: CueKind) -> bool {
     matches!(
         k,
@@ -1630,7 +1649,28 @@ pub fn family(kb: &KnowledgeBase, i: usize) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::glued;
+    use super::{glued, words_before, ALA_KEY, OTHER_KEYS};
+
+    /// `words_before` splits normalized text as `split_whitespace` does, backwards.
+    #[test]
+    fn words_before_are_the_words() {
+        let t =
+            marsad_text::normalize("  قال\tمصدر\u{00A0}إن  الطيران\n\nقصف  بلدة\u{2028}x ").text;
+        for end in (0..=t.len()).filter(|&e| t.is_char_boundary(e)) {
+            let ours: Vec<&str> = words_before(&t, end).collect();
+            let split: Vec<&str> = t[..end].split_whitespace().rev().collect();
+            assert_eq!(ours, split, "before {end}");
+        }
+    }
+
+    #[test]
+    fn word_keys_are_the_keys_of_the_words() {
+        use marsad_text::normalize_key;
+        assert_eq!(normalize_key("على"), ALA_KEY);
+        let other: Vec<String> = ["أخرى", "آخر", "أخر"].map(normalize_key).into();
+        assert!(other.iter().all(|k| OTHER_KEYS.contains(&k.as_str())));
+        assert!(OTHER_KEYS.iter().all(|k| other.iter().any(|o| o == k)));
+    }
 
     #[test]
     fn a_clock_time_ends_the_header() {

@@ -21,6 +21,7 @@ mod filter;
 mod geo;
 pub mod model;
 mod outlet;
+mod starts;
 mod tolls;
 
 pub use analyze::Extractor;

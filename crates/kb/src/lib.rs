@@ -24,7 +24,7 @@ pub use model::{
 
 pub use countries::{country, Country};
 pub use lookup::{types_named, TypeSelection};
-use matcher::{Group, GroupBuilder, Required};
+use matcher::{Group, GroupBuilder, Requirements};
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::fs;
@@ -104,7 +104,7 @@ pub struct KnowledgeBase {
     /// once for all of them.
     group: Group,
     /// Every trigger's `requires`, split into words (by trigger index).
-    requires: Vec<Vec<Required>>,
+    requires: Vec<Requirements>,
     // Looked up per document (place names per mention, actor families): a fast hash rather
     // than SipHash, whose keyed hashing protects against attacker-chosen keys these are not.
     actor_ids: FxHashMap<String, usize>,
@@ -470,7 +470,7 @@ impl KnowledgeBase {
         self.requires = self
             .triggers
             .iter()
-            .map(|t| t.requires.iter().map(|r| Required::new(r)).collect())
+            .map(|t| Requirements::new(&t.requires))
             .collect();
         self.place_names.clear();
         for (i, p) in self.places.iter().enumerate() {

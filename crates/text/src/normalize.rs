@@ -1,5 +1,6 @@
 //! One-pass Arabic normalization with a byte-offset map back to the original text.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// A normalized copy of a text with a map back to the original's byte offsets.
@@ -578,6 +579,25 @@ pub fn normalize_key(s: &str) -> String {
         i = end + rule_at(s, end, &mut key);
     }
     key.out
+}
+
+/// [`normalize_key`] of `s`, a slice of normalized text (the output of [`normalize`]): the rules
+/// leave such text unchanged (their outputs are fixed points), so the key is `s` itself unless a
+/// whitespace run must be collapsed or trimmed. Borrowed then: the place checks of a document make
+/// keys of tens of thousands of its words, and copying each cost more than the checks.
+pub fn normalized_key(s: &str) -> Cow<'_, str> {
+    let b = s.as_bytes();
+    let spaced = |c: &u8| *c == b' ' || *c == b'\n';
+    let as_is = b.first().is_none_or(|c| !spaced(c))
+        && b.last().is_none_or(|c| !spaced(c))
+        && !b.contains(&b'\n')
+        && !b.windows(2).any(|w| w == b"  ");
+    if as_is {
+        debug_assert_eq!(normalize_key(s), s, "not normalized text");
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(normalize_key(s))
+    }
 }
 
 #[cfg(test)]

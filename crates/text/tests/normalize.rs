@@ -1,4 +1,4 @@
-use marsad_text::{normalize, normalize_key, tokens};
+use marsad_text::{normalize, normalize_key, normalized_key, tokens};
 use proptest::prelude::*;
 
 fn n(s: &str) -> String {
@@ -210,6 +210,31 @@ proptest! {
     fn idempotent_arabic(s in arabicish()) {
         let once = normalize(&s).text;
         prop_assert_eq!(normalize(&once).text, once);
+    }
+
+    /// The only white space left in normalized text is ' ' and '\n' (callers split words at
+    /// those bytes).
+    #[test]
+    fn only_space_and_newline_are_white(s in "\\PC*", t in arabicish()) {
+        let text = normalize(&format!("{s}\u{85}\t{t}\u{A0}\u{2028}\u{3000}")).text;
+        prop_assert!(text.chars().all(|c| !c.is_whitespace() || c == ' ' || c == '\n'));
+    }
+
+    /// The key of a slice of normalized text, borrowed or not, is the key the rules make.
+    #[test]
+    fn normalized_key_is_normalize_key(s in "\\PC*", t in arabicish(), a in 0usize..64, n in 0usize..64) {
+        for text in [normalize(&s).text, normalize(&format!("{t} \n  {s}")).text] {
+            let mut lo = a.min(text.len());
+            while !text.is_char_boundary(lo) { lo -= 1; }
+            let mut hi = (lo + n).min(text.len());
+            while !text.is_char_boundary(hi) { hi += 1; }
+            let part = &text[lo..hi];
+            prop_assert_eq!(normalized_key(part).into_owned(), normalize_key(part));
+            for w in text.split_whitespace() {
+                prop_assert!(matches!(normalized_key(w), std::borrow::Cow::Borrowed(_)));
+                prop_assert_eq!(normalized_key(w).into_owned(), normalize_key(w));
+            }
+        }
     }
 
     #[test]
