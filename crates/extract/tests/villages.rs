@@ -266,3 +266,72 @@ fn egyptian_and_israeli_places_are_abroad() {
     let a = analyze("اشتبك مسلحون مع الشرطة في مدينة نهاريا الساحلية شمالي إسرائيل.");
     assert!(!admin1s(&a).contains(&"Lebanon"), "{:#?}", a.events);
 }
+
+#[test]
+fn a_landmark_is_kept_with_its_place() {
+    // Before the place, joined by "وسط", "في", "بوسط" or nothing: the landmark and its place.
+    let a = analyze("قتل ثلاثة مدنيين إثر انفجار لغم عند دوار الساعة وسط مدينة الرقة.");
+    assert_eq!(
+        names_ar(&a),
+        ["دوار الساعة وسط مدينة الرقة"],
+        "{:#?}",
+        a.events
+    );
+    assert_eq!(admin1s(&a), ["Raqqa"]);
+    let a =
+        analyze("ودخلت قوات سوريا الديمقراطية المدينة القديمة في الرقة بعد معارك عنيفة مع داعش.");
+    assert_eq!(
+        names_ar(&a),
+        ["المدينة القديمة في الرقة"],
+        "{:#?}",
+        a.events
+    );
+    // After the place: "ب" + landmark + its name.
+    let a = analyze("وسقطت قذائف أطلقها الحوثيون في صنعاء بشارع المطار يوم الأحد.");
+    assert_eq!(names_ar(&a), ["صنعاء بشارع المطار"], "{:#?}", a.events);
+    // A word that is no landmark before the place changes nothing.
+    let a = analyze("قتل ثلاثة مدنيين إثر انفجار لغم بسيارة مدنية في مدينة الرقة.");
+    assert_eq!(names_ar(&a), ["مدينة الرقة"], "{:#?}", a.events);
+}
+
+#[test]
+fn near_damascus_is_its_countryside() {
+    let a = analyze("استهدفت طائرات حربية إسرائيلية مستودعات أسلحة قرب دمشق ليل الاثنين.");
+    assert_eq!(admin1s(&a), ["Rif Dimashq"], "{:#?}", a.events);
+    let a = analyze("استهدفت طائرات حربية إسرائيلية مستودعات أسلحة في ضواحي دمشق ليل الاثنين.");
+    assert_eq!(admin1s(&a), ["Rif Dimashq"], "{:#?}", a.events);
+    // Inside the city, or "near" another city: as before.
+    let a = analyze("استهدفت طائرات حربية إسرائيلية مستودعات أسلحة في دمشق ليل الاثنين.");
+    assert_eq!(admin1s(&a), ["Damascus"], "{:#?}", a.events);
+    let a = analyze("استهدفت طائرات حربية روسية مستودعات أسلحة قرب حمص ليل الاثنين.");
+    assert_eq!(admin1s(&a), ["Homs"], "{:#?}", a.events);
+}
+
+#[test]
+fn a_front_line_is_named_after_its_village() {
+    // "محور X": the village the front runs by, placed by the countryside named with it.
+    let a = analyze(
+        "وتركزت الاشتباكات العنيفة بين قوات النظام وهيئة تحرير الشام في محوري البليل والشطيب بريف حماة الشمالي.",
+    );
+    let names = names_ar(&a);
+    assert!(
+        names.iter().any(|n| n.contains("البليل")),
+        "{:#?}",
+        a.events
+    );
+    assert!(
+        names.iter().any(|n| n.contains("الشطيب")),
+        "{:#?}",
+        a.events
+    );
+    assert!(admin1s(&a).iter().all(|&x| x == "Hama"), "{:#?}", a.events);
+    // "محور المقاومة" is an alliance, no place.
+    let a = analyze(
+        "وتركزت الاشتباكات العنيفة بين قوات النظام وهيئة تحرير الشام على محور المقاومة بريف حماة الشمالي.",
+    );
+    assert!(
+        names_ar(&a).iter().all(|n| !n.contains("المقاومة")),
+        "{:#?}",
+        a.events
+    );
+}
