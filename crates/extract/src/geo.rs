@@ -835,6 +835,29 @@ pub fn locate(doc: &Doc, kb: &KnowledgeBase, pi: usize) -> Option<Location> {
 /// الشورقة بوسط بغداد", "المدينة القديمة في الرقة".
 const LANDMARK_LINKS: &[&str] = &["في", "وسط", "بوسط", "داخل", "بداخل", "قرب", "عند"];
 
+/// Words that never name a landmark after its noun ("الشارع هي فعاليات سلمية", "الساحة
+/// السياسية", "المبني على اتفاقية", "مشفى ميداني يوم أمس").
+const NOT_LANDMARK_NAMES: &[&str] = &[
+    "هي",
+    "هو",
+    "أي",
+    "على",
+    "عن",
+    "من",
+    "مع",
+    "بعد",
+    "قبل",
+    "إلى",
+    "الى",
+    "التي",
+    "الذي",
+    "يوم",
+    "أمس",
+    "اليوم",
+    "السياسية",
+    "السياسي",
+];
+
 /// A landmark named with its place, as written: "دوار الساعة وسط مدينة الرقة", "تلة الحدادة في
 /// محيط بلدة كنسبا", "صنعاء بشارع الستين": the codebook's most precise place named, kept in
 /// `location_ar` with the place that locates it. The range grows over a landmark noun (see
@@ -854,6 +877,15 @@ fn with_landmark(doc: &Doc, r: Range<usize>) -> Range<usize> {
         LANDMARK_LINKS
             .iter()
             .any(|l| marsad_text::normalize_key(l) == w)
+    };
+    // A word of a landmark's name: not "و" or "ب" + word ("وقد", "وذلك", "بالمعارك", "بهذا")
+    // nor a word that names nothing ("هي", "أي", "على": "الشارع هي", "المبني على").
+    let name_word = |w: &str| {
+        !w.starts_with('و')
+            && !w.starts_with('ب')
+            && !NOT_LANDMARK_NAMES
+                .iter()
+                .any(|x| marsad_text::normalize_key(x) == w)
     };
     let no_place = |a: usize, b: usize| {
         doc.places
@@ -877,7 +909,10 @@ fn with_landmark(doc: &Doc, r: Range<usize>) -> Range<usize> {
                 break;
             };
             let names = &before[link..link + n];
-            if names.iter().any(|&i| is_link(&key(i))) {
+            if names
+                .iter()
+                .any(|&i| is_link(&key(i)) || !name_word(&key(i)))
+            {
                 break;
             }
             let single = n > 0 && landmark(&key(li));
@@ -895,18 +930,22 @@ fn with_landmark(doc: &Doc, r: Range<usize>) -> Range<usize> {
     // After: "صنعاء بشارع الستين", "حلب في مستشفى الرازي".
     let mut end = r.end;
     let mut ai = doc.token_at(r.end);
-    if doc
+    let linked = doc
         .tokens
         .get(ai)
-        .is_some_and(|tk| is_link(&key(ai)) && tk.kind == TokenKind::Word)
-    {
+        .is_some_and(|tk| is_link(&key(ai)) && tk.kind == TokenKind::Word);
+    if linked {
         ai += 1;
     }
     if let (Some(a), Some(b)) = (doc.tokens.get(ai), doc.tokens.get(ai + 1)) {
+        // "درعا المحطة تفرقت": without "في" or a glued "ب" the word after is no landmark.
+        let glued_b = key(ai).starts_with('ب') && !marsad_text::is_landmark_word(&key(ai));
         if a.kind == TokenKind::Word
             && b.kind == TokenKind::Word
+            && (linked || glued_b)
             && landmark(&key(ai))
             && !is_link(&key(ai + 1))
+            && name_word(&key(ai + 1))
             && no_place(a.range.start, b.range.end)
         {
             end = b.range.end;

@@ -32,8 +32,6 @@ const LIST_WORDS: &[&str] = &[
     "نقاط",
     "حواجز",
     "حاجزي",
-    "محوري",
-    "محاور",
 ];
 
 /// First words of two-word names.
@@ -339,16 +337,6 @@ const NOT_NAMES: &[&str] = &[
     "النازحين",
     "طرق",
     "تجدد",
-    // "محور المقاومة", "محور الشر", "محور القتال": an axis that names no place.
-    "المقاومة",
-    "الممانعة",
-    "الشر",
-    "القتال",
-    "الاشتباكات",
-    "الاشتباك",
-    "المعارك",
-    "الهجوم",
-    "واحد",
 ];
 
 /// Nouns of pressure between states: "على" after them names a government, not a place
