@@ -120,10 +120,38 @@ fn most_precise(doc: &Doc, p: usize, trigger: usize, sentence: &Range<usize>) ->
     let kb = doc.kb;
     let city =
         |q: usize| !doc.places[q].unlisted && kb.places[doc.place_rows[q]].kind == PlaceKind::City;
+    let t = doc.text();
+    // "بلدة مغر المير عند سفوح جبل الشيخ": a mountain whose slopes place the place before it.
+    if !doc.places[p].unlisted && kb.places[doc.place_rows[p]].kind == PlaceKind::Mountain {
+        if let Some(q) = p.checked_sub(1) {
+            let (qm, pm) = (&doc.places[q], &doc.places[p]);
+            if qm.range.end <= pm.phrase.start
+                && qm.range.start >= sentence.start
+                && !qm.elsewhere()
+                && !is_vague(kb, qm)
+                && !is_broad(doc, q)
+            {
+                let gap: Vec<&str> = t[qm.range.end..pm.phrase.start]
+                    .split_whitespace()
+                    .collect();
+                let slope = |w: &str| {
+                    let w = w.strip_prefix('ب').unwrap_or(w);
+                    matches!(w, "سفوح" | "سفح" | "السفوح" | "السفح")
+                };
+                if gap.iter().any(|w| slope(w))
+                    && gap.len() <= 3
+                    && gap
+                        .iter()
+                        .all(|w| slope(w) || matches!(*w, "عند" | "على" | "علي" | "في"))
+                {
+                    return q;
+                }
+            }
+        }
+    }
     if !is_broad(doc, p) && !city(p) {
         return p;
     }
-    let t = doc.text();
     let precise = |q: usize| {
         let qm = &doc.places[q];
         qm.range.start >= sentence.start

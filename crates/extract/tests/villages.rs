@@ -309,3 +309,19 @@ fn near_damascus_is_its_countryside() {
     let a = analyze("استهدفت طائرات حربية روسية مستودعات أسلحة قرب حمص ليل الاثنين.");
     assert_eq!(admin1s(&a), ["Homs"], "{:#?}", a.events);
 }
+
+#[test]
+fn a_village_on_a_mountains_slopes_is_the_village() {
+    let a = analyze(
+        "وقال الجيش إنه طوق بلدة مغر المير عند سفوح جبل الشيخ وسط اشتباكات عنيفة مع المعارضة.",
+    );
+    assert_eq!(
+        place_ids(&a),
+        ["sy-rd-village-mughr-al-mir"],
+        "{:#?}",
+        a.events
+    );
+    // The mountain alone stays the mountain.
+    let a = analyze("وقال الجيش إنه تقدم على سفوح جبل الشيخ وسط اشتباكات عنيفة مع المعارضة.");
+    assert_eq!(place_ids(&a), ["sy-mountain-hermon"], "{:#?}", a.events);
+}
