@@ -325,3 +325,12 @@ fn a_village_on_a_mountains_slopes_is_the_village() {
     let a = analyze("وقال الجيش إنه تقدم على سفوح جبل الشيخ وسط اشتباكات عنيفة مع المعارضة.");
     assert_eq!(place_ids(&a), ["sy-mountain-hermon"], "{:#?}", a.events);
 }
+
+#[test]
+fn a_region_after_a_shared_name_says_which_place() {
+    // صيدا is Sidon (Lebanon) and villages of Daraa and Quneitra: "صيدا الجولان" is Quneitra's.
+    let a =
+        analyze("ودارت اشتباكات عنيفة بين فصائل المعارضة قرب بلدة صيدا الجولان في ريف القنيطرة.");
+    assert_eq!(place_ids(&a), ["sy-qu-village-sayda"], "{:#?}", a.events);
+    assert!(names_ar(&a)[0].contains("صيدا الجولان"), "{:#?}", a.events);
+}
