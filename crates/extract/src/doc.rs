@@ -681,7 +681,42 @@ impl<'a> Doc<'a> {
         {
             candidates.retain(|&c| !kb.places[c].needs_context);
         }
-        let mut phrase = start..m.range.end;
+        // "قرب بلدة صيدا الجولان": a region's name right after a name shared by several places
+        // says which one (the Syrian place in the region's governorate) and belongs to the
+        // name as written.
+        let mut qualified_end = None;
+        if candidates.len() > 1 {
+            if let Some(next) = self
+                .tokens
+                .get(self.token_at(m.range.end))
+                .filter(|n| n.kind == TokenKind::Word && n.range.start <= m.range.end + 1)
+            {
+                let key = marsad_text::normalize_key(&t[next.range.clone()]);
+                let regions: Vec<&str> = kb
+                    .places_named_key(&key)
+                    .iter()
+                    .filter(|&&r| kb.places[r].kind == PlaceKind::Region)
+                    .filter_map(|&r| kb.places[r].admin1.as_deref())
+                    .collect();
+                let inside: Vec<usize> = candidates
+                    .iter()
+                    .copied()
+                    .filter(|&c| {
+                        kb.places[c].country == "SY"
+                            && kb.places[c].kind != PlaceKind::Region
+                            && kb.places[c]
+                                .admin1
+                                .as_deref()
+                                .is_some_and(|a| regions.contains(&a))
+                    })
+                    .collect();
+                if !inside.is_empty() && inside.len() < candidates.len() {
+                    candidates = inside;
+                    qualified_end = Some(next.range.end);
+                }
+            }
+        }
+        let mut phrase = start..qualified_end.unwrap_or(m.range.end);
         let mut countryside = false;
         let mut near = false;
         let mut direction = None;

@@ -120,10 +120,38 @@ fn most_precise(doc: &Doc, p: usize, trigger: usize, sentence: &Range<usize>) ->
     let kb = doc.kb;
     let city =
         |q: usize| !doc.places[q].unlisted && kb.places[doc.place_rows[q]].kind == PlaceKind::City;
+    let t = doc.text();
+    // "بلدة مغر المير عند سفوح جبل الشيخ": a mountain whose slopes place the place before it.
+    if !doc.places[p].unlisted && kb.places[doc.place_rows[p]].kind == PlaceKind::Mountain {
+        if let Some(q) = p.checked_sub(1) {
+            let (qm, pm) = (&doc.places[q], &doc.places[p]);
+            if qm.range.end <= pm.phrase.start
+                && qm.range.start >= sentence.start
+                && !qm.elsewhere()
+                && !is_vague(kb, qm)
+                && !is_broad(doc, q)
+            {
+                let gap: Vec<&str> = t[qm.range.end..pm.phrase.start]
+                    .split_whitespace()
+                    .collect();
+                let slope = |w: &str| {
+                    let w = w.strip_prefix('ب').unwrap_or(w);
+                    matches!(w, "سفوح" | "سفح" | "السفوح" | "السفح")
+                };
+                if gap.iter().any(|w| slope(w))
+                    && gap.len() <= 3
+                    && gap
+                        .iter()
+                        .all(|w| slope(w) || matches!(*w, "عند" | "على" | "علي" | "في"))
+                {
+                    return q;
+                }
+            }
+        }
+    }
     if !is_broad(doc, p) && !city(p) {
         return p;
     }
-    let t = doc.text();
     let precise = |q: usize| {
         let qm = &doc.places[q];
         qm.range.start >= sentence.start
@@ -792,7 +820,7 @@ pub fn locate(doc: &Doc, kb: &KnowledgeBase, pi: usize) -> Option<Location> {
         return Some(Location {
             place_id: place.id.clone(),
             name: written,
-            name_ar: clean(typed_from..p.range.end),
+            name_ar: clean(with_landmark(doc, typed_from..p.range.end)),
             country: place.country.clone(),
             admin1,
             admin2,
@@ -829,10 +857,24 @@ pub fn locate(doc: &Doc, kb: &KnowledgeBase, pi: usize) -> Option<Location> {
             place.admin3.clone(),
         ),
     };
+    // "قرب دمشق", "ضواحي دمشق": the capital's governorate is the city itself, so a place
+    // near it, outside it, is in its countryside (Rif Dimashq).
+    let (admin1, admin2, admin3) = if p.near
+        && admin1.as_deref() == Some("Damascus")
+        && matches!(
+            place.kind,
+            PlaceKind::Governorate | PlaceKind::District | PlaceKind::Subdistrict | PlaceKind::City
+        )
+        && outside_words(doc.text()[p.phrase.start..p.range.start].trim())
+    {
+        (Some("Rif Dimashq".to_string()), None, None)
+    } else {
+        (admin1, admin2, admin3)
+    };
     Some(Location {
         place_id: place.id.clone(),
         name,
-        name_ar: doc.span(p.phrase.clone()).text,
+        name_ar: doc.span(with_landmark(doc, p.phrase.clone())).text,
         country: place.country.clone(),
         admin1: admin1
             .or_else(|| (place.kind == PlaceKind::Governorate).then(|| place.name.clone())),
@@ -843,6 +885,138 @@ pub fn locate(doc: &Doc, kb: &KnowledgeBase, pi: usize) -> Option<Location> {
         geo_precision: precision,
         evidence: doc.span(p.phrase.clone()),
     })
+}
+
+/// Words that join a landmark to the place it is in: "دوار الساعة وسط مدينة الرقة", "سوق
+/// الشورقة بوسط بغداد", "المدينة القديمة في الرقة".
+const LANDMARK_LINKS: &[&str] = &["في", "وسط", "بوسط", "داخل", "بداخل", "قرب", "عند"];
+
+/// Words that never name a landmark after its noun ("الشارع هي فعاليات سلمية", "الساحة
+/// السياسية", "المبني على اتفاقية", "مشفى ميداني يوم أمس").
+const NOT_LANDMARK_NAMES: &[&str] = &[
+    "هي",
+    "هو",
+    "أي",
+    "على",
+    "عن",
+    "من",
+    "مع",
+    "بعد",
+    "قبل",
+    "إلى",
+    "الى",
+    "التي",
+    "الذي",
+    "يوم",
+    "أمس",
+    "اليوم",
+    "السياسية",
+    "السياسي",
+];
+
+/// A landmark named with its place, as written: "دوار الساعة وسط مدينة الرقة", "تلة الحدادة في
+/// محيط بلدة كنسبا", "صنعاء بشارع الستين": the codebook's most precise place named, kept in
+/// `location_ar` with the place that locates it. The range grows over a landmark noun (see
+/// [`marsad_text::is_landmark_word`]), one to three words of its name and one joining word
+/// before the place, or over "ب"/"في" + a landmark noun + one word of its name after it; never
+/// over punctuation or another place.
+fn with_landmark(doc: &Doc, r: Range<usize>) -> Range<usize> {
+    let t = doc.text();
+    let key = |i: usize| marsad_text::normalize_key(&t[doc.tokens[i].range.clone()]);
+    let landmark = |w: &str| {
+        marsad_text::is_landmark_word(w)
+            || ["و", "ب", "ل", "ف"].iter().any(|c| {
+                w.len() > 6 && w.strip_prefix(c).is_some_and(marsad_text::is_landmark_word)
+            })
+    };
+    let is_link = |w: &str| {
+        LANDMARK_LINKS
+            .iter()
+            .any(|l| marsad_text::normalize_key(l) == w)
+    };
+    // A word of a landmark's name: not "و" or "ب" + word ("وقد", "وذلك", "بالمعارك", "بهذا")
+    // nor a word that names nothing ("هي", "أي", "على": "الشارع هي", "المبني على").
+    let name_word = |w: &str| {
+        !w.starts_with('و')
+            && !w.starts_with('ب')
+            && !NOT_LANDMARK_NAMES
+                .iter()
+                .any(|x| marsad_text::normalize_key(x) == w)
+    };
+    let no_place = |a: usize, b: usize| {
+        doc.places
+            .iter()
+            .all(|q| q.range.end <= a || q.range.start >= b)
+    };
+    let mut start = r.start;
+    // Before: up to five word tokens back, nearest first.
+    let ti = doc.token_at(r.start);
+    let before: Vec<usize> = (0..ti)
+        .rev()
+        .take(5)
+        .take_while(|&i| doc.tokens[i].kind != TokenKind::Punct)
+        .collect();
+    'found: for link in 0..=1 {
+        if link == 1 && !before.first().is_some_and(|&i| is_link(&key(i))) {
+            continue;
+        }
+        for n in 0..=3 {
+            let Some(&li) = before.get(link + n) else {
+                break;
+            };
+            let names = &before[link..link + n];
+            if names
+                .iter()
+                .any(|&i| is_link(&key(i)) || !name_word(&key(i)))
+            {
+                break;
+            }
+            let single = n > 0 && landmark(&key(li));
+            // "المدينة القديمة": a landmark of two words, its second the last before the link.
+            let double = n > 0 && {
+                let second = before[link + n - 1];
+                landmark(&format!("{} {}", key(li), key(second)))
+            };
+            if (single || double) && no_place(doc.tokens[li].range.start, r.start) {
+                start = doc.tokens[li].range.start;
+                break 'found;
+            }
+        }
+    }
+    // After: "صنعاء بشارع الستين", "حلب في مستشفى الرازي".
+    let mut end = r.end;
+    let mut ai = doc.token_at(r.end);
+    let linked = doc
+        .tokens
+        .get(ai)
+        .is_some_and(|tk| is_link(&key(ai)) && tk.kind == TokenKind::Word);
+    if linked {
+        ai += 1;
+    }
+    if let (Some(a), Some(b)) = (doc.tokens.get(ai), doc.tokens.get(ai + 1)) {
+        // "درعا المحطة تفرقت": without "في" or a glued "ب" the word after is no landmark.
+        let glued_b = key(ai).starts_with('ب') && !marsad_text::is_landmark_word(&key(ai));
+        if a.kind == TokenKind::Word
+            && b.kind == TokenKind::Word
+            && (linked || glued_b)
+            && landmark(&key(ai))
+            && !is_link(&key(ai + 1))
+            && name_word(&key(ai + 1))
+            && no_place(a.range.start, b.range.end)
+        {
+            end = b.range.end;
+        }
+    }
+    start..end
+}
+
+/// The words of "near" that put a place outside the one named: "قرب", "بالقرب من", "قريبة
+/// من", "ضواحي", "مشارف", "تخوم" (not "محيط", "أطراف", "مدخل": they may be its edge inside).
+fn outside_words(before: &str) -> bool {
+    let k = marsad_text::normalize_key(before);
+    ["قرب", "قريب", "ضواحي", "مشارف", "تخوم"]
+        .iter()
+        .any(|w| k.contains(&marsad_text::normalize_key(w)))
 }
 
 fn direction_word(k: CueKind) -> (&'static str, &'static str) {

@@ -266,3 +266,71 @@ fn egyptian_and_israeli_places_are_abroad() {
     let a = analyze("اشتبك مسلحون مع الشرطة في مدينة نهاريا الساحلية شمالي إسرائيل.");
     assert!(!admin1s(&a).contains(&"Lebanon"), "{:#?}", a.events);
 }
+
+#[test]
+fn a_landmark_is_kept_with_its_place() {
+    // Before the place, joined by "وسط", "في", "بوسط" or nothing: the landmark and its place.
+    let a = analyze("قتل ثلاثة مدنيين إثر انفجار لغم عند دوار الساعة وسط مدينة الرقة.");
+    assert_eq!(
+        names_ar(&a),
+        ["دوار الساعة وسط مدينة الرقة"],
+        "{:#?}",
+        a.events
+    );
+    assert_eq!(admin1s(&a), ["Raqqa"]);
+    let a =
+        analyze("ودخلت قوات سوريا الديمقراطية المدينة القديمة في الرقة بعد معارك عنيفة مع داعش.");
+    assert_eq!(
+        names_ar(&a),
+        ["المدينة القديمة في الرقة"],
+        "{:#?}",
+        a.events
+    );
+    // After the place: "ب" + landmark + its name.
+    let a = analyze("وسقطت قذائف أطلقها الحوثيون في صنعاء بشارع المطار يوم الأحد.");
+    assert_eq!(names_ar(&a), ["صنعاء بشارع المطار"], "{:#?}", a.events);
+    // A word that is no landmark before the place changes nothing.
+    let a = analyze("قتل ثلاثة مدنيين إثر انفجار لغم بسيارة مدنية في مدينة الرقة.");
+    assert_eq!(names_ar(&a), ["مدينة الرقة"], "{:#?}", a.events);
+    // A landmark noun with no name after it ("المسجد وذلك"): the place alone.
+    let a = analyze("قتل ثلاثة مدنيين إثر انفجار لغم قرب المسجد وذلك في مدينة الرقة.");
+    assert_eq!(names_ar(&a), ["مدينة الرقة"], "{:#?}", a.events);
+}
+
+#[test]
+fn near_damascus_is_its_countryside() {
+    let a = analyze("استهدفت طائرات حربية إسرائيلية مستودعات أسلحة قرب دمشق ليل الاثنين.");
+    assert_eq!(admin1s(&a), ["Rif Dimashq"], "{:#?}", a.events);
+    let a = analyze("استهدفت طائرات حربية إسرائيلية مستودعات أسلحة في ضواحي دمشق ليل الاثنين.");
+    assert_eq!(admin1s(&a), ["Rif Dimashq"], "{:#?}", a.events);
+    // Inside the city, or "near" another city: as before.
+    let a = analyze("استهدفت طائرات حربية إسرائيلية مستودعات أسلحة في دمشق ليل الاثنين.");
+    assert_eq!(admin1s(&a), ["Damascus"], "{:#?}", a.events);
+    let a = analyze("استهدفت طائرات حربية روسية مستودعات أسلحة قرب حمص ليل الاثنين.");
+    assert_eq!(admin1s(&a), ["Homs"], "{:#?}", a.events);
+}
+
+#[test]
+fn a_village_on_a_mountains_slopes_is_the_village() {
+    let a = analyze(
+        "وقال الجيش إنه طوق بلدة مغر المير عند سفوح جبل الشيخ وسط اشتباكات عنيفة مع المعارضة.",
+    );
+    assert_eq!(
+        place_ids(&a),
+        ["sy-rd-village-mughr-al-mir"],
+        "{:#?}",
+        a.events
+    );
+    // The mountain alone stays the mountain.
+    let a = analyze("وقال الجيش إنه تقدم على سفوح جبل الشيخ وسط اشتباكات عنيفة مع المعارضة.");
+    assert_eq!(place_ids(&a), ["sy-mountain-hermon"], "{:#?}", a.events);
+}
+
+#[test]
+fn a_region_after_a_shared_name_says_which_place() {
+    // صيدا is Sidon (Lebanon) and villages of Daraa and Quneitra: "صيدا الجولان" is Quneitra's.
+    let a =
+        analyze("ودارت اشتباكات عنيفة بين فصائل المعارضة قرب بلدة صيدا الجولان في ريف القنيطرة.");
+    assert_eq!(place_ids(&a), ["sy-qu-village-sayda"], "{:#?}", a.events);
+    assert!(names_ar(&a)[0].contains("صيدا الجولان"), "{:#?}", a.events);
+}

@@ -34,9 +34,9 @@ mod token;
 pub use normalize::{is_invisible, normalize, normalize_key, normalized_key, Normalized};
 pub use number::{quantities, quantities_in, Approx, Quantity};
 pub use place_words::{
-    is_allegiance_noun, is_list_place_word, is_not_a_place_name, is_not_a_place_spelling,
-    is_place_name_head, is_place_name_suffix, is_place_name_tail, is_pressure_noun,
-    may_be_a_word_spelled_as_place,
+    is_allegiance_noun, is_landmark_word, is_list_place_word, is_not_a_place_name,
+    is_not_a_place_spelling, is_place_name_head, is_place_name_suffix, is_place_name_tail,
+    is_pressure_noun, may_be_a_word_spelled_as_place,
 };
 pub use sentence::{clauses, paragraphs, sentences};
 pub use token::{

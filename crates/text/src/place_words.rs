@@ -397,6 +397,36 @@ fn set(
     cell.get_or_init(|| words.iter().map(|w| crate::normalize_key(w)).collect())
 }
 
+/// Nouns of a landmark or a site inside a place ("دوار الساعة وسط مدينة الرقة", "سوق الشورقة
+/// بوسط بغداد", "تلة الحدادة في محيط بلدة كنسبا", "صنعاء بشارع الستين"): with its name, the
+/// most precise place named. Without "ال"; compared after a leading "ال" is removed.
+const LANDMARK_WORDS: &[&str] = &[
+    "دوار",
+    "ساحة",
+    "سوق",
+    "شارع",
+    "سور",
+    "جسر",
+    "مستشفى",
+    "مشفى",
+    "مدرسة",
+    "جامعة",
+    "كلية",
+    "جامع",
+    "مسجد",
+    "كنيسة",
+    "قلعة",
+    "تلة",
+    "مطار",
+    "محطة",
+    "مبنى",
+    "معمل",
+    "مصنع",
+    "ثكنة",
+    "سجن",
+    "مدينة القديمة",
+];
+
 /// A plural or dual place word ("قرى", "بلدتي"): several names follow it.
 pub fn is_list_place_word(normalized: &str) -> bool {
     static S: OnceLock<FxHashSet<String>> = OnceLock::new();
@@ -462,6 +492,14 @@ pub fn is_allegiance_noun(normalized: &str) -> bool {
     set(ALLEGIANCE_NOUNS, &S).contains(normalized)
 }
 
+/// A noun of a landmark or a site ("دوار", "السوق", "شارع"), or "المدينة القديمة" as two words
+/// joined by one space.
+pub fn is_landmark_word(normalized: &str) -> bool {
+    static S: OnceLock<FxHashSet<String>> = OnceLock::new();
+    let w = normalized.strip_prefix("ال").unwrap_or(normalized);
+    set(LANDMARK_WORDS, &S).contains(w)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -485,5 +523,9 @@ mod tests {
         assert!(!is_pressure_noun(&normalize_key("هجوما")));
         assert!(is_allegiance_noun(&normalize_key("الحليف")));
         assert!(!is_allegiance_noun(&normalize_key("الغوطة")));
+        assert!(is_landmark_word(&normalize_key("دوار")));
+        assert!(is_landmark_word(&normalize_key("السوق")));
+        assert!(is_landmark_word(&normalize_key("المدينة القديمة")));
+        assert!(!is_landmark_word(&normalize_key("المدينة")));
     }
 }
