@@ -922,27 +922,24 @@ const NOT_LANDMARK_NAMES: &[&str] = &[
 /// over punctuation or another place.
 fn with_landmark(doc: &Doc, r: Range<usize>) -> Range<usize> {
     let t = doc.text();
-    let key = |i: usize| marsad_text::normalize_key(&t[doc.tokens[i].range.clone()]);
+    let key = |i: usize| marsad_text::normalized_key(&t[doc.tokens[i].range.clone()]);
     let landmark = |w: &str| {
         marsad_text::is_landmark_word(w)
             || ["و", "ب", "ل", "ف"].iter().any(|c| {
                 w.len() > 6 && w.strip_prefix(c).is_some_and(marsad_text::is_landmark_word)
             })
     };
-    let is_link = |w: &str| {
-        LANDMARK_LINKS
-            .iter()
-            .any(|l| marsad_text::normalize_key(l) == w)
-    };
+    // The word lists normalized once per process, not at every lookup.
+    static LISTS: std::sync::OnceLock<(Vec<String>, Vec<String>)> = std::sync::OnceLock::new();
+    let (links, not_names) = LISTS.get_or_init(|| {
+        let norm = |l: &[&str]| l.iter().map(|w| marsad_text::normalize_key(w)).collect();
+        (norm(LANDMARK_LINKS), norm(NOT_LANDMARK_NAMES))
+    });
+    let is_link = |w: &str| links.iter().any(|l| l == w);
     // A word of a landmark's name: not "و" or "ب" + word ("وقد", "وذلك", "بالمعارك", "بهذا")
     // nor a word that names nothing ("هي", "أي", "على": "الشارع هي", "المبني على").
-    let name_word = |w: &str| {
-        !w.starts_with('و')
-            && !w.starts_with('ب')
-            && !NOT_LANDMARK_NAMES
-                .iter()
-                .any(|x| marsad_text::normalize_key(x) == w)
-    };
+    let name_word =
+        |w: &str| !w.starts_with('و') && !w.starts_with('ب') && !not_names.iter().any(|x| x == w);
     let no_place = |a: usize, b: usize| {
         doc.places
             .iter()
