@@ -328,3 +328,37 @@ fn a_foreign_country_named_in_one_sentence_of_a_syrian_report_is_a_stray_item() 
         a.events
     );
 }
+
+#[test]
+fn vocabulary_of_the_fifth_session() {
+    // "تحرير" of a checkpoint, "استولت" with a long subject before "على".
+    let a =
+        analyze("وتمكن عناصر الجيش الحر من تحرير \" حاجز عرفة \" بالكامل في ريف دمشق يوم الأحد .");
+    assert_eq!(
+        types(&a),
+        ["Non-state actor overtakes territory"],
+        "{:#?}",
+        a.events
+    );
+    let a = analyze("واستولت قوات سوريا الديمقراطية المدعومة من قبل الولايات المتحدة الأمريكية على مدينة الطبقة يوم الأحد .");
+    assert_eq!(
+        types(&a),
+        ["Non-state actor overtakes territory"],
+        "{:#?}",
+        a.events
+    );
+    let a = analyze(
+        "وقتل شاب إثر إطلاق النار عليه من قبل مسلحين مجهولين أمام منزله في مدينة تلبيسة بريف حمص .",
+    );
+    assert_eq!(types(&a), ["Attack"], "{:#?}", a.events);
+    let a = analyze("وقال ناشطون إن عناصر تنظيم داعش هدمت جامع الشيخ هلال في مدينة حلب يوم الأحد .");
+    assert_eq!(
+        types(&a),
+        ["Looting/property destruction"],
+        "{:#?}",
+        a.events
+    );
+    // A ceasefire is an agreement, not shots fired.
+    let a = analyze("وأعلن الطرفان وقف إطلاق النار على جبهات ريف حماة الشمالي يوم الأحد .");
+    assert!(!types(&a).contains(&"Attack"), "{:#?}", a.events);
+}
