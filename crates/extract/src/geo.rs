@@ -233,8 +233,9 @@ pub fn coordinated(doc: &Doc, p: usize, span: &Range<usize>) -> Vec<usize> {
         }
         let mut joined = false;
         // "على حي الجبيلة ... إضافة إلى حي الجمعيات", "فضلا عن": a further item of the list.
+        // Only a short gap can hold the pair and an apposition; a long one is not scanned.
         let gap_words: Vec<&str> = doc
-            .tokens_in(gap.clone())
+            .tokens_in(if gap.len() <= 160 { gap.clone() } else { 0..0 })
             .filter(|tk| tk.kind == TokenKind::Word)
             .filter(|tk| {
                 !doc.cues_in(tk.range.clone())
@@ -243,18 +244,23 @@ pub fn coordinated(doc: &Doc, p: usize, span: &Range<usize>) -> Vec<usize> {
             .map(|tk| &t[tk.range.clone()])
             .collect();
         // The pair closes the gap; a short apposition may stand before it ("أكبر أحياء المدينة").
+        // The words first: the actor and trigger checks run only for a gap that ends so.
         let in_addition = match gap_words.as_slice() {
-            [before @ .., a, b]
-                if before.len() <= 4
-                    && doc.actor_indices(&gap).next().is_none()
-                    && !doc
-                        .triggers
-                        .iter()
-                        .any(|m| m.range.start < gap.end && gap.start < m.range.end) =>
-            {
+            [before @ .., a, b] if before.len() <= 4 => {
                 // The document text is normalized: "إضافة إلى" reads "اضافه الي".
-                matches!(*a, "اضافه" | "بالاضافه" | "وبالاضافه" | "واضافه") && *b == "الي"
-                    || matches!(*a, "فضلا" | "علاوه") && matches!(*b, "عن" | "علي")
+                (matches!(*a, "اضافه" | "بالاضافه" | "وبالاضافه" | "واضافه") && *b == "الي"
+                    || matches!(*a, "فضلا" | "علاوه") && matches!(*b, "عن" | "علي"))
+                    && doc.actor_indices(&gap).next().is_none()
+                    && {
+                        // Triggers come in text order and are a few words long: only those
+                        // starting shortly before the gap or inside it can overlap it.
+                        let from = gap.start.saturating_sub(120);
+                        let i = doc.triggers.partition_point(|m| m.range.start < from);
+                        !doc.triggers[i..]
+                            .iter()
+                            .take_while(|m| m.range.start < gap.end)
+                            .any(|m| m.range.end > gap.start)
+                    }
             }
             _ => false,
         };
@@ -396,6 +402,9 @@ pub fn document_place(doc: &Doc, kb: &KnowledgeBase) -> Option<usize> {
     })
 }
 
+/// How close another place must be named to be a mention's context ("قرية X بريف حماة").
+const NEAR_BYTES: usize = 150;
+
 /// Which gazetteer row a mention means: the kind word before it ("مدينة", "ريف", "حقل"), then
 /// agreement with the other places of the document, then specificity.
 pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
@@ -433,6 +442,10 @@ pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
         })
         .collect();
     let anchors = &anchors;
+    // The mentions are in text order (`Doc` sorts them): the neighbours of one lie in a window
+    // found by binary search, so a page of many places is not read once per ambiguous name.
+    let sorted = places.is_sorted_by_key(|q| q.range.start);
+    let longest = places.iter().map(|q| q.range.len()).max().unwrap_or(0);
     let mut rows: Vec<usize> = places
         .iter()
         .map(|p| {
@@ -440,14 +453,23 @@ pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
                 // The places named around it weigh more than the document's: "قرية X بريف
                 // حماة" is the X of Hama whatever else the page names.
                 let mut ctx = context_admin1.with_near();
-                for q in places {
+                let window = if sorted {
+                    let from = p.range.start.saturating_sub(NEAR_BYTES + longest);
+                    let to = p.range.end + NEAR_BYTES;
+                    let a = places.partition_point(|q| q.range.start < from);
+                    let b = places.partition_point(|q| q.range.start <= to);
+                    &places[a..b.max(a)]
+                } else {
+                    places
+                };
+                for q in window {
                     if !std::ptr::eq(q, p)
                         && q.candidates.len() == 1
                         && q.range
                             .start
                             .abs_diff(p.range.end)
                             .min(p.range.start.abs_diff(q.range.end))
-                            <= 150
+                            <= NEAR_BYTES
                     {
                         if let Some(a) = kb.places[q.candidates[0]].admin1.as_deref() {
                             ctx.near.push(a);

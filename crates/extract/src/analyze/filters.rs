@@ -124,7 +124,9 @@ impl Extractor {
     pub(super) fn in_caption(&self, doc: &Doc, si: usize, m: &Mention) -> bool {
         let s = &doc.sentences[si];
         let t = doc.text();
-        doc.cues_in(m.range.end..s.range.end).any(|(c, k)| {
+        // A caption is a line: its credit comes within a few hundred bytes of the trigger.
+        let end = s.range.end.min(m.range.end + 300);
+        doc.cues_in(m.range.end..end).any(|(c, k)| {
             if k != CueKind::CaptionCredit {
                 return false;
             }

@@ -301,8 +301,11 @@ impl Extractor {
             let sentence = &doc.sentences[st.sentence].range;
             // The statement's place may be any item of the list ("استهدفت مدينة دوما وبلدتي سقبا
             // وعين ترما بالأسلحة الثقيلة" is read at the last): the list runs from its first item.
-            let head = (0..p)
-                .filter(|&q| doc.places[q].range.start >= sentence.start)
+            // Places are in text order: those of the sentence start at a binary search.
+            let first = doc
+                .places
+                .partition_point(|q| q.range.start < sentence.start);
+            let head = (first.min(p)..p)
                 .find(|&q| geo::coordinated(&doc, q, sentence).contains(&p))
                 .unwrap_or(p);
             let mut others = geo::coordinated(&doc, head, sentence);
