@@ -77,6 +77,9 @@ pub struct PlaceMention {
     /// `candidates` are the listed place around it, which gives its governorate and
     /// coordinates.
     pub unlisted: bool,
+    /// Read as the next item of a list of places ("بلدتي البصيرة والصور"): the item after it
+    /// continues the list ("قرية الزيارة والمنصورة وتل واسط والسرمانية").
+    pub list_item: bool,
 }
 
 impl PlaceMention {
@@ -496,6 +499,7 @@ impl<'a> Doc<'a> {
             && self.places.last().is_some_and(|p| {
                 start.saturating_sub(p.range.end) <= 2
                     && (p.typed.is_some()
+                        || p.list_item
                         || !p.unlisted
                             && p.candidates.iter().all(|&c| {
                                 let k = kb.places[c].kind;
@@ -721,8 +725,11 @@ impl<'a> Doc<'a> {
         let mut near = false;
         let mut direction = None;
         // Walk back over the modifiers: "بادية", "ريف", "شرق", "قرب" (a few words at most).
+        // Not past a conjunction glued to the name: in "قرية الزيارة بالريف الجنوبي والمنصورة"
+        // the countryside word belongs to the item before.
         let mut cursor = start;
-        for _ in 0..3 {
+        let conjoined = t[m.prefix.clone()].starts_with('و');
+        for _ in 0..if conjoined { 0 } else { 3 } {
             let Some((r, kind)) = self.cue_ending_before(cursor) else {
                 break;
             };
@@ -806,6 +813,8 @@ impl<'a> Doc<'a> {
                 return;
             }
         }
+        // A name accepted with "و" glued to it is an item of a list, whatever its evidence.
+        let conjoined = t[m.prefix.clone()].starts_with('و');
         if tentative {
             self.tentative.push((self.places.len(), true));
         } else if bare_name {
@@ -822,6 +831,7 @@ impl<'a> Doc<'a> {
             origin,
             typed,
             unlisted: false,
+            list_item: listed || conjoined,
         });
     }
 
@@ -1264,6 +1274,7 @@ impl<'a> Doc<'a> {
                 origin,
                 typed,
                 unlisted: true,
+                list_item: false,
             });
         }
         self.places.sort_by_key(|p| p.range.start);

@@ -334,3 +334,16 @@ fn a_region_after_a_shared_name_says_which_place() {
     assert_eq!(place_ids(&a), ["sy-qu-village-sayda"], "{:#?}", a.events);
     assert!(names_ar(&a)[0].contains("صيدا الجولان"), "{:#?}", a.events);
 }
+
+#[test]
+fn a_list_of_villages_goes_on_past_a_name_with_evidence_of_its_own() {
+    // The village after "قرية" opens the list; each name glued to "و" continues it, and the
+    // countryside word after the first item is that item's, not the next one's.
+    let a = analyze(
+        "وشن الطيران الحربي غارات على قرية الزيارة بالريف الجنوبي والمنصورة وتل واسط والسرمانية في منطقة سهل الغاب .",
+    );
+    let ids = place_ids(&a);
+    assert_eq!(ids.len(), 4, "{ids:?}");
+    assert!(ids.contains(&"sy-hm-village-tall-wasit"), "{ids:?}");
+    assert!(ids.contains(&"sy-hm-village-sirmaniyah"), "{ids:?}");
+}
