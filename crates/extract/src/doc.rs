@@ -146,7 +146,27 @@ impl<'a> Doc<'a> {
         let keep = |ms: Vec<Mention>| -> Vec<Mention> {
             ms.into_iter().filter(|m| !skipped(&m.range)).collect()
         };
-        let cues = keep(found.cues);
+        // "ق تل شخص": a page that splits a word ("قتل") leaves a fragment that reads as a
+        // place word ("تل", a hill). A place word right after a one-letter word that is no
+        // proclitic written apart ("و تل") is such a fragment.
+        let split_word = |m: &Mention| {
+            matches!(m.entity, Entity::Cue(c) if kb.cues[c].kind == CueKind::PlaceType)
+                && m.prefix.start.min(m.range.start) >= 2
+                && {
+                    let before = t[..m.prefix.start.min(m.range.start)].strip_suffix(' ');
+                    before.is_some_and(|b| {
+                        let mut letters = b.chars().rev().take_while(|c| c.is_alphabetic());
+                        matches!(
+                            (letters.next(), letters.next()),
+                            (Some(c), None) if !matches!(c, 'و' | 'ب' | 'ل' | 'ف' | 'ك')
+                        )
+                    })
+                }
+        };
+        let cues: Vec<Mention> = keep(found.cues)
+            .into_iter()
+            .filter(|m| !split_word(m))
+            .collect();
         let triggers = keep(found.triggers);
         let entities = keep(found.entities);
         let quantities: Vec<Quantity> = marsad_text::quantities_in(t, &tokens)

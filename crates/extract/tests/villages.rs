@@ -347,3 +347,25 @@ fn a_list_of_villages_goes_on_past_a_name_with_evidence_of_its_own() {
     assert!(ids.contains(&"sy-hm-village-tall-wasit"), "{ids:?}");
     assert!(ids.contains(&"sy-hm-village-sirmaniyah"), "{ids:?}");
 }
+
+#[test]
+fn a_hill_goes_on_with_the_list_and_a_split_word_is_no_hill() {
+    // "وتل " X "" is an item like the towns before it: the list goes on to the villages after.
+    let a = analyze(
+        "سيطر الجيش السوري على بلدات \" الجلاء , الرمادي \" وتل \" البني \" وعلى قرى \" الطوطحية , الصبخة \" في ريف دير الزور الجنوبي الشرقي .",
+    );
+    let names: Vec<&str> = a
+        .events
+        .iter()
+        .filter_map(|e| e.location.as_ref().map(|l| l.name_ar.as_str()))
+        .collect();
+    assert_eq!(names.len(), 5, "{names:?}");
+    // "ق تل شخص" is "قتل شخص" split by the page: no hill called شخص.
+    let a = analyze("ق تل شخص برصاص مجهولين في مدينة إدلب .");
+    let names: Vec<&str> = a
+        .events
+        .iter()
+        .filter_map(|e| e.location.as_ref().map(|l| l.name_ar.as_str()))
+        .collect();
+    assert!(names.iter().all(|n| !n.contains("شخص")), "{names:?}");
+}
