@@ -27,6 +27,14 @@ pub struct DocDate {
 }
 
 impl DocDate {
+    /// The first full date written inside `r` (a sentence): the day its events happened.
+    pub(crate) fn written_in(&self, r: &Range<usize>) -> Option<NaiveDate> {
+        self.written
+            .iter()
+            .find(|(_, w)| r.start <= w.start && w.end <= r.end)
+            .map(|(d, _)| *d)
+    }
+
     fn day(date: NaiveDate, source: DateSource) -> Self {
         DocDate {
             date: Some(date),

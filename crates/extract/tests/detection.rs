@@ -362,3 +362,26 @@ fn vocabulary_of_the_fifth_session() {
     let a = analyze("وأعلن الطرفان وقف إطلاق النار على جبهات ريف حماة الشمالي يوم الأحد .");
     assert!(!types(&a).contains(&"Attack"), "{:#?}", a.events);
 }
+
+#[test]
+fn sentences_that_write_different_days_tell_different_happenings() {
+    // A timeline: the second item's place is no gazetteer name, so without its day it would
+    // be read as the first item told again.
+    let text = "في 9 يوليو 2016 سيطرت القوات العراقية على بلدة القيارة بعد معارك مع تنظيم داعش . وأعلنت القوات العراقية في 22 سبتمبر 2016 استعادة السيطرة على الشرقاط .";
+    let mut doc = marsad_ingest::read_text(
+        "test.txt",
+        "test",
+        text.as_bytes(),
+        &marsad_ingest::ReadOptions::default(),
+    )
+    .expect("readable");
+    doc.published = Some("2017-05-01".into());
+    let a = common::extractor().analyze(&doc);
+    let dates: Vec<Option<&str>> = a.events.iter().map(|e| e.date.date.as_deref()).collect();
+    assert_eq!(
+        dates,
+        [Some("2016-07-09"), Some("2016-09-22")],
+        "{:#?}",
+        a.events
+    );
+}

@@ -104,7 +104,19 @@ impl Extractor {
     /// Groups statements of the same happening (indexes into `statements`): body statements in
     /// text order, then denials (joining what they deny), then headlines (joining the body
     /// statement of the same kind, or standing alone when the body never states it).
-    pub(super) fn merge(&self, doc: &Doc, statements: &[Statement]) -> Vec<Vec<usize>> {
+    /// `written[i]`: the full date written in statement `i`'s sentence ("في 22 سبتمبر 2016").
+    /// Statements whose sentences write different days are never one happening (a timeline's
+    /// items: "القيارة : في 9 يوليو 2016 ..." then "الشرقاط : ... في 22 سبتمبر 2016").
+    pub(super) fn merge(
+        &self,
+        doc: &Doc,
+        statements: &[Statement],
+        written: &[Option<chrono::NaiveDate>],
+    ) -> Vec<Vec<usize>> {
+        let same_day = |a: usize, b: usize| match (written[a], written[b]) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        };
         let mut groups: Vec<Vec<usize>> = Vec::new();
         let mut order: Vec<usize> = (0..statements.len()).collect();
         order.sort_by_key(|&i| {
@@ -141,6 +153,7 @@ impl Extractor {
                     groups[g].iter().rev().take(RECENT_MEMBERS).all(|&j| {
                         self.places_compatible(doc, &statements[j], st)
                             && self.actors_compatible(doc, &statements[j], st)
+                            && same_day(j, i)
                     })
                 });
                 // "استهدفت الفصائل بالقذائف مدينة X": its own actors and its own place in
@@ -163,7 +176,8 @@ impl Extractor {
                         k.2.iter()
                             .any(|r| r.start >= st.clause.start && r.end <= st.clause.end)
                     })
-                    || self.date_cue(doc, st.clause.clone()).is_some();
+                    || self.date_cue(doc, st.clause.clone()).is_some()
+                    || written[i].is_some();
                 match antecedent {
                     Some(g) => Some(g),
                     None if !own_facts => continue,
@@ -189,6 +203,7 @@ impl Extractor {
                                 (self.compatible(doc, other, st)
                                     || self.same_bombardment(doc, other, st))
                                     && self.same_place(doc, other, st)
+                                    && same_day(j, i)
                             })
                         })
                     })

@@ -385,7 +385,17 @@ impl Extractor {
         });
         self.apply_denials(&doc, &mut statements);
 
-        let groups = self.merge(&doc, &statements);
+        // The day each statement's sentence writes out, if any: two days are two happenings.
+        // The report's own date is the dateline's ("اليوم الجمعة 1 ديسمبر 2017"), not a day told.
+        let written: Vec<Option<chrono::NaiveDate>> = statements
+            .iter()
+            .map(|s| {
+                doc_date
+                    .written_in(&doc.sentences[s.sentence].range)
+                    .filter(|d| Some(*d) != doc_date.date)
+            })
+            .collect();
+        let groups = self.merge(&doc, &statements, &written);
         if std::env::var_os("MARSAD_DEBUG").is_some() {
             self.debug(&doc, &statements, &groups);
         }
