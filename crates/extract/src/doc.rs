@@ -815,8 +815,22 @@ impl<'a> Doc<'a> {
                 let w = w.trim_start_matches(['و', 'ب', 'ف', 'ل']);
                 w == "العاصمه" || w == "عاصمه" || w == "لعاصمه"
             });
+            // "استعادة السيطرة على الشرقاط", "غارات على الموصل": the object of an event word.
+            let object_of_event = {
+                let before = t[..phrase.start].trim_end();
+                before.strip_suffix("علي").is_some_and(|b| {
+                    let on = b.len();
+                    (on == 0 || b.ends_with(' '))
+                        && self.triggers[..self.triggers.partition_point(|tr| tr.range.start < on)]
+                            .iter()
+                            .rev()
+                            .take(3)
+                            .any(|tr| tr.range.end <= on && on - tr.range.end <= 2)
+                })
+            };
             let evidence = typed.is_some()
                 || capital
+                || object_of_event
                 || countryside
                 || near
                 || direction.is_some()

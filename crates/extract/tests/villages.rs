@@ -369,3 +369,12 @@ fn a_hill_goes_on_with_the_list_and_a_split_word_is_no_hill() {
         .collect();
     assert!(names.iter().all(|n| !n.contains("شخص")), "{names:?}");
 }
+
+#[test]
+fn a_town_abroad_is_a_place_as_the_object_of_an_event_word() {
+    // "على" after an event word places the event ("استعادة السيطرة على الشرقاط"); bare, a
+    // name abroad needs a place word or a preposition of place.
+    let a = analyze("وأعلنت القوات العراقية استعادة السيطرة على الشرقاط بعد معارك مع تنظيم داعش .");
+    assert_eq!(place_ids(&a), ["iq-city-shirqat"], "{:#?}", a.events);
+    assert_eq!(admin1s(&a), ["Iraq"]);
+}
