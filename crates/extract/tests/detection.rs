@@ -385,3 +385,19 @@ fn sentences_that_write_different_days_tell_different_happenings() {
         a.events
     );
 }
+
+#[test]
+fn fighting_going_on_since_a_long_while_is_a_campaign_not_a_clash() {
+    for text in [
+        "وتخوض قوات سوريا الديمقراطية منذ 6 يونيو معارك عنيفة داخل مدينة الرقة ضد تنظيم داعش .",
+        "ومنذ بداية العام الجاري تشهد محافظة إدلب معارك بين الفصائل المسلحة .",
+    ] {
+        let a = analyze(text);
+        assert!(a.events.is_empty(), "{text}: {:#?}", a.events);
+    }
+    // "منذ صباح اليوم": today's fighting is a clash.
+    let a = analyze(
+        "وتدور اشتباكات عنيفة منذ صباح اليوم بين قوات النظام وفصائل المعارضة في بلدة كفرنبل .",
+    );
+    assert_eq!(types(&a), ["Armed clash"], "{:#?}", a.events);
+}

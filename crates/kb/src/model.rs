@@ -503,6 +503,9 @@ pub enum CueKind {
     /// Words that name a backer ("بدعم من", "المدعومة من", "بغطاء جوي من"): the actor right
     /// after one supported the event, it did not take part in it (codebook, settled cases).
     Supporter,
+    /// "Since" a long while ("منذ بداية العام", "منذ أشهر", "منذ سنوات"): fighting told so is a
+    /// campaign going on, not a happening of one day (a written date after "منذ" counts too).
+    SinceLong,
 }
 
 /// A news outlet.

@@ -36,6 +36,11 @@ impl Extractor {
         {
             return Some("background");
         }
+        // "تخوض قسد منذ 6 يونيو معارك عنيفة داخل الرقة", "ومنذ بداية العام تشهد المحافظة
+        // معارك": fighting going on since a long while is a campaign, not a day's clash.
+        if trig.frame == "clash" && self.since_long(doc, clause.start..start) {
+            return Some("campaign");
+        }
         // "في المناطق التي سيطر عليها التنظيم", "ومناطق أخرى سيطرت عليها الوحدات": whose ground
         // it is, not a takeover told, unless the clause dates it.
         if trig.frame == "takeover"
@@ -202,4 +207,26 @@ fn word_matches(readings: &[(&str, &str)], pattern: &str) -> bool {
             stem == p
         }
     })
+}
+
+impl Extractor {
+    /// "منذ" with a long while after it in `r`: a `since_long` cue, or "منذ" before a written
+    /// month or year ("منذ 6 يونيو", "منذ حزيران 2017", "منذ 2015").
+    fn since_long(&self, doc: &Doc, r: Range<usize>) -> bool {
+        let t = doc.text();
+        doc.cues_in(r.clone()).any(|(c, k)| {
+            if k == CueKind::SinceLong {
+                return true;
+            }
+            if k != CueKind::Background || t[c.range.clone()] != *"منذ" {
+                return false;
+            }
+            doc.tokens_in(c.range.end..r.end).take(3).any(|tk| {
+                let w = &t[tk.range.clone()];
+                tk.kind == TokenKind::Number && w.len() == 4 && w.starts_with("20")
+                    || tk.kind == TokenKind::Word
+                        && marsad_text::calendar::month_at(t, tk.range.start).is_some()
+            })
+        })
+    }
 }
