@@ -401,3 +401,16 @@ fn fighting_going_on_since_a_long_while_is_a_campaign_not_a_clash() {
     );
     assert_eq!(types(&a), ["Armed clash"], "{:#?}", a.events);
 }
+
+#[test]
+fn a_newspaper_or_an_official_attacking_with_words_is_no_clash() {
+    for text in [
+        "هاجمت صحيفة كيهان المملوكة للمرشد الإيراني تركيا بسبب عملية غصن الزيتون في عفرين .",
+        "هاجم وزير الخارجية التركي الولايات المتحدة بسبب دعمها للوحدات الكردية في منبج .",
+    ] {
+        let a = analyze(text);
+        assert!(a.events.is_empty(), "{text}: {:#?}", a.events);
+    }
+    let a = analyze("هاجم مسلحون مجهولون حاجزا لقوات النظام في بلدة الصنمين .");
+    assert_eq!(a.events.len(), 1, "{:#?}", a.events);
+}
