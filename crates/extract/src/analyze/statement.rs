@@ -76,6 +76,10 @@ impl Extractor {
             };
             if distinct == 1 {
                 let have = fams[0];
+                // The government's allies (Russia, Iran, Hezbollah) fight beside it, not
+                // against it: "سيطرت قوات النظام على ... بعد معارك" after "الطيران الروسي".
+                let pro_government = |f: &str| kb.actor(f).is_some_and(|a| a.pro_government);
+                let allied = pro_government(have);
                 let lo = si.saturating_sub(2);
                 if let Some(other) = doc
                     .actors
@@ -85,6 +89,7 @@ impl Extractor {
                         a.range.end <= s.range.start
                             && a.range.start >= doc.sentences[lo].range.start
                             && a.family != have
+                            && !(allied && pro_government(a.family))
                             && !a.area_owner
                             && kb.actors[a.actor].kind != ActorKind::Civilians
                     })
@@ -500,6 +505,35 @@ pub(super) fn backer(doc: &Doc, a: usize) -> bool {
             k == CueKind::Supporter
                 && c.range.end <= r.start
                 && doc.tokens_in(c.range.end..r.start).count() <= 2
+                && !text[c.range.end..r.start].contains([',', '.', '،'])
+        })
+}
+
+/// Whether actor mention `a` only says whose voice reports the event ("وفق ما أفادت به مصادر
+/// المعارضة", "وكالة أعماق التابعة لتنظيم الدولة", "مصادر في قوات النظام"): a source that is no
+/// person (sources, agencies, networks, sites, pages) ends at most four words before it, in the
+/// same clause. A person quoted ("المتحدث باسم قسد", "قيادي في الجيش الحر") may be a side.
+pub(super) fn voice(doc: &Doc, a: usize) -> bool {
+    let text = doc.text();
+    let r = &doc.actors[a].range;
+    doc.cues_in(r.start.saturating_sub(80)..r.start)
+        .any(|(c, k)| {
+            let head = text[c.range.clone()].trim_start_matches(['و', 'ب', 'ل']);
+            k == CueKind::Source
+                && [
+                    "مصادر",
+                    "مصدر",
+                    "وكال",
+                    "شبك",
+                    "موقع",
+                    "صفح",
+                    "معرفات",
+                    "تنسيقي",
+                ]
+                .iter()
+                .any(|h| head.starts_with(h))
+                && c.range.end <= r.start
+                && doc.tokens_in(c.range.end..r.start).count() <= 4
                 && !text[c.range.end..r.start].contains([',', '.', '،'])
         })
 }

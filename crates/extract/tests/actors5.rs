@@ -1,0 +1,88 @@
+//! Actor rules of the fifth actors pass (issue 13), one constructed Arabic sentence each: an
+//! explosion verb carries no pronoun subject, violence against civilians and arrests hit
+//! civilians, the government's allies are not the other side of its battles, the voice that
+//! reports an event is not a side of it.
+
+mod common;
+
+use common::analyze;
+use marsad_extract::{Analysis, Event};
+
+fn actor_ids(e: &Event) -> Vec<&str> {
+    [&e.actor1, &e.actor2, &e.assoc_actor_1, &e.assoc_actor_2]
+        .into_iter()
+        .flatten()
+        .map(|a| a.id.as_str())
+        .collect()
+}
+
+fn of_type<'a>(a: &'a Analysis, sub: &str) -> &'a Event {
+    a.events
+        .iter()
+        .find(|e| e.sub_event_type == sub)
+        .unwrap_or_else(|| panic!("no {sub}: {:#?}", a.events))
+}
+
+#[test]
+fn an_explosion_verb_has_no_pronoun_subject() {
+    let a = analyze(
+        "وقصفت قوات النظام بلدة كفرنبل في ريف إدلب الجنوبي يوم الجمعة .\nكما انفجرت عبوة ناسفة في سوق بلدة حاس في ريف إدلب الجنوبي يوم الجمعة .",
+    );
+    let bomb = of_type(&a, "Remote explosive/landmine/IED");
+    let ids = actor_ids(bomb);
+    assert!(!ids.contains(&"syrgov"), "{ids:?}");
+    assert_eq!(ids.first(), Some(&"unknown"), "{ids:?}");
+}
+
+#[test]
+fn an_attack_hits_civilians_even_when_they_are_not_named() {
+    let a = analyze(
+        "قتل رجل برصاص مسلحين مجهولين أمام منزله في مدينة تلبيسة بريف حمص الشمالي يوم الأحد .",
+    );
+    let attack = of_type(&a, "Attack");
+    assert!(
+        actor_ids(attack).contains(&"civilians"),
+        "{:?}",
+        actor_ids(attack)
+    );
+}
+
+#[test]
+fn an_arrest_of_people_not_named_as_fighters_is_of_civilians() {
+    let a = analyze("اعتقلت قوات سوريا الديمقراطية عددا من الشبان في مدينة تل أبيض يوم الثلاثاء .");
+    let arrest = of_type(&a, "Arrests");
+    assert!(
+        actor_ids(arrest).contains(&"civilians"),
+        "{:?}",
+        actor_ids(arrest)
+    );
+    let a = analyze("اعتقلت قوات سوريا الديمقراطية خمسة عناصر في مدينة تل أبيض يوم الثلاثاء .");
+    let arrest = of_type(&a, "Arrests");
+    assert!(
+        !actor_ids(arrest).contains(&"civilians"),
+        "{:?}",
+        actor_ids(arrest)
+    );
+}
+
+#[test]
+fn an_ally_of_the_government_is_not_the_other_side_of_its_battle() {
+    let a = analyze(
+        "وشن الطيران الروسي غارات على مدينة اللطامنة في ريف حماة الشمالي .\nوسيطرت قوات النظام يوم الخميس على قرية مغيرات بريف حلب الجنوبي بعد معارك عنيفة .",
+    );
+    let takeover = of_type(&a, "Government regains territory");
+    let ids = actor_ids(takeover);
+    assert!(ids.contains(&"syrgov"), "{ids:?}");
+    assert!(!ids.contains(&"russia"), "{ids:?}");
+}
+
+#[test]
+fn the_voice_that_reports_an_event_is_not_a_side() {
+    let a = analyze(
+        "شنت المقاتلات الروسية غارات جوية على قرية كبينة في ريف اللاذقية الشمالي يوم الأحد , وفق ما أفادت به مصادر المعارضة .",
+    );
+    let strike = of_type(&a, "Air/drone strike");
+    let ids = actor_ids(strike);
+    assert!(ids.contains(&"russia"), "{ids:?}");
+    assert!(!ids.contains(&"opposition"), "{ids:?}");
+}
