@@ -89,12 +89,12 @@ impl Extractor {
                         a.range.end <= s.range.start
                             && a.range.start >= doc.sentences[lo].range.start
                             && a.family != have
-                            && !(allied && pro_government(a.family))
                             && !a.area_owner
                             && kb.actors[a.actor].kind != ActorKind::Civilians
                     })
                     .map(|(i, _)| i)
                     .next_back()
+                    .filter(|&i| !(allied && pro_government(doc.actors[i].family)))
                 {
                     actors.push(other);
                 }
@@ -535,5 +535,12 @@ pub(super) fn voice(doc: &Doc, a: usize) -> bool {
                 && c.range.end <= r.start
                 && doc.tokens_in(c.range.end..r.start).count() <= 4
                 && !text[c.range.end..r.start].contains([',', '.', '،'])
+                // "قالت مصادر إن الطائرات الإسرائيلية قصفت": after "إن"/"أن" the report begins.
+                && !doc.tokens_in(c.range.end..r.start).any(|tk| {
+                    matches!(
+                        text[tk.range.clone()].trim_start_matches('و'),
+                        "إن" | "أن" | "ان" | "بأن" | "بان" | "إنه" | "أنه" | "بأنه"
+                    )
+                })
         })
 }
