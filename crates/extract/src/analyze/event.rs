@@ -80,9 +80,18 @@ impl Extractor {
         {
             return None;
         }
-        // The codebook: a backer named in passing ("بدعم من الطيران الروسي") is no actor.
-        if actor_idx.iter().any(|&a| !super::statement::backer(doc, a)) {
-            actor_idx.retain(|&a| !super::statement::backer(doc, a));
+        // The codebook codes the factions that fight beside Turkish forces or with their backing
+        // (Euphrates Shield, the SNA) as TURKEY: "طردت القوات التركية والفصائل المقاتلة السورية
+        // التنظيم", "سيطرت فصائل من الجيش الحر ... بمساندة الجيش التركي".
+        let turkish = |a: usize| matches!(doc.actors[a].family, "turkey" | "sna");
+        if actor_idx.iter().any(|&a| turkish(a)) {
+            actor_idx.retain(|&a| !matches!(doc.actors[a].family, "opposition" | "fsa"));
+        }
+        // The codebook: a backer named in passing ("بدعم من الطيران الروسي") is no actor; Turkey
+        // backing the factions stands for them.
+        let backer = |a: usize| super::statement::backer(doc, a) && !turkish(a);
+        if actor_idx.iter().any(|&a| !backer(a)) {
+            actor_idx.retain(|&a| !backer(a));
         }
         // Nor is the voice that reports it ("وفق ما أفادت به مصادر المعارضة").
         if actor_idx.iter().any(|&a| !super::statement::voice(doc, a)) {
