@@ -86,3 +86,54 @@ fn the_voice_that_reports_an_event_is_not_a_side() {
     assert!(ids.contains(&"russia"), "{ids:?}");
     assert!(!ids.contains(&"opposition"), "{ids:?}");
 }
+
+#[test]
+fn a_report_after_inna_is_not_the_voice() {
+    let a = analyze(
+        "وقالت مصادر إن الطائرات الإسرائيلية قصفت موقعا عسكريا في منطقة الكسوة بريف دمشق يوم الأحد .",
+    );
+    let strike = of_type(&a, "Air/drone strike");
+    assert!(
+        actor_ids(strike).contains(&"israel"),
+        "{:?}",
+        actor_ids(strike)
+    );
+}
+
+#[test]
+fn the_regimes_aircraft_and_assads_name_are_the_government() {
+    for s in [
+        "شنت طائرات النظام غارات على بلدة كفرنبل في ريف إدلب الجنوبي يوم الأحد .",
+        "ألقت مروحيات الأسد براميل متفجرة على بلدة كفرنبل في ريف إدلب الجنوبي يوم الأحد .",
+        "شن الطيران الحربي التابع للنظام غارات على بلدة كفرنبل في ريف إدلب الجنوبي يوم الأحد .",
+    ] {
+        let a = analyze(s);
+        let strike = of_type(&a, "Air/drone strike");
+        assert_eq!(actor_ids(strike).first(), Some(&"syrgov"), "{s}");
+    }
+    let a = analyze(
+        "دارت معارك بين مقاتلي تنظيم داعش وجيش نظام بشار الأسد قرب بلدة مهين في ريف حمص يوم الأحد .",
+    );
+    let clash = of_type(&a, "Armed clash");
+    assert!(
+        actor_ids(clash).contains(&"syrgov"),
+        "{:?}",
+        actor_ids(clash)
+    );
+}
+
+#[test]
+fn factions_beside_turkish_forces_are_coded_turkey() {
+    let a = analyze(
+        "وطردت القوات التركية والفصائل المقاتلة السورية تنظيم داعش من بلدة صوران في ريف حلب الشمالي يوم الأحد .",
+    );
+    let ids: Vec<&str> = a.events.iter().flat_map(actor_ids).collect();
+    assert!(ids.contains(&"turkey"), "{ids:?}");
+    assert!(!ids.contains(&"opposition"), "{ids:?}");
+    let a = analyze(
+        "سيطرت فصائل من الجيش الحر على مدينة جرابلس شمال شرق حلب يوم الأربعاء بمساندة الجيش التركي .",
+    );
+    let ids: Vec<&str> = a.events.iter().flat_map(actor_ids).collect();
+    assert!(ids.contains(&"turkey"), "{ids:?}");
+    assert!(!ids.contains(&"fsa"), "{ids:?}");
+}
