@@ -137,3 +137,38 @@ fn factions_beside_turkish_forces_are_coded_turkey() {
     assert!(ids.contains(&"turkey"), "{ids:?}");
     assert!(!ids.contains(&"fsa"), "{ids:?}");
 }
+
+#[test]
+fn the_aircraft_refer_back_to_the_attacker_named_before() {
+    let a = analyze(
+        "وفي جريمة جديدة للنظام السوري قتل عشرة أشخاص في قصف مدفعي على مدينة كفرزيتا بريف حماة الشمالي يوم السبت .\nوشن الطيران الحربي غارات على مدينة معرة النعمان في ريف إدلب الجنوبي , ما أسفر عن مقتل مدني .",
+    );
+    let strike = a
+        .events
+        .iter()
+        .find(|e| {
+            e.location
+                .as_ref()
+                .is_some_and(|l| l.name_ar.contains("معرة"))
+        })
+        .unwrap_or_else(|| panic!("{:#?}", a.events));
+    assert!(
+        actor_ids(strike).contains(&"syrgov"),
+        "{:?}",
+        actor_ids(strike)
+    );
+}
+
+#[test]
+fn aircraft_with_no_attacker_named_before_stay_unknown() {
+    let a = analyze(
+        "وشن الطيران الحربي غارات على مدينة معرة النعمان في ريف إدلب الجنوبي , ما أسفر عن مقتل مدني .",
+    );
+    let strike = of_type(&a, "Air/drone strike");
+    assert_eq!(
+        actor_ids(strike).first(),
+        Some(&"unknown"),
+        "{:?}",
+        actor_ids(strike)
+    );
+}

@@ -65,6 +65,36 @@ impl Extractor {
         if actors.is_empty() && !planted && si > 0 && doc.sentences[si - 1].para == s.para {
             actors = in_range(&doc.sentences[si - 1].range);
         }
+        // "طائرات النظام" earlier, "الطائرات" now (the codebook's reference in the paragraph):
+        // a definite aircraft word with no armed side named in its sentence refers to the attacker
+        // of one of the two sentences before, across the line breaks of scraped pages.
+        let civilian = |a: usize| kb.actors[doc.actors[a].actor].kind == ActorKind::Civilians;
+        if actors.iter().all(|&a| civilian(a))
+            && trig.event_type() == Some(EventType::ExplosionsRemoteViolence)
+        {
+            let t = doc.text();
+            let definite_aircraft = doc.cues_in(segment.clone()).any(|(c, k)| {
+                k == CueKind::Aircraft && {
+                    let w = t[c.range.clone()].trim_start_matches(['و', 'ب', 'ف']);
+                    w.starts_with("ال") || w.starts_with("لل")
+                }
+            });
+            if definite_aircraft && !s.headline {
+                for j in (si.saturating_sub(2)..si).rev() {
+                    if doc.sentences[j].headline {
+                        break;
+                    }
+                    let named: Vec<usize> = in_range(&doc.sentences[j].range)
+                        .into_iter()
+                        .filter(|&a| !civilian(a) && !backer(doc, a) && !voice(doc, a))
+                        .collect();
+                    if !named.is_empty() {
+                        actors.extend(named);
+                        break;
+                    }
+                }
+            }
+        }
         // A battle has two sides: the other one is often named just before.
         if trig.event_type() == Some(EventType::Battles) || trig.frame == "takeover" {
             let fams: Vec<&str> = actors.iter().map(|&a| doc.actors[a].family).collect();
