@@ -172,3 +172,12 @@ fn aircraft_with_no_attacker_named_before_stay_unknown() {
         actor_ids(strike)
     );
 }
+
+#[test]
+fn a_one_sided_happening_has_one_doer() {
+    let a = analyze(
+        "وحذر الجيش الحر من تنظيم داعش في مدينة الباب , إذ سبق لها أن دمرت مقام الشيخ هلال في مدينة منبج بريف حلب الشرقي .",
+    );
+    let destruction = of_type(&a, "Looting/property destruction");
+    assert_eq!(actor_ids(destruction), vec!["isis"], "{:#?}", destruction);
+}

@@ -42,13 +42,18 @@ impl Extractor {
         // clause when it names any; the rest of the sentence is often about someone else.
         let one_sided = matches!(
             trig.sub_event_type,
-            Some(SubEventType::HeadquartersOrBaseEstablished | SubEventType::ChangeToGroupActivity)
+            Some(
+                SubEventType::HeadquartersOrBaseEstablished
+                    | SubEventType::ChangeToGroupActivity
+                    | SubEventType::LootingPropertyDestruction
+            )
         );
         let mut actors = if one_sided {
             in_range(&clause)
         } else {
             Vec::new()
         };
+        let own_clause = !actors.is_empty();
         if actors.is_empty() {
             actors = in_range(&segment);
         }
@@ -64,6 +69,20 @@ impl Extractor {
         }
         if actors.is_empty() && !planted && si > 0 && doc.sentences[si - 1].para == s.para {
             actors = in_range(&doc.sentences[si - 1].range);
+        }
+        // Outside its own clause a one-sided happening ("دمرت مقام ...", "توغلت عدة دبابات")
+        // has one doer: the actor nearest before it in its sentence, else the first one named
+        // before (the subject of the sentence it continues).
+        if one_sided && !own_clause && actors.len() > 1 {
+            let doer = actors
+                .iter()
+                .copied()
+                .filter(|&a| {
+                    doc.actors[a].range.end <= start && doc.actors[a].range.start >= s.range.start
+                })
+                .max_by_key(|&a| doc.actors[a].range.start)
+                .unwrap_or(actors[0]);
+            actors = vec![doer];
         }
         // "طائرات النظام" earlier, "الطائرات" now (the codebook's reference in the paragraph):
         // a definite aircraft word with no armed side named in its sentence refers to the attacker
