@@ -80,9 +80,22 @@ impl Extractor {
         {
             return None;
         }
-        // The codebook: a backer named in passing ("بدعم من الطيران الروسي") is no actor.
-        if actor_idx.iter().any(|&a| !super::statement::backer(doc, a)) {
-            actor_idx.retain(|&a| !super::statement::backer(doc, a));
+        // The codebook codes the factions that fight beside Turkish forces or with their backing
+        // (Euphrates Shield, the SNA) as TURKEY: "طردت القوات التركية والفصائل المقاتلة السورية
+        // التنظيم", "سيطرت فصائل من الجيش الحر ... بمساندة الجيش التركي".
+        let turkish = |a: usize| matches!(doc.actors[a].family, "turkey" | "sna");
+        if actor_idx.iter().any(|&a| turkish(a)) {
+            actor_idx.retain(|&a| !matches!(doc.actors[a].family, "opposition" | "fsa"));
+        }
+        // The codebook: a backer named in passing ("بدعم من الطيران الروسي") is no actor; Turkey
+        // backing the factions stands for them.
+        let backer = |a: usize| super::statement::backer(doc, a) && !turkish(a);
+        if actor_idx.iter().any(|&a| !backer(a)) {
+            actor_idx.retain(|&a| !backer(a));
+        }
+        // Nor is the voice that reports it ("وفق ما أفادت به مصادر المعارضة").
+        if actor_idx.iter().any(|&a| !super::statement::voice(doc, a)) {
+            actor_idx.retain(|&a| !super::statement::voice(doc, a));
         }
         // Who took the place is the first side.
         if trig.frame == "takeover" {
@@ -380,6 +393,19 @@ impl Extractor {
                 });
             }
         }
+        // "اعتقلت قسد عددا من ...", "أعدم التنظيم ...": violence against civilians, an abduction
+        // or an arrest whose people are not named as fighters or as a group is done to
+        // civilians (codebook: CIVILIANS when civilians are killed, wounded or targeted).
+        if a2.is_none() && civilians.is_none() && self.against_civilians(doc, best, trig) {
+            if let Some(c) = self.civilians {
+                a2 = Some(ActorRef {
+                    id: kb.actors[c].id.clone(),
+                    name: kb.actors[c].name.clone(),
+                    evidence: Some(doc.span(best.range.clone())),
+                    kind: kb.actors[c].kind,
+                });
+            }
+        }
         if a1.is_none() && violent {
             if let Some(u) = self.unidentified {
                 a1 = Some(ActorRef {
@@ -397,6 +423,17 @@ impl Extractor {
         }
         let mut it = assoc_refs.into_iter();
         (a1, a2, it.next(), it.next(), med)
+    }
+
+    /// Whether the statement tells violence against civilians (an attack, an abduction: the
+    /// attacker may be "مسلحين مجهولين") or an arrest whose people are not named as fighters: no
+    /// fighter word ("عناصر", "مقاتلين") in the trigger's clause after it.
+    fn against_civilians(&self, doc: &Doc, st: &Statement, trig: &marsad_kb::Trigger) -> bool {
+        trig.event_type() == Some(EventType::ViolenceAgainstCivilians)
+            || trig.is(SubEventType::Arrests)
+                && !doc
+                    .cues_in(st.range.start..st.clause.end.max(st.range.end))
+                    .any(|(_, k)| k == CueKind::Combatant)
     }
 
     /// The first toll of the statement (killed, else wounded) whose people are not named as

@@ -214,6 +214,14 @@ impl Extractor {
             if !st.actors.is_empty() || !st.verbal {
                 continue;
             }
+            // "انفجرت عبوة ناسفة", "انفجر لغم": an explosion verb is intransitive, its subject is
+            // the device, not a pronoun for the actors told before.
+            if matches!(
+                kb.triggers[st.trigger].frame.as_str(),
+                "ied" | "landmine" | "explosion" | "car_bomb"
+            ) {
+                continue;
+            }
             if let Some(prev) = done
                 .iter()
                 .rev()

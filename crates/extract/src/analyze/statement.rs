@@ -42,13 +42,18 @@ impl Extractor {
         // clause when it names any; the rest of the sentence is often about someone else.
         let one_sided = matches!(
             trig.sub_event_type,
-            Some(SubEventType::HeadquartersOrBaseEstablished | SubEventType::ChangeToGroupActivity)
+            Some(
+                SubEventType::HeadquartersOrBaseEstablished
+                    | SubEventType::ChangeToGroupActivity
+                    | SubEventType::LootingPropertyDestruction
+            )
         );
         let mut actors = if one_sided {
             in_range(&clause)
         } else {
             Vec::new()
         };
+        let own_clause = !actors.is_empty();
         if actors.is_empty() {
             actors = in_range(&segment);
         }
@@ -65,6 +70,50 @@ impl Extractor {
         if actors.is_empty() && !planted && si > 0 && doc.sentences[si - 1].para == s.para {
             actors = in_range(&doc.sentences[si - 1].range);
         }
+        // Outside its own clause a one-sided happening ("دمرت مقام ...", "توغلت عدة دبابات")
+        // has one doer: the actor nearest before it in its sentence, else the first one named
+        // before (the subject of the sentence it continues).
+        if one_sided && !own_clause && actors.len() > 1 {
+            let doer = actors
+                .iter()
+                .copied()
+                .filter(|&a| {
+                    doc.actors[a].range.end <= start && doc.actors[a].range.start >= s.range.start
+                })
+                .max_by_key(|&a| doc.actors[a].range.start)
+                .unwrap_or(actors[0]);
+            actors = vec![doer];
+        }
+        // "طائرات النظام" earlier, "الطائرات" now (the codebook's reference in the paragraph):
+        // a definite aircraft word with no armed side named in its sentence refers to the attacker
+        // of one of the two sentences before, across the line breaks of scraped pages.
+        let civilian = |a: usize| kb.actors[doc.actors[a].actor].kind == ActorKind::Civilians;
+        if actors.iter().all(|&a| civilian(a))
+            && trig.event_type() == Some(EventType::ExplosionsRemoteViolence)
+        {
+            let t = doc.text();
+            let definite_aircraft = doc.cues_in(segment.clone()).any(|(c, k)| {
+                k == CueKind::Aircraft && {
+                    let w = t[c.range.clone()].trim_start_matches(['و', 'ب', 'ف']);
+                    w.starts_with("ال") || w.starts_with("لل")
+                }
+            });
+            if definite_aircraft && !s.headline {
+                for j in (si.saturating_sub(2)..si).rev() {
+                    if doc.sentences[j].headline {
+                        break;
+                    }
+                    let named: Vec<usize> = in_range(&doc.sentences[j].range)
+                        .into_iter()
+                        .filter(|&a| !civilian(a) && !backer(doc, a) && !voice(doc, a))
+                        .collect();
+                    if !named.is_empty() {
+                        actors.extend(named);
+                        break;
+                    }
+                }
+            }
+        }
         // A battle has two sides: the other one is often named just before.
         if trig.event_type() == Some(EventType::Battles) || trig.frame == "takeover" {
             let fams: Vec<&str> = actors.iter().map(|&a| doc.actors[a].family).collect();
@@ -76,6 +125,10 @@ impl Extractor {
             };
             if distinct == 1 {
                 let have = fams[0];
+                // The government's allies (Russia, Iran, Hezbollah) fight beside it, not
+                // against it: "سيطرت قوات النظام على ... بعد معارك" after "الطيران الروسي".
+                let pro_government = |f: &str| kb.actor(f).is_some_and(|a| a.pro_government);
+                let allied = pro_government(have);
                 let lo = si.saturating_sub(2);
                 if let Some(other) = doc
                     .actors
@@ -90,6 +143,7 @@ impl Extractor {
                     })
                     .map(|(i, _)| i)
                     .next_back()
+                    .filter(|&i| !(allied && pro_government(doc.actors[i].family)))
                 {
                     actors.push(other);
                 }
@@ -501,5 +555,41 @@ pub(super) fn backer(doc: &Doc, a: usize) -> bool {
                 && c.range.end <= r.start
                 && doc.tokens_in(c.range.end..r.start).count() <= 2
                 && !text[c.range.end..r.start].contains([',', '.', '،'])
+        })
+}
+
+/// Whether actor mention `a` only says whose voice reports the event ("وفق ما أفادت به مصادر
+/// المعارضة", "وكالة أعماق التابعة لتنظيم الدولة", "مصادر في قوات النظام"): a source that is no
+/// person (sources, agencies, networks, sites, pages) ends at most four words before it, in the
+/// same clause. A person quoted ("المتحدث باسم قسد", "قيادي في الجيش الحر") may be a side.
+pub(super) fn voice(doc: &Doc, a: usize) -> bool {
+    let text = doc.text();
+    let r = &doc.actors[a].range;
+    doc.cues_in(r.start.saturating_sub(80)..r.start)
+        .any(|(c, k)| {
+            let head = text[c.range.clone()].trim_start_matches(['و', 'ب', 'ل']);
+            k == CueKind::Source
+                && [
+                    "مصادر",
+                    "مصدر",
+                    "وكال",
+                    "شبك",
+                    "موقع",
+                    "صفح",
+                    "معرفات",
+                    "تنسيقي",
+                ]
+                .iter()
+                .any(|h| head.starts_with(h))
+                && c.range.end <= r.start
+                && doc.tokens_in(c.range.end..r.start).count() <= 4
+                && !text[c.range.end..r.start].contains([',', '.', '،'])
+                // "قالت مصادر إن الطائرات الإسرائيلية قصفت": after "إن"/"أن" the report begins.
+                && !doc.tokens_in(c.range.end..r.start).any(|tk| {
+                    matches!(
+                        text[tk.range.clone()].trim_start_matches('و'),
+                        "إن" | "أن" | "ان" | "بأن" | "بان" | "إنه" | "أنه" | "بأنه"
+                    )
+                })
         })
 }
