@@ -16,7 +16,6 @@ mod lookup;
 mod matcher;
 mod model;
 mod trie;
-mod words;
 
 pub use model::{
     Actor, ActorKind, Cue, CueKind, Entity, EventType, Matches, Mention, Outlet, Place, PlaceKind,
@@ -200,7 +199,7 @@ impl KnowledgeBase {
 
     /// `words` = the runs of word chars of `norm` ([`marsad_text::word_runs`]).
     fn find_all_at(&self, norm: &str, words: &[Range<usize>]) -> Matches {
-        let cands = self.group.candidates(norm, words);
+        let cands = self.group.candidates(norm, words.iter().map(|w| w.start));
         // Sized up front: growing these vectors copied most of them again.
         let triggers_n = cands
             .iter()
@@ -487,13 +486,8 @@ impl KnowledgeBase {
             }
         }
 
-        self.group = self.group_builder().build();
-        Ok(())
-    }
-
-    /// The patterns of the matcher: entities, triggers and cues share one group; a phrase that
-    /// is several of them is one pattern with several targets.
-    fn group_builder(&self) -> GroupBuilder {
+        // Entities, triggers and cues share one trie; a phrase that is several of them is
+        // one pattern with several targets.
         let mut eb = GroupBuilder::default();
         for (i, a) in self.actors.iter().enumerate() {
             for al in &a.aliases {
@@ -519,11 +513,7 @@ impl KnowledgeBase {
             self.place_names.iter().map(|(k, v)| (k, v[0])).collect();
         names.sort_by_key(|&(_, i)| i);
         for (k, i) in names {
-            if self.places[i].is_bulk_village() {
-                eb.add_apart(k, Entity::Place(i), false, PRI_PLACE);
-            } else {
-                eb.add(k, Entity::Place(i), false, PRI_PLACE);
-            }
+            eb.add(k, Entity::Place(i), false, PRI_PLACE);
         }
         for (i, t) in self.triggers.iter().enumerate() {
             eb.add(&t.phrase, Entity::Trigger(i), false, 0);
@@ -531,7 +521,8 @@ impl KnowledgeBase {
         for (i, c) in self.cues.iter().enumerate() {
             eb.add(&c.phrase, Entity::Cue(i), false, 0);
         }
-        eb
+        self.group = eb.build();
+        Ok(())
     }
 }
 

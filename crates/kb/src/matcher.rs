@@ -7,7 +7,6 @@
 
 use crate::model::{Entity, Mention};
 use crate::trie::Trie;
-use crate::words::{files, first_run, WordTable};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -31,8 +30,6 @@ pub(crate) struct Target {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Group {
     pub(crate) trie: Trie,
-    /// The patterns kept out of the trie (the bulk village names), by their first word.
-    pub(crate) words: WordTable,
     /// The targets of pattern `p` are `targets[starts[p]..starts[p + 1]]`: one flat vector
     /// rather than a vector per pattern, as every hit of a walk reads them (one cache miss
     /// instead of two).
@@ -57,25 +54,11 @@ pub(crate) struct GroupBuilder {
     keys: HashMap<String, usize>,
     patterns: Vec<String>,
     targets: Vec<Vec<Target>>,
-    /// Pattern `p` may go to the [`WordTable`]: every target of it was added with
-    /// [`GroupBuilder::add_apart`] and none is open-ended.
-    apart: Vec<bool>,
 }
 
 impl GroupBuilder {
     /// Adds a normalized phrase (a trailing `*` marks an open end) for `entity`.
     pub fn add(&mut self, phrase: &str, entity: Entity, anaphor: bool, priority: u8) {
-        self.add_to(phrase, entity, anaphor, priority, false)
-    }
-
-    /// [`GroupBuilder::add`] for a name that may be looked up by its first word rather than
-    /// walked in the trie (a bulk village name): it is, unless another target shares its
-    /// pattern.
-    pub fn add_apart(&mut self, phrase: &str, entity: Entity, anaphor: bool, priority: u8) {
-        self.add_to(phrase, entity, anaphor, priority, true)
-    }
-
-    fn add_to(&mut self, phrase: &str, entity: Entity, anaphor: bool, priority: u8, apart: bool) {
         let (body, star) = match phrase.strip_suffix('*') {
             Some(b) => (b, true),
             None => (phrase, false),
@@ -90,15 +73,15 @@ impl GroupBuilder {
             lil: false,
             star,
         };
-        self.push(body.to_string(), base, apart);
+        self.push(body.to_string(), base);
         if let Some(rest) = body.strip_prefix("ال") {
             if rest.chars().next().is_some_and(is_word_char) {
-                self.push(format!("لل{rest}"), Target { lil: true, ..base }, apart);
+                self.push(format!("لل{rest}"), Target { lil: true, ..base });
             }
         }
     }
 
-    fn push(&mut self, key: String, t: Target, apart: bool) {
+    fn push(&mut self, key: String, t: Target) {
         let idx = match self.keys.get(&key) {
             Some(&i) => i,
             None => {
@@ -106,25 +89,13 @@ impl GroupBuilder {
                 self.keys.insert(key.clone(), i);
                 self.patterns.push(key);
                 self.targets.push(Vec::new());
-                self.apart.push(true);
                 i
             }
         };
-        self.apart[idx] &= apart && !t.star;
         self.targets[idx].push(t);
     }
 
     pub fn build(self) -> Group {
-        self.build_with(true)
-    }
-
-    /// [`GroupBuilder::build`] with every pattern in the trie: the reference of the tests.
-    #[cfg(test)]
-    pub fn build_in_one_trie(self) -> Group {
-        self.build_with(false)
-    }
-
-    fn build_with(self, word_table: bool) -> Group {
         let mut starts = Vec::with_capacity(self.targets.len() + 1);
         starts.push(0);
         let mut targets = Vec::new();
@@ -136,24 +107,8 @@ impl GroupBuilder {
             targets.extend(ts);
             starts.push(u32::try_from(targets.len()).expect("fewer than 2^32 targets"));
         }
-        let mut counts: HashMap<&str, usize> = HashMap::new();
-        for (p, key) in self.patterns.iter().enumerate() {
-            if word_table && self.apart[p] {
-                *counts.entry(first_run(key)).or_default() += 1;
-            }
-        }
-        let (mut in_trie, mut apart) = (Vec::new(), Vec::new());
-        for (p, key) in self.patterns.iter().enumerate() {
-            let p = u32::try_from(p).expect("fewer than 2^31 patterns");
-            if word_table && self.apart[p as usize] && files(&counts, first_run(key)) {
-                apart.push((p, key.as_str()));
-            } else {
-                in_trie.push((p, key.as_str()));
-            }
-        }
         Group {
-            trie: Trie::with_ids(&in_trie),
-            words: WordTable::new(&apart),
+            trie: Trie::new(&self.patterns),
             starts,
             targets,
             open_ended,
@@ -162,69 +117,41 @@ impl GroupBuilder {
 }
 
 impl Group {
-    /// Every boundary-valid (match, target) pair, in no particular order. `words` are the runs
-    /// of word chars of `text` ([`marsad_text::word_runs`]).
+    /// Every boundary-valid (match, target) pair, in no particular order. `word_starts` are the
+    /// offsets where the runs of word chars of `text` start ([`marsad_text::word_runs`]).
     ///
     /// Matches start only at a word start or right after a proclitic, so the trie is walked from
     /// those positions instead of scanning every byte: short cue patterns such as "ل" or "في"
     /// would otherwise match inside most words.
-    pub fn candidates(&self, text: &str, words: &[Range<usize>]) -> Vec<Candidate> {
+    pub fn candidates(
+        &self,
+        text: &str,
+        word_starts: impl Iterator<Item = usize>,
+    ) -> Vec<Candidate> {
         // Seldom more candidates than words: reserved up front, as growing copies the vector.
-        let mut out = Vec::with_capacity(words.len());
+        let mut out = Vec::with_capacity(word_starts.size_hint().0);
         let bytes = text.as_bytes();
-        for w in words {
-            let (ws, we) = (w.start, w.end);
-            self.walk(text, ws, ws, we, &mut out);
+        for ws in word_starts {
+            self.walk(text, ws, ws, &mut out);
             // The proclitic sequences are one letter or two, so at most two more walks.
             let (one, two) = proclitic_lens(&bytes[ws..]);
             if one > 0 {
-                self.walk(text, ws, ws + one, we, &mut out);
+                self.walk(text, ws, ws + one, &mut out);
             }
             if two > 0 {
-                self.walk(text, ws, ws + two, we, &mut out);
+                self.walk(text, ws, ws + two, &mut out);
             }
         }
         out
     }
 
-    /// The candidates starting at `anchor` in the word `ws..we`: the trie's and the word
-    /// table's, merged shortest first (the order of one walk over all the patterns).
+    /// The candidates starting at `anchor` in the word starting at `ws`.
     #[inline(always)]
-    fn walk(&self, text: &str, ws: usize, anchor: usize, we: usize, out: &mut Vec<Candidate>) {
-        let bytes = text.as_bytes();
-        match self
-            .words
-            .lookup(&bytes[anchor..], &bytes[anchor..we.max(anchor)])
-        {
-            None => self.trie.for_each_prefix(&bytes[anchor..], |len, pattern| {
-                self.push_targets(text, ws, anchor, anchor + len, pattern, out)
-            }),
-            Some(apart) => self.walk_merged(text, ws, anchor, apart, out),
-        }
-    }
-
-    /// [`Group::walk`] when patterns are filed under the word at `anchor` (seldom: kept out of
-    /// line).
-    #[inline(never)]
-    fn walk_merged(
-        &self,
-        text: &str,
-        ws: usize,
-        anchor: usize,
-        apart: crate::words::Hits<'_>,
-        out: &mut Vec<Candidate>,
-    ) {
-        let mut apart = apart.peekable();
+    fn walk(&self, text: &str, ws: usize, anchor: usize, out: &mut Vec<Candidate>) {
         self.trie
             .for_each_prefix(&text.as_bytes()[anchor..], |len, pattern| {
-                while let Some((l, p)) = apart.next_if(|&(l, _)| l < len) {
-                    self.push_targets(text, ws, anchor, anchor + l, p, out);
-                }
                 self.push_targets(text, ws, anchor, anchor + len, pattern, out)
-            });
-        for (l, p) in apart {
-            self.push_targets(text, ws, anchor, anchor + l, p, out);
-        }
+            })
     }
 
     /// Pattern `pattern` spans `s..e`: its targets whose boundary rules hold. Kept out of line so

@@ -96,16 +96,19 @@ impl std::fmt::Debug for Trie {
     }
 }
 
-/// The keys yada builds the trie of: `patterns` (id, text; texts distinct, non-empty, without
-/// NUL bytes) in [`symbols`], with their id, sorted.
-fn keys(patterns: &[(u32, &str)]) -> Vec<(Vec<u8>, u32)> {
+/// The keys yada builds the trie of: `patterns` (distinct, non-empty, without NUL bytes) in
+/// [`symbols`], with their index, sorted.
+fn keys(patterns: &[String]) -> Vec<(Vec<u8>, u32)> {
     let mut keys: Vec<(Vec<u8>, u32)> = patterns
         .iter()
-        .map(|&(i, p)| {
+        .enumerate()
+        .map(|(i, p)| {
             debug_assert!(!p.is_empty() && !p.contains('\0'), "pattern {p:?}");
             // Values are 31 bits: far more than the patterns of any knowledge base.
-            assert!(i < 1 << 31, "fewer than 2^31 patterns");
-            (symbols(p.as_bytes()), i)
+            (
+                symbols(p.as_bytes()),
+                u32::try_from(i).expect("fewer than 2^31 patterns"),
+            )
         })
         .collect();
     keys.sort_unstable();
@@ -116,24 +119,7 @@ fn keys(patterns: &[(u32, &str)]) -> Vec<(Vec<u8>, u32)> {
 impl Trie {
     /// The trie of `patterns` (distinct, non-empty, without NUL bytes); pattern `i` is reported
     /// as `i`.
-    #[cfg(test)]
     pub fn new(patterns: &[String]) -> Trie {
-        let ids: Vec<(u32, &str)> = patterns
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                (
-                    u32::try_from(i).expect("fewer than 2^31 patterns"),
-                    p.as_str(),
-                )
-            })
-            .collect();
-        Trie::with_ids(&ids)
-    }
-
-    /// The trie of `patterns` (id, text; texts distinct, non-empty, without NUL bytes): the
-    /// pattern is reported by its id.
-    pub fn with_ids(patterns: &[(u32, &str)]) -> Trie {
         let keys = keys(patterns);
         if keys.is_empty() {
             return Trie::default();
@@ -350,8 +336,7 @@ mod tests {
     #[test]
     fn builtin_patterns_fit_in_cache() {
         let kb = crate::KnowledgeBase::builtin().unwrap();
-        let (m, w) = (kb.group.trie.memory(), kb.group.words.memory());
-        eprintln!("trie {m} bytes, word table {w} bytes");
+        let m = kb.group.trie.memory();
         assert!(m < 4 << 20, "trie of {m} bytes");
     }
 }
