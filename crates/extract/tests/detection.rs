@@ -414,3 +414,17 @@ fn a_newspaper_or_an_official_attacking_with_words_is_no_clash() {
     let a = analyze("هاجم مسلحون مجهولون حاجزا لقوات النظام في بلدة الصنمين .");
     assert_eq!(a.events.len(), 1, "{:#?}", a.events);
 }
+
+#[test]
+fn a_force_named_with_its_air_arm_bombards_from_the_air() {
+    let a = analyze("قوات الأسد الجوية تقصف مدينة حرستا في ريف دمشق .");
+    assert_eq!(types(&a), ["Air/drone strike"], "{:#?}", a.events);
+    // An airbase shelled stays a shelling: "الجوية" there names the base, not the attacker.
+    let a = analyze("قصفت قوات النظام بالمدفعية قاعدة منغ الجوية في ريف حلب الشمالي .");
+    assert_eq!(
+        types(&a),
+        ["Shelling/artillery/missile attack"],
+        "{:#?}",
+        a.events
+    );
+}

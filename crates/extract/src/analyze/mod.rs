@@ -286,14 +286,24 @@ impl Extractor {
         // "طائرة تركية تقصف أهداف داعش", "قوات الأسد الجوية تقصف حرستا": a bare bombardment
         // word in a segment that names aircraft is the air strike, also in a clause that goes on
         // with the same subject ("شن الطيران الروسي سبع غارات على الرهجان، وقصف قرية أبو حية").
+        // An armed force named with "الجوية" after it ("قوات الأسد الجوية") is its air force.
+        let air_force = |segment: &Range<usize>| {
+            let t = doc.text();
+            doc.actor_indices(segment).any(|a| {
+                t[doc.actors[a].range.end..]
+                    .trim_start_matches(' ')
+                    .starts_with("الجويه")
+            })
+        };
         if let Some(air) = self.air_trigger {
             for st in statements.iter_mut() {
                 let trig = &kb.triggers[st.trigger];
                 if trig.frame == "shelling"
                     && !trig.phrase.contains(' ')
-                    && doc
+                    && (doc
                         .cues_in(st.segment.clone())
                         .any(|(_, k)| k == CueKind::Aircraft)
+                        || air_force(&st.segment))
                 {
                     st.trigger = air;
                 }
