@@ -428,3 +428,19 @@ fn a_force_named_with_its_air_arm_bombards_from_the_air() {
         a.events
     );
 }
+
+#[test]
+fn a_bombardment_that_went_with_the_fighting_is_the_clash() {
+    let a = analyze(
+        "ودارت اشتباكات عنيفة بين الجيش الحر وقوات النظام على أطراف حي جوبر بدمشق وسط قصف مدفعي عنيف .",
+    );
+    assert_eq!(types(&a), ["Armed clash"], "{:#?}", a.events);
+    // "وسط" as the centre of a town is no accompaniment.
+    let a = analyze("قصفت قوات النظام بالمدفعية وسط مدينة دوما في الغوطة الشرقية .");
+    assert_eq!(
+        types(&a),
+        ["Shelling/artillery/missile attack"],
+        "{:#?}",
+        a.events
+    );
+}

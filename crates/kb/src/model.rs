@@ -506,6 +506,9 @@ pub enum CueKind {
     /// "Since" a long while ("منذ بداية العام", "منذ أشهر", "منذ سنوات"): fighting told so is a
     /// campaign going on, not a happening of one day (a written date after "منذ" counts too).
     SinceLong,
+    /// Words that join a bombardment to the fighting it went with ("ترافقت مع", "وسط",
+    /// "بالتزامن مع"): "اشتباكات ترافقت مع قصف" is one clash (codebook).
+    Accompaniment,
 }
 
 /// A news outlet.

@@ -245,6 +245,36 @@ impl Extractor {
                     .iter()
                     .any(|&(si, at)| si == st.sentence && at < st.range.start)
         });
+        // "دارت اشتباكات ... وسط قصف مدفعي", "الاشتباكات ترافقت مع قصف مكثف بين الجانبين": a
+        // bombardment told as what went with a clash before it in the sentence is that clash,
+        // unless its clause names a place or an actor of its own (codebook).
+        let clashes: Vec<(usize, usize, Option<usize>)> = statements
+            .iter()
+            .filter(|st| kb.triggers[st.trigger].frame == "clash")
+            .map(|st| (st.sentence, st.range.end, st.place))
+            .collect();
+        statements.retain(|st| {
+            let frame = kb.triggers[st.trigger].frame.as_str();
+            if frame != "shelling" && frame != "airstrike" {
+                return true;
+            }
+            let start = st.range.start;
+            if doc.cue_before(start, CueKind::Accompaniment, 1).is_none() {
+                return true;
+            }
+            let own_actor = doc
+                .actor_indices(&(start..st.clause.end))
+                .any(|a| !doc.actors[a].civilian_family);
+            !clashes.iter().any(|&(si, end, place)| {
+                si == st.sentence
+                    && end <= start
+                    && !own_actor
+                    && (st.place_fallback
+                        || st.place.is_none()
+                        || st.place == place
+                        || st.place.is_some_and(|p| doc.places[p].range.start < start))
+            })
+        });
         // "هاجم مسلحون مسجدا", "هجوم على تجمع للنازحين": an armed group and civilians only is
         // violence against civilians, not a battle.
         if let Some(attack) = self.attack_trigger {
