@@ -215,7 +215,8 @@ pub fn coordinated(doc: &Doc, p: usize, span: &Range<usize>) -> Vec<usize> {
         if pq.range.end > span.end {
             break;
         }
-        let prev_end = doc.places[last].range.end;
+        // The item before ends with its phrase: "مطار حلب المدني ومطار النيرب العسكري".
+        let prev_end = doc.places[last].range.end.max(doc.places[last].phrase.end);
         if pq.phrase.start < prev_end {
             continue; // nested in the previous phrase
         }

@@ -444,3 +444,12 @@ fn a_bombardment_that_went_with_the_fighting_is_the_clash() {
         a.events
     );
 }
+
+#[test]
+fn a_list_goes_on_after_a_name_that_ends_with_its_kind() {
+    // "المدني" belongs to the first airport's name: the list goes on to the second.
+    let a = analyze(
+        "وأعلنت فصائل المعارضة هجوما واسعا فجرا على مطار حلب المدني ومطار النيرب العسكري .",
+    );
+    assert_eq!(places(&a).len(), 2, "{:#?}", a.events);
+}
