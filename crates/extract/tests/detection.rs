@@ -453,3 +453,16 @@ fn a_list_goes_on_after_a_name_that_ends_with_its_kind() {
     );
     assert_eq!(places(&a).len(), 2, "{:#?}", a.events);
 }
+
+#[test]
+fn the_coalition_bombards_from_the_air() {
+    let a = analyze("قصفت قوات التحالف الدولي مواقع للمليشيات قرب مدينة البوكمال .");
+    assert_eq!(types(&a), ["Air/drone strike"], "{:#?}", a.events);
+    let a = analyze("قصفت قوات النظام بالمدفعية مواقع للمعارضة قرب مدينة البوكمال .");
+    assert_eq!(
+        types(&a),
+        ["Shelling/artillery/missile attack"],
+        "{:#?}",
+        a.events
+    );
+}

@@ -31,6 +31,10 @@ pub struct Actor {
     /// overtakes territory". Read off the family's top actor.
     #[serde(default)]
     pub pro_government: bool,
+    /// Strikes in the war from the air only (the US-led coalition): a bare bombardment word
+    /// with it as the subject ("قصفت قوات التحالف الدولي المليشيات") is an air strike.
+    #[serde(default)]
+    pub air_power: bool,
 }
 
 /// Actor categories.

@@ -14,6 +14,7 @@ fn actor(id: &str, name: &str, kind: ActorKind, parent: Option<&str>) -> Actor {
         aliases: vec![],
         anaphors: vec![],
         pro_government: false,
+        air_power: false,
     }
 }
 

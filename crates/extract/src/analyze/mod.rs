@@ -316,13 +316,15 @@ impl Extractor {
         // "طائرة تركية تقصف أهداف داعش", "قوات الأسد الجوية تقصف حرستا": a bare bombardment
         // word in a segment that names aircraft is the air strike, also in a clause that goes on
         // with the same subject ("شن الطيران الروسي سبع غارات على الرهجان، وقصف قرية أبو حية").
-        // An armed force named with "الجوية" after it ("قوات الأسد الجوية") is its air force.
+        // An armed force named with "الجوية" after it ("قوات الأسد الجوية") is its air force; a
+        // force that strikes only from the air (`air_power`, the US-led coalition) too.
         let air_force = |segment: &Range<usize>| {
             let t = doc.text();
             doc.actor_indices(segment).any(|a| {
-                t[doc.actors[a].range.end..]
-                    .trim_start_matches(' ')
-                    .starts_with("الجويه")
+                kb.actors[doc.actors[a].actor].air_power
+                    || t[doc.actors[a].range.end..]
+                        .trim_start_matches(' ')
+                        .starts_with("الجويه")
             })
         };
         if let Some(air) = self.air_trigger {
