@@ -515,9 +515,13 @@ impl<'a> Doc<'a> {
             <= 4;
         // The next item of a list of places: "كفربطنا وعربين ودوما وحمورية وحزة" (a place
         // word before the list, or listed towns before it).
-        let listed = t[m.prefix.clone()].starts_with('و')
+        // "الباب و بزاعة و قباسين": some pages write the conjunction apart.
+        let spaced_and = t[..start]
+            .strip_suffix(' ')
+            .is_some_and(|b| b.ends_with(" و"));
+        let listed = (t[m.prefix.clone()].starts_with('و') || spaced_and)
             && self.places.last().is_some_and(|p| {
-                start.saturating_sub(p.range.end) <= 2
+                start.saturating_sub(p.range.end) <= if spaced_and { 4 } else { 2 }
                     && (p.typed.is_some()
                         || p.list_item
                         || !p.unlisted
@@ -748,7 +752,7 @@ impl<'a> Doc<'a> {
         // Not past a conjunction glued to the name: in "قرية الزيارة بالريف الجنوبي والمنصورة"
         // the countryside word belongs to the item before.
         let mut cursor = start;
-        let conjoined = t[m.prefix.clone()].starts_with('و');
+        let conjoined = t[m.prefix.clone()].starts_with('و') || spaced_and;
         for _ in 0..if conjoined { 0 } else { 3 } {
             let Some((r, kind)) = self.cue_ending_before(cursor) else {
                 break;

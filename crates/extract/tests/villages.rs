@@ -378,3 +378,9 @@ fn a_town_abroad_is_a_place_as_the_object_of_an_event_word() {
     assert_eq!(place_ids(&a), ["iq-city-shirqat"], "{:#?}", a.events);
     assert_eq!(admin1s(&a), ["Iraq"]);
 }
+
+#[test]
+fn a_list_with_the_conjunction_written_apart_goes_on() {
+    let a = analyze("قصفت طائرة تركية أهداف داعش في مدينة الباب و بزاعة و قباسين .");
+    assert_eq!(place_ids(&a).len(), 3, "{:#?}", a.events);
+}
