@@ -216,7 +216,7 @@ pub fn coordinated(doc: &Doc, p: usize, span: &Range<usize>) -> Vec<usize> {
             break;
         }
         // The item before ends with its phrase: "مطار حلب المدني ومطار النيرب العسكري".
-        let prev_end = doc.places[last].range.end.max(doc.places[last].phrase.end);
+        let prev_end = doc.places[last].phrase.end;
         if pq.phrase.start < prev_end {
             continue; // nested in the previous phrase
         }
@@ -445,7 +445,7 @@ pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
     let anchors = &anchors;
     // The mentions are in text order (`Doc` sorts them): the neighbours of one lie in a window
     // found by binary search, so a page of many places is not read once per ambiguous name.
-    let sorted = places.is_sorted_by_key(|q| q.range.start);
+    debug_assert!(places.is_sorted_by_key(|q| q.range.start));
     let longest = places.iter().map(|q| q.range.len()).max().unwrap_or(0);
     let mut rows: Vec<usize> = places
         .iter()
@@ -454,15 +454,11 @@ pub fn resolve_all(kb: &KnowledgeBase, places: &[PlaceMention]) -> Vec<usize> {
                 // The places named around it weigh more than the document's: "قرية X بريف
                 // حماة" is the X of Hama whatever else the page names.
                 let mut ctx = context_admin1.with_near();
-                let window = if sorted {
-                    let from = p.range.start.saturating_sub(NEAR_BYTES + longest);
-                    let to = p.range.end + NEAR_BYTES;
-                    let a = places.partition_point(|q| q.range.start < from);
-                    let b = places.partition_point(|q| q.range.start <= to);
-                    &places[a..b.max(a)]
-                } else {
-                    places
-                };
+                let from = p.range.start.saturating_sub(NEAR_BYTES + longest);
+                let to = p.range.end + NEAR_BYTES;
+                let a = places.partition_point(|q| q.range.start < from);
+                let b = places.partition_point(|q| q.range.start <= to);
+                let window = &places[a..b.max(a)];
                 for q in window {
                     if !std::ptr::eq(q, p)
                         && q.candidates.len() == 1
@@ -578,8 +574,6 @@ fn resolve_mixed(
 
 /// Whether mention `p`, whose name is a place in Syria and abroad, is about the place in Syria.
 fn syrian_context(kb: &KnowledgeBase, p: &PlaceMention, places: &[PlaceMention]) -> bool {
-    /// How far (bytes) a Syrian place may be to vouch for the name (a dozen words).
-    const NEAR: usize = 150;
     let typed = p.typed.as_deref().map(marsad_text::normalize_key);
     let fits = |c: usize| {
         typed
@@ -609,7 +603,7 @@ fn syrian_context(kb: &KnowledgeBase, p: &PlaceMention, places: &[PlaceMention])
                 .start
                 .abs_diff(p.range.end)
                 .min(p.range.start.abs_diff(q.range.end))
-                <= NEAR
+                <= NEAR_BYTES
             && {
                 let row = &kb.places[q.candidates[0]];
                 row.country == "SY"

@@ -5,16 +5,8 @@
 
 mod common;
 
-use common::analyze;
+use common::{actor_ids, analyze};
 use marsad_extract::{Analysis, Event};
-
-fn actor_ids(e: &Event) -> Vec<&str> {
-    [&e.actor1, &e.actor2, &e.assoc_actor_1, &e.assoc_actor_2]
-        .into_iter()
-        .flatten()
-        .map(|a| a.id.as_str())
-        .collect()
-}
 
 fn of_type<'a>(a: &'a Analysis, sub: &str) -> &'a Event {
     a.events

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::analyze;
+use common::{actor_ids, analyze};
 use marsad_extract::{Analysis, Event};
 
 fn types(a: &Analysis) -> Vec<&str> {
@@ -247,14 +247,6 @@ fn a_siege_broken_by_a_verb_is_a_clash() {
         "وقالت الوكالة إن قوات النظام كسرت حصار تنظيم داعش لمطار دير الزور العسكري يوم الثلاثاء .",
     );
     assert_eq!(types(&a), ["Armed clash"], "{:#?}", a.events);
-}
-
-fn actor_ids(e: &Event) -> Vec<&str> {
-    [&e.actor1, &e.actor2, &e.assoc_actor_1, &e.assoc_actor_2]
-        .into_iter()
-        .flatten()
-        .map(|a| a.id.as_str())
-        .collect()
 }
 
 #[test]

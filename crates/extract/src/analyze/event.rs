@@ -326,15 +326,14 @@ impl Extractor {
         Option<ActorRef>,
     ) {
         let kb = &self.kb;
-        let aref = |i: usize| -> ActorRef {
-            let a = &doc.actors[i];
-            ActorRef {
-                id: kb.actors[a.actor].id.clone(),
-                name: kb.actors[a.actor].name.clone(),
-                evidence: Some(doc.span(a.range.clone())),
-                kind: kb.actors[a.actor].kind,
-            }
+        // A knowledge-base actor with the span that names it (none for the codebook's UNKNOWN).
+        let kb_ref = |actor: usize, evidence: Option<Range<usize>>| ActorRef {
+            id: kb.actors[actor].id.clone(),
+            name: kb.actors[actor].name.clone(),
+            evidence: evidence.map(|r| doc.span(r)),
+            kind: kb.actors[actor].kind,
         };
+        let aref = |i: usize| kb_ref(doc.actors[i].actor, Some(doc.actors[i].range.clone()));
         // Distinct actors in order of mention, one per actor id.
         let mut order: Vec<usize> = Vec::new();
         let mut seen: Vec<usize> = Vec::new();
@@ -385,12 +384,7 @@ impl Extractor {
         // wounded or targeted).
         if a2.is_none() && civilians.is_none() && violent {
             if let (Some(c), Some(span)) = (self.civilians, self.civilian_toll(doc, best)) {
-                a2 = Some(ActorRef {
-                    id: kb.actors[c].id.clone(),
-                    name: kb.actors[c].name.clone(),
-                    evidence: Some(doc.span(span)),
-                    kind: kb.actors[c].kind,
-                });
+                a2 = Some(kb_ref(c, Some(span)));
             }
         }
         // "اعتقلت قسد عددا من ...", "أعدم التنظيم ...": violence against civilians, an abduction
@@ -398,22 +392,12 @@ impl Extractor {
         // civilians (codebook: CIVILIANS when civilians are killed, wounded or targeted).
         if a2.is_none() && civilians.is_none() && self.against_civilians(doc, best, trig) {
             if let Some(c) = self.civilians {
-                a2 = Some(ActorRef {
-                    id: kb.actors[c].id.clone(),
-                    name: kb.actors[c].name.clone(),
-                    evidence: Some(doc.span(best.range.clone())),
-                    kind: kb.actors[c].kind,
-                });
+                a2 = Some(kb_ref(c, Some(best.range.clone())));
             }
         }
         if a1.is_none() && violent {
             if let Some(u) = self.unidentified {
-                a1 = Some(ActorRef {
-                    id: kb.actors[u].id.clone(),
-                    name: kb.actors[u].name.clone(),
-                    evidence: None,
-                    kind: kb.actors[u].kind,
-                });
+                a1 = Some(kb_ref(u, None));
             }
         }
         let med = mediator.map(aref);

@@ -192,24 +192,7 @@ impl Extractor {
                 trig.requires.iter().any(|r| word_matches(&readings, r))
             })
     }
-}
-/// A word, given as its `readings` ([`marsad_text::proclitic_splits`]), matches a `requires`
-/// word: exactly, after a proclitic, or by prefix when it ends in `*`.
-fn word_matches(readings: &[(&str, &str)], pattern: &str) -> bool {
-    let (p, prefix) = match pattern.strip_suffix('*') {
-        Some(p) => (p, true),
-        None => (pattern, false),
-    };
-    readings.iter().any(|&(_, stem)| {
-        if prefix {
-            stem.starts_with(p)
-        } else {
-            stem == p
-        }
-    })
-}
 
-impl Extractor {
     /// "منذ" with a long while after it in `r`: a `since_long` cue, or "منذ" before a written
     /// month or year ("منذ 6 يونيو", "منذ حزيران 2017", "منذ 2015").
     fn since_long(&self, doc: &Doc, r: Range<usize>) -> bool {
@@ -229,4 +212,19 @@ impl Extractor {
             })
         })
     }
+}
+/// A word, given as its `readings` ([`marsad_text::proclitic_splits`]), matches a `requires`
+/// word: exactly, after a proclitic, or by prefix when it ends in `*`.
+fn word_matches(readings: &[(&str, &str)], pattern: &str) -> bool {
+    let (p, prefix) = match pattern.strip_suffix('*') {
+        Some(p) => (p, true),
+        None => (pattern, false),
+    };
+    readings.iter().any(|&(_, stem)| {
+        if prefix {
+            stem.starts_with(p)
+        } else {
+            stem == p
+        }
+    })
 }

@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use marsad_extract::{Analysis, Extractor};
+use marsad_extract::{Analysis, Event, Extractor};
 use marsad_ingest::{read_text, ReadOptions};
 use marsad_kb::KnowledgeBase;
 
@@ -17,4 +17,14 @@ pub fn analyze(text: &str) -> Analysis {
     let doc =
         read_text("test.txt", "test", text.as_bytes(), &ReadOptions::default()).expect("readable");
     extractor().analyze(&doc)
+}
+
+/// The ids of an event's sides and associated actors, in that order.
+#[allow(dead_code)] // not every test file looks at actors
+pub fn actor_ids(e: &Event) -> Vec<&str> {
+    [&e.actor1, &e.actor2, &e.assoc_actor_1, &e.assoc_actor_2]
+        .into_iter()
+        .flatten()
+        .map(|a| a.id.as_str())
+        .collect()
 }
