@@ -12,13 +12,15 @@ use crate::model::Location;
 
 /// The place of a statement: its clause's, else its segment's, else its sentence's (nearest to
 /// the trigger, after it first), else a destination in the sentence, else the last place of the
-/// sentence before in the same paragraph (returned with `fallback = true`).
+/// sentence before in the same paragraph (returned with `fallback = true`). No place at or after
+/// `stop` (the trigger of another kind of happening) is taken.
 pub fn statement_place(
     doc: &Doc,
     si: usize,
     clause: &Range<usize>,
     segment: &Range<usize>,
     trigger: usize,
+    stop: usize,
 ) -> (Option<usize>, bool) {
     let s = &doc.sentences[si];
     let kb = doc.kb;
@@ -31,9 +33,13 @@ pub fn statement_place(
                 && (allow_vague || !vague(p))
         };
         let mut span = doc.place_indices(r);
-        let after = span
-            .clone()
-            .find(|&i| inside(&doc.places[i]) && doc.places[i].range.start >= trigger);
+        // A place after another happening's trigger (`stop`) is not this one's.
+        let reach = stop;
+        let after = span.clone().find(|&i| {
+            inside(&doc.places[i])
+                && doc.places[i].range.start >= trigger
+                && doc.places[i].range.start < reach
+        });
         let before = span.rfind(|&i| inside(&doc.places[i]) && doc.places[i].range.start < trigger);
         // The nearer of the two; the one after wins ties ("قصف ... على بلدة X").
         match (after, before) {

@@ -458,3 +458,34 @@ fn the_coalition_bombards_from_the_air() {
         a.events
     );
 }
+
+#[test]
+fn places_told_after_another_happening_are_not_the_first_ones() {
+    let a = analyze(
+        "وأضاف القائد العسكري في المعارضة السورية \" بعد الخسارة التي منيت بها قوات النظام في الهجوم على إدارة المركبات أمس ومقتل ضابط برتبة لواء , إضافة إلى عشرات العناصر , شنت الطائرات الحربية الاربعاء أكثر من 40 غارة على بلدات كفربطنا وعربين ودوما , ما أسفر عن مقتل سبعة أشخاص وإصابة أكثر من 25 شخصا ودمار كبير في الأبنية السكنية \" .",
+    );
+    // The clash has no place of its own; the towns are the air strikes'.
+    let clashes = a
+        .events
+        .iter()
+        .filter(|e| e.sub_event_type == "Armed clash")
+        .count();
+    assert!(clashes <= 1, "{:?} at {:?}", types(&a), places(&a));
+    let strikes = a
+        .events
+        .iter()
+        .filter(|e| e.sub_event_type == "Air/drone strike")
+        .count();
+    assert_eq!(strikes, 3, "{:?} at {:?}", types(&a), places(&a));
+}
+
+#[test]
+fn an_air_strike_and_shells_on_the_same_towns_keep_their_places() {
+    let a = analyze(
+        "وقال ناشطون إن أكثر من 50 غارة جوية , و 250 قذيفة مدفعية استهدفت بلدتي كفربطنا وعربين يوم الأربعاء .",
+    );
+    let mut p = places(&a);
+    p.sort();
+    p.dedup();
+    assert!(p.len() >= 2, "{:?} at {:?}", types(&a), places(&a));
+}

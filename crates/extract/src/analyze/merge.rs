@@ -258,7 +258,7 @@ const RECENT_GROUPS: usize = 48;
 const RECENT_MEMBERS: usize = 16;
 
 /// Frames that tell the same kind of happening (a truce is an agreement).
-fn frame_class(frame: &str) -> &str {
+pub(super) fn frame_class(frame: &str) -> &str {
     match frame {
         "truce" | "agreement" | "settlement" => "agreement",
         "surrender" | "arrest" => "arrest",
@@ -267,4 +267,4 @@ fn frame_class(frame: &str) -> &str {
 }
 
 /// Frames too vague to keep two statements apart ("انفجار", "مداهمة").
-const GENERIC_FRAMES: &[&str] = &["explosion", "raid", "clash"];
+pub(super) const GENERIC_FRAMES: &[&str] = &["explosion", "raid", "clash"];

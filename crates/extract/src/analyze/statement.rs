@@ -190,7 +190,24 @@ impl Extractor {
             }
         }
 
-        let (place, place_fallback) = geo::statement_place(doc, si, &clause, &segment, start);
+        // "بعد الخسارة التي منيت بها قوات النظام في الهجوم على إدارة المركبات أمس ، شنت
+        // الطائرات ... غارة على بلدات ...": past its clause, a place told after another kind of
+        // happening is that happening's. A bombardment told as going with the clash ("ترافقت
+        // مع قصف") is the clash itself and stops nothing.
+        let first = doc.triggers.partition_point(|o| o.range.start < clause.end);
+        let stop = doc.triggers[first..]
+            .iter()
+            .take_while(|o| o.range.start < s.range.end)
+            .find(|o| {
+                matches!(o.entity, Entity::Trigger(oi)
+                    if !kb.triggers[oi].is_blocker()
+                        && another_happening(&trig.frame, &kb.triggers[oi].frame))
+                    && doc
+                        .cue_before(o.prefix.start.min(o.range.start), CueKind::Accompaniment, 1)
+                        .is_none()
+            })
+            .map_or(usize::MAX, |o| o.range.start);
+        let (place, place_fallback) = geo::statement_place(doc, si, &clause, &segment, start, stop);
         let date = self.date_cue(doc, segment.clone());
         let killed = crate::tolls::killed(doc, &segment, report_year);
         let injured = self.count_after(doc, &segment, CueKind::Injury);
@@ -546,6 +563,16 @@ impl Extractor {
 
 /// Whether actor mention `a` names a backer ("قوات النظام مدعومة بالطيران الروسي", "الفصائل
 /// المدعومة من تركيا"): a supporter cue ends at most two words before it, in the same clause.
+/// Whether a trigger of frame `other` tells another kind of happening than one of frame `own`:
+/// a specific one ("الطائرات", "سيطرت"), not a word any fighting is told with ("هجوم",
+/// "انفجار"), nor a bombardment beside a bombardment ("غارة جوية و 200 قذيفة على ...").
+fn another_happening(own: &str, other: &str) -> bool {
+    const BOMBARDMENT: &[&str] = &["airstrike", "shelling", "drone"];
+    super::merge::frame_class(own) != super::merge::frame_class(other)
+        && !super::merge::GENERIC_FRAMES.contains(&other)
+        && !(BOMBARDMENT.contains(&own) && BOMBARDMENT.contains(&other))
+}
+
 pub(super) fn backer(doc: &Doc, a: usize) -> bool {
     let text = doc.text();
     let r = &doc.actors[a].range;
