@@ -489,3 +489,9 @@ fn an_air_strike_and_shells_on_the_same_towns_keep_their_places() {
     p.dedup();
     assert!(p.len() >= 2, "{:?} at {:?}", types(&a), places(&a));
 }
+
+#[test]
+fn raids_with_their_pronoun_are_air_strikes() {
+    let a = analyze("وكثف التحالف غاراته على مدينة صنعاء يوم الأحد .");
+    assert_eq!(types(&a), ["Air/drone strike"], "{:?}", places(&a));
+}
