@@ -592,12 +592,19 @@ pub fn report_year(document: &Document, doc: &Doc) -> Option<i32> {
 }
 
 /// The latest year the text names between the start of the Syrian war and a few years past
-/// the corpus: for an undated page, the best guess of the year it reports from.
+/// the corpus: for an undated page, the best guess of the year it reports from. The year of a
+/// "today" box in the page header ("رئيس التحرير : الأحد 21 يناير 2018") is the day of viewing,
+/// not of the report.
 pub fn latest_year(doc: &Doc) -> Option<i32> {
     let t = doc.text();
     doc.tokens
         .iter()
         .filter(|tk| tk.kind == TokenKind::Number && tk.range.len() == 4)
+        .filter(|tk| {
+            // The year ends its date: the cue stands before the day and month too.
+            !doc.cues_in(tk.range.start.saturating_sub(CUE_REACH + 40)..tk.range.start)
+                .any(|(_, k)| k == CueKind::TodayBox)
+        })
         .filter_map(|tk| t[tk.range.clone()].parse::<i32>().ok())
         .filter(|y| (2011..=2030).contains(y))
         .max()
@@ -866,6 +873,16 @@ mod tests {
     fn a_today_box_alone_is_no_date() {
         let text = format!("عدد اليوم الأربعاء 27 ديسمبر 2017\nعنوان الخبر\n{LEAD}");
         assert_eq!(report_date(&text, None).date, None);
+    }
+
+    #[test]
+    fn the_year_of_a_today_box_is_not_the_report_year() {
+        let text = format!(
+            "رئيس التحرير : الأحد 21 يناير 2018 عنوان الخبر\nوفي مارس 2017 سيطرت القوات على المدينة .\n{LEAD}"
+        );
+        let d = read_text("t.txt", "t", text.as_bytes(), &ReadOptions::default()).unwrap();
+        let doc = Doc::new(&d, kb());
+        assert_eq!(latest_year(&doc), Some(2017));
     }
 
     #[test]
