@@ -495,3 +495,17 @@ fn raids_with_their_pronoun_are_air_strikes() {
     let a = analyze("وكثف التحالف غاراته على مدينة صنعاء يوم الأحد .");
     assert_eq!(types(&a), ["Air/drone strike"], "{:?}", places(&a));
 }
+
+#[test]
+fn a_side_named_after_the_place_taken_is_not_the_taker() {
+    let a = analyze(
+        "وأعلنت هيئة تحرير الشام انطلاق معركة جديدة في ريف إدلب الجنوبي .\nوتمكنت اليوم من كسر خطوط الدفاع والسيطرة على بلدة كفرنبل التي كانت مليشيا حزب الله تتحصن فيها .",
+    );
+    assert_eq!(
+        types(&a),
+        ["Non-state actor overtakes territory"],
+        "{:?}",
+        places(&a)
+    );
+    assert_eq!(actor_ids(&a.events[0])[0], "hts", "{:?}", a.events[0]);
+}

@@ -102,6 +102,13 @@ impl Extractor {
             if let Some(t) = self.taker(doc, best) {
                 actor_idx.retain(|&a| a != t);
                 actor_idx.insert(0, t);
+            } else {
+                // "وتمكنت من ... السيطرة على نقاط X الذي كان قناصة من مليشيا حزب الله يتخذونه":
+                // with no subject found, a side named after the takeover is the one the place
+                // was taken from; a side named before it (the sentence's or the one before's
+                // subject) leads.
+                let at = best.range.start;
+                actor_idx.sort_by_key(|&a| doc.actors[a].range.start > at);
             }
         }
         let (actor1, actor2, assoc1, assoc2, _mediator) = self.roles(doc, best, &actor_idx, trig);
