@@ -25,6 +25,7 @@
 
 pub mod calendar;
 pub mod clitics;
+pub mod function_words;
 mod normalize;
 mod number;
 mod place_words;

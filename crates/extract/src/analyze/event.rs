@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use marsad_kb::{ActorKind, CueKind, EventType, SubEventType};
+use marsad_text::function_words::OBJECT_PREPOSITIONS;
 use marsad_text::TokenKind;
 
 use crate::dates::{self, DocDate};
@@ -231,21 +232,10 @@ impl Extractor {
         let t = doc.text();
         // The side a place is taken from or with is a prepositional object ("طرد التنظيم من",
         // "بعد معارك مع قوات النظام", "بدعم من"), not the subject.
+        let word_before = |at: usize| t[..at].trim_end().rsplit(' ').next().unwrap_or("");
         let object_of_preposition = |r: &Range<usize>| {
-            let before = t[..r.start].trim_end();
-            let last = before.rsplit(' ').next().unwrap_or("");
-            matches!(
-                last,
-                "من" | "مع"
-                    | "ضد"
-                    | "عن"
-                    | "على"
-                    | "لصالح"
-                    | "بين"
-                    | "لدى"
-                    | "يد"
-                    | "بيد"
-            ) || t[..r.start].ends_with('ل') && !t[..r.start].ends_with(' ')
+            OBJECT_PREPOSITIONS.contains(&word_before(r.start))
+                || t[..r.start].ends_with('ل') && !t[..r.start].ends_with(' ')
         };
         let armed = |i: &usize| {
             let a = &doc.actors[*i];
