@@ -509,3 +509,11 @@ fn a_side_named_after_the_place_taken_is_not_the_taker() {
     );
     assert_eq!(actor_ids(&a.events[0])[0], "hts", "{:?}", a.events[0]);
 }
+
+#[test]
+fn a_verbal_noun_in_the_accusative_is_still_a_trigger() {
+    let a = analyze(
+        "وشهدت محاور قرية عبيسان في ريف حلب الشمالي قتالا عنيفا بين قوات النظام وفصائل المعارضة يوم الخميس .",
+    );
+    assert_eq!(types(&a), ["Armed clash"], "{:?}", places(&a));
+}
