@@ -35,6 +35,10 @@ pub struct Actor {
     /// with it as the subject ("قصفت قوات التحالف الدولي المليشيات") is an air strike.
     #[serde(default)]
     pub air_power: bool,
+    /// Id of the actor whose side this one fights on as one party (the opposition's factions:
+    /// `opposition`), for telling the two sides of a battle apart; none means its own family.
+    #[serde(default)]
+    pub side: Option<String>,
 }
 
 /// Actor categories.

@@ -104,6 +104,14 @@ impl Extractor {
                 actor_idx.insert(0, t);
             }
         }
+        // A place taken by fighting has a losing side: when the statements name only the group
+        // that took it, it is the side the report names that group fighting ("تمكن مقاتلو
+        // المعارضة من السيطرة على مطار عسكري" in a report on the regime's forces).
+        if trig.frame == "takeover" {
+            if let Some(o) = self.opponent(doc, &actor_idx) {
+                actor_idx.push(o);
+            }
+        }
         let (actor1, actor2, assoc1, assoc2, _mediator) = self.roles(doc, best, &actor_idx, trig);
         let sub_event_type = if trig.frame == "takeover" {
             self.territory_type(doc, best, actor1.as_ref())
@@ -281,6 +289,57 @@ impl Extractor {
         } else {
             before().or(after)
         }
+    }
+
+    /// The other side of a place taken by a non-state group whose statements name that group
+    /// alone (`actors`): the side the document names most often as a participant, no other
+    /// side named as often; its first mention. None when the taker is the government's side.
+    fn opponent<'a>(&'a self, doc: &Doc<'a>, actors: &[usize]) -> Option<usize> {
+        let kb = &self.kb;
+        // The opposition's factions are one side (codebook: OPPOSITION, "FSA and other rebel
+        // factions").
+        let camp =
+            |f: &'a str| -> &'a str { kb.actor(f).and_then(|a| a.side.as_deref()).unwrap_or(f) };
+        let armed = |i: usize| {
+            let a = &doc.actors[i];
+            !a.civilian_family && kb.actors[a.actor].kind != ActorKind::Other
+        };
+        let mut fams: Vec<&str> = actors
+            .iter()
+            .copied()
+            .filter(|&i| armed(i))
+            .map(|i| camp(doc.actors[i].family))
+            .collect();
+        fams.sort();
+        fams.dedup();
+        let [have] = fams[..] else { return None };
+        let pro_government = |f: &str| kb.actor(f).is_some_and(|a| a.pro_government);
+        if pro_government(have) {
+            return None;
+        }
+        let mut counts: Vec<(&str, usize, usize)> = Vec::new();
+        for (i, a) in doc.actors.iter().enumerate() {
+            if !armed(i)
+                || a.area_owner
+                || camp(a.family) == have
+                || super::statement::backer(doc, i)
+                || super::statement::voice(doc, i)
+            {
+                continue;
+            }
+            match counts.iter_mut().find(|c| c.0 == camp(a.family)) {
+                Some(c) => c.1 += 1,
+                None => counts.push((camp(a.family), 1, i)),
+            }
+        }
+        let max = counts.iter().map(|c| c.1).max()?;
+        let mut top = counts.iter().filter(|c| c.1 == max);
+        let first = top.next()?;
+        // A tie names no one side.
+        if top.next().is_some() || max < 2 {
+            return None;
+        }
+        Some(first.2)
     }
 
     /// A place taken: by fighting unless the sentence says otherwise, and then typed by who

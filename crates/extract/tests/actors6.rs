@@ -1,0 +1,31 @@
+//! Actor rules of the sixth actors pass (issue 13), one constructed Arabic sentence each: the
+//! losing side of a place taken by a non-state group.
+
+mod common;
+
+use common::{actor_ids, analyze};
+use marsad_extract::{Analysis, Event};
+
+fn of_type<'a>(a: &'a Analysis, sub: &str) -> &'a Event {
+    a.events
+        .iter()
+        .find(|e| e.sub_event_type == sub)
+        .unwrap_or_else(|| panic!("no {sub}: {:#?}", a.events))
+}
+
+#[test]
+fn a_place_taken_by_rebels_alone_is_taken_from_the_side_the_report_fights() {
+    let a = analyze(
+        "سيطر مقاتلو المعارضة يوم الأحد على مطار عسكري في ريف حلب الشرقي .\nوقال ناشط إن الفصائل تقاتل قوات النظام منذ أشهر في المنطقة .\nوأضاف أن قوات النظام خسرت عشرات العناصر في المعارك .",
+    );
+    let taken = of_type(&a, "Non-state actor overtakes territory");
+    let ids = actor_ids(taken);
+    assert_eq!(ids.first(), Some(&"opposition"), "{ids:?}");
+    assert!(ids.contains(&"syrgov"), "{ids:?}");
+    // The government's own gains keep the sides their statements name.
+    let a = analyze(
+        "سيطرت قوات النظام يوم الأحد على قرية في ريف حلب الشرقي .\nوقال ناشط إن تنظيم داعش يقاتل في المنطقة منذ أشهر .\nوأضاف أن تنظيم داعش خسر عشرات العناصر في المعارك .",
+    );
+    let taken = of_type(&a, "Government regains territory");
+    assert_eq!(actor_ids(taken), vec!["syrgov"]);
+}
