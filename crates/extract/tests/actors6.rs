@@ -29,3 +29,21 @@ fn a_place_taken_by_rebels_alone_is_taken_from_the_side_the_report_fights() {
     let taken = of_type(&a, "Government regains territory");
     assert_eq!(actor_ids(taken), vec!["syrgov"]);
 }
+
+#[test]
+fn who_is_named_after_a_word_of_accompaniment_does_the_other_happening() {
+    let a = analyze(
+        "واستهدفت الغارات الروسية بلدة عندان في ريف حلب الشمالي يوم الخميس , بالتزامن مع محاولة قوات النظام التقدم نحو تلة قريبة .",
+    );
+    let strike = of_type(&a, "Air/drone strike");
+    assert_eq!(actor_ids(strike), vec!["russia"]);
+}
+
+#[test]
+fn an_agency_is_a_voice_even_with_its_first_letter_read_as_a_conjunction() {
+    let a = analyze(
+        "وقالت وكالة انترفاكس الروسية إن الشرطة العسكرية التركية بدأت بالانتشار في محافظة إدلب يوم الأحد .",
+    );
+    let e = of_type(&a, "Change to group/activity");
+    assert_eq!(actor_ids(e), vec!["turkey"]);
+}

@@ -97,6 +97,22 @@ impl Extractor {
         if actor_idx.iter().any(|&a| !super::statement::voice(doc, a)) {
             actor_idx.retain(|&a| !super::statement::voice(doc, a));
         }
+        // "واستهدفت الغارات الروسية ... بالتزامن مع محاولة قوات النظام التقدم": who is named after
+        // a word of accompaniment that follows the trigger does the other happening.
+        {
+            let s = &doc.sentences[best.sentence];
+            if let Some((c, _)) = doc
+                .cues_in(best.range.end..s.range.end)
+                .find(|(_, k)| *k == CueKind::Accompaniment)
+            {
+                let at = c.range.start;
+                if actor_idx.iter().any(|&a| doc.actors[a].range.start < at) {
+                    actor_idx.retain(|&a| {
+                        !(doc.actors[a].range.start > at && doc.actors[a].range.start < s.range.end)
+                    });
+                }
+            }
+        }
         // Who took the place is the first side.
         if trig.frame == "takeover" {
             if let Some(t) = self.taker(doc, best) {

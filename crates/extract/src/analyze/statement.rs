@@ -567,7 +567,10 @@ pub(super) fn voice(doc: &Doc, a: usize) -> bool {
     let r = &doc.actors[a].range;
     doc.cues_in(r.start.saturating_sub(80)..r.start)
         .any(|(c, k)| {
-            let head = text[c.range.clone()].trim_start_matches(['و', 'ب', 'ل']);
+            // "وكالة" begins with the letter of the conjunction: the head is read with and
+            // without a proclitic.
+            let word = &text[c.range.clone()];
+            let head = word.trim_start_matches(['و', 'ب', 'ل']);
             k == CueKind::Source
                 && [
                     "مصادر",
@@ -580,7 +583,7 @@ pub(super) fn voice(doc: &Doc, a: usize) -> bool {
                     "تنسيقي",
                 ]
                 .iter()
-                .any(|h| head.starts_with(h))
+                .any(|h| head.starts_with(h) || word.starts_with(h))
                 && c.range.end <= r.start
                 && doc.tokens_in(c.range.end..r.start).count() <= 4
                 && !text[c.range.end..r.start].contains([',', '.', '،'])
