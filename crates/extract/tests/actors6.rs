@@ -47,3 +47,29 @@ fn an_agency_is_a_voice_even_with_its_first_letter_read_as_a_conjunction() {
     let e = of_type(&a, "Change to group/activity");
     assert_eq!(actor_ids(e), vec!["turkey"]);
 }
+
+#[test]
+fn a_bomb_whose_only_side_is_among_its_wounded_hit_that_side() {
+    let a = analyze(
+        "أصيب ثلاثة عناصر من الجيش الحر إثر انفجار عبوة ناسفة بهم في بلدة المعلقة بريف القنيطرة يوم الأحد .",
+    );
+    let bomb = of_type(&a, "Remote explosive/landmine/IED");
+    assert_eq!(actor_ids(bomb), vec!["unknown", "fsa"]);
+    // Who planted it, named in its own words, stays the attacker.
+    let a = analyze(
+        "انفجرت عبوة ناسفة زرعها تنظيم داعش في بلدة المعلقة بريف القنيطرة يوم الأحد ما أدى إلى مقتل خمسة أشخاص .",
+    );
+    let bomb = of_type(&a, "Remote explosive/landmine/IED");
+    assert_eq!(actor_ids(bomb).first(), Some(&"isis"));
+}
+
+#[test]
+fn indefinite_turkish_aircraft_and_the_iraqi_hashd_are_known() {
+    let a = analyze("قصفت طائرة تركية مواقع تنظيم داعش في مدينة الباب بريف حلب الشرقي يوم الأحد .");
+    let strike = of_type(&a, "Air/drone strike");
+    let ids = actor_ids(strike);
+    assert_eq!(ids.first(), Some(&"turkey"), "{ids:?}");
+    let a = analyze("اشتبك الحشد العراقي مع عناصر تنظيم داعش في بلدة القائم غرب العراق يوم الأحد .");
+    let clash = of_type(&a, "Armed clash");
+    assert!(actor_ids(clash).contains(&"pmf"), "{:?}", actor_ids(clash));
+}

@@ -470,6 +470,17 @@ impl Extractor {
                 a2 = Some(kb_ref(c, Some(best.range.clone())));
             }
         }
+        // "أصيب ثلاثة عناصر من الجيش الحر إثر انفجار عبوة ناسفة": a bomb or a mine whose only
+        // side is named among its dead or wounded hit that side; who planted it is not named
+        // (codebook: UNKNOWN).
+        let planted = matches!(
+            trig.frame.as_str(),
+            "ied" | "landmine" | "explosion" | "car_bomb"
+        );
+        if planted && a2.is_none() && sides.len() == 1 && self.among_casualties(doc, best, sides[0])
+        {
+            a2 = a1.take();
+        }
         if a1.is_none() && violent {
             if let Some(u) = self.unidentified {
                 a1 = Some(kb_ref(u, None));
@@ -493,6 +504,27 @@ impl Extractor {
                 && !doc
                     .cues_in(st.range.start..st.clause.end.max(st.range.end))
                     .any(|(_, k)| k == CueKind::Combatant)
+    }
+
+    /// Whether actor mention `i` names the people of one of the statement's tolls: it starts
+    /// inside the figure's words or the four words after them ("مقتل 5 من قوات النظام").
+    fn among_casualties(&self, doc: &Doc, st: &Statement, i: usize) -> bool {
+        let r = &doc.actors[i].range;
+        st.killed
+            .iter()
+            .chain(st.injured.iter())
+            .filter(|f| f.0 > 0)
+            .flat_map(|f| f.2.iter())
+            .any(|span| {
+                let end = doc
+                    .tokens
+                    .iter()
+                    .skip(doc.token_at(span.end))
+                    .take(4)
+                    .next_back()
+                    .map_or(span.end, |t| t.range.end.max(span.end));
+                r.start >= span.start && r.start < end
+            })
     }
 
     /// The first toll of the statement (killed, else wounded) whose people are not named as
