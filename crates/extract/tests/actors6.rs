@@ -73,3 +73,20 @@ fn indefinite_turkish_aircraft_and_the_iraqi_hashd_are_known() {
     let clash = of_type(&a, "Armed clash");
     assert!(actor_ids(clash).contains(&"pmf"), "{:?}", actor_ids(clash));
 }
+
+#[test]
+fn factions_and_militias_are_named_with_the_side_the_codebook_gives_them() {
+    let a = analyze(
+        "سيطرت حركة نور الدين الزنكي على قرية خان طومان في ريف حلب الجنوبي بعد معارك مع تنظيم داعش يوم الأحد .",
+    );
+    let taken = of_type(&a, "Non-state actor overtakes territory");
+    let name = &taken.actor1.as_ref().expect("taker").name;
+    assert!(name.contains("Syrian opposition"), "{name}");
+    // A militia fighting for the government regains territory.
+    let a = analyze(
+        "سيطر لواء الباقر على قرية خان طومان في ريف حلب الجنوبي بعد معارك مع تنظيم داعش يوم الأحد .",
+    );
+    let taken = of_type(&a, "Government regains territory");
+    let name = &taken.actor1.as_ref().expect("taker").name;
+    assert!(name.contains("Syrian government"), "{name}");
+}
