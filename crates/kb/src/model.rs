@@ -35,6 +35,10 @@ pub struct Actor {
     /// with it as the subject ("قصفت قوات التحالف الدولي المليشيات") is an air strike.
     #[serde(default)]
     pub air_power: bool,
+    /// Id of the actor whose side this one fights on as one party (the opposition's factions:
+    /// `opposition`), for telling the two sides of a battle apart; none means its own family.
+    #[serde(default)]
+    pub side: Option<String>,
 }
 
 /// Actor categories.
@@ -380,6 +384,10 @@ pub struct Cue {
     /// For `date_relative`: ACLED time precision of the resolved date (1 day, 2 week, 3 month).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<u8>,
+    /// For `source`: a source that is no person (sources, agencies, networks, sites, pages): an
+    /// actor named right after it only says whose voice reports the event.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub impersonal: bool,
 }
 
 /// Cue categories.

@@ -15,6 +15,7 @@ fn actor(id: &str, name: &str, kind: ActorKind, parent: Option<&str>) -> Actor {
         anaphors: vec![],
         pro_government: false,
         air_power: false,
+        side: None,
     }
 }
 

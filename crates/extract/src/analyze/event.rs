@@ -98,6 +98,22 @@ impl Extractor {
         if actor_idx.iter().any(|&a| !super::statement::voice(doc, a)) {
             actor_idx.retain(|&a| !super::statement::voice(doc, a));
         }
+        // "واستهدفت الغارات الروسية ... بالتزامن مع محاولة قوات النظام التقدم": who is named after
+        // a word of accompaniment that follows the trigger does the other happening.
+        {
+            let s = &doc.sentences[best.sentence];
+            if let Some((c, _)) = doc
+                .cues_in(best.range.end..s.range.end)
+                .find(|(_, k)| *k == CueKind::Accompaniment)
+            {
+                let at = c.range.start;
+                if actor_idx.iter().any(|&a| doc.actors[a].range.start < at) {
+                    actor_idx.retain(|&a| {
+                        !(doc.actors[a].range.start > at && doc.actors[a].range.start < s.range.end)
+                    });
+                }
+            }
+        }
         // Who took the place is the first side.
         if trig.frame == "takeover" {
             if let Some(t) = self.taker(doc, best) {
@@ -110,6 +126,14 @@ impl Extractor {
                 // subject) leads.
                 let at = best.range.start;
                 actor_idx.sort_by_key(|&a| doc.actors[a].range.start > at);
+            }
+        }
+        // A place taken by fighting has a losing side: when the statements name only the group
+        // that took it, it is the side the report names that group fighting ("تمكن مقاتلو
+        // المعارضة من السيطرة على مطار عسكري" in a report on the regime's forces).
+        if trig.frame == "takeover" {
+            if let Some(o) = self.opponent(doc, &actor_idx) {
+                actor_idx.push(o);
             }
         }
         let (actor1, actor2, assoc1, assoc2, _mediator) = self.roles(doc, best, &actor_idx, trig);
@@ -280,6 +304,57 @@ impl Extractor {
         }
     }
 
+    /// The other side of a place taken by a non-state group whose statements name that group
+    /// alone (`actors`): the side the document names most often as a participant, no other
+    /// side named as often; its first mention. None when the taker is the government's side.
+    fn opponent<'a>(&'a self, doc: &Doc<'a>, actors: &[usize]) -> Option<usize> {
+        let kb = &self.kb;
+        // The opposition's factions are one side (codebook: OPPOSITION, "FSA and other rebel
+        // factions").
+        let camp =
+            |f: &'a str| -> &'a str { kb.actor(f).and_then(|a| a.side.as_deref()).unwrap_or(f) };
+        let armed = |i: usize| {
+            let a = &doc.actors[i];
+            !a.civilian_family && kb.actors[a.actor].kind != ActorKind::Other
+        };
+        let mut fams: Vec<&str> = actors
+            .iter()
+            .copied()
+            .filter(|&i| armed(i))
+            .map(|i| camp(doc.actors[i].family))
+            .collect();
+        fams.sort();
+        fams.dedup();
+        let [have] = fams[..] else { return None };
+        let pro_government = |f: &str| kb.actor(f).is_some_and(|a| a.pro_government);
+        if pro_government(have) {
+            return None;
+        }
+        let mut counts: Vec<(&str, usize, usize)> = Vec::new();
+        for (i, a) in doc.actors.iter().enumerate() {
+            if !armed(i)
+                || a.area_owner
+                || camp(a.family) == have
+                || super::statement::backer(doc, i)
+                || super::statement::voice(doc, i)
+            {
+                continue;
+            }
+            match counts.iter_mut().find(|c| c.0 == camp(a.family)) {
+                Some(c) => c.1 += 1,
+                None => counts.push((camp(a.family), 1, i)),
+            }
+        }
+        let max = counts.iter().map(|c| c.1).max()?;
+        let mut top = counts.iter().filter(|c| c.1 == max);
+        let first = top.next()?;
+        // A tie names no one side.
+        if top.next().is_some() || max < 2 {
+            return None;
+        }
+        Some(first.2)
+    }
+
     /// A place taken: by fighting unless the sentence says otherwise, and then typed by who
     /// took it (the first side named): the government or its allies regain territory, anyone
     /// else is a non-state actor overtaking it.
@@ -392,6 +467,17 @@ impl Extractor {
                 a2 = Some(kb_ref(c, Some(best.range.clone())));
             }
         }
+        // "أصيب ثلاثة عناصر من الجيش الحر إثر انفجار عبوة ناسفة": a bomb or a mine whose only
+        // side is named among its dead or wounded hit that side; who planted it is not named
+        // (codebook: UNKNOWN).
+        let planted = matches!(
+            trig.frame.as_str(),
+            "ied" | "landmine" | "explosion" | "car_bomb"
+        );
+        if planted && a2.is_none() && sides.len() == 1 && self.among_casualties(doc, best, sides[0])
+        {
+            a2 = a1.take();
+        }
         if a1.is_none() && violent {
             if let Some(u) = self.unidentified {
                 a1 = Some(kb_ref(u, None));
@@ -415,6 +501,27 @@ impl Extractor {
                 && !doc
                     .cues_in(st.range.start..st.clause.end.max(st.range.end))
                     .any(|(_, k)| k == CueKind::Combatant)
+    }
+
+    /// Whether actor mention `i` names the people of one of the statement's tolls: it starts
+    /// inside the figure's words or the four words after them ("مقتل 5 من قوات النظام").
+    fn among_casualties(&self, doc: &Doc, st: &Statement, i: usize) -> bool {
+        let r = &doc.actors[i].range;
+        st.killed
+            .iter()
+            .chain(st.injured.iter())
+            .filter(|f| f.0 > 0)
+            .flat_map(|f| f.2.iter())
+            .any(|span| {
+                let end = doc
+                    .tokens
+                    .iter()
+                    .skip(doc.token_at(span.end))
+                    .take(4)
+                    .next_back()
+                    .map_or(span.end, |t| t.range.end.max(span.end));
+                r.start >= span.start && r.start < end
+            })
     }
 
     /// The first toll of the statement (killed, else wounded) whose people are not named as

@@ -587,27 +587,15 @@ pub(super) fn backer(doc: &Doc, a: usize) -> bool {
 
 /// Whether actor mention `a` only says whose voice reports the event ("وفق ما أفادت به مصادر
 /// المعارضة", "وكالة أعماق التابعة لتنظيم الدولة", "مصادر في قوات النظام"): a source that is no
-/// person (sources, agencies, networks, sites, pages) ends at most four words before it, in the
-/// same clause. A person quoted ("المتحدث باسم قسد", "قيادي في الجيش الحر") may be a side.
+/// person (sources, agencies, networks, sites, pages: `impersonal` in cues.toml) ends at most
+/// four words before it, in the same clause. A person quoted ("المتحدث باسم قسد", "قيادي في الجيش الحر") may be a side.
 pub(super) fn voice(doc: &Doc, a: usize) -> bool {
     let text = doc.text();
     let r = &doc.actors[a].range;
     doc.cues_in(r.start.saturating_sub(80)..r.start)
         .any(|(c, k)| {
-            let head = text[c.range.clone()].trim_start_matches(['و', 'ب', 'ل']);
             k == CueKind::Source
-                && [
-                    "مصادر",
-                    "مصدر",
-                    "وكال",
-                    "شبك",
-                    "موقع",
-                    "صفح",
-                    "معرفات",
-                    "تنسيقي",
-                ]
-                .iter()
-                .any(|h| head.starts_with(h))
+                && matches!(c.entity, Entity::Cue(ci) if doc.kb.cues[ci].impersonal)
                 && c.range.end <= r.start
                 && doc.tokens_in(c.range.end..r.start).count() <= 4
                 && !text[c.range.end..r.start].contains([',', '.', '،'])
