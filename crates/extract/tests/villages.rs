@@ -384,3 +384,20 @@ fn a_list_with_the_conjunction_written_apart_goes_on() {
     let a = analyze("قصفت طائرة تركية أهداف داعش في مدينة الباب و بزاعة و قباسين .");
     assert_eq!(place_ids(&a).len(), 3, "{:#?}", a.events);
 }
+
+#[test]
+fn countries_named_in_war_news_are_placed_abroad() {
+    // A city abroad with its country after it, on a page that names Syrian places: Croatia,
+    // not the Syrian place named before it.
+    let a = analyze(
+        "قصفت قوات النظام مدينة سراقب في ريف إدلب. وفي خبر آخر انفجار ضخم يهز مطار مدينة سبليت في كرواتيا.",
+    );
+    assert!(admin1s(&a).contains(&"Croatia"), "{:#?}", a.events);
+    assert!(place_ids(&a).contains(&"hr-city-split"), "{:#?}", a.events);
+    // A country of the new rows as an event's place.
+    let a = analyze("قتل عشرون شخصا في هجوم انتحاري استهدف سوقا في نيجيريا.");
+    assert_eq!(admin1s(&a), ["Nigeria"], "{:#?}", a.events);
+    // "مالي" is also "financial": a support that is "دعم مالي" is no place.
+    let a = analyze("قتل عشرون شخصا في هجوم انتحاري استهدف سوقا في مدينة حلب بعد دعم مالي.");
+    assert_eq!(admin1s(&a), ["Aleppo"], "{:#?}", a.events);
+}
