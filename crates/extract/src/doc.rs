@@ -944,15 +944,23 @@ impl<'a> Doc<'a> {
             {
                 continue;
             }
-            let mut near = self.places.iter().filter(|q| {
-                !q.unlisted
-                    && !std::ptr::eq(*q, p)
-                    && q.range
-                        .start
-                        .abs_diff(p.range.end)
-                        .min(p.range.start.abs_diff(q.range.end))
-                        <= 150
-            });
+            // Mentions already dropped say nothing (the same name read abroad by its parent,
+            // "ناحية قره تبه التابعة لمحافظة ديالى", is no Syrian place beside the headline's).
+            let mut near = self
+                .places
+                .iter()
+                .enumerate()
+                .filter(|&(j, q)| {
+                    !drop[j]
+                        && !q.unlisted
+                        && !std::ptr::eq(q, p)
+                        && q.range
+                            .start
+                            .abs_diff(p.range.end)
+                            .min(p.range.start.abs_diff(q.range.end))
+                            <= 150
+                })
+                .map(|(_, q)| q);
             let first = near.next();
             if first.is_some()
                 && first
@@ -1022,12 +1030,15 @@ impl<'a> Doc<'a> {
                 drop[i] = n_abroad > 2 * n_syrian;
                 continue;
             }
-            let agrees = near.any(|q| {
-                checked(kb, q).any(|c| {
-                    let a = &kb.places[c].admin1;
-                    p.candidates.iter().any(|&v| kb.places[v].admin1 == *a)
-                })
-            });
+            // Damascus and its countryside count as one ("دمشق وريفها ... بلدة مغر المير").
+            let gov = |c: usize| {
+                kb.places[c]
+                    .admin1
+                    .as_deref()
+                    .map(|a| if a == "Rif Dimashq" { "Damascus" } else { a })
+            };
+            let agrees = near
+                .any(|q| checked(kb, q).any(|c| p.candidates.iter().any(|&v| gov(v) == gov(c))));
             drop[i] = !agrees;
         }
         // A quarter is a quarter of a city the page is about: quarter names repeat from city to
@@ -1121,7 +1132,8 @@ impl<'a> Doc<'a> {
                     p.candidates.iter().any(|&v| kb.places[v].admin1 == *a)
                 })
             });
-            drop[i] = !same && (strict || !near.is_empty());
+            // "|=": a village already read abroad or elsewhere stays dropped.
+            drop[i] |= !same && (strict || !near.is_empty());
         }
         let mut k = 0;
         self.places.retain(|_| {

@@ -401,3 +401,16 @@ fn countries_named_in_war_news_are_placed_abroad() {
     let a = analyze("قتل عشرون شخصا في هجوم انتحاري استهدف سوقا في مدينة حلب بعد دعم مالي.");
     assert_eq!(admin1s(&a), ["Aleppo"], "{:#?}", a.events);
 }
+
+#[test]
+fn a_village_read_abroad_by_its_parent_is_abroad_everywhere_on_the_page() {
+    // "قره تبه" is a village of Hasakah and of Aleppo (villages.csv) and a subdistrict of
+    // Diyala: once its parent says Iraq, its bare mentions (after "في", a tentative reading)
+    // are no Syrian village either.
+    let a = analyze(
+        "قتل انتحاري بانفجار حزامه الناسف في قره تبه صباح اليوم . وقال مدير ناحية قره تبه التابعة لمحافظة ديالى إن الانفجار قتل ثلاثة من عناصر الأمن .",
+    );
+    let a1 = admin1s(&a);
+    assert!(!a1.is_empty(), "{:#?}", a.events);
+    assert!(a1.iter().all(|a| *a == "Iraq"), "{a1:?} {:#?}", a.events);
+}
