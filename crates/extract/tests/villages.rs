@@ -414,3 +414,15 @@ fn a_village_read_abroad_by_its_parent_is_abroad_everywhere_on_the_page() {
     assert!(!a1.is_empty(), "{:#?}", a.events);
     assert!(a1.iter().all(|a| *a == "Iraq"), "{a1:?} {:#?}", a.events);
 }
+
+#[test]
+fn an_adjective_of_nationality_after_a_town_says_its_country() {
+    // An unlisted town with "اللبنانية" after it, on a page that names Syrian places: Lebanon.
+    let a = analyze(
+        "قصفت قوات النظام مدينة سراقب في ريف إدلب. وقتل خمسة أشخاص بقصف إسرائيلي على بلدة كفرشوبا اللبنانية أمس.",
+    );
+    assert!(admin1s(&a).contains(&"Lebanon"), "{:#?}", a.events);
+    // A base named with its operator's adjective stays where it is.
+    let a = analyze("قصفت طائرات مجهولة قاعدة حميميم الروسية في ريف اللاذقية أمس.");
+    assert!(!admin1s(&a).contains(&"Russia"), "{:#?}", a.events);
+}
