@@ -885,7 +885,16 @@ COUNTRY_NAME = {
     "NL": "Netherlands", "SE": "Sweden", "AT": "Austria", "CH": "Switzerland", "GR": "Greece",
     "DK": "Denmark", "NO": "Norway", "CY": "Cyprus", "CN": "China", "AF": "Afghanistan",
     "PK": "Pakistan", "UA": "Ukraine", "CA": "Canada", "KZ": "Kazakhstan", "AZ": "Azerbaijan",
-    "AM": "Armenia", "PL": "Poland",
+    "AM": "Armenia", "PL": "Poland", "HR": "Croatia", "IN": "India", "JP": "Japan",
+    "HU": "Hungary", "PH": "Philippines", "NG": "Nigeria", "VN": "Vietnam", "MM": "Myanmar",
+    "MX": "Mexico", "AU": "Australia", "BR": "Brazil", "ET": "Ethiopia", "MR": "Mauritania",
+    "NE": "Niger", "VE": "Venezuela", "MY": "Malaysia", "TD": "Chad", "AR": "Argentina",
+    "PT": "Portugal", "KE": "Kenya", "DJ": "Djibouti", "BD": "Bangladesh", "ID": "Indonesia",
+    "CZ": "Czechia", "UG": "Uganda", "RS": "Serbia", "BG": "Bulgaria",
+    "BA": "Bosnia and Herzegovina", "IE": "Ireland", "ER": "Eritrea", "LK": "Sri Lanka",
+    "UZ": "Uzbekistan", "NZ": "New Zealand", "FI": "Finland", "TM": "Turkmenistan",
+    "KP": "North Korea", "KR": "South Korea", "GE": "Georgia", "CU": "Cuba", "ML": "Mali",
+    "RO": "Romania",
 }
 
 

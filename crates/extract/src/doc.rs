@@ -596,6 +596,30 @@ impl<'a> Doc<'a> {
         {
             return;
         }
+        // "بلدة الصويرة اللبنانية": a name whose adjective after it names a country abroad
+        // where none of its rows is, is another place of that name (read as an unlisted name
+        // placed in that country, see `add_unlisted_places`).
+        // Settlements only: "قاعدة حميميم الروسية" is a Russian base in Syria.
+        let key = marsad_text::normalized_key(&t[m.range.clone()]);
+        let rows = kb.places_named_key(&key);
+        let settlement = |r: &usize| {
+            matches!(
+                kb.places[*r].kind,
+                PlaceKind::Town | PlaceKind::City | PlaceKind::Village
+            )
+        };
+        if rows.iter().chain(std::iter::once(&i)).all(settlement) {
+            if let Some(c) = self.country_adjective_after(kb, m.range.end) {
+                let cc = &kb.places[c].country;
+                if !rows
+                    .iter()
+                    .chain(std::iter::once(&i))
+                    .any(|&r| kb.places[r].country == *cc)
+                {
+                    return;
+                }
+            }
+        }
         // "جبل الشيخ بركات": a listed name ending in a name head ("الشيخ", "أبو") with a name
         // after it is the start of a longer name the gazetteer lacks.
         if let Some(last) = t[m.range.clone()].split_whitespace().last() {
@@ -944,15 +968,23 @@ impl<'a> Doc<'a> {
             {
                 continue;
             }
-            let mut near = self.places.iter().filter(|q| {
-                !q.unlisted
-                    && !std::ptr::eq(*q, p)
-                    && q.range
-                        .start
-                        .abs_diff(p.range.end)
-                        .min(p.range.start.abs_diff(q.range.end))
-                        <= 150
-            });
+            // Mentions already dropped say nothing (the same name read abroad by its parent,
+            // "ناحية قره تبه التابعة لمحافظة ديالى", is no Syrian place beside the headline's).
+            let mut near = self
+                .places
+                .iter()
+                .enumerate()
+                .filter(|&(j, q)| {
+                    !drop[j]
+                        && !q.unlisted
+                        && !std::ptr::eq(q, p)
+                        && q.range
+                            .start
+                            .abs_diff(p.range.end)
+                            .min(p.range.start.abs_diff(q.range.end))
+                            <= 150
+                })
+                .map(|(_, q)| q);
             let first = near.next();
             if first.is_some()
                 && first
@@ -1022,12 +1054,15 @@ impl<'a> Doc<'a> {
                 drop[i] = n_abroad > 2 * n_syrian;
                 continue;
             }
-            let agrees = near.any(|q| {
-                checked(kb, q).any(|c| {
-                    let a = &kb.places[c].admin1;
-                    p.candidates.iter().any(|&v| kb.places[v].admin1 == *a)
-                })
-            });
+            // Damascus and its countryside count as one ("دمشق وريفها ... بلدة مغر المير").
+            let gov = |c: usize| {
+                kb.places[c]
+                    .admin1
+                    .as_deref()
+                    .map(|a| if a == "Rif Dimashq" { "Damascus" } else { a })
+            };
+            let agrees = near
+                .any(|q| checked(kb, q).any(|c| p.candidates.iter().any(|&v| gov(v) == gov(c))));
             drop[i] = !agrees;
         }
         // A quarter is a quarter of a city the page is about: quarter names repeat from city to
@@ -1121,7 +1156,8 @@ impl<'a> Doc<'a> {
                     p.candidates.iter().any(|&v| kb.places[v].admin1 == *a)
                 })
             });
-            drop[i] = !same && (strict || !near.is_empty());
+            // "|=": a village already read abroad or elsewhere stays dropped.
+            drop[i] |= !same && (strict || !near.is_empty());
         }
         let mut k = 0;
         self.places.retain(|_| {
@@ -1134,6 +1170,37 @@ impl<'a> Doc<'a> {
     /// الجبيلة", "قرى كبينة وتردين وكندة", "تلة " الخضر "". Each becomes a place mention placed
     /// by the nearest listed place after it in its sentence ("... بريف اللاذقية"), else before
     /// it, else the country.
+    /// The country abroad whose adjective of nationality is the word right after `end`
+    /// ("بلدة الصويرة اللبنانية", "قرية قانا اللبناني"): the adjective is read from the
+    /// country's "الأراضي X" spelling in the gazetteer.
+    fn country_adjective_after(&self, kb: &KnowledgeBase, end: usize) -> Option<usize> {
+        let t = self.text();
+        let next = self
+            .tokens
+            .get(self.token_at(end))
+            .filter(|n| n.kind == TokenKind::Word && n.range.start <= end + 1)?;
+        self.country_adjective(kb, &t[next.range.clone()])
+    }
+
+    /// The country abroad of an adjective of nationality as written in the (normalized) text.
+    fn country_adjective(&self, kb: &KnowledgeBase, w: &str) -> Option<usize> {
+        if !w.starts_with("ال") || !(w.ends_with('ي') || w.ends_with("يه") || w.ends_with("ية"))
+        {
+            return None;
+        }
+        let w = marsad_text::normalized_key(w);
+        let w = w.strip_suffix('ه').unwrap_or(&w);
+        kb.places.iter().position(|p| {
+            p.kind == PlaceKind::Country
+                && p.country != "SY"
+                && p.variants.iter().any(|v| {
+                    let v = marsad_text::normalize_key(v);
+                    v.strip_prefix("الاراضي ")
+                        .is_some_and(|adj| adj.strip_suffix('ه').unwrap_or(adj) == w)
+                })
+        })
+    }
+
     fn add_unlisted_places(&mut self, kb: &KnowledgeBase) {
         let t = self.text();
         let mut found: Vec<(Range<usize>, Option<String>)> = Vec::new();
@@ -1298,6 +1365,30 @@ impl<'a> Doc<'a> {
                     })
                     .map(|p| p.candidates.clone())
                     .or_else(|| country.map(|c| vec![c]));
+            // "بلدة الصويرة اللبنانية": the adjective after the name says its country.
+            let settlement_word = typed.as_deref().is_some_and(|w| {
+                let w = marsad_text::normalized_key(w);
+                // As written and without its proclitics ("ب" starts "بلدة" too).
+                let bare = w.trim_start_matches(marsad_text::clitics::LETTER_PROCLITICS);
+                ["بلد", "قري", "قرى", "مدين"]
+                    .iter()
+                    .any(|k| w.starts_with(k) || bare.starts_with(k))
+            });
+            // The adjective may have been read as the name's second word ("بلدة كفرشوبا
+            // اللبنانية"): the name is then its first word.
+            let mut range = range;
+            let mut adjective = None;
+            if settlement_word {
+                let name = self.text()[range.clone()].to_string();
+                if let Some((head, last)) = name.rsplit_once(' ') {
+                    adjective = self.country_adjective(kb, last);
+                    if adjective.is_some() {
+                        range = range.start..range.start + head.len();
+                    }
+                }
+                adjective = adjective.or_else(|| self.country_adjective_after(kb, range.end));
+            }
+            let around = adjective.map(|c| vec![c]).or(around);
             let Some(candidates) = around else { continue };
             let destination = self.is_destination(range.start);
             let origin = self.is_origin(range.start);
