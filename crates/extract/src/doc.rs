@@ -1190,15 +1190,14 @@ impl<'a> Doc<'a> {
         }
         let w = marsad_text::normalized_key(w);
         let w = w.strip_suffix('ه').unwrap_or(&w);
-        kb.places.iter().position(|p| {
-            p.kind == PlaceKind::Country
-                && p.country != "SY"
-                && p.variants.iter().any(|v| {
-                    let v = marsad_text::normalize_key(v);
-                    v.strip_prefix("الاراضي ")
-                        .is_some_and(|adj| adj.strip_suffix('ه').unwrap_or(adj) == w)
-                })
-        })
+        // The country's variant "الأراضي اللبنانية" names its adjective, in either gender: two
+        // lookups in the name index, not a walk over every row of the gazetteer.
+        [format!("الاراضي {w}"), format!("الاراضي {w}ه")]
+            .iter()
+            .flat_map(|key| kb.places_named_key(key))
+            .copied()
+            .filter(|&i| kb.places[i].kind == PlaceKind::Country && kb.places[i].country != "SY")
+            .min()
     }
 
     fn add_unlisted_places(&mut self, kb: &KnowledgeBase) {
