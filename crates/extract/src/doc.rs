@@ -608,14 +608,11 @@ impl<'a> Doc<'a> {
                 PlaceKind::Town | PlaceKind::City | PlaceKind::Village
             )
         };
-        if rows.iter().chain(std::iter::once(&i)).all(settlement) {
+        let all_rows = || rows.iter().chain(std::iter::once(&i));
+        if all_rows().all(settlement) {
             if let Some(c) = self.country_adjective_after(kb, m.range.end) {
                 let cc = &kb.places[c].country;
-                if !rows
-                    .iter()
-                    .chain(std::iter::once(&i))
-                    .any(|&r| kb.places[r].country == *cc)
-                {
+                if !all_rows().any(|&r| kb.places[r].country == *cc) {
                     return;
                 }
             }
@@ -1055,12 +1052,7 @@ impl<'a> Doc<'a> {
                 continue;
             }
             // Damascus and its countryside count as one ("دمشق وريفها ... بلدة مغر المير").
-            let gov = |c: usize| {
-                kb.places[c]
-                    .admin1
-                    .as_deref()
-                    .map(|a| if a == "Rif Dimashq" { "Damascus" } else { a })
-            };
+            let gov = |c: usize| kb.places[c].admin1.as_deref().map(governorate);
             let agrees = near
                 .any(|q| checked(kb, q).any(|c| p.candidates.iter().any(|&v| gov(v) == gov(c))));
             drop[i] = !agrees;
@@ -1072,13 +1064,6 @@ impl<'a> Doc<'a> {
         // it; so is a village ("قرى تل تورين وقارة والكريدية" on a page about northern Aleppo:
         // the listed الكريدية is Latakia's). Only for a name with no Syrian place named right by
         // it. Damascus and its countryside count as one.
-        fn governorate(a: &str) -> &str {
-            if a == "Rif Dimashq" {
-                "Damascus"
-            } else {
-                a
-            }
-        }
         let page: Vec<&str> = self
             .places
             .iter()
@@ -1166,10 +1151,6 @@ impl<'a> Doc<'a> {
         });
     }
 
-    /// Names the gazetteer lacks, read after an indefinite place word: "قرية كبينة", "حي
-    /// الجبيلة", "قرى كبينة وتردين وكندة", "تلة " الخضر "". Each becomes a place mention placed
-    /// by the nearest listed place after it in its sentence ("... بريف اللاذقية"), else before
-    /// it, else the country.
     /// The country abroad whose adjective of nationality is the word right after `end`
     /// ("بلدة الصويرة اللبنانية", "قرية قانا اللبناني"): the adjective is read from the
     /// country's "الأراضي X" spelling in the gazetteer.
@@ -1200,6 +1181,10 @@ impl<'a> Doc<'a> {
             .min()
     }
 
+    /// Names the gazetteer lacks, read after an indefinite place word: "قرية كبينة", "حي
+    /// الجبيلة", "قرى كبينة وتردين وكندة", "تلة " الخضر "". Each becomes a place mention placed
+    /// by the nearest listed place after it in its sentence ("... بريف اللاذقية"), else before
+    /// it, else the country.
     fn add_unlisted_places(&mut self, kb: &KnowledgeBase) {
         let t = self.text();
         let mut found: Vec<(Range<usize>, Option<String>)> = Vec::new();
@@ -1365,14 +1350,9 @@ impl<'a> Doc<'a> {
                     .map(|p| p.candidates.clone())
                     .or_else(|| country.map(|c| vec![c]));
             // "بلدة الصويرة اللبنانية": the adjective after the name says its country.
-            let settlement_word = typed.as_deref().is_some_and(|w| {
-                let w = marsad_text::normalized_key(w);
-                // As written and without its proclitics ("ب" starts "بلدة" too).
-                let bare = w.trim_start_matches(marsad_text::clitics::LETTER_PROCLITICS);
-                ["بلد", "قري", "قرى", "مدين"]
-                    .iter()
-                    .any(|k| w.starts_with(k) || bare.starts_with(k))
-            });
+            let settlement_word = typed
+                .as_deref()
+                .is_some_and(|w| marsad_text::is_settlement_word(&marsad_text::normalized_key(w)));
             // The adjective may have been read as the name's second word ("بلدة كفرشوبا
             // اللبنانية"): the name is then its first word.
             let mut range = range;
@@ -1819,6 +1799,15 @@ pub fn family(kb: &KnowledgeBase, i: usize) -> &str {
         actor = parent;
     }
     &actor.id
+}
+
+/// The governorate a place's admin1 counts as: Damascus and its countryside are one.
+fn governorate(admin1: &str) -> &str {
+    if admin1 == "Rif Dimashq" {
+        "Damascus"
+    } else {
+        admin1
+    }
 }
 
 #[cfg(test)]

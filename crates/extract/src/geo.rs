@@ -34,11 +34,8 @@ pub fn statement_place(
         };
         let mut span = doc.place_indices(r);
         // A place after another happening's trigger (`stop`) is not this one's.
-        let reach = stop;
         let after = span.clone().find(|&i| {
-            inside(&doc.places[i])
-                && doc.places[i].range.start >= trigger
-                && doc.places[i].range.start < reach
+            inside(&doc.places[i]) && (trigger..stop).contains(&doc.places[i].range.start)
         });
         let before = span.rfind(|&i| inside(&doc.places[i]) && doc.places[i].range.start < trigger);
         // The nearer of the two; the one after wins ties ("قصف ... على بلدة X").

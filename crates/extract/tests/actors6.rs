@@ -3,15 +3,7 @@
 
 mod common;
 
-use common::{actor_ids, analyze};
-use marsad_extract::{Analysis, Event};
-
-fn of_type<'a>(a: &'a Analysis, sub: &str) -> &'a Event {
-    a.events
-        .iter()
-        .find(|e| e.sub_event_type == sub)
-        .unwrap_or_else(|| panic!("no {sub}: {:#?}", a.events))
-}
+use common::{actor_ids, analyze, of_type};
 
 #[test]
 fn a_place_taken_by_rebels_alone_is_taken_from_the_side_the_report_fights() {

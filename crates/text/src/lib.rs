@@ -37,7 +37,7 @@ pub use number::{quantities, quantities_in, Approx, Quantity};
 pub use place_words::{
     is_allegiance_noun, is_landmark_word, is_list_place_word, is_not_a_place_name,
     is_not_a_place_spelling, is_place_name_head, is_place_name_suffix, is_place_name_tail,
-    is_pressure_noun, may_be_a_word_spelled_as_place,
+    is_pressure_noun, is_settlement_word, may_be_a_word_spelled_as_place,
 };
 pub use sentence::{clauses, paragraphs, sentences};
 pub use token::{

@@ -34,6 +34,9 @@ const LIST_WORDS: &[&str] = &[
     "حاجزي",
 ];
 
+/// Stems of the words for towns and villages (normalized).
+const SETTLEMENT_STEMS: &[&str] = &["بلد", "قري", "قرى", "مدين"];
+
 /// First words of two-word names.
 const NAME_HEADS: &[&str] = &[
     "تل",
@@ -433,6 +436,15 @@ const LANDMARK_WORDS: &[&str] = &[
 pub fn is_list_place_word(normalized: &str) -> bool {
     static S: OnceLock<FxHashSet<String>> = OnceLock::new();
     set(LIST_WORDS, &S).contains(normalized)
+}
+
+/// A word for a town or village ("بلدة", "قرية", "مدينتي", "وبقرية"), normalized: its stem,
+/// with or without the proclitics before it ("ب" also starts "بلدة").
+pub fn is_settlement_word(normalized: &str) -> bool {
+    let bare = normalized.trim_start_matches(crate::clitics::LETTER_PROCLITICS);
+    SETTLEMENT_STEMS
+        .iter()
+        .any(|k| normalized.starts_with(k) || bare.starts_with(k))
 }
 
 /// The first word of a two-word name ("تل", "عين", "أبو").

@@ -256,9 +256,9 @@ impl Extractor {
         let t = doc.text();
         // The side a place is taken from or with is a prepositional object ("طرد التنظيم من",
         // "بعد معارك مع قوات النظام", "بدعم من"), not the subject.
-        let word_before = |at: usize| t[..at].trim_end().rsplit(' ').next().unwrap_or("");
         let object_of_preposition = |r: &Range<usize>| {
-            OBJECT_PREPOSITIONS.contains(&word_before(r.start))
+            let word_before = t[..r.start].trim_end().rsplit(' ').next().unwrap_or("");
+            OBJECT_PREPOSITIONS.contains(&word_before)
                 || t[..r.start].ends_with('ل') && !t[..r.start].ends_with(' ')
         };
         let armed = |i: &usize| {

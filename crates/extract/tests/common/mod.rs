@@ -28,3 +28,12 @@ pub fn actor_ids(e: &Event) -> Vec<&str> {
         .map(|a| a.id.as_str())
         .collect()
 }
+
+/// The first event of sub-event type `sub` (the test fails when there is none).
+#[allow(dead_code)] // not every test file looks for one type
+pub fn of_type<'a>(a: &'a Analysis, sub: &str) -> &'a Event {
+    a.events
+        .iter()
+        .find(|e| e.sub_event_type == sub)
+        .unwrap_or_else(|| panic!("no {sub}: {:#?}", a.events))
+}
