@@ -517,3 +517,31 @@ fn a_verbal_noun_in_the_accusative_is_still_a_trigger() {
     );
     assert_eq!(types(&a), ["Armed clash"], "{:?}", places(&a));
 }
+
+/// "استهدفت الطائرات الحربية ...": an aircraft named with its article as the doer of the verb is
+/// a new air strike when none was told before, not a reference back to one.
+#[test]
+fn a_definite_aircraft_doing_the_verb_tells_a_new_air_strike() {
+    for sentence in [
+        "أفادت مصادر محلية بتطورات ميدانية في البلاد اليوم .\nواستهدفت الطائرات الحربية مدينة تدمر في ريف حمص الشرقي .",
+        "أفادت مصادر محلية بتطورات ميدانية في البلاد اليوم .\nوقصفت المروحيات مدينة تدمر في ريف حمص الشرقي .",
+    ] {
+        let a = analyze(sentence);
+        assert_eq!(types(&a), ["Air/drone strike"], "{sentence}");
+    }
+    // Told before, the aircraft refers back: one strike, not two.
+    let a = analyze(
+        "شنت طائرات حربية روسية غارات على مدينة تدمر في ريف حمص الشرقي يوم الأحد .\nوقال ناشطون إن الطائرات استهدفت أحياء المدينة .",
+    );
+    assert_eq!(types(&a), ["Air/drone strike"]);
+}
+
+/// "قصف ا جوي ا": pages that split the alif of the tanwin from its word still read the word.
+#[test]
+fn a_split_tanwin_alif_still_reads_as_the_word() {
+    let a = analyze(
+        "وتشهد مدينة دوما منذ الصباح قصف ا جوي ا عنيف ا من الطيران الروسي , وقتل 12 شخص ا .",
+    );
+    assert_eq!(types(&a), ["Air/drone strike"]);
+    assert_eq!(a.events[0].fatalities.as_ref().map(|f| f.value), Some(12));
+}

@@ -486,7 +486,8 @@ impl Sink for Output<'_> {
 /// teh marbuta, hamza seats and Persian look-alikes are unified; Arabic-Indic digits become ASCII;
 /// presentation forms become base letters; quotes become `"`, Arabic punctuation and dashes
 /// become ASCII; whitespace other than `'\n'` becomes `' '` (runs are kept, so the map stays
-/// simple); Latin letters are lowercased. Idempotent.
+/// simple), except the space before a lone "ا" that ends a word ("شخص ا" reads "شخصا", see
+/// `join_broken_tanwin`); Latin letters are lowercased. Idempotent.
 ///
 /// # Panics
 /// If `original` is 4 GiB or longer (offsets are stored as `u32`).
@@ -516,11 +517,98 @@ pub fn normalize(original: &str) -> Normalized {
         i = end + rule_at(original, end, &mut out);
     }
     let b = out.b;
-    Normalized {
+    let n = Normalized {
         text: b.text,
         pieces: b.pieces,
         original_len: original.len() as u32,
         cuts: b.cuts,
+    };
+    if n.text.contains(" \u{627}") {
+        join_broken_tanwin(n)
+    } else {
+        n
+    }
+}
+
+/// Whether `tail` (normalized text) ends with a word of two Arabic letters or more.
+fn ends_with_two_letters(tail: &[u8]) -> bool {
+    tail.len() >= 4
+        && is_arabic_letter(&tail[tail.len() - 2..])
+        && is_arabic_letter(&tail[tail.len() - 4..])
+}
+
+/// Whether `b` starts with an Arabic letter (hamza to yeh, tatweel aside).
+fn is_arabic_letter(b: &[u8]) -> bool {
+    matches!(b, &[l, c, ..] if l & 0xFE == 0xD8 && {
+        let cp = (u32::from(l & 0x1F) << 6) | u32::from(c & 0x3F);
+        (0x0621..=0x064A).contains(&cp) && cp != 0x0640
+    })
+}
+
+/// "شخص ا", "قصف ا جوي ا": pages that lost the fatha of the tanwin split its alif from the word.
+/// No Arabic word is a lone "ا", so the space before one that ends a word of two letters or more
+/// (no letter after it, and no letter spelled alone, as in "ا ف ب") is dropped and the word reads
+/// whole ("شخصا"). Runs on the normalized text, so that normalizing again changes nothing; the
+/// dropped space becomes a deleted char of the map.
+fn join_broken_tanwin(n: Normalized) -> Normalized {
+    let bytes = n.text.as_bytes();
+    let mut text: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut drops: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let joins = bytes[i] == b' '
+            && bytes.get(i + 1..i + 3) == Some(&[0xD8, 0xA7])
+            && ends_with_two_letters(&text)
+            && !is_arabic_letter(&bytes[i + 3..])
+            && !(bytes.get(i + 3) == Some(&b' ')
+                && is_arabic_letter(&bytes[i + 4..])
+                && !is_arabic_letter(&bytes[(i + 6).min(bytes.len())..]))
+            && !bytes.get(i + 3).is_some_and(u8::is_ascii_alphanumeric)
+            && !n.piece(i).0.expanded;
+        if joins {
+            drops.push(i);
+        } else {
+            text.push(bytes[i]);
+        }
+        i += 1;
+    }
+    if drops.is_empty() {
+        return n;
+    }
+    // The pieces with the dropped spaces cut out: a piece holding one splits after it.
+    let mut pieces = Vec::with_capacity(n.pieces.len() + drops.len());
+    let mut cuts = n.cuts;
+    let mut d = 0;
+    for (k, p) in n.pieces.iter().enumerate() {
+        let end = n.pieces.get(k + 1).map_or(bytes.len(), |q| q.norm as usize);
+        let mut start = p.norm as usize;
+        let mut orig = p.orig;
+        while start < end {
+            let next_drop = drops.get(d).copied().filter(|&x| x < end);
+            let stop = next_drop.unwrap_or(end);
+            if stop > start {
+                pieces.push(Piece {
+                    norm: (start - d) as u32,
+                    orig,
+                    expanded: p.expanded,
+                });
+            }
+            let Some(x) = next_drop else { break };
+            // Aligned pieces only (checked above): the space is one byte of the original.
+            let space = p.orig + (x - p.norm as usize) as u32;
+            cuts.push(space);
+            d += 1;
+            start = x + 1;
+            orig = space + 1;
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    Normalized {
+        text: String::from_utf8(text).expect("only ASCII spaces were removed"),
+        pieces,
+        original_len: n.original_len,
+        cuts,
     }
 }
 
@@ -578,6 +666,12 @@ pub fn normalize_key(s: &str) -> String {
         }
         i = end + rule_at(s, end, &mut key);
     }
+    if key.out.contains(" \u{627}") {
+        // A word's alif split from it ("شخص ا"): joined as `normalize` joins it, before the
+        // whitespace runs are collapsed.
+        let n = normalize(s);
+        return n.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
     key.out
 }
 
@@ -591,7 +685,10 @@ pub fn normalized_key(s: &str) -> Cow<'_, str> {
     let as_is = b.first().is_none_or(|c| !spaced(c))
         && b.last().is_none_or(|c| !spaced(c))
         && !b.contains(&b'\n')
-        && !b.windows(2).any(|w| w == b"  ");
+        // Two spaces, or a lone "ا" that a key of its own would join to the word before it.
+        && !b
+            .windows(3)
+            .any(|w| w[0] == b' ' && (w[1] == b' ' || w[1..] == [0xD8, 0xA7]));
     if as_is {
         debug_assert_eq!(normalize_key(s), s, "not normalized text");
         Cow::Borrowed(s)
@@ -686,5 +783,33 @@ mod tests {
             assert_eq!(unchanged_run(s.as_bytes(), 0), end, "{s:?}");
         }
         assert_eq!(unchanged_run("xقصف أمس".as_bytes(), 1), 8);
+    }
+
+    /// "قتل 26 شخص ا , بينهم": the alif of the accusative split from its word by the page is
+    /// joined back and the offsets still point into the original; a word that starts with alif,
+    /// letters spelled one by one and a one-letter word stay apart.
+    #[test]
+    fn broken_tanwin_is_joined() {
+        let original = "قتل 26 شخص ا , وشن قصف ا جوي ا.";
+        let n = normalize(original);
+        assert_eq!(n.text, "قتل 26 شخصا , وشن قصفا جويا.");
+        for word in ["شخصا", "قصفا", "جويا", "وشن", "."] {
+            let at = n.text.find(word).unwrap();
+            let back = &original[n.original_range(at..at + word.len())];
+            assert_eq!(back.replace(' ', ""), word, "{word}");
+        }
+        // The dropped space maps to nothing: a range ending at the word before it stops there.
+        let at = n.text.find("شخص").unwrap();
+        assert_eq!(&original[n.original_range(at..at + "شخص".len())], "شخص");
+        assert_eq!(
+            normalize("ﻻ ﺍ«قق").text,
+            normalize(&normalize("ﻻ ﺍ«قق").text).text
+        );
+        for keep in ["و ابن عمه", "قال ا ف ب", "ا لمدينة", "26 ا", "ص ا", "نص اب"]
+        {
+            let words = normalize(keep).text.split(' ').count();
+            assert_eq!(words, keep.split(' ').count(), "{keep:?}");
+        }
+        assert_eq!(normalize(&n.text).text, n.text, "idempotent");
     }
 }

@@ -117,6 +117,11 @@ impl Extractor {
             (Some(x), Some(y)) => x == y,
             _ => true,
         };
+        // An aircraft word that needs a verb beside it (`requires`): the doer of an air strike.
+        let agent = |st: &Statement| {
+            let trig = &self.kb.triggers[st.trigger];
+            !trig.requires.is_empty() && matches!(trig.frame.as_str(), "airstrike" | "drone")
+        };
         let mut groups: Vec<Vec<usize>> = Vec::new();
         let mut order: Vec<usize> = (0..statements.len()).collect();
         order.sort_by_key(|&i| {
@@ -177,7 +182,10 @@ impl Extractor {
                             .any(|r| r.start >= st.clause.start && r.end <= st.clause.end)
                     })
                     || self.date_cue(doc, st.clause.clone()).is_some()
-                    || written[i].is_some();
+                    || written[i].is_some()
+                    // "استهدفت الطائرات الحربية مدينة تدمر" with no air strike told before: the
+                    // aircraft is the doer of the verb its trigger requires, not a reference back.
+                    || own_place && agent(st) && same_kind_groups(&groups).is_empty();
                 match antecedent {
                     Some(g) => Some(g),
                     None if !own_facts => continue,

@@ -128,6 +128,14 @@ impl Extractor {
             if trig.is_blocker() {
                 continue;
             }
+            if std::env::var_os("MARSAD_DEBUG").is_some() {
+                eprintln!(
+                    "[{}] trigger «{}» {:?}",
+                    doc.id,
+                    &doc.text()[m.range.clone()],
+                    trig.sub_event_type
+                );
+            }
             if !self.requires_ok(&doc, m, ti) {
                 if std::env::var_os("MARSAD_DEBUG").is_some() {
                     eprintln!(
