@@ -545,3 +545,34 @@ fn a_split_tanwin_alif_still_reads_as_the_word() {
     assert_eq!(types(&a), ["Air/drone strike"]);
     assert_eq!(a.events[0].fatalities.as_ref().map(|f| f.value), Some(12));
 }
+
+/// "توغلت القوات التركية ... واستولت على ...": moving in, then taking the place in the same
+/// sentence, is one takeover, not a deployment beside it.
+#[test]
+fn forces_moving_in_then_taking_a_place_is_the_takeover() {
+    let a = analyze(
+        "وتوغلت القوات التركية في ريف حلب الشمالي واستولت على كامل مرتفعات جبل عقيل يوم الأحد .",
+    );
+    assert_eq!(types(&a), ["Non-state actor overtakes territory"]);
+}
+
+/// Fighting told after a takeover in its sentence is that takeover ("بعد اشتباكات"), unless it
+/// has a place of its own past the takeover's clause.
+#[test]
+fn fighting_with_its_own_place_after_a_takeover_is_its_own_clash() {
+    let a = analyze(
+        "وسيطرت قوات النظام على بلدة خناصر بعد اشتباكات عنيفة مع تنظيم داعش في محيط البلدة .",
+    );
+    assert_eq!(types(&a), ["Government regains territory"]);
+    let a = analyze(
+        "ففي الغرب استولت القوات التركية على كامل مرتفعات جبل عقيل , وفي الشمال الشرقي شنت قوات النخبة التركية والجيش الحر هجمات استهدفت خطوط اتصالات داعش في بلدتي قباسين وبزاعة .",
+    );
+    assert_eq!(
+        types(&a),
+        [
+            "Non-state actor overtakes territory",
+            "Armed clash",
+            "Armed clash"
+        ]
+    );
+}

@@ -240,18 +240,36 @@ impl Extractor {
         }
         // "سيطرت على X بعد اشتباكات مع ...": fighting told as a noun after a takeover in its
         // sentence is that takeover (the codebook's "بعد معارك/اشتباكات is the same event").
-        let takeovers: Vec<(usize, usize)> = statements
+        // Not when the fighting has a place of its own outside the takeover's clause ("ففي الغرب
+        // استولت على جبل عقيل , وفي الشمال الشرقي شنت ... هجمات ... في بلدتي قباسين وبزاعة").
+        let takeovers: Vec<(usize, usize, Range<usize>, Option<usize>)> = statements
             .iter()
             .filter(|st| kb.triggers[st.trigger].frame == "takeover")
-            .map(|st| (st.sentence, st.range.start))
+            .map(|st| (st.sentence, st.range.start, st.clause.clone(), st.place))
             .collect();
         statements.retain(|st| {
             let trig = &kb.triggers[st.trigger];
+            let own_place = |clause: &Range<usize>, place: Option<usize>| {
+                st.place.is_some_and(|p| {
+                    !st.place_fallback
+                        && Some(p) != place
+                        && doc.places[p].range.start >= st.clause.start
+                        && doc.places[p].range.start >= clause.end
+                })
+            };
             trig.frame != "clash"
                 || trig.verbal
+                || !takeovers.iter().any(|(si, at, clause, place)| {
+                    *si == st.sentence && *at < st.range.start && !own_place(clause, *place)
+                })
+        });
+        // "توغلت القوات التركية ... واستولت على جبل عقيل": forces moving in, then taking a place
+        // in the same sentence, is the takeover, not a deployment beside it.
+        statements.retain(|st| {
+            kb.triggers[st.trigger].frame != "deployment"
                 || !takeovers
                     .iter()
-                    .any(|&(si, at)| si == st.sentence && at < st.range.start)
+                    .any(|&(si, at, _, _)| si == st.sentence && at > st.range.start)
         });
         // "دارت اشتباكات ... وسط قصف مدفعي", "الاشتباكات ترافقت مع قصف مكثف بين الجانبين": a
         // bombardment told as what went with a clash before it in the sentence is that clash,
