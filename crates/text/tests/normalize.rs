@@ -113,7 +113,8 @@ fn reference_map(original: &str) -> (String, Vec<usize>, Vec<usize>) {
     }
     map.push(original.len());
     // The one rule that looks past a char: the space before a lone "ا" that ends a word of two
-    // letters or more, with no letter after it and no letter spelled alone ("ا ف ب"), is dropped
+    // letters or more, with a space, a newline or the end after it and no letter spelled alone
+    // ("ا ف ب"), is dropped
     // (a deleted char: its offset starts a cut), scanning the text as it is being rewritten.
     let letter =
         |c: Option<char>| c.is_some_and(|c| ('\u{621}'..='\u{64A}').contains(&c) && c != '\u{640}');
@@ -131,8 +132,7 @@ fn reference_map(original: &str) -> (String, Vec<usize>, Vec<usize>) {
             && at(j + 1) == Some('ا')
             && letter(prev.next())
             && letter(prev.next())
-            && !letter(at(j + 2))
-            && !at(j + 2).is_some_and(|c| c.is_ascii_alphanumeric())
+            && matches!(at(j + 2), None | Some(' ' | '\n'))
             && !(at(j + 2) == Some(' ') && letter(at(j + 3)) && !letter(at(j + 4)))
             && !expanded;
         if joins {
@@ -205,7 +205,7 @@ fn map_matches_reference_on_edge_cases() {
         "ـقـ",
         "\u{200F}a\u{FEFF}",
         "İß…",
-        "قتل شخص ا , وقصف ا جوي ا.",
+        "قتل شخص ا , وقصف ا جوي ا .\nجوي ا",
         "شخص ّا ف ب ا",
         "ﻻ ﺍ«قق",
     ] {
