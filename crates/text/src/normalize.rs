@@ -526,13 +526,6 @@ pub fn normalize(original: &str) -> Normalized {
     join_broken_tanwin(n)
 }
 
-/// Whether `tail` (normalized text) ends with a word of two Arabic letters or more.
-fn ends_with_two_letters(tail: &[u8]) -> bool {
-    tail.len() >= 4
-        && is_arabic_letter(&tail[tail.len() - 2..])
-        && is_arabic_letter(&tail[tail.len() - 4..])
-}
-
 /// Whether `b` starts with an Arabic letter (hamza to yeh, tatweel aside).
 fn is_arabic_letter(b: &[u8]) -> bool {
     matches!(b, &[l, c, ..] if l & 0xFE == 0xD8 && {
