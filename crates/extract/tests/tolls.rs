@@ -161,3 +161,20 @@ fn an_agreement_has_no_toll() {
         "{agreements:#?}"
     );
 }
+
+/// "وأشارت الشبكة في تقريرها إلى أن قوات النظام قتلت 602 مدني": an organisation's own report
+/// documents a tally over its period, not the toll of one happening; "وثقت مقتل" likewise.
+#[test]
+fn a_report_of_an_organisation_documents_a_tally() {
+    for text in [
+        "قالت الشبكة السورية لحقوق الإنسان إنها وثقت مقتل 340 مدنيا في هجمات قوات النظام على محافظة إدلب .",
+        "وأشارت الشبكة في تقريرها إلى أن قوات النظام قتلت 120 مدنيا في محافظة إدلب بينهم 30 طفلا .",
+    ] {
+        let a = analyze(text);
+        assert!(a.events.iter().all(|e| e.fatalities.is_none()), "{text}: {:#?}", a.events);
+    }
+    assert_eq!(
+        max_toll("قتل خمسة مدنيين في قصف لقوات النظام على مدينة دوما يوم الأحد ."),
+        Some(5)
+    );
+}
