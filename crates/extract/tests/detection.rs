@@ -596,3 +596,11 @@ fn a_takeover_achieved_is_told_not_referred_to() {
     let a = analyze("وتمكنوا من ذلك بعد السيطرة على بلدة خان طومان .");
     assert!(a.events.is_empty(), "{:?}", types(&a));
 }
+
+/// "بعد أن انسحبت قوات البيشمركة منه": a place taken after the other side withdrew changed hands
+/// without a fight.
+#[test]
+fn a_place_taken_after_the_other_side_withdrew_is_a_non_violent_transfer() {
+    let a = analyze("وسيطرت القوات العراقية على مطار كركوك العسكري بعد أن انسحبت قوات البيشمركة منه يوم الاثنين .");
+    assert_eq!(types(&a), ["Non-violent transfer of territory"]);
+}
