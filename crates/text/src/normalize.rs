@@ -536,9 +536,9 @@ fn is_arabic_letter(b: &[u8]) -> bool {
 
 /// "شخص ا", "قصف ا جوي ا": pages that lost the fatha of the tanwin split its alif from the word.
 /// No Arabic word is a lone "ا", so the space before one that ends a word of two letters or more
-/// (a space, a newline or the end after it, and no letter spelled alone, as in "ا ف ب") is dropped and the word reads
-/// whole ("شخصا"). Runs on the normalized text, so that normalizing again changes nothing; the
-/// dropped space becomes a deleted char of the map.
+/// (a space, a newline or the end after it, and no letter spelled alone, as in "ا ف ب") is
+/// dropped and the word reads whole ("شخصا"). Runs on the normalized text, so that normalizing
+/// again changes nothing; the dropped space becomes a deleted char of the map.
 fn join_broken_tanwin(n: Normalized) -> Normalized {
     let bytes = n.text.as_bytes();
     let letter_at = |at: usize| bytes.get(at..).is_some_and(is_arabic_letter);
@@ -559,16 +559,11 @@ fn join_broken_tanwin(n: Normalized) -> Normalized {
     }
     found.sort_unstable();
     for i in found {
-        // The two chars before the space, in the text as rewritten so far: an alif whose own
-        // space was dropped stands right after the letter before that space.
-        let before = i.checked_sub(2);
-        let second = match before {
-            Some(b) if drops.last() == Some(&(i - 3)) => b.checked_sub(3),
-            Some(b) => b.checked_sub(2),
-            None => None,
-        };
-        let joins = before.is_some_and(letter_at)
-            && second.is_some_and(letter_at)
+        // The two chars before the space. No space dropped earlier sits among them: a lone
+        // alif followed by " ا " or " ا" at the end is spelled apart and stays.
+        let joins = i >= 4
+            && letter_at(i - 2)
+            && letter_at(i - 4)
             && !(bytes.get(i + 3) == Some(&b' ') && letter_at(i + 4) && !letter_at(i + 6))
             && !n.piece(i).0.expanded;
         if joins {
@@ -677,7 +672,7 @@ pub fn normalize_key(s: &str) -> String {
         }
         i = end + rule_at(s, end, &mut key);
     }
-    if key.out.contains(" \u{627}") {
+    if key.out.contains(" \u{627} ") || key.out.ends_with(" \u{627}") {
         // A word's alif split from it ("شخص ا"): joined as `normalize` joins it, before the
         // whitespace runs are collapsed.
         let n = normalize(s);

@@ -113,6 +113,8 @@ impl Extractor {
 
     fn run(&self, document: &Document, dump: Option<&mut Vec<crate::FeatureRow>>) -> Analysis {
         let kb = &self.kb;
+        // Read once: the trigger loop below would otherwise look the variable up per trigger.
+        let debug = std::env::var_os("MARSAD_DEBUG").is_some();
         let doc = Doc::new(document, kb);
         let doc_date = dates::document_date(document, &doc);
         let (outlet, source_scale) = crate::outlet::outlet(kb, document, &doc);
@@ -128,7 +130,7 @@ impl Extractor {
             if trig.is_blocker() {
                 continue;
             }
-            if std::env::var_os("MARSAD_DEBUG").is_some() {
+            if debug {
                 eprintln!(
                     "[{}] trigger «{}» {:?}",
                     doc.id,
@@ -137,7 +139,7 @@ impl Extractor {
                 );
             }
             if !self.requires_ok(&doc, m, ti) {
-                if std::env::var_os("MARSAD_DEBUG").is_some() {
+                if debug {
                     eprintln!(
                         "[{}] skip «{}»: requires",
                         doc.id,
@@ -153,7 +155,7 @@ impl Extractor {
             // Headlines run together (a link list or ticker scraped as one line), items of a
             // list page and page furniture: no report.
             if s.glued || s.list_item {
-                if std::env::var_os("MARSAD_DEBUG").is_some() {
+                if debug {
                     eprintln!(
                         "[{}] skip «{}»: glued headlines or list item",
                         doc.id,
@@ -165,7 +167,7 @@ impl Extractor {
             // A photo caption scraped into the text runs up to its credit: "غارة سابقة للطيران
             // الروسي على مدينة عندان ( رويترز - أرشيف ) قال مراسل ...".
             if self.in_caption(&doc, si, m) {
-                if std::env::var_os("MARSAD_DEBUG").is_some() {
+                if debug {
                     eprintln!(
                         "[{}] skip «{}»: caption",
                         doc.id,
@@ -191,7 +193,7 @@ impl Extractor {
                 if reason == "term" {
                     terms.push(si);
                 }
-                if std::env::var_os("MARSAD_DEBUG").is_some() {
+                if debug {
                     eprintln!(
                         "[{}] skip «{}»: {reason}",
                         doc.id,
@@ -472,7 +474,7 @@ impl Extractor {
             })
             .collect();
         let groups = self.merge(&doc, &statements, &written);
-        if std::env::var_os("MARSAD_DEBUG").is_some() {
+        if debug {
             self.debug(&doc, &statements, &groups);
         }
         let mut events = Vec::new();
