@@ -27,7 +27,7 @@ pub struct Extractor {
 }
 
 /// The longest sentence or segment (in words) taken whole as an event's evidence.
-const EVIDENCE_WORDS: usize = 45;
+const EVIDENCE_WORDS: usize = 60;
 
 /// One trigger read as a statement, before merging.
 #[derive(Debug, Clone)]
