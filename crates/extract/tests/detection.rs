@@ -90,12 +90,22 @@ fn an_analysts_view_is_no_event() {
 
 #[test]
 fn explosions_heard_are_no_explosive_device() {
-    let a = analyze("وأبلغ شاهد أن دوي انفجارات قوية سمع من اتجاه جمرايا غرب دمشق مساء أمس .");
-    assert!(
-        !types(&a).contains(&"Remote explosive/landmine/IED"),
-        "{:?}",
-        types(&a)
-    );
+    for text in [
+        "وأبلغ شاهد أن دوي انفجارات قوية سمع من اتجاه جمرايا غرب دمشق مساء أمس .",
+        "وأبلغ شاهد أن دوي ثلاثة انفجارات قوية سمع من اتجاه جمرايا غرب دمشق مساء أمس .",
+        "ووقعت اشتباكات قرب منزل الرئيس في صنعاء , بينما سمع دوي 3 انفجارات بالقرب من منزله .",
+        "وسمعت أصوات انفجارات في حي المزة بدمشق مساء أمس .",
+    ] {
+        let a = analyze(text);
+        assert!(
+            !types(&a).contains(&"Remote explosive/landmine/IED"),
+            "{text}: {:?}",
+            types(&a)
+        );
+    }
+    // A device named with the blast is known, heard or not.
+    let a = analyze("وسمع دوي انفجار عبوة ناسفة في سوق بلدة الدانا بريف إدلب صباح اليوم .");
+    assert_eq!(types(&a), ["Remote explosive/landmine/IED"]);
 }
 
 #[test]
@@ -603,4 +613,17 @@ fn a_takeover_achieved_is_told_not_referred_to() {
 fn a_place_taken_after_the_other_side_withdrew_is_a_non_violent_transfer() {
     let a = analyze("وسيطرت القوات العراقية على مطار كركوك العسكري بعد أن انسحبت قوات البيشمركة منه يوم الاثنين .");
     assert_eq!(types(&a), ["Non-violent transfer of territory"]);
+}
+
+/// "وقصفت الحوامات بلدة كفرزيتا": a bare "قصف" with helicopters named in its clause is an air
+/// strike, whatever the word for them (الحوامات، المروحية، القاذفة).
+#[test]
+fn a_bombardment_by_helicopters_is_an_air_strike() {
+    for text in [
+        "وقصفت الحوامات بلدة كفرزيتا بريف حماة الشمالي صباح اليوم .",
+        "وقصفت المروحية بلدة اللطامنة بريف حماة الشمالي صباح اليوم .",
+    ] {
+        let a = analyze(text);
+        assert_eq!(types(&a), ["Air/drone strike"], "{text}");
+    }
 }

@@ -524,6 +524,9 @@ pub enum CueKind {
     /// Verbs of achieving ("تمكن", "استطاع", "نجح"): a verbal noun they govern ("وتمكن الجيش من
     /// السيطرة على ...") tells the happening, it does not refer back to one, whatever its article.
     Achievement,
+    /// The sound of a blast ("دوي انفجار"): an explosion heard, whose cause the report does not
+    /// know, is no happening of its own.
+    Sound,
 }
 
 /// A news outlet.

@@ -49,6 +49,10 @@ impl Extractor {
         {
             return Some("territory described");
         }
+        // "سمع دوي ثلاثة انفجارات قوية": a sound heard, not a blast whose cause is known.
+        if trig.frame == "explosion" && doc.cue_before(start, CueKind::Sound, 3).is_some() {
+            return Some("sound heard");
+        }
         // "لم تسجل أي اشتباكات": it did not happen.
         if doc.cue_before(start, CueKind::Negation, 3).is_some() {
             return Some("negated");
