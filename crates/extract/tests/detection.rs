@@ -103,6 +103,16 @@ fn explosions_heard_are_no_explosive_device() {
             types(&a)
         );
     }
+    // A blast told with no device and no one killed or hurt is what a strike left, or a rumour.
+    let a = analyze(
+        "وكانت مواقع موالية للنظام قد قالت إن انفجارات ضخمة وقعت بالقرب من مطار دمشق الدولي .",
+    );
+    assert!(a.events.is_empty(), "{:?}", types(&a));
+    // With its dead it is told as a happening of its own; someone blowing something up is an act.
+    let a = analyze("وقتل ثلاثة مدنيين في انفجار هز مدينة أعزاز بريف حلب الشمالي صباح اليوم .");
+    assert_eq!(types(&a), ["Remote explosive/landmine/IED"]);
+    let a = analyze("وفجرت عناصر التنظيم مقاما دينيا في بلدة تادف بريف حلب الشرقي يوم الأربعاء .");
+    assert_eq!(types(&a), ["Remote explosive/landmine/IED"]);
     // A device named with the blast is known, heard or not.
     let a = analyze("وسمع دوي انفجار عبوة ناسفة في سوق بلدة الدانا بريف إدلب صباح اليوم .");
     assert_eq!(types(&a), ["Remote explosive/landmine/IED"]);

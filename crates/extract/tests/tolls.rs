@@ -178,3 +178,18 @@ fn a_report_of_an_organisation_documents_a_tally() {
         Some(5)
     );
 }
+
+/// "ق تلوا", "أ صيب": passives some scrapers print with a space where the damma was.
+#[test]
+fn a_passive_split_where_its_damma_was_is_still_a_death_or_an_injury() {
+    assert_eq!(
+        max_toll(
+            "وقال المرصد إن 26 شخصا على الأقل ق تلوا الجمعة في تفجير سيارة مفخخة قرب دير الزور ."
+        ),
+        Some(26)
+    );
+    let a = analyze("وأ صيب 12 مدنيا في قصف مدفعي على بلدة كفرنبل في ريف إدلب الجنوبي اليوم .");
+    assert_eq!(a.events.len(), 1);
+    assert_eq!(a.events[0].injured.as_ref().map(|q| q.value), Some(12));
+    assert!(a.events[0].fatalities.is_none());
+}

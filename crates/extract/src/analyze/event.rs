@@ -472,7 +472,7 @@ impl Extractor {
         // (codebook: UNKNOWN).
         let planted = matches!(
             trig.frame.as_str(),
-            "ied" | "landmine" | "explosion" | "car_bomb"
+            "ied" | "landmine" | "explosion" | "blast" | "car_bomb"
         );
         if planted && a2.is_none() && sides.len() == 1 && self.among_casualties(doc, best, sides[0])
         {

@@ -50,8 +50,20 @@ impl Extractor {
             return Some("territory described");
         }
         // "سمع دوي ثلاثة انفجارات قوية": a sound heard, not a blast whose cause is known.
-        if trig.frame == "explosion" && doc.cue_before(start, CueKind::Sound, 3).is_some() {
+        if matches!(trig.frame.as_str(), "explosion" | "blast")
+            && doc.cue_before(start, CueKind::Sound, 3).is_some()
+        {
             return Some("sound heard");
+        }
+        // "انفجارات ضخمة وقعت بالقرب من مطار دمشق": a blast with no device named and no one
+        // killed or hurt in its sentence is what a strike or a shelling left, told by its own
+        // words, or a rumour; not an explosive device.
+        if trig.frame == "blast"
+            && !doc
+                .cues_in(s.range.clone())
+                .any(|(_, k)| matches!(k, CueKind::Kill | CueKind::Injury))
+        {
+            return Some("blast without device or casualties");
         }
         // "لم تسجل أي اشتباكات": it did not happen.
         if doc.cue_before(start, CueKind::Negation, 3).is_some() {

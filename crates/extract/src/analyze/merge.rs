@@ -275,4 +275,4 @@ pub(super) fn frame_class(frame: &str) -> &str {
 }
 
 /// Frames too vague to keep two statements apart ("انفجار", "مداهمة").
-pub(super) const GENERIC_FRAMES: &[&str] = &["explosion", "raid", "clash"];
+pub(super) const GENERIC_FRAMES: &[&str] = &["explosion", "blast", "raid", "clash"];

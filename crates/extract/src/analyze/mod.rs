@@ -228,7 +228,7 @@ impl Extractor {
             // the device, not a pronoun for the actors told before.
             if matches!(
                 kb.triggers[st.trigger].frame.as_str(),
-                "ied" | "landmine" | "explosion" | "car_bomb"
+                "ied" | "landmine" | "explosion" | "blast" | "car_bomb"
             ) {
                 continue;
             }

@@ -62,7 +62,7 @@ impl Extractor {
         // armed group the sentence or the one before happens to name.
         let planted = matches!(
             trig.frame.as_str(),
-            "ied" | "landmine" | "explosion" | "car_bomb"
+            "ied" | "landmine" | "explosion" | "blast" | "car_bomb"
         );
         if actors.is_empty() && !planted {
             actors = in_range(&s.range);
