@@ -127,7 +127,7 @@ const OTHER_KEYS: [&str; 2] = ["اخري", "اخر"];
 
 impl<'a> Doc<'a> {
     pub fn new(doc: &'a Document, kb: &'a KnowledgeBase) -> Self {
-        let norm = marsad_text::normalize(&doc.text);
+        let norm = join_split_words(marsad_text::normalize(&doc.text), kb);
         let t = norm.text.as_str();
         // Repeated paragraphs are read once: drop every mention inside them.
         let skip: Vec<Range<usize>> = doc
@@ -1808,6 +1808,77 @@ fn governorate(admin1: &str) -> &str {
     } else {
         admin1
     }
+}
+
+/// "ق تل", "تقد م", "السوري ة", "الر ق ة": some pages print a space where a word had a damma or
+/// a shadda. No Arabic word is one letter but the conjunction "و" (and "ا", see
+/// `marsad_text::normalize`), so a lone letter between two words joins the word after it or
+/// the one before it (with a second lone letter after it: both), when that makes a word of the
+/// knowledge base: the words that matter to extraction read whole, with the offset map kept.
+fn join_split_words(n: marsad_text::Normalized, kb: &KnowledgeBase) -> marsad_text::Normalized {
+    let b = n.text.as_bytes();
+    // A lone Arabic letter at `i` (2 bytes) with a space after it.
+    let lone = |i: usize| {
+        matches!(b.get(i..i + 3), Some(&[l, _, b' ']) if l == 0xD8 || l == 0xD9)
+            && n.text.get(i..i + 2).is_some_and(|c| c != "و" && c != "ا")
+    };
+    // The run of letters ending at `end` (exclusive) or starting at `start`.
+    let word_before = |end: usize| {
+        let w = &n.text[..end];
+        let from = w
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphabetic())
+            .last()
+            .map_or(end, |(k, _)| k);
+        &n.text[from..end]
+    };
+    let word_after = |start: usize| {
+        let w = &n.text[start..];
+        let len = w
+            .char_indices()
+            .find(|(_, c)| !c.is_alphabetic())
+            .map_or(w.len(), |(k, _)| k);
+        &n.text[start..start + len]
+    };
+    let mut drops = Vec::new();
+    let mut joined = String::new();
+    let mut last_drop = 0;
+    for i in memchr::memchr_iter(b' ', b) {
+        let x = i + 1;
+        if !lone(x) || (last_drop > 0 && last_drop >= i) {
+            continue;
+        }
+        let before = word_before(i);
+        let after = word_after(x + 3);
+        // After another lone letter it is an abbreviation spelled apart ("أ ف ب").
+        if before.chars().count() == 1 {
+            continue;
+        }
+        let letter = &n.text[x..x + 2];
+        let mut knows = |parts: &[&str]| {
+            joined.clear();
+            parts.iter().for_each(|p| joined.push_str(p));
+            kb.knows_word(&joined)
+        };
+        if after.chars().count() >= 2 {
+            if knows(&[letter, after]) {
+                drops.push(x + 2);
+                last_drop = x + 2;
+            } else if !before.is_empty() && knows(&[before, letter]) {
+                drops.push(i);
+                last_drop = i;
+            }
+        } else if !before.is_empty()
+            && after.chars().count() == 1
+            && lone(x + 3)
+            && knows(&[before, letter, after])
+        {
+            drops.extend([i, x + 2]);
+            last_drop = x + 2;
+        }
+    }
+    n.without_spaces_at(&drops)
 }
 
 #[cfg(test)]

@@ -637,3 +637,28 @@ fn a_bombardment_by_helicopters_is_an_air_strike() {
         assert_eq!(types(&a), ["Air/drone strike"], "{text}");
     }
 }
+
+/// "تمك نت", "الر ق ة", "السوري ة": a page that prints a space where a word had a damma or a
+/// shadda still tells its event; the evidence is the page's own text.
+#[test]
+fn a_word_split_where_its_shadda_was_reads_whole() {
+    let text = "وتمك نت القوات السوري ة من السيطرة على بلدة خناصر في ريف حلب الجنوبي اليوم .";
+    let a = analyze(text);
+    assert_eq!(types(&a), ["Government regains territory"], "{text}");
+    assert!(a.events[0]
+        .evidence
+        .text
+        .contains("وتمك نت القوات السوري ة"));
+    let a = analyze("وشن طيران التحالف غارات على مدينة الر ق ة صباح اليوم .");
+    assert_eq!(places(&a), ["مدينة الر ق ة"]);
+    assert_eq!(
+        a.events[0]
+            .location
+            .as_ref()
+            .and_then(|l| l.admin1.as_deref()),
+        Some("Raqqa")
+    );
+    // Letters spelled one by one stay apart.
+    let a = analyze("وقالت وكالة أ ف ب إن قوات النظام سيطرت على بلدة خناصر اليوم .");
+    assert_eq!(types(&a), ["Government regains territory"]);
+}

@@ -25,7 +25,7 @@ pub use model::{
 pub use countries::{country, Country};
 pub use lookup::{types_named, TypeSelection};
 use matcher::{Group, GroupBuilder, Requirements};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
 use std::fs;
 use std::ops::Range;
@@ -110,6 +110,9 @@ pub struct KnowledgeBase {
     actor_ids: FxHashMap<String, usize>,
     place_ids: FxHashMap<String, usize>,
     place_names: FxHashMap<String, Vec<usize>>,
+    /// Every word of three letters or more of an actor, place, trigger or cue phrase,
+    /// normalized (see [`KnowledgeBase::knows_word`]).
+    words: FxHashSet<String>,
     /// Last file loaded: named in errors found while indexing.
     last_path: String,
 }
@@ -356,6 +359,16 @@ impl KnowledgeBase {
         self.place_names.get(key).map_or(&[], Vec::as_slice)
     }
 
+    /// Whether `word` (normalized, as in a document's text) is a word of the knowledge base,
+    /// alone or after proclitics ("والرقه", "لقتل"). Used to join words a page split apart.
+    pub fn knows_word(&self, word: &str) -> bool {
+        self.words.contains(word)
+            || marsad_text::clitics::WORD_PROCLITICS.iter().any(|p| {
+                word.strip_prefix(p)
+                    .is_some_and(|w| w.chars().count() >= 3 && self.words.contains(w))
+            })
+    }
+
     /// Trigger indexes per `frame` label (handy for grouping).
     pub fn triggers_in_frame(&self, frame: &str) -> Vec<usize> {
         (0..self.triggers.len())
@@ -482,6 +495,28 @@ impl KnowledgeBase {
                 let v = self.place_names.entry(key).or_default();
                 if !v.contains(&i) {
                     v.push(i);
+                }
+            }
+        }
+
+        // The words a page may print split apart ("ق تل", "السوري ة"), for `knows_word`.
+        self.words.clear();
+        let phrases = self
+            .actors
+            .iter()
+            .flat_map(|a| a.aliases.iter())
+            .chain(
+                self.places
+                    .iter()
+                    .flat_map(|p| std::iter::once(&p.name_ar).chain(&p.variants)),
+            )
+            .chain(self.triggers.iter().map(|t| &t.phrase))
+            .chain(self.cues.iter().map(|c| &c.phrase));
+        for phrase in phrases {
+            for w in load::norm_phrase(phrase).split(' ') {
+                let w = w.trim_end_matches('*');
+                if w.chars().count() >= 3 && w.chars().all(char::is_alphabetic) {
+                    self.words.insert(w.to_string());
                 }
             }
         }

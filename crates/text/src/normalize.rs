@@ -570,51 +570,73 @@ fn join_broken_tanwin(n: Normalized) -> Normalized {
             drops.push(i);
         }
     }
-    if drops.is_empty() {
-        return n;
-    }
-    // The pieces with the dropped spaces cut out: a piece holding one splits after it.
-    let mut pieces = Vec::with_capacity(n.pieces.len() + drops.len());
-    let mut cuts = n.cuts;
-    let mut d = 0;
-    for (k, p) in n.pieces.iter().enumerate() {
-        let end = n.pieces.get(k + 1).map_or(bytes.len(), |q| q.norm as usize);
-        let mut start = p.norm as usize;
-        let mut orig = p.orig;
-        while start < end {
-            let next_drop = drops.get(d).copied().filter(|&x| x < end);
-            let stop = next_drop.unwrap_or(end);
-            if stop > start {
-                pieces.push(Piece {
-                    norm: (start - d) as u32,
-                    orig,
-                    expanded: p.expanded,
-                });
-            }
-            let Some(x) = next_drop else { break };
-            // Aligned pieces only (checked above): the space is one byte of the original.
-            let space = p.orig + (x - p.norm as usize) as u32;
-            cuts.push(space);
-            d += 1;
-            start = x + 1;
-            orig = space + 1;
+    n.without_spaces_at(&drops)
+}
+
+impl Normalized {
+    /// The text with the single spaces at normalized byte offsets `at` (sorted) dropped, the
+    /// offset map kept: each dropped space becomes a deleted char of the original. Offsets that
+    /// hold no space, or whose space came out of a char that expanded, are left as they are.
+    /// For words a page split apart ("ق تل", "السوري ة"), joined by a caller that knows them.
+    #[must_use]
+    pub fn without_spaces_at(self, at: &[usize]) -> Normalized {
+        let n = self;
+        let mut drops: Vec<usize> = at
+            .iter()
+            .copied()
+            .filter(|&i| n.text.as_bytes().get(i) == Some(&b' ') && !n.piece(i).0.expanded)
+            .collect();
+        drops.sort_unstable();
+        drops.dedup();
+        if drops.is_empty() {
+            return n;
         }
-    }
-    cuts.sort_unstable();
-    cuts.dedup();
-    // The text without the dropped spaces (ASCII: cutting at them keeps char boundaries).
-    let mut text = String::with_capacity(n.text.len());
-    let mut from = 0;
-    for &x in &drops {
-        text.push_str(&n.text[from..x]);
-        from = x + 1;
-    }
-    text.push_str(&n.text[from..]);
-    Normalized {
-        text,
-        pieces,
-        original_len: n.original_len,
-        cuts,
+        // The pieces with the dropped spaces cut out: a piece holding one splits after it.
+        let mut pieces = Vec::with_capacity(n.pieces.len() + drops.len());
+        let mut cuts = n.cuts;
+        let mut d = 0;
+        for (k, p) in n.pieces.iter().enumerate() {
+            let end = n
+                .pieces
+                .get(k + 1)
+                .map_or(n.text.len(), |q| q.norm as usize);
+            let mut start = p.norm as usize;
+            let mut orig = p.orig;
+            while start < end {
+                let next_drop = drops.get(d).copied().filter(|&x| x < end);
+                let stop = next_drop.unwrap_or(end);
+                if stop > start {
+                    pieces.push(Piece {
+                        norm: (start - d) as u32,
+                        orig,
+                        expanded: p.expanded,
+                    });
+                }
+                let Some(x) = next_drop else { break };
+                // Aligned pieces only (checked above): the space is one byte of the original.
+                let space = p.orig + (x - p.norm as usize) as u32;
+                cuts.push(space);
+                d += 1;
+                start = x + 1;
+                orig = space + 1;
+            }
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        // The text without the dropped spaces (ASCII: cutting at them keeps char boundaries).
+        let mut text = String::with_capacity(n.text.len());
+        let mut from = 0;
+        for &x in &drops {
+            text.push_str(&n.text[from..x]);
+            from = x + 1;
+        }
+        text.push_str(&n.text[from..]);
+        Normalized {
+            text,
+            pieces,
+            original_len: n.original_len,
+            cuts,
+        }
     }
 }
 
@@ -826,5 +848,26 @@ mod tests {
             assert_eq!(words, keep.split(' ').count(), "{keep:?}");
         }
         assert_eq!(normalize(&n.text).text, n.text, "idempotent");
+    }
+
+    /// "ق تل", "السوري ة": spaces a caller drops (`without_spaces_at`) join the word and keep
+    /// the map into the original; offsets that hold no space are ignored.
+    #[test]
+    fn spaces_dropped_by_a_caller_keep_the_map() {
+        let original = "وقد ق تل 3 من القوات السوري ة أمس";
+        let n = normalize(original);
+        let q = n.text.find("ق تل").unwrap() + "ق".len();
+        let h = n.text.find("السوري ه").unwrap() + "السوري".len();
+        let n = n.without_spaces_at(&[h, q, q, 0]);
+        assert_eq!(n.text, "وقد قتل 3 من القوات السوريه امس");
+        for word in ["قتل", "السوريه", "امس", "3"] {
+            let at = n.text.find(word).unwrap();
+            let back = &original[n.original_range(at..at + word.len())];
+            assert_eq!(normalize_key(&back.replace(' ', "")), word, "{word}");
+        }
+        assert_eq!(
+            n.from_original(original.find("أمس").unwrap()),
+            n.text.find("امس").unwrap()
+        );
     }
 }
