@@ -267,7 +267,30 @@ impl<'a> Doc<'a> {
                 } else {
                     vec![(range.clone(), range.end <= header_end)]
                 };
+                // A photo caption glued to the lead ends at its credit ("غارة سابقة للطيران
+                // الروسي على مدينة عندان ( رويترز - أرشيف ) قال مراسل ..."): its places are
+                // not the lead's.
+                let mut pieces: Vec<(Range<usize>, bool)> = Vec::with_capacity(parts.len());
                 for (range, header) in parts {
+                    let mut from = range.start;
+                    for (c, k) in self.cues_kinds_in(range.clone()) {
+                        if k != CueKind::CaptionCredit || c.range.start < from {
+                            continue;
+                        }
+                        let rest = &t[c.range.end..range.end];
+                        let Some(close) = rest.find(')').filter(|&k| k <= 2) else {
+                            continue;
+                        };
+                        let after = &rest[close + 1..];
+                        let cut = range.end - after.trim_start().len();
+                        if t[from..c.range.start].contains('(') && !after.trim().is_empty() {
+                            pieces.push((from..cut, header));
+                            from = cut;
+                        }
+                    }
+                    pieces.push((from..range.end, header));
+                }
+                for (range, header) in pieces {
                     let clauses = marsad_text::clauses(t, range.clone());
                     let segments = self.segments(kb, &clauses);
                     let glued = glued(&self.original[self.norm.original_range(range.clone())]);
@@ -1822,13 +1845,16 @@ fn join_split_words(n: marsad_text::Normalized, kb: &KnowledgeBase) -> marsad_te
         matches!(b.get(i..i + 3), Some(&[l, _, b' ']) if l == 0xD8 || l == 0xD9)
             && n.text.get(i..i + 2).is_some_and(|c| c != "و" && c != "ا")
     };
+    // Arabic letters only: the words joined are the knowledge base's (and `char::is_alphabetic`
+    // is a slow table walk for them).
+    let letter = |c: char| ('\u{621}'..='\u{64A}').contains(&c) && c != '\u{640}';
     // The run of letters ending at `end` (exclusive) or starting at `start`.
     let word_before = |end: usize| {
         let w = &n.text[..end];
         let from = w
             .char_indices()
             .rev()
-            .take_while(|(_, c)| c.is_alphabetic())
+            .take_while(|&(_, c)| letter(c))
             .last()
             .map_or(end, |(k, _)| k);
         &n.text[from..end]
@@ -1837,14 +1863,18 @@ fn join_split_words(n: marsad_text::Normalized, kb: &KnowledgeBase) -> marsad_te
         let w = &n.text[start..];
         let len = w
             .char_indices()
-            .find(|(_, c)| !c.is_alphabetic())
+            .find(|&(_, c)| !letter(c))
             .map_or(w.len(), |(k, _)| k);
         &n.text[start..start + len]
     };
     let mut drops = Vec::new();
     let mut joined = String::new();
     let mut last_drop = 0;
-    for i in memchr::memchr_iter(b' ', b) {
+    // Spaces three bytes apart: a plain scan (spaces are too dense for `memchr` to pay).
+    for i in 0..b.len().saturating_sub(3) {
+        if b[i] != b' ' || b[i + 3] != b' ' {
+            continue;
+        }
         let x = i + 1;
         if !lone(x) || (last_drop > 0 && last_drop >= i) {
             continue;
@@ -1855,24 +1885,24 @@ fn join_split_words(n: marsad_text::Normalized, kb: &KnowledgeBase) -> marsad_te
         if before.chars().count() == 1 {
             continue;
         }
-        let letter = &n.text[x..x + 2];
+        let single = &n.text[x..x + 2];
         let mut knows = |parts: &[&str]| {
             joined.clear();
             parts.iter().for_each(|p| joined.push_str(p));
             kb.knows_word(&joined)
         };
         if after.chars().count() >= 2 {
-            if knows(&[letter, after]) {
+            if knows(&[single, after]) {
                 drops.push(x + 2);
                 last_drop = x + 2;
-            } else if !before.is_empty() && knows(&[before, letter]) {
+            } else if !before.is_empty() && knows(&[before, single]) {
                 drops.push(i);
                 last_drop = i;
             }
         } else if !before.is_empty()
             && after.chars().count() == 1
             && lone(x + 3)
-            && knows(&[before, letter, after])
+            && knows(&[before, single, after])
         {
             drops.extend([i, x + 2]);
             last_drop = x + 2;

@@ -662,3 +662,19 @@ fn a_word_split_where_its_shadda_was_reads_whole() {
     let a = analyze("وقالت وكالة أ ف ب إن قوات النظام سيطرت على بلدة خناصر اليوم .");
     assert_eq!(types(&a), ["Government regains territory"]);
 }
+
+/// A photo caption glued to the lead ends at its credit: "غارة سابقة للطيران الروسي على مدينة
+/// عندان ( رويترز - أرشيف ) قال مراسل ..." is not the lead's sentence. (Its town is still one of
+/// the page's places, which an event with no place of its own may fall back to.)
+#[test]
+fn a_caption_glued_to_the_lead_is_not_its_sentence() {
+    let a = analyze(
+        "غارة سابقة للطيران الروسي على مدينة عندان في ريف حلب الشمالي ( رويترز - أرشيف ) قال مراسل الجزيرة إن غارات روسية كثيفة استهدفت بلدة حيان اليوم .",
+    );
+    assert_eq!(places(&a), ["بلدة حيان"]);
+    assert!(
+        a.events[0].evidence.text.starts_with("قال مراسل"),
+        "{}",
+        a.events[0].evidence.text
+    );
+}
