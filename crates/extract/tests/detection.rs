@@ -678,3 +678,16 @@ fn a_caption_glued_to_the_lead_is_not_its_sentence() {
         a.events[0].evidence.text
     );
 }
+
+/// "الحديث عن إمكانية ... انسحابها", "يدعو قوات سوريا الديمقراطية للانسحاب": a possibility
+/// and a call are no happening.
+#[test]
+fn a_possibility_or_a_call_is_no_event() {
+    for text in [
+        "وتزامنت الزيارة مع الحديث عن إمكانية انسحاب القوات الأميركية من مدينة منبج .",
+        "وأصدر مجلس محافظة الرقة بيانا يدعو قوات سوريا الديمقراطية للانسحاب من مدينة الرقة .",
+    ] {
+        let a = analyze(text);
+        assert!(a.events.is_empty(), "{text}: {:?}", types(&a));
+    }
+}
