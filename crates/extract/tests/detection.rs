@@ -691,3 +691,11 @@ fn a_possibility_or_a_call_is_no_event() {
         assert!(a.events.is_empty(), "{text}: {:?}", types(&a));
     }
 }
+
+/// "وتتمركز قوات النظام في نقاط مهمة": where forces are, a state; "تمركزت" is the move.
+#[test]
+fn forces_stationed_in_the_present_are_no_deployment() {
+    let a =
+        analyze("وتتمركز قوات النظام وحزب الله في نقاط مهمة داخل مدينة البعث في ريف القنيطرة .");
+    assert!(a.events.is_empty(), "{:?}", types(&a));
+}
