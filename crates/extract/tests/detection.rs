@@ -699,3 +699,15 @@ fn forces_stationed_in_the_present_are_no_deployment() {
         analyze("وتتمركز قوات النظام وحزب الله في نقاط مهمة داخل مدينة البعث في ريف القنيطرة .");
     assert!(a.events.is_empty(), "{:?}", types(&a));
 }
+
+/// "Coded at its first full mention": a later sentence with no place of its own that joins a
+/// happening adds to it; it does not lend it its actors and its words.
+#[test]
+fn a_later_unplaced_telling_does_not_lead_the_event() {
+    let a = analyze(
+        "وتمكنت قوات سوريا الديمقراطية من السيطرة على بلدة الهول شرق مدينة الحسكة بشكل كامل .\nوبعد ذلك واصل تنظيم الدولة الإسلامية تقدمه في مناطق أخرى من سوريا .",
+    );
+    assert_eq!(types(&a), ["Non-state actor overtakes territory"]);
+    assert_eq!(actor_ids(&a.events[0])[0], "sdf", "{:#?}", a.events[0]);
+    assert!(a.events[0].evidence.text.starts_with("وتمكنت"));
+}

@@ -33,9 +33,15 @@ impl Extractor {
             .copied()
             .filter(|&i| !statements[i].headline && statements[i].denies.is_none())
             .min_by_key(|&i| statements[i].range.start);
+        // A later sentence with no place of its own adds to the happening, it does not tell it
+        // ("واصل التنظيم تقدمه" after "تمكنت قسد من السيطرة على بلدة الهول").
+        let first_sentence = first.map(|f| statements[f].sentence);
+        let adds_only = |i: usize| {
+            statements[i].place_fallback && Some(statements[i].sentence) != first_sentence
+        };
         let best_i = *group.iter().max_by_key(|&&i| {
             (
-                self.score(&statements[i]) + i32::from(Some(i) == first),
+                self.score(&statements[i]) + i32::from(Some(i) == first) - i32::from(adds_only(i)),
                 std::cmp::Reverse(statements[i].range.start),
             )
         })?;
