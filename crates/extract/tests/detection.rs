@@ -711,3 +711,29 @@ fn a_later_unplaced_telling_does_not_lead_the_event() {
     assert_eq!(actor_ids(&a.events[0])[0], "sdf", "{:#?}", a.events[0]);
     assert!(a.events[0].evidence.text.starts_with("وتمكنت"));
 }
+
+/// The evidence a reader checks is the sentence that tells the event, whole up to 60 words:
+/// a list of towns and the toll after it stay in it.
+#[test]
+fn a_long_sentence_is_the_evidence_whole() {
+    let text = "وقال مصدر ميداني إن الطائرات الحربية شنت يوم الأربعاء أكثر من أربعين غارة جوية وأطلقت قوات النظام أكثر من مئتي قذيفة صاروخية ومدفعية على بلدات كفربطنا وعربين ودوما وحمورية وحزة وسقبا وحرستا في الغوطة الشرقية بريف دمشق , ما أسفر عن مقتل سبعة أشخاص بينهم طفلان وإصابة أكثر من ثلاثين آخرين بجروح متفاوتة بحسب ما أفاد الدفاع المدني في المنطقة .";
+    let words = text
+        .split(' ')
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count();
+    assert!((46..=60).contains(&words), "{words} words");
+    let a = analyze(text);
+    assert!(!a.events.is_empty());
+    for e in &a.events {
+        assert!(
+            e.evidence.text.starts_with("وقال مصدر"),
+            "{}",
+            e.evidence.text
+        );
+        assert!(
+            e.evidence.text.contains("سبعة أشخاص"),
+            "{}",
+            e.evidence.text
+        );
+    }
+}
