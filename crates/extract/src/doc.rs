@@ -1872,15 +1872,17 @@ fn spaces_three_apart(b: &[u8]) -> Vec<usize> {
 /// the one before it (with a second lone letter after it: both), when that makes a word of the
 /// knowledge base: the words that matter to extraction read whole, with the offset map kept.
 fn join_split_words(n: marsad_text::Normalized, kb: &KnowledgeBase) -> marsad_text::Normalized {
+    // Arabic letters only: the words joined are the knowledge base's.
+    let letter = marsad_text::is_arabic_letter;
     let b = n.text.as_bytes();
     // A lone Arabic letter at `i` (2 bytes) with a space after it.
     let lone = |i: usize| {
-        matches!(b.get(i..i + 3), Some(&[l, _, b' ']) if l == 0xD8 || l == 0xD9)
-            && n.text.get(i..i + 2).is_some_and(|c| c != "و" && c != "ا")
+        b.get(i + 2) == Some(&b' ')
+            && n.text
+                .get(i..i + 2)
+                .and_then(|c| c.chars().next())
+                .is_some_and(|c| letter(c) && c != 'و' && c != 'ا')
     };
-    // Arabic letters only: the words joined are the knowledge base's (and `char::is_alphabetic`
-    // is a slow table walk for them).
-    let letter = |c: char| ('\u{621}'..='\u{64A}').contains(&c) && c != '\u{640}';
     // The run of letters ending at `end` (exclusive) or starting at `start`.
     let word_before = |end: usize| {
         let w = &n.text[..end];

@@ -32,7 +32,9 @@ mod place_words;
 mod sentence;
 mod token;
 
-pub use normalize::{is_invisible, normalize, normalize_key, normalized_key, Normalized};
+pub use normalize::{
+    is_arabic_letter, is_invisible, normalize, normalize_key, normalized_key, Normalized,
+};
 pub use number::{quantities, quantities_in, Approx, Quantity};
 pub use place_words::{
     is_allegiance_noun, is_landmark_word, is_list_place_word, is_not_a_place_name,

@@ -526,8 +526,14 @@ pub fn normalize(original: &str) -> Normalized {
     join_broken_tanwin(n)
 }
 
+/// Whether `c` is an Arabic letter (hamza to yeh, tatweel aside). A range test: for these
+/// letters `char::is_alphabetic` walks a table.
+pub fn is_arabic_letter(c: char) -> bool {
+    ('\u{621}'..='\u{64A}').contains(&c) && c != '\u{640}'
+}
+
 /// Whether `b` starts with an Arabic letter (hamza to yeh, tatweel aside).
-fn is_arabic_letter(b: &[u8]) -> bool {
+fn starts_with_arabic_letter(b: &[u8]) -> bool {
     matches!(b, &[l, c, ..] if l & 0xFE == 0xD8 && {
         let cp = (u32::from(l & 0x1F) << 6) | u32::from(c & 0x3F);
         (0x0621..=0x064A).contains(&cp) && cp != 0x0640
@@ -541,7 +547,7 @@ fn is_arabic_letter(b: &[u8]) -> bool {
 /// again changes nothing; the dropped space becomes a deleted char of the map.
 fn join_broken_tanwin(n: Normalized) -> Normalized {
     let bytes = n.text.as_bytes();
-    let letter_at = |at: usize| bytes.get(at..).is_some_and(is_arabic_letter);
+    let letter_at = |at: usize| bytes.get(at..).is_some_and(starts_with_arabic_letter);
     let mut drops: Vec<usize> = Vec::new();
     // The lone alif is followed by a space, a newline or the end of the text: pages that split
     // the tanwin also space out punctuation. Searched as such, it is rare; " ا" alone starts
@@ -564,8 +570,7 @@ fn join_broken_tanwin(n: Normalized) -> Normalized {
         let joins = i >= 4
             && letter_at(i - 2)
             && letter_at(i - 4)
-            && !(bytes.get(i + 3) == Some(&b' ') && letter_at(i + 4) && !letter_at(i + 6))
-            && !n.piece(i).0.expanded;
+            && !(bytes.get(i + 3) == Some(&b' ') && letter_at(i + 4) && !letter_at(i + 6));
         if joins {
             drops.push(i);
         }

@@ -476,10 +476,7 @@ impl Extractor {
         // "أصيب ثلاثة عناصر من الجيش الحر إثر انفجار عبوة ناسفة": a bomb or a mine whose only
         // side is named among its dead or wounded hit that side; who planted it is not named
         // (codebook: UNKNOWN).
-        let planted = matches!(
-            trig.frame.as_str(),
-            "ied" | "landmine" | "explosion" | "blast" | "car_bomb"
-        );
+        let planted = super::merge::is_device_frame(&trig.frame);
         if planted && a2.is_none() && sides.len() == 1 && self.among_casualties(doc, best, sides[0])
         {
             a2 = a1.take();

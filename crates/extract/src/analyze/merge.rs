@@ -274,5 +274,14 @@ pub(super) fn frame_class(frame: &str) -> &str {
     }
 }
 
+/// Frames of a device planted or set off ("عبوة ناسفة", "لغم", "انفجار", "سيارة مفخخة"): its
+/// sides are read from its own segment, not from the actors told before.
+pub(super) fn is_device_frame(frame: &str) -> bool {
+    matches!(
+        frame,
+        "ied" | "landmine" | "explosion" | "blast" | "car_bomb"
+    )
+}
+
 /// Frames too vague to keep two statements apart ("انفجار", "مداهمة").
 pub(super) const GENERIC_FRAMES: &[&str] = &["explosion", "blast", "raid", "clash"];

@@ -226,10 +226,7 @@ impl Extractor {
             }
             // "انفجرت عبوة ناسفة", "انفجر لغم": an explosion verb is intransitive, its subject is
             // the device, not a pronoun for the actors told before.
-            if matches!(
-                kb.triggers[st.trigger].frame.as_str(),
-                "ied" | "landmine" | "explosion" | "blast" | "car_bomb"
-            ) {
+            if merge::is_device_frame(&kb.triggers[st.trigger].frame) {
                 continue;
             }
             if let Some(prev) = done

@@ -60,10 +60,7 @@ impl Extractor {
         // A bomb or a mine that goes off names who planted it in its own words ("عبوة ناسفة
         // زرعها التنظيم", "من مخلفات داعش") or not at all: the codebook's UNKNOWN, not the
         // armed group the sentence or the one before happens to name.
-        let planted = matches!(
-            trig.frame.as_str(),
-            "ied" | "landmine" | "explosion" | "blast" | "car_bomb"
-        );
+        let planted = super::merge::is_device_frame(&trig.frame);
         if actors.is_empty() && !planted {
             actors = in_range(&s.range);
         }
